@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { planOf } from '../../bundles/definition.js';
+import type { BundleDefinition } from '../../bundles/definition.js';
+import { workflowTypeOf } from '../../bundles/index.js';
+import { findApplication, insertApplication, markWorkflowStarted } from '../../db/applications.js';
+import type { ApplicationRow } from '../../db/applications.js';
+import {
+  applicationIdParamsSchema,
+  applicationViewSchema,
+  createApplicationBodySchema,
+  idempotencyHeadersSchema,
+  problemSchema,
+} from '../../schemas/api.js';
+import { problemCodes } from '../../schemas/error-codes.js';
+import type { BundleWorkflowInput } from '../../schemas/workflow.js';
+import { applicationWorkflowId } from '../../temporal/ids.js';
+import type { ApiDeps } from '../deps.js';
+import { ProblemError } from '../problem.js';
+import { requestHash } from '../request-hash.js';
+import { applicationView } from '../views.js';
+
+// Until portal clients authenticate, every caller shares one idempotency-key space.
+const anonymousClient = 'anonymous';
+
+function issuesOf(where: string, error: z.ZodError) {
+  return error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+}
+
+/** Checks applicant and form against the bundle's own schemas; the error lists every bad field. */
+function validateForBundle(bundle: BundleDefinition, body: { applicant: unknown; form: unknown }) {
+  const applicant = bundle.applicant.safeParse(body.applicant);
+  const form = bundle.form.safeParse(body.form);
+  if (applicant.success && form.success) return { applicant: applicant.data, form: form.data };
+  const errors = [
+    ...(applicant.success ? [] : issuesOf('applicant', applicant.error)),
+    ...(form.success ? [] : issuesOf('form', form.error)),
+  ];
+  throw new ProblemError(
+    400,
+    problemCodes.validationFailed,
+    `The application does not match the ${bundle.id} bundle`,
+    errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+    errors,
+  );
+}
+
+export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  /** Starts the workflow unless it already runs or ran: one application, one workflow. */
+  async function ensureWorkflowStarted(row: ApplicationRow, input: BundleWorkflowInput) {
+    if (row.workflow_started) return;
+    try {
+      await deps.temporal.workflow.start(workflowTypeOf(input.plan.bundleId), {
+        workflowId: applicationWorkflowId(row.id),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        app.log.error({ err, applicationId: row.id }, 'workflow start failed');
+        throw new ProblemError(
+          503,
+          problemCodes.engineUnavailable,
+          'The application was saved but could not be started yet',
+          'Retry the same request with the same Idempotency-Key; it will be started, not duplicated.',
+        );
+      }
+    }
+    await markWorkflowStarted(deps.pool, row.id);
+  }
+
+  app.post(
+    '/v1/applications',
+    {
+      schema: {
+        summary: 'Submit a bundled application',
+        description:
+          'One form, one submission. The same Idempotency-Key with the same body returns the same application (200); with another body, 409.',
+        tags: ['applications'],
+        headers: idempotencyHeadersSchema,
+        body: createApplicationBodySchema,
+        response: {
+          200: applicationViewSchema.describe('the application this key already created'),
+          201: applicationViewSchema.describe('the application, created and started'),
+          400: problemSchema,
+          404: problemSchema,
+          409: problemSchema,
+          503: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { bundleId } = request.body;
+      const bundle = deps.bundles.get(bundleId);
+      if (!bundle) {
+        throw new ProblemError(
+          404,
+          problemCodes.unknownBundle,
+          `No bundle ${bundleId}`,
+          'See GET /v1/bundles',
+        );
+      }
+      const { applicant, form } = validateForBundle(bundle, request.body);
+      const hash = requestHash(request.body);
+      const { created, row } = await insertApplication(deps.pool, {
+        id: randomUUID(),
+        bundle,
+        clientId: anonymousClient,
+        idempotencyKey: request.headers['idempotency-key'],
+        requestHash: hash,
+      });
+      if (!created && row.request_hash !== hash) {
+        throw new ProblemError(
+          409,
+          problemCodes.idempotencyKeyReused,
+          'This Idempotency-Key was used with another request body',
+          `It created application ${row.id}; use a new key for a new submission.`,
+        );
+      }
+      await ensureWorkflowStarted(row, { applicationId: row.id, plan: planOf(bundle), applicant, form });
+      const found = await findApplication(deps.pool, row.id);
+      if (!found) throw new Error(`application ${row.id} vanished`);
+      return reply.code(created ? 201 : 200).send(applicationView(found.application, found.steps));
+    },
+  );
+
+  app.get(
+    '/v1/applications/:id',
+    {
+      schema: {
+        summary: 'Progress of an application, department by department',
+        tags: ['applications'],
+        params: applicationIdParamsSchema,
+        response: { 200: applicationViewSchema, 400: problemSchema, 404: problemSchema },
+      },
+    },
+    async (request) => {
+      const found = await findApplication(deps.pool, request.params.id);
+      if (!found) {
+        throw new ProblemError(404, problemCodes.applicationNotFound, `No application ${request.params.id}`);
+      }
+      return applicationView(found.application, found.steps);
+    },
+  );
+};

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { findService } from '../departments/catalog/index.js';
+import type { BundleDefinition } from './definition.js';
+import { bundlePlanSchema } from '../schemas/bundle.js';
+
+/** One problem in a bundle definition, naming where it is. */
+export interface DefinitionProblem {
+  bundle: string;
+  step?: string;
+  field?: string;
+  message: string;
+}
+
+type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[] };
+
+/** Leaf paths of an object JSON Schema: `baby.name`, `optIns.maternityBenefit`, … */
+function leafPaths(schema: JsonSchema, prefix = ''): string[] {
+  const objectLike = schema.properties ? schema : schema.anyOf?.find((s) => s.properties);
+  if (!objectLike?.properties) return prefix ? [prefix] : [];
+  return Object.entries(objectLike.properties).flatMap(([key, child]) =>
+    leafPaths(child, prefix ? `${prefix}.${key}` : key),
+  );
+}
+
+/**
+ * Checks a bundle against the department catalogue: the graph, the services, and that every
+ * value a department receives exists and was declared by that department (data minimisation).
+ */
+export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const report = (message: string, step?: string, field?: string) =>
+    problems.push({ bundle: bundle.id, ...(step ? { step } : {}), ...(field ? { field } : {}), message });
+
+  const plan = bundlePlanSchema.safeParse({
+    bundleId: bundle.id,
+    version: bundle.version,
+    steps: bundle.steps,
+  });
+  if (!plan.success) {
+    for (const issue of plan.error.issues) report(`${issue.path.join('.')}: ${issue.message}`);
+    return problems;
+  }
+  const formPaths = new Set(leafPaths(z.toJSONSchema(bundle.form, { io: 'input' }) as JsonSchema));
+  const applicantPaths = new Set(leafPaths(z.toJSONSchema(bundle.applicant, { io: 'input' }) as JsonSchema));
+  const stepsById = new Map(bundle.steps.map((s) => [s.id, s]));
+  const usedFormPaths = new Set<string>();
+
+  const predecessors = (stepId: string, seen = new Set<string>()): Set<string> => {
+    for (const before of stepsById.get(stepId)?.after ?? []) {
+      if (seen.has(before)) continue;
+      seen.add(before);
+      predecessors(before, seen);
+    }
+    return seen;
+  };
+
+  const checkSource = (source: string, stepId: string, field: string) => {
+    const [root, ...path] = source.split('.');
+    if (root === 'form') {
+      usedFormPaths.add(path.join('.'));
+      if (!formPaths.has(path.join('.')))
+        report(`maps ${source}, which the form does not have`, stepId, field);
+    } else if (root === 'applicant') {
+      if (!applicantPaths.has(path.join('.')))
+        report(`maps ${source}, which the applicant does not have`, stepId, field);
+    } else {
+      const [fromStep = '', output = ''] = path;
+      const from = stepsById.get(fromStep);
+      if (!from || !predecessors(stepId).has(fromStep)) {
+        report(`maps ${source}, but ${fromStep} is not a step that runs before it`, stepId, field);
+      } else if (!findService(from.department, from.service)?.output.shape[output]) {
+        report(`maps ${source}, which ${from.department}/${from.service} does not produce`, stepId, field);
+      }
+    }
+  };
+
+  if (stepsById.size !== bundle.steps.length) report('step ids are not unique');
+  for (const step of bundle.steps) {
+    for (const before of step.after) {
+      if (!stepsById.has(before)) report(`runs after ${before}, which is not a step of the bundle`, step.id);
+    }
+    if (predecessors(step.id).has(step.id)) report('is part of a dependency cycle', step.id);
+    const service = findService(step.department, step.service);
+    if (!service) {
+      report(
+        `names ${step.department}/${step.service}, which the department catalogue does not have`,
+        step.id,
+      );
+      continue;
+    }
+    for (const [field, source] of Object.entries(step.input)) {
+      if (!service.input.shape[field]) {
+        report(`maps ${field}, which ${step.department} did not declare (data minimisation)`, step.id, field);
+      }
+      checkSource(source, step.id, field);
+    }
+    for (const [field, schema] of Object.entries(service.input.shape as Record<string, z.ZodType>)) {
+      if (!(field in step.input) && !schema.safeParse(undefined).success) {
+        report(`does not map ${field}, which ${step.department}/${step.service} requires`, step.id, field);
+      }
+    }
+    if (step.optInField) checkSource(step.optInField, step.id, 'optInField');
+  }
+  for (const path of formPaths) {
+    if (!usedFormPaths.has(path)) report(`form field ${path} is used by no step`, undefined, path);
+  }
+  if (!bundle.applicant.safeParse(bundle.example.applicant).success) report('example applicant is invalid');
+  if (!bundle.form.safeParse(bundle.example.form).success) report('example form is invalid');
+  if (bundle.example.bundleId !== bundle.id) report('example names another bundle');
+  return problems;
+}
+
+/** Human-readable, one line per problem. */
+export function formatProblems(problems: DefinitionProblem[]): string {
+  return problems
+    .map(
+      (p) =>
+        `${p.bundle}${p.step ? ` step ${p.step}` : ''}${p.field ? ` field ${p.field}` : ''}: ${p.message}`,
+    )
+    .join('\n');
+}

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import {
+  bankAccount,
+  citizenIdNumber,
+  isoDate,
+  issuedNumber,
+  personName,
+  phoneNumber,
+  sex,
+} from '../schemas/fields.js';
+import type { StepDefinition } from '../schemas/bundle.js';
+import { defaultCallTimeout, defaultRetry } from './definition.js';
+import type { BundleDefinition } from './definition.js';
+
+const applicant = z
+  .object({
+    name: personName,
+    idNumber: citizenIdNumber,
+    phone: phoneNumber,
+    relation: z.enum(['mother', 'father']).describe("the applicant's relation to the baby"),
+  })
+  .strict();
+
+const person = z.object({ name: personName, idNumber: citizenIdNumber }).strict();
+
+const form = z
+  .object({
+    baby: z
+      .object({
+        name: personName,
+        sex,
+        birthDate: isoDate,
+        ethnicity: z.string().min(1).max(20).describe('民族, e.g. 汉族'),
+        deliveryRecordNumber: issuedNumber.describe("the hospital's delivery record number"),
+      })
+      .strict(),
+    mother: person,
+    father: person,
+    household: z
+      .object({
+        parentIdNumber: citizenIdNumber.describe('ID number of the parent whose household the baby joins'),
+      })
+      .strict(),
+    marriageCertificateNumber: issuedNumber,
+    insuranceAddress: z.string().min(1).max(200).describe('address for medical insurance enrolment'),
+    mailingAddress: z.string().min(1).max(200).describe('where the social security card is mailed'),
+    bankAccount: bankAccount.optional().describe("mother's bank account, for the maternity allowance"),
+    optIns: z
+      .object({ maternityBenefit: z.boolean().default(false) })
+      .strict()
+      .default({ maternityBenefit: false }),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.optIns.maternityBenefit && value.bankAccount === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bankAccount'],
+        message: 'required when opting in to the maternity allowance',
+      });
+    }
+  });
+
+const baby = { babyName: 'form.baby.name', babySex: 'form.baby.sex', birthDate: 'form.baby.birthDate' };
+const step = (
+  s: Omit<StepDefinition, 'callTimeout' | 'retry' | 'after'> & Partial<StepDefinition>,
+): StepDefinition => ({
+  callTimeout: defaultCallTimeout,
+  retry: defaultRetry,
+  after: [],
+  ...s,
+});
+
+/** 新生儿出生一件事: health → police → medical insurance (→ tax) ∥ social security; CDC in parallel. */
+export const newborn: BundleDefinition = {
+  id: 'newborn',
+  version: 1,
+  title: { zh: '新生儿出生一件事', en: 'Newborn birth' },
+  description: {
+    zh: '出生医学证明、预防接种证、出生登记、医保参保缴费、社保卡申领一次办',
+    en: 'Birth certificate, vaccination certificate, household registration, medical insurance and social security card in one application',
+  },
+  leadDepartment: 'health',
+  promisedWorkingDays: 5,
+  applicant,
+  form,
+  steps: [
+    step({
+      id: 'birthCertificate',
+      title: { zh: '出生医学证明', en: 'Birth medical certificate' },
+      department: 'health',
+      service: 'birth-certificate',
+      input: {
+        ...baby,
+        deliveryRecordNumber: 'form.baby.deliveryRecordNumber',
+        motherName: 'form.mother.name',
+        motherIdNumber: 'form.mother.idNumber',
+        fatherName: 'form.father.name',
+        fatherIdNumber: 'form.father.idNumber',
+      },
+      timeLimitWorkingDays: 0,
+    }),
+    step({
+      id: 'vaccination',
+      title: { zh: '预防接种证', en: 'Vaccination certificate' },
+      department: 'cdc',
+      service: 'vaccination-certificate',
+      input: { ...baby, guardianName: 'applicant.name', guardianPhone: 'applicant.phone' },
+      timeLimitWorkingDays: 22,
+    }),
+    step({
+      id: 'householdRegistration',
+      title: { zh: '出生登记', en: 'Birth and household registration' },
+      department: 'police',
+      service: 'birth-registration',
+      after: ['birthCertificate'],
+      input: {
+        ...baby,
+        certificateNumber: 'steps.birthCertificate.certificateNumber',
+        ethnicity: 'form.baby.ethnicity',
+        householdParentIdNumber: 'form.household.parentIdNumber',
+        marriageCertificateNumber: 'form.marriageCertificateNumber',
+      },
+      timeLimitWorkingDays: 0,
+    }),
+    step({
+      id: 'medicalInsurance',
+      title: { zh: '城乡居民医保参保登记', en: 'Resident medical insurance enrolment' },
+      department: 'medical-insurance',
+      service: 'resident-enrolment',
+      after: ['householdRegistration'],
+      input: {
+        citizenIdNumber: 'steps.householdRegistration.citizenIdNumber',
+        insuredName: 'form.baby.name',
+        address: 'form.insuranceAddress',
+      },
+      timeLimitWorkingDays: 5,
+    }),
+    step({
+      id: 'insurancePayment',
+      title: { zh: '居民医保缴费', en: 'Medical insurance contribution' },
+      department: 'tax',
+      service: 'resident-contribution',
+      after: ['medicalInsurance'],
+      input: {
+        citizenIdNumber: 'steps.householdRegistration.citizenIdNumber',
+        enrolmentNumber: 'steps.medicalInsurance.enrolmentNumber',
+      },
+      timeLimitWorkingDays: 5,
+    }),
+    step({
+      id: 'socialSecurityCard',
+      title: { zh: '社会保障卡申领', en: 'Social security card' },
+      department: 'hr-social-security',
+      service: 'social-security-card',
+      after: ['householdRegistration'],
+      input: {
+        citizenIdNumber: 'steps.householdRegistration.citizenIdNumber',
+        holderName: 'form.baby.name',
+        guardianName: 'applicant.name',
+        guardianIdNumber: 'applicant.idNumber',
+        mailingAddress: 'form.mailingAddress',
+      },
+      timeLimitWorkingDays: 5,
+    }),
+    step({
+      id: 'maternityBenefit',
+      title: { zh: '生育津贴', en: 'Maternity allowance' },
+      department: 'medical-insurance',
+      service: 'maternity-benefit',
+      after: ['birthCertificate'],
+      optInField: 'form.optIns.maternityBenefit',
+      input: {
+        certificateNumber: 'steps.birthCertificate.certificateNumber',
+        motherIdNumber: 'form.mother.idNumber',
+        bankAccount: 'form.bankAccount',
+      },
+      timeLimitWorkingDays: 10,
+    }),
+  ],
+  example: {
+    bundleId: 'newborn',
+    applicant: { name: '李娜', idNumber: '330106199203150027', phone: '13800138000', relation: 'mother' },
+    form: {
+      baby: {
+        name: '王小明',
+        sex: 'male',
+        birthDate: '2026-11-20',
+        ethnicity: '汉族',
+        deliveryRecordNumber: 'DR-2026-112001',
+      },
+      mother: { name: '李娜', idNumber: '330106199203150027' },
+      father: { name: '王强', idNumber: '330106199007080033' },
+      household: { parentIdNumber: '330106199007080033' },
+      marriageCertificateNumber: 'J330106-2019-004512',
+      insuranceAddress: '浙江省杭州市西湖区文三路 100 号',
+      mailingAddress: '浙江省杭州市西湖区文三路 100 号 2 单元 301',
+      bankAccount: '6222021202041234567',
+      optIns: { maternityBenefit: true },
+    },
+  },
+};

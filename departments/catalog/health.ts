@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { citizenIdNumber, isoDate, issuedNumber, personName, sex } from '../../schemas/fields.js';
+import { defineDepartment } from '../definition.js';
+
+/** Hospital / health commission (卫健): issues the birth medical certificate. */
+export const health = defineDepartment('health', { zh: '卫生健康委员会', en: 'Health Commission' }, [
+  {
+    id: 'birth-certificate',
+    title: { zh: '出生医学证明', en: 'Birth medical certificate' },
+    input: z.object({
+      babyName: personName,
+      babySex: sex,
+      birthDate: isoDate,
+      deliveryRecordNumber: issuedNumber,
+      motherName: personName,
+      motherIdNumber: citizenIdNumber,
+      fatherName: personName,
+      fatherIdNumber: citizenIdNumber,
+    }),
+    output: z.object({ certificateNumber: issuedNumber }),
+  },
+]);

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import type { Title } from '../schemas/bundle.js';
+
+/** One service a department offers to bundles. */
+export interface ServiceDefinition {
+  id: string;
+  title: Title;
+  /** Every field the department may receive; a bundle can map no other. */
+  input: z.ZodObject;
+  /** What the department returns when it decides in the applicant's favour. */
+  output: z.ZodObject;
+}
+
+/** A department (部门) and the services it offers. */
+export interface DepartmentDefinition {
+  id: string;
+  title: Title;
+  services: Record<string, ServiceDefinition>;
+}
+
+/** Declares a department, keeping service ids equal to their keys. */
+export function defineDepartment(
+  id: string,
+  title: Title,
+  services: ServiceDefinition[],
+): DepartmentDefinition {
+  return { id, title, services: Object.fromEntries(services.map((s) => [s.id, s])) };
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { titleSchema } from './bundle.js';
+import { applicationStatusSchema, stepStatusSchema } from './status.js';
+
+/** `application/problem+json` (RFC 9457) with a stable `code`. */
+export const problemSchema = z
+  .object({
+    type: z.string().describe('a URI naming the kind of problem'),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('stable, machine-readable; see the error code catalogue'),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('each invalid field: where it is and what is wrong'),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof problemSchema>;
+
+/** Body of `POST /v1/applications`; `applicant` and `form` are checked against the bundle's own schemas. */
+export const createApplicationBodySchema = z
+  .object({
+    bundleId: z.string().min(1).max(64).describe('a bundle id from GET /v1/bundles'),
+    applicant: z.record(z.string(), z.unknown()).describe("who applies; see the bundle's applicant schema"),
+    form: z.record(z.string(), z.unknown()).describe("the one form; see the bundle's form schema"),
+  })
+  .strict();
+export type CreateApplicationBody = z.infer<typeof createApplicationBodySchema>;
+
+export const idempotencyHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .describe('a key the portal chooses per submission; the same key returns the same application'),
+});
+
+export const stepErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  reasonCode: z.string().optional().describe("the department's own reason code, for a rejection"),
+  attempt: z.number().int().optional(),
+});
+
+export const stepViewSchema = z.object({
+  id: z.string(),
+  department: z.string(),
+  title: titleSchema,
+  status: stepStatusSchema,
+  attempts: z.number().int(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  outputs: z.record(z.string(), z.unknown()).nullable(),
+  error: stepErrorSchema
+    .nullable()
+    .describe('why the step did not complete, or the last failure of a retrying step'),
+});
+
+export const applicationViewSchema = z
+  .object({
+    id: z.string(),
+    bundleId: z.string(),
+    bundleVersion: z.number().int(),
+    status: applicationStatusSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    steps: z.array(stepViewSchema),
+  })
+  .meta({ id: 'Application' });
+export type ApplicationView = z.infer<typeof applicationViewSchema>;
+
+export const applicationIdParamsSchema = z.object({ id: z.uuid().describe('the application id') });
+
+export const bundleSummarySchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  title: titleSchema,
+  description: titleSchema,
+  leadDepartment: z.string(),
+  promisedWorkingDays: z.number().int(),
+});
+
+export const bundleStepSchema = z.object({
+  id: z.string(),
+  title: titleSchema,
+  department: z.string(),
+  departmentTitle: titleSchema,
+  service: z.string(),
+  after: z.array(z.string()).describe('steps that must complete before this one starts'),
+  optional: z.boolean().describe('runs only if the applicant opts in on the form'),
+  optInField: z.string().nullable(),
+  timeLimitWorkingDays: z.number().int(),
+});
+
+export const bundleDetailSchema = bundleSummarySchema
+  .extend({
+    applicant: z.record(z.string(), z.unknown()).describe('JSON Schema of the applicant'),
+    form: z.record(z.string(), z.unknown()).describe('JSON Schema of the form'),
+    steps: z.array(bundleStepSchema),
+    example: createApplicationBodySchema.describe(
+      'a complete request body that POST /v1/applications accepts',
+    ),
+  })
+  .meta({ id: 'Bundle' });
+
+export const bundleIdParamsSchema = z.object({ id: z.string().min(1).max(64) });

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * Where a step input value comes from:
+ * - `form.<path>`: a field of the applicant's form (dot path),
+ * - `applicant.<path>`: a field of the applicant,
+ * - `steps.<stepId>.<output>`: an output of an earlier step.
+ */
+export const valueSourceSchema = z
+  .string()
+  .regex(/^(form|applicant)(\.[A-Za-z0-9_]+)+$|^steps\.[A-Za-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9]*$/, {
+    message: 'a source is form.<path>, applicant.<path> or steps.<stepId>.<output>',
+  });
+
+/** A title shown to people: Chinese and English. */
+export const titleSchema = z.object({ zh: z.string().min(1), en: z.string().min(1) });
+export type Title = z.infer<typeof titleSchema>;
+
+/** Temporal duration string, e.g. `500ms`, `30s`, `5m`. */
+export const durationSchema = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, { message: 'a duration like 500ms, 30s, 5m' });
+
+/** How a transient department fault is retried (a business rejection never is). */
+export const retryPolicySchema = z.object({
+  initialInterval: durationSchema,
+  backoffCoefficient: z.number().min(1).max(10),
+  maximumInterval: durationSchema,
+  /** 0 means retry until the step's `callTimeout` budget or an operator stops it. */
+  maximumAttempts: z.number().int().min(0),
+});
+export type RetryPolicy = z.infer<typeof retryPolicySchema>;
+
+/** One item (事项) of a bundle, served by one department service. */
+export const stepDefinitionSchema = z.object({
+  id: z.string().regex(/^[a-z][A-Za-z0-9]*$/),
+  title: titleSchema,
+  department: z.string().min(1),
+  service: z.string().min(1),
+  /** Steps whose outputs this step needs; it starts when all of them completed. */
+  after: z.array(z.string()).default([]),
+  /** Service input field → source. A department receives exactly these fields. */
+  input: z.record(z.string(), valueSourceSchema),
+  /** An optional step runs only when this boolean form field is true; otherwise it is `skipped`. */
+  optInField: valueSourceSchema.optional(),
+  /** Time to wait for one department call before it counts as a transient fault. */
+  callTimeout: durationSchema,
+  retry: retryPolicySchema,
+  /** The promised time limit (承诺时限) in working days; 0 means the same day. */
+  timeLimitWorkingDays: z.number().int().min(0),
+});
+export type StepDefinition = z.infer<typeof stepDefinitionSchema>;
+
+/**
+ * The executable part of a bundle: plain data that the step-graph workflow runs.
+ * It travels in the workflow input, so a running application keeps the plan it started with.
+ */
+export const bundlePlanSchema = z.object({
+  bundleId: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  version: z.number().int().min(1),
+  steps: z.array(stepDefinitionSchema).min(1),
+});
+export type BundlePlan = z.infer<typeof bundlePlanSchema>;

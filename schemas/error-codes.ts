@@ -1,0 +1,42 @@
+/**
+ * The one catalogue of error codes. API problems carry `code`; Temporal failures carry `type`.
+ * Codes are stable: portals and tests match on them, never on message text.
+ */
+export const problemCodes = {
+  validationFailed: 'VALIDATION_FAILED',
+  malformedJson: 'MALFORMED_JSON',
+  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  unknownBundle: 'UNKNOWN_BUNDLE',
+  applicationNotFound: 'APPLICATION_NOT_FOUND',
+  routeNotFound: 'ROUTE_NOT_FOUND',
+  idempotencyKeyRequired: 'IDEMPOTENCY_KEY_REQUIRED',
+  idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  engineUnavailable: 'ENGINE_UNAVAILABLE',
+  internal: 'INTERNAL_ERROR',
+} as const;
+export type ProblemCode = (typeof problemCodes)[keyof typeof problemCodes];
+
+/** `ApplicationFailure.type` values raised by activities; all are final (not retried). */
+export const failureTypes = {
+  /** The department decided against the applicant (不予受理/不予许可). */
+  departmentRejected: 'DepartmentRejected',
+  /** The department answered, but not with what its service declares. */
+  departmentOutputInvalid: 'DepartmentOutputInvalid',
+  /** The bundle names a department or service that no adapter serves. */
+  departmentNotConfigured: 'DepartmentNotConfigured',
+} as const;
+export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
+
+/** `error.code` values of a step that did not complete. */
+export const stepErrorCodes = {
+  ...failureTypes,
+  /** The department could not be reached or failed; the call is being retried. */
+  departmentUnavailable: 'DepartmentUnavailable',
+  /** A step it depends on did not complete, so this step was never started. */
+  blockedByDependency: 'BlockedByDependency',
+  /** The applicant did not opt in to this optional step. */
+  notOptedIn: 'NotOptedIn',
+  /** Retries were exhausted or the call failed for a reason that is not a decision. */
+  stepFailed: 'StepFailed',
+} as const;

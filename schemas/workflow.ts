@@ -1,0 +1,43 @@
+import type { BundlePlan } from './bundle.js';
+import type { ApplicationStatus, StepStatus } from './status.js';
+
+/** Input of every bundle workflow. */
+export interface BundleWorkflowInput {
+  applicationId: string;
+  plan: BundlePlan;
+  applicant: Record<string, unknown>;
+  form: Record<string, unknown>;
+}
+
+/** Why a step did not complete, as the read model and the portal show it. */
+export interface StepError {
+  code: string;
+  message: string;
+  /** The department's own reason code, for a rejection. */
+  reasonCode?: string;
+  /** The attempt this error came from. */
+  attempt?: number;
+}
+
+/** One change of a step's state, projected into the read model. */
+export interface StepTransition {
+  stepId: string;
+  status: StepStatus;
+  attempts?: number;
+  outputs?: Record<string, unknown>;
+  error?: StepError | null;
+}
+
+/** One batch of changes, written atomically; `seq` orders them per application. */
+export interface Transition {
+  seq: number;
+  at: string;
+  application?: { status: ApplicationStatus };
+  step?: StepTransition;
+}
+
+/** What a bundle workflow returns when it ends. */
+export interface BundleOutcome {
+  status: ApplicationStatus;
+  steps: Record<string, { status: StepStatus; outputs?: Record<string, unknown>; error?: StepError }>;
+}

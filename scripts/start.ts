@@ -1,0 +1,51 @@
+/**
+ * Runs the whole embedded stack: `npm start` (add `-- --demo` to submit a newborn application
+ * and watch it). Services set in the environment are used instead of the embedded ones.
+ */
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from '../config.js';
+import { MigrationError } from '../db/migrate.js';
+import { startOnething } from '../stack/onething.js';
+import { runDemo, shapeSimulatorForDemo } from './demo.js';
+
+const write = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main() {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL });
+  const onething = await startOnething(config, logger);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    write(`\n${signal}: stopping`);
+    await onething.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (process.argv.includes('--demo')) {
+    if (onething.services.embedded.includes('simulator'))
+      await shapeSimulatorForDemo(onething.services.departmentsUrl);
+    await runDemo(onething.apiUrl, 'newborn', write);
+  }
+  write('');
+  write(`Onething is running (embedded: ${onething.services.embedded.join(', ') || 'nothing'})`);
+  write(`  API:             ${onething.apiUrl}`);
+  write(`  API docs:        ${onething.apiUrl}/docs`);
+  if (onething.services.temporalUiUrl) write(`  Temporal UI:     ${onething.services.temporalUiUrl}`);
+  write(`  Departments:     ${onething.services.departmentsUrl}`);
+  write('Press Ctrl+C to stop.');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof MigrationError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(
+      `Onething failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+  }
+  process.exit(1);
+});

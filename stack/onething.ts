@@ -1,0 +1,83 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from '../api/app.js';
+import { bundleCatalog } from '../bundles/index.js';
+import type { Config } from '../config.js';
+import { migrate } from '../db/migrate.js';
+import { createPool } from '../db/pool.js';
+import { httpAdaptersUnder } from '../departments/adapters.js';
+import { createOnethingWorker } from '../worker.js';
+import type { ServiceEndpoints } from './services.js';
+import { startServices } from './services.js';
+
+export interface RunningOnething {
+  apiUrl: string;
+  services: ServiceEndpoints;
+  app: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole embedded stack in one process: services not configured are started, migrations
+ * run (a failed one stops start-up), then the worker and the API.
+ */
+export async function startOnething(config: Config, logger: Logger): Promise<RunningOnething> {
+  installTemporalRuntime(config);
+  const services = await startServices(config, (line) => logger.info(line));
+  const closers: Array<() => Promise<unknown>> = [() => services.stop()];
+  const stop = async () => {
+    for (const close of closers.reverse())
+      await close().catch((err) => logger.warn({ err }, 'shutdown step failed'));
+  };
+  try {
+    const pool = createPool(services.databaseUrl);
+    closers.push(() => pool.end());
+    const applied = await migrate(pool);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+    const workerConnection = await NativeConnection.connect({ address: services.temporalAddress });
+    closers.push(() => workerConnection.close());
+    const worker = await createOnethingWorker({
+      connection: workerConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      pool,
+      adapters: httpAdaptersUnder(services.departmentsUrl, config.DEPARTMENT_TIMEOUT_MS),
+    });
+    const workerRun = worker.run();
+    closers.push(async () => {
+      // The SDK also stops the worker on SIGINT/SIGTERM by itself.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+    });
+    workerRun.catch((err) => logger.error({ err }, 'worker stopped'));
+
+    const clientConnection = await Connection.connect({ address: services.temporalAddress });
+    closers.push(() => clientConnection.close());
+    const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+    const app = await buildApp(
+      { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, bundles: bundleCatalog },
+      // A line per request would bury what matters; errors are still logged by the error handler.
+      { logger: logger.child({ component: 'api' }, { level: 'warn' }) },
+    );
+    await app.listen({ host: config.API_HOST, port: config.API_PORT });
+    closers.push(() => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.API_PORT;
+    return { apiUrl: `http://${config.API_HOST}:${port}`, services, app, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+let runtimeInstalled = false;
+/** The SDK's own logs at WARN and above; its INFO lines would drown the demo's progress. */
+function installTemporalRuntime(config: Config) {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level = ['debug', 'trace'].includes(config.LOG_LEVEL) ? 'DEBUG' : 'WARN';
+  Runtime.install({ logger: new DefaultLogger(level) });
+}

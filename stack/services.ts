@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { startSimulator } from '../departments/simulator/server.js';
+import { startTemporalDevServer } from '../temporal/dev-server.js';
+
+/** Where the services Onething depends on are, whether configured or started here. */
+export interface ServiceEndpoints {
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  databaseUrl: string;
+  departmentsUrl: string;
+  /** Which of them this process started (and stops). */
+  embedded: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what is not configured: the Temporal dev server (SQLite under DATA_DIR, so
+ * applications survive a restart), PostgreSQL from node_modules, and the department simulator.
+ */
+export async function startServices(config: Config, log: (line: string) => void): Promise<ServiceEndpoints> {
+  const stops: Array<() => Promise<void>> = [];
+  const embedded: string[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    let temporalUiUrl: string | undefined;
+    if (!temporalAddress) {
+      log(`starting the Temporal dev server (data in ${join(config.DATA_DIR, 'temporal.sqlite')})`);
+      const server = await startTemporalDevServer({
+        binary: config.TEMPORAL_CLI_PATH,
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        dbFile: join(config.DATA_DIR, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      stops.push(() => server.stop());
+      embedded.push('temporal');
+      temporalAddress = server.address;
+      temporalUiUrl = server.uiUrl;
+    }
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      log(`starting PostgreSQL (data in ${join(config.DATA_DIR, 'postgres')})`);
+      const postgres = await startEmbeddedPostgres({
+        dataDir: join(config.DATA_DIR, 'postgres'),
+        port: config.EMBEDDED_POSTGRES_PORT,
+      });
+      stops.push(() => postgres.stop());
+      embedded.push('postgres');
+      await postgres.ensureDatabase('onething');
+      databaseUrl = postgres.urlFor('onething');
+    }
+    let departmentsUrl = config.DEPARTMENTS_URL;
+    if (!departmentsUrl) {
+      log('starting the department simulator');
+      const simulator = await startSimulator({ host: '127.0.0.1', port: config.SIMULATOR_PORT });
+      stops.push(() => simulator.close());
+      embedded.push('simulator');
+      departmentsUrl = simulator.url;
+    }
+    return {
+      temporalAddress,
+      ...(temporalUiUrl ? { temporalUiUrl } : {}),
+      databaseUrl,
+      departmentsUrl,
+      embedded,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

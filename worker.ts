@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import type { WorkerOptions, NativeConnection } from '@temporalio/worker';
+import { createActivities } from './activities/index.js';
+import type { DepartmentAdapters } from './departments/adapter.js';
+import type { Pool } from './db/pool.js';
+
+/** Everything the worker needs, built by whoever composes the process. */
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  pool: Pool;
+  adapters: DepartmentAdapters;
+  /** A prebuilt workflow bundle (`bundleWorkflowCode`); without it the workflows are bundled at start. */
+  workflowBundle?: { codePath: string } | { code: string };
+  /** Overrides of the tuning below, e.g. for benchmarks. */
+  tuning?: Partial<WorkerOptions>;
+}
+
+export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+/**
+ * Tuned for a 2-core machine: workflow tasks are cheap and many run at once, department calls
+ * are I/O bound, and the cache holds every workflow a busy day keeps active.
+ */
+const defaultTuning: Partial<WorkerOptions> = {
+  maxConcurrentWorkflowTaskExecutions: 40,
+  maxConcurrentActivityTaskExecutions: 200,
+  maxConcurrentLocalActivityExecutions: 200,
+  maxCachedWorkflows: 2000,
+  // In-flight department calls get time to finish; they are idempotent if they do not.
+  shutdownGraceTime: '10s',
+};
+
+/** Builds the worker that runs every bundle workflow and the department and read-model activities. */
+export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    activities: createActivities({ pool: deps.pool, adapters: deps.adapters }),
+    ...defaultTuning,
+    ...deps.tuning,
+  });
+}

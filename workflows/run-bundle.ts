@@ -1,0 +1,146 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
+import type { DepartmentActivities, ReadModelActivities, RejectionDetails } from '../activities/types.js';
+import type { BundlePlan, StepDefinition } from '../schemas/bundle.js';
+import type { ApplicationStatus } from '../schemas/status.js';
+import type { BundleOutcome, BundleWorkflowInput, StepError } from '../schemas/workflow.js';
+import { stepErrorCodes } from '../schemas/error-codes.js';
+import { durationMs } from './durations.js';
+import { ProjectionQueue } from './projection.js';
+import { buildStepInput, readSource, stepIdempotencyKey } from './step-inputs.js';
+import type { InputContext } from './step-inputs.js';
+
+type StepResult = BundleOutcome['steps'][string];
+
+const readModel = proxyLocalActivities<ReadModelActivities>({
+  startToCloseTimeout: '10s',
+  // A read-model write must land eventually; PostgreSQL being away only delays it.
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/**
+ * Runs any bundle: each step starts when the steps it needs have completed, so independent
+ * steps run in parallel. A rejected or failed step blocks only its dependants.
+ */
+export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutcome> {
+  const { applicationId, plan } = input;
+  const projection = new ProjectionQueue((transitions) =>
+    readModel.recordTransitions({ applicationId, transitions }),
+  );
+  const context: InputContext = { form: input.form, applicant: input.applicant, outputs: {} };
+  const stepsById = new Map(plan.steps.map((step) => [step.id, step]));
+  const results = new Map<string, Promise<StepResult>>();
+
+  const resultOf = (stepId: string): Promise<StepResult> => {
+    let result = results.get(stepId);
+    if (!result) {
+      const step = stepsById.get(stepId);
+      if (!step) throw ApplicationFailure.nonRetryable(`unknown step ${stepId}`, 'InvalidBundlePlan');
+      result = runStep(step);
+      results.set(stepId, result);
+    }
+    return result;
+  };
+
+  const runStep = async (step: StepDefinition): Promise<StepResult> => {
+    const needed = await Promise.all(step.after.map(resultOf));
+    const blocker = step.after.find((_, i) => needed[i]?.status !== 'completed');
+    if (blocker !== undefined) {
+      return skip(step, {
+        code: stepErrorCodes.blockedByDependency,
+        message: `not started: ${blocker} did not complete`,
+      });
+    }
+    if (step.optInField !== undefined && readSource(step.optInField, context) !== true) {
+      return skip(step, { code: stepErrorCodes.notOptedIn, message: 'the applicant did not opt in' });
+    }
+    projection.push({ step: { stepId: step.id, status: 'running', attempts: 1 } });
+    try {
+      const decision = await departmentActivitiesFor(step).callDepartment({
+        applicationId,
+        stepId: step.id,
+        department: step.department,
+        service: step.service,
+        input: buildStepInput(step, context),
+        idempotencyKey: stepIdempotencyKey(applicationId, step.id),
+      });
+      context.outputs[step.id] = decision.outputs;
+      projection.push({
+        step: { stepId: step.id, status: 'completed', outputs: decision.outputs, error: null },
+      });
+      return { status: 'completed', outputs: decision.outputs };
+    } catch (err) {
+      const ended = classifyStepFailure(err);
+      projection.push({ step: { stepId: step.id, ...ended } });
+      return ended;
+    }
+  };
+
+  const skip = (step: StepDefinition, error: StepError): StepResult => {
+    projection.push({ step: { stepId: step.id, status: 'skipped', error } });
+    return { status: 'skipped', error };
+  };
+
+  const ended = await Promise.all(plan.steps.map((step) => resultOf(step.id)));
+  const steps: BundleOutcome['steps'] = Object.fromEntries(
+    plan.steps.map((step, i) => [step.id, ended[i] as StepResult]),
+  );
+  const status = applicationOutcome(plan, steps);
+  projection.push({ application: { status } });
+  await projection.flush();
+  return { status, steps };
+}
+
+function departmentActivitiesFor(step: StepDefinition): DepartmentActivities {
+  return proxyActivities<DepartmentActivities>({
+    activityId: step.id,
+    summary: `${step.department}: ${step.title.en}`,
+    startToCloseTimeout: durationMs(step.callTimeout),
+    retry: {
+      initialInterval: durationMs(step.retry.initialInterval),
+      backoffCoefficient: step.retry.backoffCoefficient,
+      maximumInterval: durationMs(step.retry.maximumInterval),
+      // 0 in a definition means unlimited, which Temporal expresses by leaving it out.
+      ...(step.retry.maximumAttempts > 0 ? { maximumAttempts: step.retry.maximumAttempts } : {}),
+    },
+  });
+}
+
+/** A department's decision against the applicant is `rejected`; anything else that ended the step is `failed`. */
+function classifyStepFailure(err: unknown): { status: 'rejected' | 'failed'; error: StepError } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type === stepErrorCodes.departmentRejected) {
+    const details = cause.details?.[0] as RejectionDetails | undefined;
+    return {
+      status: 'rejected',
+      error: {
+        code: stepErrorCodes.departmentRejected,
+        message: details?.reason ?? cause.message,
+        ...(details ? { reasonCode: details.reasonCode } : {}),
+      },
+    };
+  }
+  if (cause instanceof ApplicationFailure && cause.type) {
+    return { status: 'failed', error: { code: cause.type, message: cause.message } };
+  }
+  const message = cause instanceof Error ? cause.message : 'the step failed';
+  return { status: 'failed', error: { code: stepErrorCodes.stepFailed, message } };
+}
+
+/**
+ * A required step's rejection rejects the application; its failure fails it. An opted-in
+ * optional step that did not complete leaves the application partially completed.
+ */
+function applicationOutcome(plan: BundlePlan, steps: BundleOutcome['steps']): ApplicationStatus {
+  const required = plan.steps.filter((step) => step.optInField === undefined);
+  if (required.some((step) => steps[step.id]?.status === 'rejected')) return 'rejected';
+  if (required.some((step) => steps[step.id]?.status !== 'completed')) return 'failed';
+  const optionalMissed = plan.steps.some(
+    (step) => step.optInField !== undefined && ['rejected', 'failed'].includes(steps[step.id]?.status ?? ''),
+  );
+  return optionalMissed ? 'partially_completed' : 'completed';
+}
