@@ -26,6 +26,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
   });
+  // JSON only: any other media type is a clear 415, not a confusing validation error.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);

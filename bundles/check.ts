@@ -94,7 +94,8 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
       }
       checkSource(source, step.id, field);
     }
-    for (const [field, schema] of Object.entries(service.input.shape as Record<string, z.ZodType>)) {
+    const inputShape: Record<string, z.ZodType> = service.input.shape;
+    for (const [field, schema] of Object.entries(inputShape)) {
       if (!(field in step.input) && !schema.safeParse(undefined).success) {
         report(`does not map ${field}, which ${step.department}/${step.service} requires`, step.id, field);
       }

