@@ -156,6 +156,13 @@ describe('the catalogue', () => {
     expect(created.status).toBe(201);
   });
 
+  it('serves the API docs page', async () => {
+    const page = await fetch(`${stack.apiUrl}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('swagger');
+  });
+
   it('serves OpenAPI docs that show the example request', async () => {
     const spec = await stack.request<{ paths: Record<string, unknown> }>('GET', '/docs/json');
     expect(spec.status).toBe(200);
