@@ -1,32 +1,35 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65535);
-const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
+// An empty variable (`API_PORT=`) means unset, as if the line were absent: never port 0 or ''.
+const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const port = (byDefault: number) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(byDefault));
+const optionalUrl = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
 
 /** Every setting Onething reads from the environment; documented line by line in `.env.example`. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Where the embedded stack keeps its data (Temporal SQLite file, PostgreSQL cluster). */
-  DATA_DIR: z.string().default('.data'),
+  DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('.data')),
   /** host:port of a Temporal frontend. Unset: the embedded Temporal dev server is started. */
   TEMPORAL_ADDRESS: optionalUrl,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('onething'),
   /** The `temporal` CLI binary for the embedded dev server. */
   TEMPORAL_CLI_PATH: z.string().default('.venv/bin/temporal'),
-  TEMPORAL_DEV_PORT: port.default(7233),
-  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_DEV_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
   /** PostgreSQL connection string. Unset: an embedded PostgreSQL is started under DATA_DIR. */
   DATABASE_URL: optionalUrl,
-  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  EMBEDDED_POSTGRES_PORT: port(54329),
   API_HOST: z.string().default('127.0.0.1'),
-  API_PORT: port.default(3000),
+  API_PORT: port(3000),
   /** Base URL of the departments' systems. Unset: the embedded department simulator is started. */
   DEPARTMENTS_URL: optionalUrl,
-  SIMULATOR_PORT: port.default(4100),
+  SIMULATOR_PORT: port(4100),
   /** Per-request limit of a department call over HTTP, in milliseconds. */
-  DEPARTMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  DEPARTMENT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).default(10_000)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -22,6 +22,11 @@ function leafPaths(schema: JsonSchema, prefix = ''): string[] {
   );
 }
 
+/** True if the object schema declares the field itself (not something inherited, like `toString`). */
+function declares(schema: z.ZodObject | undefined, field: string): boolean {
+  return schema !== undefined && Object.hasOwn(schema.shape, field);
+}
+
 /**
  * Checks a bundle against the department catalogue: the graph, the services, and that every
  * value a department receives exists and was declared by that department (data minimisation).
@@ -68,7 +73,7 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
       const from = stepsById.get(fromStep);
       if (!from || !predecessors(stepId).has(fromStep)) {
         report(`maps ${source}, but ${fromStep} is not a step that runs before it`, stepId, field);
-      } else if (!findService(from.department, from.service)?.output.shape[output]) {
+      } else if (!declares(findService(from.department, from.service)?.output, output)) {
         report(`maps ${source}, which ${from.department}/${from.service} does not produce`, stepId, field);
       }
     }
@@ -89,7 +94,7 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
       continue;
     }
     for (const [field, source] of Object.entries(step.input)) {
-      if (!service.input.shape[field]) {
+      if (!declares(service.input, field)) {
         report(`maps ${field}, which ${step.department} did not declare (data minimisation)`, step.id, field);
       }
       checkSource(source, step.id, field);

@@ -9,6 +9,9 @@ export interface HttpAdapterOptions {
   timeoutMs: number;
 }
 
+/** 408 Request Timeout and 429 Too Many Requests say "try again later", not "no". */
+const retryableClientStatuses = new Set([408, 429]);
+
 interface DecisionBody {
   receiptNumber?: unknown;
   outputs?: unknown;
@@ -20,7 +23,8 @@ interface ProblemBody {
 
 /**
  * The Onething department protocol over HTTP: 2xx → decided with outputs, 4xx → business
- * rejection, 5xx, timeouts and connection errors → transient (retried).
+ * rejection, except 408 and 429; 5xx, timeouts, connection errors and unreadable answers →
+ * transient (retried).
  */
 export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapter {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -40,8 +44,19 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       } catch (cause) {
         throw new DepartmentUnavailable(`${call.department} unreachable: ${describe(cause)}`, { cause });
       }
-      const body: unknown = await response.json().catch(() => undefined);
-      if (response.status >= 500) {
+      let body: unknown;
+      try {
+        body = await response.json();
+      } catch (cause) {
+        // A decision we could not read is no decision: retry, the key makes it safe.
+        if (response.ok) {
+          throw new DepartmentUnavailable(
+            `${call.department} sent an unreadable answer: ${describe(cause)}`,
+            { cause },
+          );
+        }
+      }
+      if (response.status >= 500 || retryableClientStatuses.has(response.status)) {
         throw new DepartmentUnavailable(`${call.department} answered ${response.status}: ${reasonOf(body)}`);
       }
       if (response.status >= 400) {

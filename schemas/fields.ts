@@ -18,6 +18,9 @@ export function isCitizenIdNumber(value: string): boolean {
 /** Resident ID number (居民身份证号码), 18 characters with check digit. */
 export const citizenIdNumber = z
   .string()
+  .trim()
+  // People often type the check character as a lowercase x.
+  .toUpperCase()
   .refine(isCitizenIdNumber, { message: 'not a valid 18-character resident ID number' });
 
 /** Mainland mobile number. */

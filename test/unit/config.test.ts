@@ -1,0 +1,114 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config.js';
+
+/** The error `loadConfig` throws for an environment, or a failure when it throws none. */
+function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+describe('loadConfig', () => {
+  it('has a default for every setting and leaves the external services unset', () => {
+    expect(loadConfig({})).toEqual({
+      NODE_ENV: 'development',
+      DATA_DIR: resolve('.data'),
+      TEMPORAL_ADDRESS: undefined,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'onething',
+      TEMPORAL_CLI_PATH: '.venv/bin/temporal',
+      TEMPORAL_DEV_PORT: 7233,
+      TEMPORAL_UI_PORT: 8233,
+      DATABASE_URL: undefined,
+      EMBEDDED_POSTGRES_PORT: 54329,
+      API_HOST: '127.0.0.1',
+      API_PORT: 3000,
+      DEPARTMENTS_URL: undefined,
+      SIMULATOR_PORT: 4100,
+      DEPARTMENT_TIMEOUT_MS: 10_000,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('reads the environment, coercing numbers and resolving the data directory', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATA_DIR: 'var/onething',
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      DATABASE_URL: 'postgres://onething@db/onething',
+      DEPARTMENTS_URL: 'https://gateway.example.gov.cn/onething',
+      API_PORT: '8080',
+      DEPARTMENT_TIMEOUT_MS: '2500',
+      LOG_LEVEL: 'warn',
+    });
+
+    expect(config).toMatchObject({
+      NODE_ENV: 'production',
+      DATA_DIR: resolve('var/onething'),
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      DATABASE_URL: 'postgres://onething@db/onething',
+      DEPARTMENTS_URL: 'https://gateway.example.gov.cn/onething',
+      API_PORT: 8080,
+      DEPARTMENT_TIMEOUT_MS: 2500,
+      LOG_LEVEL: 'warn',
+    });
+  });
+
+  it('treats an empty TEMPORAL_ADDRESS, DATABASE_URL or DEPARTMENTS_URL as unset', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: '', DATABASE_URL: '', DEPARTMENTS_URL: '' });
+
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.DEPARTMENTS_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['API_PORT', '70000'],
+    ['API_PORT', '-1'],
+    ['API_PORT', 'http'],
+    ['TEMPORAL_DEV_PORT', '7233.5'],
+    ['SIMULATOR_PORT', 'abc'],
+    ['DEPARTMENT_TIMEOUT_MS', '50'],
+  ])('rejects %s=%s, naming the variable', (name, value) => {
+    const error = configErrorOf({ [name]: value });
+
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain(`  ${name}: `);
+  });
+
+  it.each([
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('rejects %s=%s outside its choices, naming the variable', (name, value) => {
+    expect(configErrorOf({ [name]: value }).message).toContain(`  ${name}: `);
+  });
+
+  it('treats an empty port, timeout or data directory as unset, never as 0 or the working directory', () => {
+    const config = loadConfig({
+      API_PORT: '',
+      TEMPORAL_DEV_PORT: ' ',
+      DEPARTMENT_TIMEOUT_MS: '',
+      DATA_DIR: '',
+    });
+    expect(config.API_PORT).toBe(3000);
+    expect(config.TEMPORAL_DEV_PORT).toBe(7233);
+    expect(config.DEPARTMENT_TIMEOUT_MS).toBe(10_000);
+    expect(config.DATA_DIR).toBe(resolve('.data'));
+  });
+
+  it('names every bad variable at once, one per line', () => {
+    const error = configErrorOf({ API_PORT: '99999', NODE_ENV: 'staging', API_HOST: '0.0.0.0' });
+
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe('Invalid configuration:');
+    expect(lines.slice(1).map((line) => line.split(':')[0]?.trim())).toEqual(
+      expect.arrayContaining(['API_PORT', 'NODE_ENV']),
+    );
+    expect(lines).toHaveLength(3);
+  });
+});
