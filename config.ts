@@ -20,6 +20,15 @@ export const configSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().default('.venv/bin/temporal'),
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
+  /**
+   * Origins of the Temporal Web UI allowed to call the codec endpoint from the browser, comma-separated.
+   * Unset: the embedded UI (`http://127.0.0.1:<TEMPORAL_UI_PORT>` and `http://localhost:<TEMPORAL_UI_PORT>`).
+   */
+  TEMPORAL_UI_ORIGIN: optionalUrl,
+  /** Keys that encrypt every Temporal payload: `id:base64-of-32-bytes`, comma-separated. Required in production. */
+  ENCRYPTION_KEYS: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** The id in ENCRYPTION_KEYS that encrypts new payloads; the others still decrypt. */
+  ENCRYPTION_KEY_ID: z.preprocess(unsetIfEmpty, z.string().optional()),
   /** PostgreSQL connection string. Unset: an embedded PostgreSQL is started under DATA_DIR. */
   DATABASE_URL: optionalUrl,
   EMBEDDED_POSTGRES_PORT: port(54329),
@@ -30,6 +39,8 @@ export const configSchema = z.object({
   SIMULATOR_PORT: port(4100),
   /** Per-request limit of a department call over HTTP, in milliseconds. */
   DEPARTMENT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).default(10_000)),
+  /** Requests per minute each API key may make. */
+  RATE_LIMIT_PER_MINUTE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(600)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { WorkerOptions, NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
@@ -16,6 +17,11 @@ export interface WorkerDeps {
   workflowBundle?: { codePath: string } | { code: string };
   /** Overrides of the tuning below, e.g. for benchmarks. */
   tuning?: Partial<WorkerOptions>;
+  /**
+   * How payloads are encoded (`dataConverterFor(keyring)`: encrypted). The same as the clients'; a
+   * prebuilt `workflowBundle` must be built with its `failureConverterPath`.
+   */
+  dataConverter?: DataConverter;
 }
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -41,6 +47,7 @@ export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     activities: createActivities({ pool: deps.pool, adapters: deps.adapters }),
+    ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
     ...defaultTuning,
     ...deps.tuning,
   });

@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import rateLimit from '@fastify/rate-limit';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -8,13 +9,20 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { problemCodes } from '../schemas/error-codes.js';
+import { authentication } from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
-import { handleError, handleNotFound } from './problem.js';
+import { handleError, handleNotFound, ProblemError } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
 import { bundleRoutes } from './routes/bundles.js';
+import { codecRoutes } from './routes/codec.js';
 
 export interface BuildAppOptions {
   logger?: FastifyBaseLogger | boolean;
+  /** Requests per minute per API key (per address for unauthenticated calls). */
+  rateLimitPerMinute?: number;
+  /** How long a verified API key is trusted before the database is asked again (revocation delay). */
+  authCacheTtlMs?: number;
 }
 
 /** Builds the API; the caller listens and closes it. Routes get their dependencies, never globals. */
@@ -46,8 +54,29 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  await app.register(authentication, {
+    db: deps.pool,
+    ...(options.authCacheTtlMs === undefined ? {} : { cacheTtlMs: options.authCacheTtlMs }),
+  });
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute ?? 600,
+    timeWindow: '1 minute',
+    // After authentication, so each API key has its own budget.
+    hook: 'preHandler',
+    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    errorResponseBuilder: (_request, context) =>
+      new ProblemError(
+        429,
+        problemCodes.rateLimited,
+        'Too many requests',
+        `At most ${context.max} requests per ${context.after}; retry after the Retry-After header.`,
+      ),
+  });
+  app.get('/health', { schema: { hide: true }, config: { access: 'public' } }, async () => ({
+    status: 'ok',
+  }));
   await app.register(bundleRoutes, deps);
   await app.register(applicationRoutes, deps);
+  if (deps.codecServer) await app.register(codecRoutes, deps.codecServer);
   return app;
 }

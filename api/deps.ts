@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { BundleDefinition } from '../bundles/definition.js';
 import type { Pool } from '../db/pool.js';
 
@@ -8,4 +9,12 @@ export interface ApiDeps {
   temporal: Client;
   taskQueue: string;
   bundles: ReadonlyMap<string, BundleDefinition>;
+  /** The codec endpoint for the Temporal UI (`/codec/*`); without it those routes do not exist. */
+  codecServer?: CodecServerDeps;
+}
+
+/** The codec the worker and clients use, and the browser origins (the Temporal UI) that may call it. */
+export interface CodecServerDeps {
+  codec: PayloadCodec;
+  allowedOrigins: readonly string[];
 }

@@ -38,11 +38,17 @@ export async function shapeSimulatorForDemo(simulatorUrl: string): Promise<void>
 }
 
 /** Submits the bundle's example application and prints its progress, department by department, until it ends. */
-export async function runDemo(apiUrl: string, bundleId: string, write: Write): Promise<ApplicationView> {
+export async function runDemo(
+  apiUrl: string,
+  bundleId: string,
+  portalKey: string,
+  write: Write,
+): Promise<ApplicationView> {
+  const authorization = `Bearer ${portalKey}`;
   const bundle = (await (await fetch(`${apiUrl}/v1/bundles/${bundleId}`)).json()) as { example: unknown };
   const created = await fetch(`${apiUrl}/v1/applications`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${Date.now()}` },
+    headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${Date.now()}`, authorization },
     body: JSON.stringify(bundle.example),
   });
   if (created.status !== 201)
@@ -67,7 +73,9 @@ export async function runDemo(apiUrl: string, bundleId: string, write: Write): P
     if (Date.now() - started > 120_000)
       throw new Error('the demo application did not finish within 2 minutes');
     await new Promise((resolve) => setTimeout(resolve, 250));
-    view = (await (await fetch(`${apiUrl}/v1/applications/${view.id}`)).json()) as ApplicationView;
+    view = (await (
+      await fetch(`${apiUrl}/v1/applications/${view.id}`, { headers: { authorization } })
+    ).json()) as ApplicationView;
   }
   write(`application ${view.id}: ${view.status}`);
   return view;

@@ -25,10 +25,14 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  const portalKey = onething.devKeys?.portal;
   if (process.argv.includes('--demo')) {
-    if (onething.services.embedded.includes('simulator'))
+    if (!portalKey)
+      throw new Error('the demo needs the development keys, which a production start does not create');
+    if (onething.services.embedded.includes('simulator')) {
       await shapeSimulatorForDemo(onething.services.departmentsUrl);
-    await runDemo(onething.apiUrl, 'newborn', write);
+    }
+    await runDemo(onething.apiUrl, 'newborn', portalKey, write);
   }
   write('');
   write(`Onething is running (embedded: ${onething.services.embedded.join(', ') || 'nothing'})`);
@@ -36,6 +40,10 @@ async function main() {
   write(`  API docs:        ${onething.apiUrl}/docs`);
   if (onething.services.temporalUiUrl) write(`  Temporal UI:     ${onething.services.temporalUiUrl}`);
   write(`  Departments:     ${onething.services.departmentsUrl}`);
+  if (onething.devKeys) {
+    write(`  Development API keys (also in ${config.DATA_DIR}/dev-keys.json):`);
+    for (const [role, key] of Object.entries(onething.devKeys)) write(`    ${role.padEnd(30)} ${key}`);
+  }
   write('Press Ctrl+C to stop.');
 }
 

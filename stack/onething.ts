@@ -8,7 +8,11 @@ import type { Config } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { httpAdaptersUnder } from '../departments/adapters.js';
+import { EncryptionCodec } from '../temporal/codec.js';
+import { dataConverterFor } from '../temporal/data-converter.js';
+import { loadKeyring } from '../temporal/keyring.js';
 import { createOnethingWorker } from '../worker.js';
+import { ensureDevKeys } from './dev-keys.js';
 import type { ServiceEndpoints } from './services.js';
 import { startServices } from './services.js';
 
@@ -16,6 +20,8 @@ export interface RunningOnething {
   apiUrl: string;
   services: ServiceEndpoints;
   app: FastifyInstance;
+  /** Development keys by role label, also in `<DATA_DIR>/dev-keys.json`; none in production. */
+  devKeys: Record<string, string> | undefined;
   stop(): Promise<void>;
 }
 
@@ -25,6 +31,9 @@ export interface RunningOnething {
  */
 export async function startOnething(config: Config, logger: Logger): Promise<RunningOnething> {
   installTemporalRuntime(config);
+  // Before anything starts: production without encryption keys does not start at all.
+  const keyring = await loadKeyring(config);
+  const dataConverter = dataConverterFor(keyring);
   const services = await startServices(config, (line) => logger.info(line));
   const closers: Array<() => Promise<unknown>> = [() => services.stop()];
   const stop = async () => {
@@ -36,6 +45,8 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
     closers.push(() => pool.end());
     const applied = await migrate(pool);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    // A production start creates no keys: they are made with `npm run keys`.
+    const devKeys = config.NODE_ENV === 'production' ? undefined : await ensureDevKeys(pool, config.DATA_DIR);
 
     const workerConnection = await NativeConnection.connect({ address: services.temporalAddress });
     closers.push(() => workerConnection.close());
@@ -45,6 +56,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       pool,
       adapters: httpAdaptersUnder(services.departmentsUrl, config.DEPARTMENT_TIMEOUT_MS),
+      dataConverter,
     });
     const workerRun = worker.run();
     closers.push(async () => {
@@ -56,21 +68,40 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
 
     const clientConnection = await Connection.connect({ address: services.temporalAddress });
     closers.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+    const temporal = new Client({
+      connection: clientConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter,
+    });
     const app = await buildApp(
-      { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, bundles: bundleCatalog },
+      {
+        pool,
+        temporal,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        bundles: bundleCatalog,
+        codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: temporalUiOrigins(config) },
+      },
       // A line per request would bury what matters; errors are still logged by the error handler.
-      { logger: logger.child({ component: 'api' }, { level: 'warn' }) },
+      {
+        logger: logger.child({ component: 'api' }, { level: 'warn' }),
+        rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      },
     );
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     closers.push(() => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.API_PORT;
-    return { apiUrl: `http://${config.API_HOST}:${port}`, services, app, stop };
+    return { apiUrl: `http://${config.API_HOST}:${port}`, services, app, devKeys, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The Temporal UI origins the codec endpoint answers CORS for. */
+function temporalUiOrigins(config: Config): string[] {
+  if (config.TEMPORAL_UI_ORIGIN) return config.TEMPORAL_UI_ORIGIN.split(',').map((o) => o.trim().replace(/\/+$/, ''));
+  return [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`];
 }
 
 let runtimeInstalled = false;

@@ -36,6 +36,7 @@ export async function startServices(config: Config, log: (line: string) => void)
         uiPort: config.TEMPORAL_UI_PORT,
         dbFile: join(config.DATA_DIR, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
+        uiCodecEndpoint: `${browserUrlOf(config.API_HOST, config.API_PORT)}/codec`,
       });
       stops.push(() => server.stop());
       embedded.push('temporal');
@@ -74,4 +75,10 @@ export async function startServices(config: Config, log: (line: string) => void)
     await stop();
     throw err;
   }
+}
+
+/** How a browser on this machine reaches a server listening on host:port (a wildcard address is not one). */
+function browserUrlOf(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }

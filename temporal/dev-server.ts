@@ -12,6 +12,8 @@ export interface DevServerOptions {
   /** SQLite file that keeps workflows across restarts; undefined: in memory. */
   dbFile?: string;
   namespace?: string;
+  /** Codec endpoint the Web UI decodes payloads with (`<API>/codec`); the UI sends it the user's token. */
+  uiCodecEndpoint?: string;
 }
 
 export interface RunningDevServer {
@@ -40,6 +42,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   args.push('--namespace', options.namespace ?? 'default');
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) {
     await mkdir(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);

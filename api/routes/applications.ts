@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { planOf } from '../../bundles/definition.js';
@@ -17,13 +18,24 @@ import {
 import { problemCodes } from '../../schemas/error-codes.js';
 import type { BundleWorkflowInput } from '../../schemas/workflow.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
+import { principalOf } from '../auth/authenticate.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { requestHash } from '../request-hash.js';
 import { applicationView } from '../views.js';
 
-// Until portal clients authenticate, every caller shares one idempotency-key space.
-const anonymousClient = 'anonymous';
+/** The client id of the calling portal. */
+function portalClientOf(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  if (principal.role !== 'portal' || !principal.scope) throw new Error('not a portal principal');
+  return principal.scope;
+}
+
+/** Portals read only their own applications; operators and admins read all. */
+function mayRead(request: FastifyRequest, application: ApplicationRow): boolean {
+  const principal = principalOf(request);
+  return principal.role !== 'portal' || principal.scope === application.client_id;
+}
 
 function issuesOf(where: string, error: z.ZodError) {
   return error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
@@ -76,6 +88,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
   app.post(
     '/v1/applications',
     {
+      config: { access: ['portal'] },
       schema: {
         summary: 'Submit a bundled application',
         description:
@@ -87,6 +100,9 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         }),
         response: {
           200: applicationViewSchema.describe('the application this key already created'),
+          401: problemSchema,
+          403: problemSchema,
+          429: problemSchema,
           201: applicationViewSchema.describe('the application, created and started'),
           400: problemSchema,
           404: problemSchema,
@@ -111,7 +127,8 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       const { created, row } = await insertApplication(deps.pool, {
         id: randomUUID(),
         bundle,
-        clientId: anonymousClient,
+        // Idempotency keys and visibility are per portal client.
+        clientId: portalClientOf(request),
         idempotencyKey: request.headers['idempotency-key'],
         requestHash: hash,
       });
@@ -133,16 +150,25 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
   app.get(
     '/v1/applications/:id',
     {
+      config: { access: ['portal', 'operator', 'admin'] },
       schema: {
         summary: 'Progress of an application, department by department',
         tags: ['applications'],
         params: applicationIdParamsSchema,
-        response: { 200: applicationViewSchema, 400: problemSchema, 404: problemSchema },
+        response: {
+          200: applicationViewSchema,
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+          404: problemSchema,
+          429: problemSchema,
+        },
       },
     },
     async (request) => {
       const found = await findApplication(deps.pool, request.params.id);
-      if (!found) {
+      // Another portal's application is answered exactly like one that does not exist.
+      if (!found || !mayRead(request, found.application)) {
         throw new ProblemError(404, problemCodes.applicationNotFound, `No application ${request.params.id}`);
       }
       return applicationView(found.application, found.steps);

@@ -48,6 +48,8 @@ export const bundleRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
   app.get(
     '/v1/bundles',
     {
+      // The catalogue is public information, like a government service guide.
+      config: { access: 'public' },
       schema: {
         summary: 'The bundles a portal can offer',
         tags: ['bundles'],
@@ -60,6 +62,7 @@ export const bundleRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
   app.get(
     '/v1/bundles/:id',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'A bundle: its form as JSON Schema, its steps, and an example request',
         tags: ['bundles'],

@@ -84,7 +84,11 @@ describe('bad input gets a problem that says what is wrong', () => {
   it('answers another media type with 415', async () => {
     const response = await fetch(`${stack.apiUrl}/v1/applications`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain', 'idempotency-key': randomUUID() },
+      headers: {
+        'content-type': 'text/plain',
+        'idempotency-key': randomUUID(),
+        authorization: `Bearer ${stack.keys.portal}`,
+      },
       body: 'hello',
     });
     expect(response.status).toBe(415);

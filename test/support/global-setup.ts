@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
+import { failureConverterPath } from '../../temporal/data-converter.js';
 import { startTemporalDevServer } from '../../temporal/dev-server.js';
 import { workflowsPath } from '../../worker.js';
 import { freePort } from './free-port.js';
@@ -26,7 +27,8 @@ export default async function setup(project: TestProject) {
   const workDir = resolve('.data/test');
   await mkdir(workDir, { recursive: true });
 
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  // With the failure converter the worker's data converter names: failures raised in workflows are encrypted too.
+  const bundle = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger });
   const workflowBundlePath = join(workDir, `workflow-bundle-${process.pid}.js`);
   await writeFile(workflowBundlePath, bundle.code);
   stops.push(() => rm(workflowBundlePath, { force: true }));

@@ -4,14 +4,19 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
+import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
 import { bundleCatalog } from '../../bundles/index.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
+import type { Pool } from '../../db/pool.js';
 import { httpAdaptersUnder } from '../../departments/adapters.js';
 import type { ServiceBehaviour } from '../../departments/simulator/behaviour.js';
 import type { LedgerEntry } from '../../departments/simulator/ledger.js';
 import { startSimulator } from '../../departments/simulator/server.js';
 import type { ApplicationView } from '../../schemas/api.js';
+import { EncryptionCodec } from '../../temporal/codec.js';
+import { dataConverterFor } from '../../temporal/data-converter.js';
+import { randomKeyring } from '../../temporal/keyring.js';
 import { createOnethingWorker } from '../../worker.js';
 import { createTestDatabase } from './database.js';
 
@@ -33,6 +38,7 @@ export async function startTestStack() {
   const pool = createPool(database.url);
   closers.push(() => pool.end());
   await migrate(pool);
+  const keys = await createTestKeys(pool);
 
   const simulator = await startSimulator({ port: 0 });
   closers.push(() => simulator.close());
@@ -41,7 +47,10 @@ export async function startTestStack() {
   const taskQueue = `test-${randomUUID()}`;
   const clientConnection = await Connection.connect({ address });
   closers.push(() => clientConnection.close());
-  const client = new Client({ connection: clientConnection });
+  // A fresh key per stack: what one test file's workflows store, only its own stack can read.
+  const keyring = randomKeyring();
+  const dataConverter = dataConverterFor(keyring);
+  const client = new Client({ connection: clientConnection, dataConverter });
   const workerConnection = await NativeConnection.connect({ address });
 
   let running: { worker: Worker; done: Promise<void> } | undefined;
@@ -55,6 +64,7 @@ export async function startTestStack() {
       adapters: httpAdaptersUnder(simulator.url, 5000),
       workflowBundle: { codePath: inject('workflowBundlePath') },
       tuning: { shutdownGraceTime: '1s' },
+      dataConverter,
     });
     running = { worker, done: worker.run() };
   };
@@ -69,21 +79,36 @@ export async function startTestStack() {
   closers.push(stopWorker);
   await startWorker();
 
-  const app = await buildApp({ pool, temporal: client, taskQueue, bundles: bundleCatalog });
+  const app = await buildApp(
+    {
+      pool,
+      temporal: client,
+      taskQueue,
+      bundles: bundleCatalog,
+      codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: [testTemporalUiOrigin] },
+    },
+    { authCacheTtlMs: 0, rateLimitPerMinute: 100_000 },
+  );
   await app.listen({ host: '127.0.0.1', port: 0 });
   closers.push(() => app.close());
   const apiAddress = app.server.address();
   const apiUrl = `http://127.0.0.1:${typeof apiAddress === 'object' && apiAddress ? apiAddress.port : 0}`;
 
+  /** A request as `as` (a role of `keys`, `portal` by default; null: no credentials). */
   async function request<T>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    as: TestRole | null = 'portal',
   ) {
     const response = await fetch(`${apiUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        ...(as === null ? {} : { authorization: `Bearer ${keys[as]}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -108,6 +133,7 @@ export async function startTestStack() {
 
   return {
     apiUrl,
+    keys,
     pool: pool,
     client,
     taskQueue,
@@ -115,11 +141,11 @@ export async function startTestStack() {
     startWorker,
     stopWorker,
     /** Submits an application with a fresh idempotency key unless one is given. */
-    async submit(body: unknown, key: string = randomUUID()) {
-      return request<ApplicationView>('POST', '/v1/applications', body, { 'idempotency-key': key });
+    async submit(body: unknown, key: string = randomUUID(), as: TestRole = 'portal') {
+      return request<ApplicationView>('POST', '/v1/applications', body, { 'idempotency-key': key }, as);
     },
-    async getApplication(id: string): Promise<ApplicationView> {
-      const result = await request<ApplicationView>('GET', `/v1/applications/${id}`);
+    async getApplication(id: string, as: TestRole = 'portal'): Promise<ApplicationView> {
+      const result = await request<ApplicationView>('GET', `/v1/applications/${id}`, undefined, {}, as);
       if (result.status !== 200) throw new Error(`GET application ${id}: ${result.status}`);
       return result.body;
     },
@@ -159,6 +185,29 @@ export async function startTestStack() {
 }
 
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+
+/** The Temporal UI origin a test stack's codec endpoint answers CORS for. */
+export const testTemporalUiOrigin = 'http://127.0.0.1:8233';
+
+/** The roles each test stack has a key for. */
+const testRoles = {
+  portal: 'portal:test-portal',
+  otherPortal: 'portal:other-portal',
+  operator: 'operator',
+  admin: 'admin',
+  policeClerk: 'clerk:police',
+  healthClerk: 'clerk:health',
+  policeDepartment: 'department:police',
+} as const;
+export type TestRole = keyof typeof testRoles;
+
+async function createTestKeys(pool: Pool): Promise<Record<TestRole, string>> {
+  const keys = {} as Record<TestRole, string>;
+  for (const [name, label] of Object.entries(testRoles) as Array<[TestRole, string]>) {
+    keys[name] = (await createApiKey(pool, { name, ...parseRole(label) })).secret;
+  }
+  return keys;
+}
 
 let runtimeInstalled = false;
 /** The SDK logs every retried activity; tests assert on outcomes instead. */

@@ -1,0 +1,39 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { insertApiKey } from '../../db/api-keys.js';
+import type { Queryable } from '../../db/pool.js';
+import type { RoleName } from './principal.js';
+
+/** The sha256 of a secret: what is stored and looked up. Secrets are 256 random bits, so no salt is needed. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Parses `portal`, `operator`, `admin`, `clerk:<department>` or `department:<id>`. */
+export function parseRole(label: string): { role: RoleName; scope: string | null } {
+  const [role = '', scope] = label.split(':', 2);
+  if (role === 'operator' || role === 'admin') {
+    if (scope !== undefined) throw new Error(`${role} keys have no scope`);
+    return { role, scope: null };
+  }
+  if (role === 'portal' || role === 'clerk' || role === 'department') {
+    if (!scope)
+      throw new Error(
+        `${role} keys need a scope: ${role}:<${role === 'portal' ? 'client id' : 'department'}>`,
+      );
+    return { role, scope };
+  }
+  throw new Error(
+    `unknown role ${label}: portal:<client>, operator, admin, clerk:<department> or department:<id>`,
+  );
+}
+
+/** Creates a key and returns its id and secret; the secret is never stored or shown again. */
+export async function createApiKey(
+  db: Queryable,
+  key: { name: string; role: RoleName; scope: string | null },
+): Promise<{ id: string; secret: string }> {
+  const id = `key_${randomBytes(6).toString('hex')}`;
+  const secret = `ot_${randomBytes(32).toString('base64url')}`;
+  await insertApiKey(db, { ...key, id, secretHash: hashSecret(secret) });
+  return { id, secret };
+}
