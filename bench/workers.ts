@@ -1,0 +1,111 @@
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import type { Pool } from '../db/pool.js';
+import { createOnethingWorker, workflowsPath } from '../worker.js';
+import type { Kind } from './kinds.js';
+import { noopAdapters } from './noop-adapter.js';
+import { createRawActivities } from './raw-activities.js';
+import { stubPool } from './stub-pool.js';
+
+/**
+ * worker.ts's default tuning, repeated here (it is not exported) and passed explicitly to every
+ * worker, so engine and raw run with the same slots and cache whatever either default becomes.
+ */
+export const benchTuning = {
+  maxConcurrentWorkflowTaskExecutions: 40,
+  maxConcurrentActivityTaskExecutions: 200,
+  maxConcurrentLocalActivityExecutions: 200,
+  maxCachedWorkflows: 2000,
+  shutdownGraceTime: '10s',
+} satisfies Partial<WorkerOptions>;
+
+const rawWorkflowsPath = fileURLToPath(new URL('./raw-workflows.ts', import.meta.url));
+
+/** Where a kind's workflows go and what they are called. */
+export interface Target {
+  taskQueue: string;
+  workflowType: string;
+}
+
+export interface BenchWorkers {
+  /** The compared kinds always run; the diagnostic ones only when asked for. */
+  targets: Record<'engine' | 'raw', Target> & Partial<Record<Kind, Target>>;
+  /** Rejects if a worker stops while the benchmark still needs it. */
+  failed: Promise<never>;
+  stop(): Promise<void>;
+}
+
+/**
+ * All workers on one connection, each on its own task queue, all running for the whole
+ * benchmark: rounds alternate, so only one of them has work at a time; the idle ones just poll.
+ * The raw workflows share one worker; the engine without a database gets its own.
+ */
+export async function startBenchWorkers(
+  connection: NativeConnection,
+  pool: Pool,
+  kinds: readonly Kind[],
+): Promise<BenchWorkers> {
+  const logger = new DefaultLogger('WARN');
+  const queue = (name: string) => `bench-${name}-${process.pid}-${Date.now()}`;
+  // Bundled before any timing, as production would prebuild them.
+  const engineBundle = await bundleWorkflowCode({ workflowsPath, logger });
+  const rawBundle = await bundleWorkflowCode({ workflowsPath: rawWorkflowsPath, logger });
+  const common = { connection, namespace: 'default' };
+  const engineWorker = (taskQueue: string, workerPool: Pool) =>
+    createOnethingWorker({
+      ...common,
+      taskQueue,
+      pool: workerPool,
+      adapters: noopAdapters(),
+      workflowBundle: engineBundle,
+      tuning: benchTuning,
+    });
+
+  const engineQueue = queue('engine');
+  const rawQueue = queue('raw');
+  const workers: Worker[] = [
+    await engineWorker(engineQueue, pool),
+    await Worker.create({
+      ...common,
+      taskQueue: rawQueue,
+      workflowBundle: rawBundle,
+      activities: createRawActivities(),
+      ...benchTuning,
+    }),
+  ];
+  const targets: BenchWorkers['targets'] = {
+    engine: { taskQueue: engineQueue, workflowType: 'newborn' },
+    raw: { taskQueue: rawQueue, workflowType: 'rawNewborn' },
+  };
+  if (kinds.includes('rawProjected')) {
+    targets.rawProjected = { taskQueue: rawQueue, workflowType: 'rawNewbornProjected' };
+  }
+  if (kinds.includes('engineNoDb')) {
+    const noDbQueue = queue('engine-no-db');
+    workers.push(await engineWorker(noDbQueue, stubPool()));
+    targets.engineNoDb = { taskQueue: noDbQueue, workflowType: 'newborn' };
+  }
+
+  const runs = workers.map((w) => w.run());
+  let stopping = false;
+  const failed = new Promise<never>((_, reject) => {
+    for (const run of runs) {
+      run.then(
+        () => !stopping && reject(new Error('a benchmark worker stopped early')),
+        (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
+      );
+    }
+  });
+  // Observed here so an early stop after the benchmark settled is not an unhandled rejection.
+  failed.catch(() => undefined);
+  return {
+    targets,
+    failed,
+    async stop() {
+      stopping = true;
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.allSettled(runs);
+    },
+  };
+}
