@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { findService } from '../departments/catalog/index.js';
 import { DepartmentRejection } from '../departments/adapter.js';
 import type { DepartmentAdapters } from '../departments/adapter.js';
+import { recordAccess } from '../db/access-log.js';
 import { recordStepAttempt } from '../db/transitions.js';
 import type { Pool } from '../db/pool.js';
 import { failureTypes, stepErrorCodes } from '../schemas/error-codes.js';
@@ -44,6 +45,7 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         });
       } catch (err) {
         if (err instanceof DepartmentRejection) {
+          await recordReceipt(deps.pool, call);
           const details: RejectionDetails = {
             department: call.department,
             reasonCode: err.reasonCode,
@@ -64,6 +66,7 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         }).catch(() => undefined);
         throw err;
       }
+      await recordReceipt(deps.pool, call);
       const outputs = service.output.safeParse(decision.outputs);
       if (!outputs.success) {
         const issue = outputs.error.issues[0];
@@ -78,4 +81,21 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
       };
     },
   };
+}
+
+/**
+ * The department decided, so it received the step's input: the applicant's access log says
+ * which fields, for which item. Once per step, however often the activity is retried.
+ */
+async function recordReceipt(pool: Pool, call: CallDepartmentInput): Promise<void> {
+  await recordAccess(pool, {
+    applicationId: call.applicationId,
+    actorType: 'department',
+    actor: call.department,
+    action: 'received',
+    fields: Object.keys(call.input).sort(),
+    purpose: call.purpose ?? call.stepId,
+    stepId: call.stepId,
+    dedupeKey: `received:${call.idempotencyKey}`,
+  });
 }

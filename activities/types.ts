@@ -8,6 +8,8 @@ export interface CallDepartmentInput {
   service: string;
   input: Record<string, unknown>;
   idempotencyKey: string;
+  /** Why the department receives the data, for the applicant's access log: the item's title. */
+  purpose?: string;
 }
 
 /** Outputs of a decided department call, validated against the service's output schema. */

@@ -13,9 +13,12 @@ import { problemCodes } from '../schemas/error-codes.js';
 import { authentication } from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
 import { handleError, handleNotFound, ProblemError } from './problem.js';
+import { accessLogRoutes } from './routes/access-log.js';
+import { applicationEventRoutes } from './routes/application-events.js';
 import { applicationRoutes } from './routes/applications.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { codecRoutes } from './routes/codec.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface BuildAppOptions {
   logger?: FastifyBaseLogger | boolean;
@@ -77,6 +80,9 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   }));
   await app.register(bundleRoutes, deps);
   await app.register(applicationRoutes, deps);
+  await app.register(applicationEventRoutes, deps);
+  await app.register(webhookRoutes, deps);
+  await app.register(accessLogRoutes, deps);
   if (deps.codecServer) await app.register(codecRoutes, deps.codecServer);
   return app;
 }

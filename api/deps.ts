@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { BundleDefinition } from '../bundles/definition.js';
 import type { Pool } from '../db/pool.js';
+import type { EventFeed } from '../notifications/listener.js';
 
 /** What the API's routes need; `buildApp` receives it from the composition root. */
 export interface ApiDeps {
@@ -11,6 +12,8 @@ export interface ApiDeps {
   bundles: ReadonlyMap<string, BundleDefinition>;
   /** The codec endpoint for the Temporal UI (`/codec/*`); without it those routes do not exist. */
   codecServer?: CodecServerDeps;
+  /** Wakes event streams when events are written; without it they poll the database. */
+  events?: EventFeed;
 }
 
 /** The codec the worker and clients use, and the browser origins (the Temporal UI) that may call it. */

@@ -1,4 +1,5 @@
 import type { StepError, Transition } from '../schemas/workflow.js';
+import { eventsChannel } from './events.js';
 import type { Pool, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
 
@@ -30,6 +31,8 @@ export async function recordTransitions(
         [applicationId, t.seq, t.application?.status ?? null, t.at],
       );
     }
+    // Delivered at commit: wakes webhook dispatchers and event streams (notifications/listener.ts).
+    await client.query('SELECT pg_notify($1, $2)', [eventsChannel, applicationId]);
   });
 }
 

@@ -106,3 +106,19 @@ export const bundleDetailSchema = bundleSummarySchema
   .meta({ id: 'Bundle' });
 
 export const bundleIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+
+export const accessLogSchema = z
+  .object({
+    entries: z.array(
+      z.object({
+        at: z.string(),
+        actorType: z.enum(['department', 'clerk', 'operator', 'admin']),
+        actor: z.string().describe('the department, or the person (role, name and key id)'),
+        action: z.enum(['received', 'read']),
+        fields: z.array(z.string()).describe('which data: field names, never values'),
+        purpose: z.string().describe('why: the item the department decides, or what the person opened'),
+        stepId: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'AccessLog' });

@@ -11,6 +11,10 @@ export const problemCodes = {
   payloadUndecodable: 'PAYLOAD_UNDECODABLE',
   unknownBundle: 'UNKNOWN_BUNDLE',
   applicationNotFound: 'APPLICATION_NOT_FOUND',
+  /** No such active webhook of the calling portal (another portal's is answered the same way). */
+  webhookNotFound: 'WEBHOOK_NOT_FOUND',
+  /** The portal has as many webhooks as it may have; delete one first. */
+  webhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
   routeNotFound: 'ROUTE_NOT_FOUND',
   unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',

@@ -2,9 +2,9 @@
  * Runs the whole embedded stack: `npm start` (add `-- --demo` to submit a newborn application
  * and watch it). Services set in the environment are used instead of the embedded ones.
  */
-import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.js';
 import { MigrationError } from '../db/migrate.js';
+import { createLogger } from '../privacy/logger.js';
 import { startOnething } from '../stack/onething.js';
 import { runDemo, shapeSimulatorForDemo } from './demo.js';
 
@@ -12,7 +12,7 @@ const write = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config.LOG_LEVEL);
   const onething = await startOnething(config, logger);
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from '../api/app.js';
@@ -8,9 +8,12 @@ import type { Config } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { httpAdaptersUnder } from '../departments/adapters.js';
+import { createWebhookDispatcher } from '../notifications/dispatcher.js';
+import { createEventListener } from '../notifications/listener.js';
 import { EncryptionCodec } from '../temporal/codec.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import { loadKeyring } from '../temporal/keyring.js';
+import { temporalLoggerFor } from '../privacy/logger.js';
 import { createOnethingWorker } from '../worker.js';
 import { ensureDevKeys } from './dev-keys.js';
 import type { ServiceEndpoints } from './services.js';
@@ -30,7 +33,7 @@ export interface RunningOnething {
  * run (a failed one stops start-up), then the worker and the API.
  */
 export async function startOnething(config: Config, logger: Logger): Promise<RunningOnething> {
-  installTemporalRuntime(config);
+  installTemporalRuntime(config, logger);
   // Before anything starts: production without encryption keys does not start at all.
   const keyring = await loadKeyring(config);
   const dataConverter = dataConverterFor(keyring);
@@ -73,6 +76,13 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
       namespace: config.TEMPORAL_NAMESPACE,
       dataConverter,
     });
+    // One LISTEN connection wakes the webhook dispatcher and every event stream.
+    const events = createEventListener({
+      pool,
+      onError: (err) => logger.warn({ err }, 'event notifications interrupted; reconnecting'),
+    });
+    await events.start();
+    closers.push(() => events.stop());
     const app = await buildApp(
       {
         pool,
@@ -80,6 +90,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         bundles: bundleCatalog,
         codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: temporalUiOrigins(config) },
+        events,
       },
       // A line per request would bury what matters; errors are still logged by the error handler.
       {
@@ -89,6 +100,13 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
     );
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     closers.push(() => app.close());
+    const dispatcher = createWebhookDispatcher({
+      pool,
+      events,
+      log: logger.child({ component: 'webhooks' }),
+    });
+    dispatcher.start();
+    closers.push(() => dispatcher.stop());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.API_PORT;
     return { apiUrl: `http://${config.API_HOST}:${port}`, services, app, devKeys, stop };
@@ -100,15 +118,16 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
 
 /** The Temporal UI origins the codec endpoint answers CORS for. */
 function temporalUiOrigins(config: Config): string[] {
-  if (config.TEMPORAL_UI_ORIGIN) return config.TEMPORAL_UI_ORIGIN.split(',').map((o) => o.trim().replace(/\/+$/, ''));
+  if (config.TEMPORAL_UI_ORIGIN)
+    return config.TEMPORAL_UI_ORIGIN.split(',').map((o) => o.trim().replace(/\/+$/, ''));
   return [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`];
 }
 
 let runtimeInstalled = false;
 /** The SDK's own logs at WARN and above; its INFO lines would drown the demo's progress. */
-function installTemporalRuntime(config: Config) {
+function installTemporalRuntime(config: Config, logger: Logger) {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const level = ['debug', 'trace'].includes(config.LOG_LEVEL) ? 'DEBUG' : 'WARN';
-  Runtime.install({ logger: new DefaultLogger(level) });
+  Runtime.install({ logger: temporalLoggerFor(logger, level) });
 }

@@ -67,6 +67,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         service: step.service,
         input: buildStepInput(step, context),
         idempotencyKey: stepIdempotencyKey(applicationId, step.id),
+        purpose: `${step.title.zh} ${step.title.en}`,
       });
       context.outputs[step.id] = decision.outputs;
       projection.push({

@@ -19,6 +19,7 @@ import { problemCodes } from '../../schemas/error-codes.js';
 import type { BundleWorkflowInput } from '../../schemas/workflow.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
 import { principalOf } from '../auth/authenticate.js';
+import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { requestHash } from '../request-hash.js';
@@ -29,12 +30,6 @@ function portalClientOf(request: FastifyRequest): string {
   const principal = principalOf(request);
   if (principal.role !== 'portal' || !principal.scope) throw new Error('not a portal principal');
   return principal.scope;
-}
-
-/** Portals read only their own applications; operators and admins read all. */
-function mayRead(request: FastifyRequest, application: ApplicationRow): boolean {
-  const principal = principalOf(request);
-  return principal.role !== 'portal' || principal.scope === application.client_id;
 }
 
 function issuesOf(where: string, error: z.ZodError) {
@@ -124,6 +119,8 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       }
       const { applicant, form } = validateForBundle(bundle, request.body);
       const hash = requestHash(request.body);
+      // Masked by the logger, like everything logged; keeps the submission traceable.
+      request.log.info({ bundleId, applicant }, 'application submitted');
       const { created, row } = await insertApplication(deps.pool, {
         id: randomUUID(),
         bundle,
@@ -166,12 +163,8 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       },
     },
     async (request) => {
-      const found = await findApplication(deps.pool, request.params.id);
-      // Another portal's application is answered exactly like one that does not exist.
-      if (!found || !mayRead(request, found.application)) {
-        throw new ProblemError(404, problemCodes.applicationNotFound, `No application ${request.params.id}`);
-      }
-      return applicationView(found.application, found.steps);
+      const found = await readableApplication(deps.pool, request, request.params.id);
+      return viewFor(deps.pool, request, found);
     },
   );
 };

@@ -8,6 +8,7 @@ import { failureConverterPath } from '../../temporal/data-converter.js';
 import { startTemporalDevServer } from '../../temporal/dev-server.js';
 import { workflowsPath } from '../../worker.js';
 import { freePort } from './free-port.js';
+import { scanLogsForIdNumbers } from './log-scan.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,6 +16,8 @@ declare module 'vitest' {
     /** A connection string to the `postgres` database of a server where tests may create databases. */
     postgresAdminUrl: string;
     workflowBundlePath: string;
+    /** Every test process writes its logs here; the teardown scans them for personal data. */
+    logDir: string;
   }
 }
 
@@ -58,9 +61,20 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', temporalAddress);
   project.provide('postgresAdminUrl', postgresAdminUrl);
   project.provide('workflowBundlePath', workflowBundlePath);
+  const logDir = join(workDir, 'logs');
+  await rm(logDir, { recursive: true, force: true });
+  await mkdir(logDir, { recursive: true });
+  project.provide('logDir', logDir);
 
   return async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    // The logs of the whole run must hold no identity number in clear (PIPL; masking rule).
+    const scan = await scanLogsForIdNumbers(logDir);
+    if (scan.files === 0)
+      throw new Error(`no test logs were written to ${logDir}: the log scan would prove nothing`);
+    if (scan.findings.length > 0) {
+      throw new Error(`unmasked ID numbers in the test logs:\n${scan.findings.join('\n')}`);
+    }
   };
 }
 

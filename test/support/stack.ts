@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { join } from 'node:path';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
@@ -10,6 +13,8 @@ import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 import type { Pool } from '../../db/pool.js';
 import { httpAdaptersUnder } from '../../departments/adapters.js';
+import { createWebhookDispatcher } from '../../notifications/dispatcher.js';
+import { createEventListener } from '../../notifications/listener.js';
 import type { ServiceBehaviour } from '../../departments/simulator/behaviour.js';
 import type { LedgerEntry } from '../../departments/simulator/ledger.js';
 import { startSimulator } from '../../departments/simulator/server.js';
@@ -17,6 +22,7 @@ import type { ApplicationView } from '../../schemas/api.js';
 import { EncryptionCodec } from '../../temporal/codec.js';
 import { dataConverterFor } from '../../temporal/data-converter.js';
 import { randomKeyring } from '../../temporal/keyring.js';
+import { createLogger, temporalLoggerFor } from '../../privacy/logger.js';
 import { createOnethingWorker } from '../../worker.js';
 import { createTestDatabase } from './database.js';
 
@@ -31,7 +37,7 @@ export interface HttpResult<T = unknown> {
  * database, a simulator, a worker on its own task queue, and the API on a real port.
  */
 export async function startTestStack() {
-  installQuietRuntime();
+  const logger = testLogger();
   const closers: Array<() => Promise<unknown>> = [];
   const database = await createTestDatabase(inject('postgresAdminUrl'));
   closers.push(() => database.drop());
@@ -79,6 +85,9 @@ export async function startTestStack() {
   closers.push(stopWorker);
   await startWorker();
 
+  const events = createEventListener({ pool });
+  await events.start();
+  closers.push(() => events.stop());
   const app = await buildApp(
     {
       pool,
@@ -86,11 +95,21 @@ export async function startTestStack() {
       taskQueue,
       bundles: bundleCatalog,
       codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: [testTemporalUiOrigin] },
+      events,
     },
-    { authCacheTtlMs: 0, rateLimitPerMinute: 100_000 },
+    { authCacheTtlMs: 0, rateLimitPerMinute: 100_000, logger: logger.child({ component: 'api' }) },
   );
   await app.listen({ host: '127.0.0.1', port: 0 });
   closers.push(() => app.close());
+  // Retries after 50 ms, 100 ms, 200 ms, …: a failing receiver is retried within a test's time.
+  const dispatcher = createWebhookDispatcher({
+    pool,
+    events,
+    backoff: { baseMs: 50 },
+    log: logger.child({ component: 'webhooks' }),
+  });
+  dispatcher.start();
+  closers.push(() => dispatcher.stop());
   const apiAddress = app.server.address();
   const apiUrl = `http://127.0.0.1:${typeof apiAddress === 'object' && apiAddress ? apiAddress.port : 0}`;
 
@@ -209,10 +228,16 @@ async function createTestKeys(pool: Pool): Promise<Record<TestRole, string>> {
   return keys;
 }
 
-let runtimeInstalled = false;
-/** The SDK logs every retried activity; tests assert on outcomes instead. */
-function installQuietRuntime() {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+let processLogger: Logger | undefined;
+/**
+ * One log file per test process under the run's log folder, written through the production
+ * logger (and so its masking); the global teardown scans them all for unmasked ID numbers.
+ */
+function testLogger(): Logger {
+  if (!processLogger) {
+    const file = join(inject('logDir'), `test-${process.pid}.log`);
+    processLogger = createLogger('info', pino.destination({ dest: file, sync: true }));
+    Runtime.install({ logger: temporalLoggerFor(processLogger, 'WARN') });
+  }
+  return processLogger;
 }

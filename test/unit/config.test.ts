@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       DEPARTMENTS_URL: undefined,
       SIMULATOR_PORT: 4100,
       DEPARTMENT_TIMEOUT_MS: 10_000,
+      RATE_LIMIT_PER_MINUTE: 600,
       LOG_LEVEL: 'info',
     });
   });

@@ -1,0 +1,52 @@
+import type { FastifyRequest } from 'fastify';
+import { recordAccess } from '../db/access-log.js';
+import { findApplication } from '../db/applications.js';
+import type { ApplicationRow, StepRow } from '../db/applications.js';
+import type { Queryable } from '../db/pool.js';
+import { maskDeep } from '../privacy/mask.js';
+import type { ApplicationView } from '../schemas/api.js';
+import { problemCodes } from '../schemas/error-codes.js';
+import { principalOf } from './auth/authenticate.js';
+import { roleLabel } from './auth/principal.js';
+import { ProblemError } from './problem.js';
+import { applicationView } from './views.js';
+
+/**
+ * The application if the caller may see it: a portal only its own (another's is answered
+ * exactly like one that does not exist), operators and admins any.
+ */
+export async function readableApplication(
+  db: Queryable,
+  request: FastifyRequest,
+  id: string,
+): Promise<{ application: ApplicationRow; steps: StepRow[] }> {
+  const found = await findApplication(db, id);
+  const principal = principalOf(request);
+  if (!found || (principal.role === 'portal' && principal.scope !== found.application.client_id)) {
+    throw new ProblemError(404, problemCodes.applicationNotFound, `No application ${id}`);
+  }
+  return found;
+}
+
+/**
+ * The view a caller gets. The applicant's own portal sees the application in clear; anyone
+ * else sees personal data masked, and the read goes to the applicant's access log.
+ */
+export async function viewFor(
+  db: Queryable,
+  request: FastifyRequest,
+  found: { application: ApplicationRow; steps: StepRow[] },
+): Promise<ApplicationView> {
+  const view = applicationView(found.application, found.steps);
+  const principal = principalOf(request);
+  if (principal.role === 'portal') return view;
+  await recordAccess(db, {
+    applicationId: view.id,
+    actorType: principal.role === 'admin' ? 'admin' : principal.role === 'clerk' ? 'clerk' : 'operator',
+    actor: `${roleLabel(principal)} ${principal.name} (${principal.keyId})`,
+    action: 'read',
+    fields: view.steps.flatMap((s) => Object.keys(s.outputs ?? {}).map((field) => `${s.id}.${field}`)),
+    purpose: `${request.method} ${request.routeOptions.url ?? request.url}`,
+  });
+  return { ...view, steps: view.steps.map((s) => ({ ...s, outputs: maskDeep(s.outputs) })) };
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { disableWebhook, insertWebhook, listWebhooks } from '../../db/webhooks.js';
+import type { WebhookRow } from '../../db/webhooks.js';
+import { problemSchema } from '../../schemas/api.js';
+import { problemCodes } from '../../schemas/error-codes.js';
+import {
+  createdWebhookSchema,
+  createWebhookBodySchema,
+  webhookIdParamsSchema,
+  webhookViewSchema,
+} from '../../schemas/webhooks.js';
+import { principalOf } from '../auth/authenticate.js';
+import type { ApiDeps } from '../deps.js';
+import { ProblemError } from '../problem.js';
+
+/** Active webhooks per portal: each one multiplies every event into another POST. */
+export const maxWebhooksPerPortal = 10;
+
+/** The client id of the calling portal; webhooks belong to it. */
+function portalClientOf(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  if (principal.role !== 'portal' || !principal.scope) throw new Error('not a portal principal');
+  return principal.scope;
+}
+
+const viewOf = (row: WebhookRow) => ({
+  id: row.id,
+  url: row.url,
+  createdAt: new Date(row.created_at).toISOString(),
+});
+
+const errorResponses = { 401: problemSchema, 403: problemSchema, 429: problemSchema };
+
+export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.post(
+    '/v1/webhooks',
+    {
+      config: { access: ['portal'] },
+      schema: {
+        summary: 'Register a webhook for the events of your applications',
+        description:
+          'Every application and step change of your applications from now on is POSTed as an ApplicationEvent, ' +
+          'signed in the onething-signature header with the secret answered here (shown only once), ' +
+          'in order per application, retried with backoff until answered with a 2xx.',
+        tags: ['webhooks'],
+        body: createWebhookBodySchema,
+        response: {
+          201: createdWebhookSchema,
+          400: problemSchema,
+          409: problemSchema.describe(`the portal already has ${maxWebhooksPerPortal} webhooks`),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+      const row = await insertWebhook(
+        deps.pool,
+        {
+          id: `wh_${randomBytes(8).toString('hex')}`,
+          clientId: portalClientOf(request),
+          url: request.body.url,
+          secret,
+        },
+        maxWebhooksPerPortal,
+      );
+      if (!row) {
+        throw new ProblemError(
+          409,
+          problemCodes.webhookLimitReached,
+          `At most ${maxWebhooksPerPortal} webhooks per portal`,
+          'Delete one you no longer use (DELETE /v1/webhooks/:id).',
+        );
+      }
+      return reply.code(201).send({ ...viewOf(row), secret });
+    },
+  );
+
+  app.get(
+    '/v1/webhooks',
+    {
+      config: { access: ['portal'] },
+      schema: {
+        summary: "Your portal's webhooks (without their secrets)",
+        tags: ['webhooks'],
+        response: { 200: z.object({ webhooks: z.array(webhookViewSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => ({
+      webhooks: (await listWebhooks(deps.pool, portalClientOf(request))).map(viewOf),
+    }),
+  );
+
+  app.delete(
+    '/v1/webhooks/:id',
+    {
+      config: { access: ['portal'] },
+      schema: {
+        summary: 'Delete a webhook: nothing more is delivered to it',
+        tags: ['webhooks'],
+        params: webhookIdParamsSchema,
+        response: {
+          204: z.null().describe('deleted'),
+          400: problemSchema,
+          404: problemSchema,
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      // Another portal's webhook is answered exactly like one that does not exist.
+      if (!(await disableWebhook(deps.pool, portalClientOf(request), request.params.id))) {
+        throw new ProblemError(404, problemCodes.webhookNotFound, `No webhook ${request.params.id}`);
+      }
+      return reply.code(204).send(null);
+    },
+  );
+};

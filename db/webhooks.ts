@@ -1,0 +1,56 @@
+import type { Queryable } from './pool.js';
+
+/** A webhook as listed: never its secret. */
+export interface WebhookRow {
+  id: string;
+  client_id: string;
+  url: string;
+  created_at: Date;
+}
+
+/**
+ * Registers a webhook unless the client already has `limit` active ones; undefined then.
+ * Concurrent registrations may pass the limit by a few: it bounds fan-out, it is not a quota.
+ */
+export async function insertWebhook(
+  db: Queryable,
+  webhook: { id: string; clientId: string; url: string; secret: string },
+  limit: number,
+): Promise<WebhookRow | undefined> {
+  const { rows } = await db.query<WebhookRow>(
+    `INSERT INTO webhooks (id, client_id, url, secret)
+     SELECT $1, $2, $3, $4
+     WHERE (SELECT count(*) FROM webhooks WHERE client_id = $2 AND disabled_at IS NULL) < $5
+     RETURNING id, client_id, url, created_at`,
+    [webhook.id, webhook.clientId, webhook.url, webhook.secret, limit],
+  );
+  return rows[0];
+}
+
+/** The client's active webhooks, oldest first. */
+export async function listWebhooks(db: Queryable, clientId: string): Promise<WebhookRow[]> {
+  const { rows } = await db.query<WebhookRow>(
+    `SELECT id, client_id, url, created_at FROM webhooks
+     WHERE client_id = $1 AND disabled_at IS NULL ORDER BY created_at, id`,
+    [clientId],
+  );
+  return rows;
+}
+
+/**
+ * Stops deliveries to the client's webhook and forgets its cursors; false if the client has no
+ * such active webhook (another client's is answered the same way).
+ */
+export async function disableWebhook(db: Queryable, clientId: string, id: string): Promise<boolean> {
+  const { rows } = await db.query<{ id: string }>(
+    `WITH disabled AS (
+       UPDATE webhooks SET disabled_at = now()
+       WHERE id = $1 AND client_id = $2 AND disabled_at IS NULL RETURNING id
+     ), forgotten AS (
+       DELETE FROM webhook_deliveries d USING disabled WHERE d.webhook_id = disabled.id
+     )
+     SELECT id FROM disabled`,
+    [id, clientId],
+  );
+  return rows.length === 1;
+}

@@ -1,0 +1,213 @@
+import { eventsAfter } from '../db/events.js';
+import type { Pool } from '../db/pool.js';
+import type { ClaimedDelivery, DeliveryKey } from '../db/webhook-deliveries.js';
+import {
+  claimDueDelivery,
+  recordDelivered,
+  recordFailure,
+  releaseDelivery,
+  seedDeliveries,
+} from '../db/webhook-deliveries.js';
+import type { ApplicationEvent } from '../schemas/events.js';
+import type { EventFeed } from './listener.js';
+import { eventIdHeader, signatureHeader, signWebhookBody } from './signature.js';
+import { Wakeup } from './wakeup.js';
+
+/** Retry delays after failed deliveries: `baseMs × 2^(attempts − 1)`, at most `maxMs`. */
+export interface BackoffOptions {
+  baseMs: number;
+  maxMs: number;
+}
+
+export interface WebhookDispatcherOptions {
+  pool: Pool;
+  /** Wakes the dispatcher when events are written; without it, it only polls. */
+  events?: EventFeed;
+  fetch?: typeof fetch;
+  /** The clock of the signature timestamps. */
+  now?: () => Date;
+  backoff?: Partial<BackoffOptions>;
+  /** Per delivery; a receiver that answers later failed. */
+  timeoutMs?: number;
+  /** Looks for due deliveries at least this often, also when no notification came. */
+  pollIntervalMs?: number;
+  /** Looks for applications without a cursor this often (and after each reconnect of `events`). */
+  sweepIntervalMs?: number;
+  /** How long a claimed cursor stays with this dispatcher; must exceed `timeoutMs` well. */
+  leaseMs?: number;
+  /** Deliveries in flight at once, to distinct (webhook, application) pairs. */
+  concurrency?: number;
+  log?: { warn(obj: object, message: string): void };
+}
+
+export interface WebhookDispatcher {
+  start(): void;
+  /** Stops claiming, aborts deliveries in flight and hands their cursors back. */
+  stop(): Promise<void>;
+}
+
+export const defaultBackoff: BackoffOptions = { baseMs: 1000, maxMs: 10 * 60_000 };
+
+/** The delay before attempt `attempts + 1`, after `attempts` failures in a row. */
+export function backoffDelay(attempts: number, backoff: BackoffOptions): number {
+  return Math.min(backoff.baseMs * 2 ** Math.max(0, attempts - 1), backoff.maxMs);
+}
+
+// Events delivered under one lease before the cursor goes back to the end of the queue.
+const eventsPerClaim = 100;
+
+type Outcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+
+/**
+ * Delivers every application event to the webhooks of the application's portal: per (webhook,
+ * application) strictly in seq order, the next event only after the one before was answered
+ * with a 2xx, at least once. A failing receiver delays that application's later events, never
+ * another application's. Cursors are leased in PostgreSQL, so several instances share the work
+ * and never send the same event at the same time.
+ */
+export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
+  const { pool } = options;
+  const post = options.fetch ?? fetch;
+  const now = options.now ?? (() => new Date());
+  const backoff = { ...defaultBackoff, ...options.backoff };
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const concurrency = options.concurrency ?? 8;
+
+  const wakeup = new Wakeup();
+  const stopping = new AbortController();
+  const toSeed = new Set<string>();
+  let sweepDue = true;
+  let lastSweep = 0;
+  let retryAt = Infinity;
+  let running: Promise<void> | undefined;
+  let unsubscribe: (() => void) | undefined;
+
+  async function deliver(delivery: ClaimedDelivery, event: ApplicationEvent): Promise<Outcome> {
+    const body = JSON.stringify(event);
+    const timestamp = Math.floor(now().getTime() / 1000);
+    try {
+      const response = await post(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Onething-Webhooks/1',
+          [eventIdHeader]: event.id,
+          [signatureHeader]: signWebhookBody(delivery.secret, body, timestamp),
+        },
+        body,
+        // A redirect is an answer that is not 2xx, never a second request somewhere else.
+        redirect: 'manual',
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
+      return { ok: false, status: response.status, error: `answered HTTP ${response.status}` };
+    } catch (err) {
+      const timedOut = err instanceof Error && err.name === 'TimeoutError';
+      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+      return {
+        ok: false,
+        status: null,
+        error: timedOut ? `no answer within ${timeoutMs} ms` : `${String(err)}${cause}`,
+      };
+    }
+  }
+
+  /** Delivers the claimed cursor's next events in order until it is caught up or one fails. */
+  async function drain(delivery: ClaimedDelivery): Promise<void> {
+    const key: DeliveryKey = { webhookId: delivery.webhook_id, applicationId: delivery.application_id };
+    let seq = delivery.delivered_seq;
+    let failures = delivery.attempts;
+    let sent = 0;
+    while (sent < eventsPerClaim) {
+      const events = await eventsAfter(pool, key.applicationId, seq, eventsPerClaim - sent);
+      if (events.length === 0) break;
+      for (const event of events) {
+        const outcome = await deliver(delivery, event);
+        if (stopping.signal.aborted) break;
+        if (!outcome.ok) {
+          const attempts = failures + 1;
+          const delayMs = backoffDelay(attempts, backoff);
+          await recordFailure(pool, key, { attempts, delayMs, status: outcome.status, error: outcome.error });
+          retryAt = Math.min(retryAt, Date.now() + delayMs);
+          options.log?.warn(
+            {
+              webhookId: key.webhookId,
+              eventId: event.id,
+              attempts,
+              retryInMs: delayMs,
+              error: outcome.error,
+            },
+            'webhook delivery failed',
+          );
+          return;
+        }
+        await recordDelivered(pool, key, event.seq, outcome.status, leaseMs);
+        failures = 0;
+        seq = event.seq;
+        sent += 1;
+      }
+      if (stopping.signal.aborted) break;
+    }
+    await releaseDelivery(pool, key);
+  }
+
+  /** One worker: claims a due cursor, drains it, and again, until none is due. */
+  async function lane(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      const delivery = await claimDueDelivery(pool, leaseMs);
+      if (!delivery) return;
+      await drain(delivery);
+    }
+  }
+
+  async function round(): Promise<void> {
+    if (sweepDue || Date.now() - lastSweep >= sweepIntervalMs) {
+      sweepDue = false;
+      lastSweep = Date.now();
+      toSeed.clear();
+      await seedDeliveries(pool);
+    } else if (toSeed.size > 0) {
+      const ids = [...toSeed];
+      toSeed.clear();
+      await seedDeliveries(pool, ids);
+    }
+    const lanes = await Promise.allSettled(Array.from({ length: concurrency }, () => lane()));
+    const failed = lanes.find((lane) => lane.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      if (retryAt <= Date.now()) retryAt = Infinity;
+      try {
+        await round();
+      } catch (err) {
+        if (!stopping.signal.aborted) options.log?.warn({ err }, 'webhook dispatch round failed');
+      }
+      // A retry comes due by the clock, not by a notification: wake for it, a little late rather than early.
+      const untilRetry = retryAt === Infinity ? pollIntervalMs : retryAt - Date.now() + 10;
+      await wakeup.wait(Math.min(pollIntervalMs, untilRetry), stopping.signal);
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      unsubscribe = options.events?.subscribe((applicationId) => {
+        if (applicationId === undefined) sweepDue = true;
+        else toSeed.add(applicationId);
+        wakeup.wake();
+      });
+      running = loop();
+    },
+    async stop() {
+      stopping.abort();
+      unsubscribe?.();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
+import { EncryptionCodec } from './codec.js';
+import type { Keyring } from './codec.js';
+
+/**
+ * The failure converter that encodes messages and stack traces. A prebuilt workflow bundle must be
+ * built with it (`bundleWorkflowCode({ failureConverterPath })`), or failures raised inside
+ * workflows reach the server in clear text.
+ */
+export const failureConverterPath = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
+
+/**
+ * How the worker and every client turn values into payloads: each payload, failure messages
+ * included, is encrypted before it leaves the process. Worker and clients must share the keyring.
+ */
+export function dataConverterFor(keyring: Keyring): DataConverter {
+  return { payloadCodecs: [new EncryptionCodec(keyring)], failureConverterPath };
+}
