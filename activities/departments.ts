@@ -1,11 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { findService } from '../departments/catalog/index.js';
 import { DepartmentRejection } from '../departments/adapter.js';
-import type { DepartmentAdapters } from '../departments/adapter.js';
-import { recordAccess } from '../db/access-log.js';
-import { recordStepAttempt } from '../db/transitions.js';
+import type { DepartmentAdapters, DepartmentDecision } from '../departments/adapter.js';
+import { recordStepAttempt, recordTransition } from '../db/transitions.js';
 import type { Pool } from '../db/pool.js';
 import { failureTypes, stepErrorCodes } from '../schemas/error-codes.js';
+import type { StepTransition } from '../schemas/workflow.js';
 import type {
   CallDepartmentInput,
   CallDepartmentResult,
@@ -18,8 +18,30 @@ export interface DepartmentActivityDeps {
   pool: Pool;
 }
 
-/** Department calls, one per step attempt, through the adapter configured for the department. */
+/**
+ * Department calls, one per step attempt, through the adapter configured for the department.
+ * Each call records its own step in the read model where it happens: `running` when first
+ * tried, each retry's attempt and failure, and the department's decision together with what the
+ * department received (the applicant's access log).
+ */
 export function createDepartmentActivities(deps: DepartmentActivityDeps): DepartmentActivities {
+  const record = (call: CallDepartmentInput, suffix: string, step: StepTransition, receipt = false) =>
+    recordTransition(
+      deps.pool,
+      call.applicationId,
+      { key: `step:${call.stepId}:${suffix}`, at: new Date().toISOString(), step },
+      receipt
+        ? {
+            actorType: 'department',
+            actor: call.department,
+            action: 'received',
+            fields: Object.keys(call.input).sort(),
+            purpose: call.purpose ?? call.stepId,
+            dedupeKey: `received:${call.idempotencyKey}`,
+          }
+        : undefined,
+    );
+
   return {
     async callDepartment(call: CallDepartmentInput): Promise<CallDepartmentResult> {
       const { attempt } = Context.current().info;
@@ -31,9 +53,11 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
           failureTypes.departmentNotConfigured,
         );
       }
-      // The first attempt is already shown by the workflow's `running` transition.
-      if (attempt > 1) await recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, null);
-      let decision;
+      if (attempt === 1)
+        await record(call, 'running', { stepId: call.stepId, status: 'running', attempts: 1 });
+      else await recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, null);
+
+      let decision: DepartmentDecision;
       try {
         decision = await adapter.submit({
           department: call.department,
@@ -45,12 +69,25 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         });
       } catch (err) {
         if (err instanceof DepartmentRejection) {
-          await recordReceipt(deps.pool, call);
           const details: RejectionDetails = {
             department: call.department,
             reasonCode: err.reasonCode,
             reason: err.reason,
           };
+          await record(
+            call,
+            'decided',
+            {
+              stepId: call.stepId,
+              status: 'rejected',
+              error: {
+                code: stepErrorCodes.departmentRejected,
+                message: err.reason,
+                reasonCode: err.reasonCode,
+              },
+            },
+            true,
+          );
           throw ApplicationFailure.create({
             message: `${call.department} rejected: ${err.reason}`,
             type: failureTypes.departmentRejected,
@@ -66,7 +103,7 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         }).catch(() => undefined);
         throw err;
       }
-      await recordReceipt(deps.pool, call);
+
       const outputs = service.output.safeParse(decision.outputs);
       if (!outputs.success) {
         const issue = outputs.error.issues[0];
@@ -75,27 +112,16 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
           failureTypes.departmentOutputInvalid,
         );
       }
+      await record(
+        call,
+        'decided',
+        { stepId: call.stepId, status: 'completed', outputs: outputs.data, error: null },
+        true,
+      );
       return {
         outputs: outputs.data,
         ...(decision.receiptNumber ? { receiptNumber: decision.receiptNumber } : {}),
       };
     },
   };
-}
-
-/**
- * The department decided, so it received the step's input: the applicant's access log says
- * which fields, for which item. Once per step, however often the activity is retried.
- */
-async function recordReceipt(pool: Pool, call: CallDepartmentInput): Promise<void> {
-  await recordAccess(pool, {
-    applicationId: call.applicationId,
-    actorType: 'department',
-    actor: call.department,
-    action: 'received',
-    fields: Object.keys(call.input).sort(),
-    purpose: call.purpose ?? call.stepId,
-    stepId: call.stepId,
-    dedupeKey: `received:${call.idempotencyKey}`,
-  });
 }

@@ -1,66 +1,86 @@
+import type { AccessEntry } from './access-log.js';
 import type { StepError, Transition } from '../schemas/workflow.js';
 import { eventsChannel } from './events.js';
-import type { Pool, Queryable } from './pool.js';
-import { withTransaction } from './pool.js';
+import type { Queryable } from './pool.js';
 
 const endedStepStatuses = ['completed', 'rejected', 'skipped', 'compensated', 'failed'];
 
+// One statement, one round trip: number the transition from the application's counter (the
+// row lock orders concurrent writers), record the event, apply it to the step, log the data a
+// department received, and wake notifiers at commit. A transition whose key is already
+// recorded changes nothing; two racing duplicates end in a unique violation and a retry.
+const recordTransitionSql = `
+WITH app AS (
+  UPDATE applications SET last_seq = last_seq + 1, updated_at = $3, status = COALESCE($4::text, status)
+  WHERE id = $1
+    AND NOT EXISTS (SELECT 1 FROM application_events WHERE application_id = $1 AND dedupe_key = $2)
+  RETURNING last_seq
+), ev AS (
+  INSERT INTO application_events (application_id, seq, at, step_id, status, data, dedupe_key)
+  SELECT $1, last_seq, $3, $5, $6, $7::jsonb, $2 FROM app
+  RETURNING seq
+), step AS (
+  UPDATE application_steps SET
+    status = $6,
+    attempts = GREATEST(attempts, COALESCE($8::int, attempts)),
+    started_at = CASE WHEN $6 = 'running' THEN COALESCE(started_at, $3::timestamptz) ELSE started_at END,
+    completed_at = CASE WHEN $6 = ANY($11::text[]) THEN $3::timestamptz ELSE completed_at END,
+    outputs = COALESCE($9::jsonb, outputs),
+    error = CASE WHEN $10::jsonb IS NULL THEN error WHEN $10::jsonb = 'null'::jsonb THEN NULL ELSE $10::jsonb END,
+    last_seq = ev.seq,
+    updated_at = $3
+  FROM ev
+  WHERE application_id = $1 AND step_id = $5
+  RETURNING 1
+), access AS (
+  INSERT INTO access_log (application_id, actor_type, actor, action, fields, purpose, step_id, dedupe_key)
+  SELECT $1, $12, $13, $14, $15::text[], $16, $5, $17 FROM ev WHERE $12::text IS NOT NULL
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING 1
+)
+SELECT pg_notify($18, $1::text) FROM ev`;
+
 /**
- * Applies a batch of workflow transitions atomically. Each is recorded once as an event
- * keyed by (application, seq); a retried write finds its events there and changes nothing,
- * and a row never goes back to an older sequence number.
+ * Records one transition (and, for a department's decision, what it received), exactly once
+ * per key. Returns false when the key was already recorded.
  */
+export async function recordTransition(
+  db: Queryable,
+  applicationId: string,
+  t: Transition,
+  access?: Omit<AccessEntry, 'applicationId' | 'stepId'>,
+): Promise<boolean> {
+  const step = t.step;
+  const result = await db.query(recordTransitionSql, [
+    applicationId,
+    t.key,
+    t.at,
+    t.application?.status ?? null,
+    step?.stepId ?? null,
+    t.application?.status ?? step?.status ?? 'running',
+    JSON.stringify(eventData(t)),
+    step?.attempts ?? null,
+    step?.outputs === undefined ? null : JSON.stringify(step.outputs),
+    step?.error === undefined ? null : JSON.stringify(step.error),
+    endedStepStatuses,
+    access?.actorType ?? null,
+    access?.actor ?? null,
+    access?.action ?? null,
+    access?.fields ?? null,
+    access?.purpose ?? null,
+    access?.dedupeKey ?? null,
+    eventsChannel,
+  ]);
+  return result.rowCount === 1;
+}
+
+/** Records the workflow's own transitions in order (each is idempotent by its key). */
 export async function recordTransitions(
-  pool: Pool,
+  db: Queryable,
   applicationId: string,
   transitions: Transition[],
 ): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    for (const t of transitions) {
-      const status = t.application?.status ?? t.step?.status ?? 'running';
-      const event = await client.query(
-        `INSERT INTO application_events (application_id, seq, at, step_id, status, data)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [applicationId, t.seq, t.at, t.step?.stepId ?? null, status, JSON.stringify(eventData(t))],
-      );
-      if (event.rowCount === 0) continue;
-      if (t.step) await applyStepTransition(client, applicationId, t);
-      await client.query(
-        `UPDATE applications SET status = COALESCE($3, status), updated_at = $4, last_seq = $2
-         WHERE id = $1 AND last_seq < $2`,
-        [applicationId, t.seq, t.application?.status ?? null, t.at],
-      );
-    }
-    // Delivered at commit: wakes webhook dispatchers and event streams (notifications/listener.ts).
-    await client.query('SELECT pg_notify($1, $2)', [eventsChannel, applicationId]);
-  });
-}
-
-async function applyStepTransition(db: Queryable, applicationId: string, t: Transition): Promise<void> {
-  const step = t.step;
-  if (!step) return;
-  await db.query(
-    `UPDATE application_steps SET
-       status = $4,
-       attempts = GREATEST(attempts, COALESCE($5, attempts)),
-       started_at = CASE WHEN $4 = 'running' THEN COALESCE(started_at, $3::timestamptz) ELSE started_at END,
-       completed_at = CASE WHEN $4 = ANY($8::text[]) THEN $3::timestamptz ELSE completed_at END,
-       outputs = COALESCE($6::jsonb, outputs),
-       error = CASE WHEN $7::jsonb IS NULL THEN error WHEN $7::jsonb = 'null'::jsonb THEN NULL ELSE $7::jsonb END,
-       last_seq = $9, updated_at = $3
-     WHERE application_id = $1 AND step_id = $2 AND last_seq < $9`,
-    [
-      applicationId,
-      step.stepId,
-      t.at,
-      step.status,
-      step.attempts ?? null,
-      step.outputs === undefined ? null : JSON.stringify(step.outputs),
-      step.error === undefined ? null : JSON.stringify(step.error),
-      endedStepStatuses,
-      t.seq,
-    ],
-  );
+  for (const t of transitions) await recordTransition(db, applicationId, t);
 }
 
 function eventData(t: Transition): Record<string, unknown> {

@@ -28,16 +28,20 @@ export interface StepTransition {
   error?: StepError | null;
 }
 
-/** One batch of changes, written atomically; `seq` orders them per application. */
+/**
+ * One change, written once: `key` makes a retried write a no-op, and the database gives it the
+ * application's next sequence number when it commits, so events are numbered in the order they
+ * happened wherever they were written (workflow or department call).
+ */
 export interface Transition {
-  seq: number;
+  key: string;
   at: string;
   application?: { status: ApplicationStatus };
   step?: StepTransition;
 }
 
-/** What a bundle workflow returns when it ends. */
+/** What a bundle workflow returns when it ends; outputs stay in the read model, not in the result. */
 export interface BundleOutcome {
   status: ApplicationStatus;
-  steps: Record<string, { status: StepStatus; outputs?: Record<string, unknown>; error?: StepError }>;
+  steps: Record<string, { status: StepStatus; error?: StepError }>;
 }

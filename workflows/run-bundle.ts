@@ -58,8 +58,8 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     if (step.optInField !== undefined && readSource(step.optInField, context) !== true) {
       return skip(step, { code: stepErrorCodes.notOptedIn, message: 'the applicant did not opt in' });
     }
-    projection.push({ step: { stepId: step.id, status: 'running', attempts: 1 } });
     try {
+      // The call records its own step's start and the department's decision in the read model.
       const decision = await departmentActivitiesFor(step).callDepartment({
         applicationId,
         stepId: step.id,
@@ -70,13 +70,11 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         purpose: `${step.title.zh} ${step.title.en}`,
       });
       context.outputs[step.id] = decision.outputs;
-      projection.push({
-        step: { stepId: step.id, status: 'completed', outputs: decision.outputs, error: null },
-      });
-      return { status: 'completed', outputs: decision.outputs };
+      return { status: 'completed' };
     } catch (err) {
       const ended = classifyStepFailure(err);
-      projection.push({ step: { stepId: step.id, ...ended } });
+      // A rejection is a decision the call already recorded; any other end is recorded here.
+      if (ended.status !== 'rejected') projection.push({ step: { stepId: step.id, ...ended } });
       return ended;
     }
   };
@@ -99,7 +97,6 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
 function departmentActivitiesFor(step: StepDefinition): DepartmentActivities {
   return proxyActivities<DepartmentActivities>({
     activityId: step.id,
-    summary: `${step.department}: ${step.title.en}`,
     startToCloseTimeout: durationMs(step.callTimeout),
     retry: {
       initialInterval: durationMs(step.retry.initialInterval),

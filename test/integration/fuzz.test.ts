@@ -33,6 +33,10 @@ async function fuzz(as: 'portal' | 'operator') {
     '10',
     '--workers',
     '2',
+    // The coverage phase crashes inside schemathesis on this Python (an AST recursion error in
+    // its own code, not a finding about the API); examples, fuzzing and stateful links run.
+    '--phases',
+    'examples,fuzzing,stateful',
     '--no-color',
   ];
   return run(schemathesis, args, { maxBuffer: 32 * 1024 * 1024, timeout: 300_000 }).then(
@@ -45,7 +49,8 @@ describe('hostile input: a fuzz run of the OpenAPI spec', () => {
   it.each(['portal', 'operator'] as const)('finds no 5xx response as %s', async (as) => {
     const result = await fuzz(as);
     // Exit code 0: every generated request was answered without a server error.
-    expect(result.output).toContain('not_a_server_error');
     expect(result.code, result.output.slice(-4000)).toBe(0);
+    expect(result.output).toMatch(/Test cases:\s+(\d+) generated, \1 passed/);
+    expect(result.output).not.toContain('Runtime Error');
   }, 360_000);
 });

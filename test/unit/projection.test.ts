@@ -53,7 +53,8 @@ const step = (stepId: string, status: 'running' | 'completed'): TransitionInput 
   step: { stepId, status },
 });
 
-const seqs = (batch: Transition[]) => batch.map((t) => t.seq);
+// The queue numbers its transitions in its keys: `workflow:<n>`.
+const seqs = (batch: Transition[]) => batch.map((t) => Number(t.key.split(':')[1]));
 
 describe('ProjectionQueue', () => {
   it('numbers transitions 1..n in the order they were pushed and timestamps them', async () => {
@@ -69,10 +70,10 @@ describe('ProjectionQueue', () => {
     await queue.flush();
 
     expect(written).toEqual([
-      { seq: 1, at: expect.any(String), application: { status: 'running' } },
-      { seq: 2, at: expect.any(String), step: { stepId: 'birthCertificate', status: 'running' } },
-      { seq: 3, at: expect.any(String), step: { stepId: 'vaccination', status: 'running' } },
-      { seq: 4, at: expect.any(String), step: { stepId: 'vaccination', status: 'completed' } },
+      { key: 'workflow:1', at: expect.any(String), application: { status: 'running' } },
+      { key: 'workflow:2', at: expect.any(String), step: { stepId: 'birthCertificate', status: 'running' } },
+      { key: 'workflow:3', at: expect.any(String), step: { stepId: 'vaccination', status: 'running' } },
+      { key: 'workflow:4', at: expect.any(String), step: { stepId: 'vaccination', status: 'completed' } },
     ]);
     for (const t of written) expect(new Date(t.at).toISOString()).toBe(t.at);
   });
