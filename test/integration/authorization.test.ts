@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app.js';
 import { createApiKey } from '../../api/auth/api-keys.js';
 import { revokeApiKey } from '../../db/api-keys.js';
 import { newbornRequest } from '../support/newborn.js';
@@ -62,6 +63,28 @@ describe('who may do what', () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body.id).not.toBe(first.body.id);
+  });
+
+  it('limits each API key to its rate, answering 429 with Retry-After, without touching other keys', async () => {
+    const app = await buildApp(stack.apiDeps, { rateLimitPerMinute: 3, authCacheTtlMs: 0 });
+    try {
+      const get = (key: string) =>
+        app.inject({
+          method: 'GET',
+          url: `/v1/applications/${crypto.randomUUID()}`,
+          headers: { authorization: `Bearer ${key}` },
+        });
+      const statuses = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await get(stack.keys.portal)).statusCode);
+      expect(statuses).toEqual([404, 404, 404, 429]);
+      const limited = await get(stack.keys.portal);
+      expect(limited.headers['content-type']).toContain('application/problem+json');
+      expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await get(stack.keys.operator)).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 
   it('refuses a revoked key', async () => {

@@ -41,16 +41,23 @@ async function fuzz(as: 'portal' | 'operator') {
   ];
   return run(schemathesis, args, { maxBuffer: 32 * 1024 * 1024, timeout: 300_000 }).then(
     (ok) => ({ code: 0, output: ok.stdout + ok.stderr }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, output: err.stdout + err.stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({
+      code: err.code,
+      output: err.stdout + err.stderr,
+    }),
   );
 }
 
 describe('hostile input: a fuzz run of the OpenAPI spec', () => {
-  it.each(['portal', 'operator'] as const)('finds no 5xx response as %s', async (as) => {
-    const result = await fuzz(as);
-    // Exit code 0: every generated request was answered without a server error.
-    expect(result.code, result.output.slice(-4000)).toBe(0);
-    expect(result.output).toMatch(/Test cases:\s+(\d+) generated, \1 passed/);
-    expect(result.output).not.toContain('Runtime Error');
-  }, 360_000);
+  it.each(['portal', 'operator'] as const)(
+    'finds no 5xx response as %s',
+    async (as) => {
+      const result = await fuzz(as);
+      // Exit code 0: every generated request was answered without a server error.
+      expect(result.code, result.output.slice(-4000)).toBe(0);
+      expect(result.output).toMatch(/Test cases:\s+(\d+) generated, \1 passed/);
+      expect(result.output).not.toContain('Runtime Error');
+    },
+    360_000,
+  );
 });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
+import type { ApiDeps } from '../../api/deps.js';
 import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
 import { bundleCatalog } from '../../bundles/index.js';
 import { migrate } from '../../db/migrate.js';
@@ -88,17 +89,19 @@ export async function startTestStack() {
   const events = createEventListener({ pool });
   await events.start();
   closers.push(() => events.stop());
-  const app = await buildApp(
-    {
-      pool,
-      temporal: client,
-      taskQueue,
-      bundles: bundleCatalog,
-      codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: [testTemporalUiOrigin] },
-      events,
-    },
-    { authCacheTtlMs: 0, rateLimitPerMinute: 100_000, logger: logger.child({ component: 'api' }) },
-  );
+  const apiDeps: ApiDeps = {
+    pool,
+    temporal: client,
+    taskQueue,
+    bundles: bundleCatalog,
+    codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: [testTemporalUiOrigin] },
+    events,
+  };
+  const app = await buildApp(apiDeps, {
+    authCacheTtlMs: 0,
+    rateLimitPerMinute: 100_000,
+    logger: logger.child({ component: 'api' }),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   closers.push(() => app.close());
   // Retries after 50 ms, 100 ms, 200 ms, …: a failing receiver is retried within a test's time.
@@ -152,8 +155,10 @@ export async function startTestStack() {
 
   return {
     apiUrl,
+    /** What the API was built with, to build another one with other options. */
+    apiDeps,
     keys,
-    pool: pool,
+    pool,
     client,
     taskQueue,
     request,
