@@ -30,14 +30,14 @@ export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', impor
  * Tuned for a 2-core machine: workflow tasks are cheap and many run at once, department calls
  * are I/O bound, and the cache holds every workflow a busy day keeps active.
  */
-const defaultTuning: Partial<WorkerOptions> = {
+export const defaultTuning = {
   maxConcurrentWorkflowTaskExecutions: 40,
   maxConcurrentActivityTaskExecutions: 200,
   maxConcurrentLocalActivityExecutions: 200,
   maxCachedWorkflows: 2000,
   // In-flight department calls get time to finish; they are idempotent if they do not.
   shutdownGraceTime: '10s',
-};
+} satisfies Partial<WorkerOptions>;
 
 /** Builds the worker that runs every bundle workflow and the department and read-model activities. */
 export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {

@@ -1,24 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
-import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Pool } from '../db/pool.js';
-import { createOnethingWorker, workflowsPath } from '../worker.js';
+import { createOnethingWorker, defaultTuning, workflowsPath } from '../worker.js';
 import type { Kind } from './kinds.js';
 import { noopAdapters } from './noop-adapter.js';
 import { createRawActivities } from './raw-activities.js';
 import { stubPool } from './stub-pool.js';
 
-/**
- * worker.ts's default tuning, repeated here (it is not exported) and passed explicitly to every
- * worker, so engine and raw run with the same slots and cache whatever either default becomes.
- */
-export const benchTuning = {
-  maxConcurrentWorkflowTaskExecutions: 40,
-  maxConcurrentActivityTaskExecutions: 200,
-  maxConcurrentLocalActivityExecutions: 200,
-  maxCachedWorkflows: 2000,
-  shutdownGraceTime: '10s',
-} satisfies Partial<WorkerOptions>;
+/** worker.ts's default tuning, passed explicitly to every worker, so engine and raw run with the same slots and cache. */
+export const benchTuning = defaultTuning;
 
 const rawWorkflowsPath = fileURLToPath(new URL('./raw-workflows.ts', import.meta.url));
 

@@ -1,8 +1,7 @@
 import type { BundleDefinition } from '../bundles/definition.js';
 import type { ApplicationStatus, StepStatus } from '../schemas/status.js';
 import type { StepError } from '../schemas/workflow.js';
-import type { Pool, Queryable } from './pool.js';
-import { withTransaction } from './pool.js';
+import type { Queryable } from './pool.js';
 
 /** An application row as stored. */
 export interface ApplicationRow {
@@ -40,52 +39,58 @@ export interface NewApplication {
   requestHash: string;
 }
 
+// One statement: the application and its pending steps, or nothing when the client already
+// used the key (concurrent duplicates wait on the unique index, so exactly one creates).
+const insertApplicationSql = `
+WITH app AS (
+  INSERT INTO applications (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status)
+  VALUES ($1, $2, $3, $4, $5, $6, 'running')
+  ON CONFLICT (client_id, idempotency_key) DO NOTHING
+  RETURNING *
+), steps AS (
+  INSERT INTO application_steps (application_id, step_id, position, department, service, title_zh, title_en)
+  SELECT app.id, s.id, s.position, s.department, s.service, s.title_zh, s.title_en
+  FROM app, jsonb_to_recordset($7::jsonb)
+    AS s(id text, position int, department text, service text, title_zh text, title_en text)
+)
+SELECT * FROM app`;
+
 /**
  * Inserts the application and its pending steps, unless the client already used the
- * idempotency key: then returns the existing row and `created: false`. Concurrent duplicates
- * wait on the unique index, so exactly one of them creates.
+ * idempotency key: then returns the existing row and `created: false`.
  */
 export async function insertApplication(
-  pool: Pool,
+  db: Queryable,
   app: NewApplication,
 ): Promise<{ created: boolean; row: ApplicationRow }> {
-  return withTransaction(pool, async (client) => {
-    const inserted = await client.query<ApplicationRow>(
-      `INSERT INTO applications (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 'running')
-       ON CONFLICT (client_id, idempotency_key) DO NOTHING
-       RETURNING *`,
-      [app.id, app.bundle.id, app.bundle.version, app.clientId, app.idempotencyKey, app.requestHash],
-    );
-    const row = inserted.rows[0];
-    if (!row) {
-      const existing = await client.query<ApplicationRow>(
-        'SELECT * FROM applications WHERE client_id = $1 AND idempotency_key = $2',
-        [app.clientId, app.idempotencyKey],
-      );
-      return { created: false, row: existing.rows[0] as ApplicationRow };
-    }
-    await client.query(
-      `INSERT INTO application_steps (application_id, step_id, position, department, service, title_zh, title_en)
-       SELECT $1, s.id, s.position, s.department, s.service, s.title_zh, s.title_en
-       FROM jsonb_to_recordset($2::jsonb)
-         AS s(id text, position int, department text, service text, title_zh text, title_en text)`,
-      [
-        app.id,
-        JSON.stringify(
-          app.bundle.steps.map((s, position) => ({
-            id: s.id,
-            position,
-            department: s.department,
-            service: s.service,
-            title_zh: s.title.zh,
-            title_en: s.title.en,
-          })),
-        ),
-      ],
-    );
-    return { created: true, row };
+  const steps = app.bundle.steps.map((s, position) => ({
+    id: s.id,
+    position,
+    department: s.department,
+    service: s.service,
+    title_zh: s.title.zh,
+    title_en: s.title.en,
+  }));
+  const inserted = await db.query<ApplicationRow>({
+    name: 'insert-application',
+    text: insertApplicationSql,
+    values: [
+      app.id,
+      app.bundle.id,
+      app.bundle.version,
+      app.clientId,
+      app.idempotencyKey,
+      app.requestHash,
+      JSON.stringify(steps),
+    ],
   });
+  const row = inserted.rows[0];
+  if (row) return { created: true, row };
+  const existing = await db.query<ApplicationRow>(
+    'SELECT * FROM applications WHERE client_id = $1 AND idempotency_key = $2',
+    [app.clientId, app.idempotencyKey],
+  );
+  return { created: false, row: existing.rows[0] as ApplicationRow };
 }
 
 export async function markWorkflowStarted(db: Queryable, id: string): Promise<void> {

@@ -51,26 +51,30 @@ export async function recordTransition(
   access?: Omit<AccessEntry, 'applicationId' | 'stepId'>,
 ): Promise<boolean> {
   const step = t.step;
-  const result = await db.query(recordTransitionSql, [
-    applicationId,
-    t.key,
-    t.at,
-    t.application?.status ?? null,
-    step?.stepId ?? null,
-    t.application?.status ?? step?.status ?? 'running',
-    JSON.stringify(eventData(t)),
-    step?.attempts ?? null,
-    step?.outputs === undefined ? null : JSON.stringify(step.outputs),
-    step?.error === undefined ? null : JSON.stringify(step.error),
-    endedStepStatuses,
-    access?.actorType ?? null,
-    access?.actor ?? null,
-    access?.action ?? null,
-    access?.fields ?? null,
-    access?.purpose ?? null,
-    access?.dedupeKey ?? null,
-    eventsChannel,
-  ]);
+  const result = await db.query({
+    name: 'record-transition',
+    text: recordTransitionSql,
+    values: [
+      applicationId,
+      t.key,
+      t.at,
+      t.application?.status ?? null,
+      step?.stepId ?? null,
+      t.application?.status ?? step?.status ?? 'running',
+      JSON.stringify(eventData(t)),
+      step?.attempts ?? null,
+      step?.outputs === undefined ? null : JSON.stringify(step.outputs),
+      step?.error === undefined ? null : JSON.stringify(step.error),
+      endedStepStatuses,
+      access?.actorType ?? null,
+      access?.actor ?? null,
+      access?.action ?? null,
+      access?.fields ?? null,
+      access?.purpose ?? null,
+      access?.dedupeKey ?? null,
+      eventsChannel,
+    ],
+  });
   return result.rowCount === 1;
 }
 
