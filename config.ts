@@ -36,6 +36,11 @@ export const configSchema = z.object({
   API_PORT: port(3000),
   /** Base URL of the departments' systems. Unset: the embedded department simulator is started. */
   DEPARTMENTS_URL: optionalUrl,
+  /**
+   * A JSON file saying which adapter serves which department (HTTP with its own URL and auth, or a
+   * module). Departments it does not list are reached over HTTP under DEPARTMENTS_URL.
+   */
+  DEPARTMENTS_CONFIG: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
   SIMULATOR_PORT: port(4100),
   /** Per-request limit of a department call over HTTP, in milliseconds. */
   DEPARTMENT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).default(10_000)),

@@ -1,7 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { findService } from '../departments/catalog/index.js';
-import { DepartmentRejection } from '../departments/adapter.js';
-import type { DepartmentAdapters, DepartmentDecision } from '../departments/adapter.js';
+import { DepartmentRejection, isAcceptance } from '../departments/adapter.js';
+import type { DepartmentAdapter, DepartmentAdapters, SubmitResult } from '../departments/adapter.js';
+import type { ServiceDefinition } from '../departments/definition.js';
 import { recordStepAttempt, recordTransition } from '../db/transitions.js';
 import type { Pool } from '../db/pool.js';
 import { failureTypes, stepErrorCodes } from '../schemas/error-codes.js';
@@ -10,6 +11,7 @@ import type {
   CallDepartmentInput,
   CallDepartmentResult,
   DepartmentActivities,
+  PollDepartmentInput,
   RejectionDetails,
 } from './types.js';
 
@@ -42,24 +44,80 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         : undefined,
     );
 
+  /** The service and adapter a call needs; a bundle naming neither is a configuration error, not a fault to retry. */
+  const resolve = (
+    department: string,
+    serviceId: string,
+  ): { service: ServiceDefinition; adapter: DepartmentAdapter } => {
+    const service = findService(department, serviceId);
+    const adapter = deps.adapters.get(department);
+    if (!service || !adapter) {
+      throw ApplicationFailure.nonRetryable(
+        `no adapter serves ${department}/${serviceId}`,
+        failureTypes.departmentNotConfigured,
+      );
+    }
+    return { service, adapter };
+  };
+
+  /** Records a rejection and turns it into the non-retryable failure the workflow classifies. */
+  const rejected = async (call: CallDepartmentInput, err: DepartmentRejection, receipt: boolean) => {
+    const details: RejectionDetails = {
+      department: call.department,
+      reasonCode: err.reasonCode,
+      reason: err.reason,
+    };
+    await record(
+      call,
+      'decided',
+      {
+        stepId: call.stepId,
+        status: 'rejected',
+        error: { code: stepErrorCodes.departmentRejected, message: err.reason, reasonCode: err.reasonCode },
+      },
+      receipt,
+    );
+    return ApplicationFailure.create({
+      message: `${call.department} rejected: ${err.reason}`,
+      type: failureTypes.departmentRejected,
+      nonRetryable: true,
+      details: [details],
+    });
+  };
+
+  /** Outputs as the service declares them; anything else names the department and the field. */
+  const validOutputs = (
+    call: { department: string; service: string },
+    service: ServiceDefinition,
+    outputs: unknown,
+  ) => {
+    const parsed = service.output.safeParse(outputs);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw ApplicationFailure.nonRetryable(
+      `${call.department}/${call.service} returned an invalid output: field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      failureTypes.departmentOutputInvalid,
+    );
+  };
+
+  const recordRetry = (call: { applicationId: string; stepId: string }, attempt: number, err: unknown) =>
+    recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, {
+      code: stepErrorCodes.departmentUnavailable,
+      message: err instanceof Error ? err.message : String(err),
+      attempt,
+    }).catch(() => undefined);
+
   return {
     async callDepartment(call: CallDepartmentInput): Promise<CallDepartmentResult> {
       const { attempt } = Context.current().info;
-      const service = findService(call.department, call.service);
-      const adapter = deps.adapters.get(call.department);
-      if (!service || !adapter) {
-        throw ApplicationFailure.nonRetryable(
-          `no adapter serves ${call.department}/${call.service}`,
-          failureTypes.departmentNotConfigured,
-        );
-      }
+      const { service, adapter } = resolve(call.department, call.service);
       if (attempt === 1)
         await record(call, 'running', { stepId: call.stepId, status: 'running', attempts: 1 });
       else await recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, null);
 
-      let decision: DepartmentDecision;
+      let result: SubmitResult;
       try {
-        decision = await adapter.submit({
+        result = await adapter.submit({
           department: call.department,
           service: call.service,
           input: call.input,
@@ -68,60 +126,65 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
           signal: Context.current().cancellationSignal,
         });
       } catch (err) {
-        if (err instanceof DepartmentRejection) {
-          const details: RejectionDetails = {
-            department: call.department,
-            reasonCode: err.reasonCode,
-            reason: err.reason,
-          };
-          await record(
-            call,
-            'decided',
-            {
-              stepId: call.stepId,
-              status: 'rejected',
-              error: {
-                code: stepErrorCodes.departmentRejected,
-                message: err.reason,
-                reasonCode: err.reasonCode,
-              },
-            },
-            true,
-          );
-          throw ApplicationFailure.create({
-            message: `${call.department} rejected: ${err.reason}`,
-            type: failureTypes.departmentRejected,
-            nonRetryable: true,
-            details: [details],
-          });
-        }
-        const message = err instanceof Error ? err.message : String(err);
-        await recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, {
-          code: stepErrorCodes.departmentUnavailable,
-          message,
-          attempt,
-        }).catch(() => undefined);
+        if (err instanceof DepartmentRejection) throw await rejected(call, err, true);
+        await recordRetry(call, attempt, err);
         throw err;
       }
 
-      const outputs = service.output.safeParse(decision.outputs);
-      if (!outputs.success) {
-        const issue = outputs.error.issues[0];
-        throw ApplicationFailure.nonRetryable(
-          `${call.department}/${call.service} returned an invalid output: field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
-          failureTypes.departmentOutputInvalid,
+      if (isAcceptance(result)) {
+        // The department has the data now; it decides later.
+        await record(
+          call,
+          'accepted',
+          {
+            stepId: call.stepId,
+            status: 'waiting',
+            receiptNumber: result.receiptNumber,
+            waiting: { reason: 'department-decision', message: `waiting for ${call.department} decision` },
+            error: null,
+          },
+          true,
         );
+        return { accepted: true, receiptNumber: result.receiptNumber, pollable: adapter.poll !== undefined };
       }
+      const outputs = validOutputs(call, service, result.outputs);
       await record(
         call,
         'decided',
-        { stepId: call.stepId, status: 'completed', outputs: outputs.data, error: null },
+        {
+          stepId: call.stepId,
+          status: 'completed',
+          outputs,
+          error: null,
+          ...(result.receiptNumber ? { receiptNumber: result.receiptNumber } : {}),
+        },
         true,
       );
-      return {
-        outputs: outputs.data,
-        ...(decision.receiptNumber ? { receiptNumber: decision.receiptNumber } : {}),
-      };
+      return { outputs, ...(result.receiptNumber ? { receiptNumber: result.receiptNumber } : {}) };
+    },
+
+    async pollDepartment(query: PollDepartmentInput) {
+      const { attempt } = Context.current().info;
+      const { service, adapter } = resolve(query.department, query.service);
+      if (!adapter.poll) {
+        throw ApplicationFailure.nonRetryable(
+          `${query.department} cannot be polled`,
+          failureTypes.departmentNotConfigured,
+        );
+      }
+      const call: CallDepartmentInput = { ...query, input: {} };
+      let polled;
+      try {
+        polled = await adapter.poll({ ...query, signal: Context.current().cancellationSignal });
+      } catch (err) {
+        if (err instanceof DepartmentRejection) throw await rejected(call, err, false);
+        await recordRetry(query, attempt, err);
+        throw err;
+      }
+      if (polled.pending) return { pending: true as const };
+      const outputs = validOutputs(query, service, polled.outputs);
+      await record(call, 'decided', { stepId: query.stepId, status: 'completed', outputs, error: null });
+      return { pending: false as const, outputs };
     },
   };
 }

@@ -12,11 +12,25 @@ export interface CallDepartmentInput {
   purpose?: string;
 }
 
-/** Outputs of a decided department call, validated against the service's output schema. */
-export interface CallDepartmentResult {
-  outputs: Record<string, unknown>;
-  receiptNumber?: string;
+/**
+ * A decided department call (outputs validated against the service's output schema), or an
+ * acceptance: the department decides later, by callback or when polled.
+ */
+export type CallDepartmentResult =
+  | { accepted?: false; outputs: Record<string, unknown>; receiptNumber?: string }
+  | { accepted: true; receiptNumber: string; pollable: boolean };
+
+/** Asks a department about a case it accepted. */
+export interface PollDepartmentInput {
+  applicationId: string;
+  stepId: string;
+  department: string;
+  service: string;
+  receiptNumber: string;
+  idempotencyKey: string;
 }
+
+export type PollDepartmentResult = { pending: true } | { pending: false; outputs: Record<string, unknown> };
 
 /** Details attached to a `DepartmentRejected` failure. */
 export interface RejectionDetails {
@@ -28,6 +42,7 @@ export interface RejectionDetails {
 /** Activities that reach the departments' systems. */
 export interface DepartmentActivities {
   callDepartment(input: CallDepartmentInput): Promise<CallDepartmentResult>;
+  pollDepartment(input: PollDepartmentInput): Promise<PollDepartmentResult>;
 }
 
 /** Activities that project workflow state into PostgreSQL. */

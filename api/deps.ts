@@ -14,6 +14,11 @@ export interface ApiDeps {
   codecServer?: CodecServerDeps;
   /** Wakes event streams when events are written; without it they poll the database. */
   events?: EventFeed;
+  /**
+   * The secrets each department signs its callbacks with, by key id. A department without any
+   * cannot call back: its callbacks are refused.
+   */
+  callbackKeys?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 /** The codec the worker and clients use, and the browser origins (the Temporal UI) that may call it. */

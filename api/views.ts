@@ -22,6 +22,8 @@ export function applicationView(application: ApplicationRow, steps: StepRow[]): 
       completedAt: iso(s.completed_at),
       outputs: s.outputs,
       error: s.error,
+      receiptNumber: s.receipt_number,
+      waiting: s.waiting,
     })),
   };
 }

@@ -1,6 +1,6 @@
 import type { BundleDefinition } from '../bundles/definition.js';
 import type { ApplicationStatus, StepStatus } from '../schemas/status.js';
-import type { StepError } from '../schemas/workflow.js';
+import type { StepError, StepWaiting } from '../schemas/workflow.js';
 import type { Queryable } from './pool.js';
 
 /** An application row as stored. */
@@ -29,6 +29,8 @@ export interface StepRow {
   completed_at: Date | null;
   outputs: Record<string, unknown> | null;
   error: StepError | null;
+  receipt_number: string | null;
+  waiting: StepWaiting | null;
 }
 
 export interface NewApplication {
@@ -106,7 +108,8 @@ export async function findApplication(
   const application = apps.rows[0];
   if (!application) return undefined;
   const steps = await db.query<StepRow>(
-    `SELECT step_id, department, service, title_zh, title_en, status, attempts, started_at, completed_at, outputs, error
+    `SELECT step_id, department, service, title_zh, title_en, status, attempts, started_at, completed_at, outputs, error,
+       receipt_number, waiting
      FROM application_steps WHERE application_id = $1 ORDER BY position`,
     [id],
   );

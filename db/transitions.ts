@@ -27,6 +27,8 @@ WITH app AS (
     completed_at = CASE WHEN $6 = ANY($11::text[]) THEN $3::timestamptz ELSE completed_at END,
     outputs = COALESCE($9::jsonb, outputs),
     error = CASE WHEN $10::jsonb IS NULL THEN error WHEN $10::jsonb = 'null'::jsonb THEN NULL ELSE $10::jsonb END,
+    receipt_number = COALESCE($19::text, receipt_number),
+    waiting = CASE WHEN $6 = 'waiting' THEN $20::jsonb ELSE NULL END,
     last_seq = ev.seq,
     updated_at = $3
   FROM ev
@@ -73,6 +75,8 @@ export async function recordTransition(
       access?.purpose ?? null,
       access?.dedupeKey ?? null,
       eventsChannel,
+      step?.receiptNumber ?? null,
+      step?.waiting === undefined ? null : JSON.stringify(step.waiting),
     ],
   });
   return result.rowCount === 1;

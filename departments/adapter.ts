@@ -20,6 +20,45 @@ export interface DepartmentDecision {
 }
 
 /**
+ * The department accepted the case and decides later (hours or days): it reports back by
+ * callback, or Onething polls it with the receipt number. The workflow waits durably meanwhile.
+ */
+export interface DepartmentAcceptance {
+  accepted: true;
+  /** The department's case number: what a callback names and what `poll` asks about. */
+  receiptNumber: string;
+}
+
+/** What `submit` resolves with. */
+export type SubmitResult = DepartmentDecision | DepartmentAcceptance;
+
+export function isAcceptance(result: SubmitResult): result is DepartmentAcceptance {
+  return 'accepted' in result && result.accepted;
+}
+
+/** Asks a department about a case it accepted earlier. */
+export interface PollQuery {
+  department: string;
+  service: string;
+  receiptNumber: string;
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/** A poll's answer: still deciding, or decided (a rejection is thrown as `DepartmentRejection`). */
+export type PollResult = { pending: true } | (DepartmentDecision & { pending?: false });
+
+/** A department's undo of a completed step (e.g. cancel a registration), for compensation. */
+export interface CompensationCall {
+  department: string;
+  service: string;
+  receiptNumber?: string;
+  outputs: Record<string, unknown>;
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/**
  * The department decided against the applicant. Final: retrying would get the same answer.
  * `reasonCode` and `reason` are the department's own, shown to the applicant.
  */
@@ -41,10 +80,15 @@ export class DepartmentUnavailable extends Error {
 /** How Onething reaches one department's system. */
 export interface DepartmentAdapter {
   /**
-   * Submits one call. Resolves with the decision, throws `DepartmentRejection` for a
-   * business rejection and anything else (typically `DepartmentUnavailable`) for a transient fault.
+   * Submits one call. Resolves with the decision or an acceptance (decision later), throws
+   * `DepartmentRejection` for a business rejection and anything else (typically
+   * `DepartmentUnavailable`) for a transient fault.
    */
-  submit(call: DepartmentCall): Promise<DepartmentDecision>;
+  submit(call: DepartmentCall): Promise<SubmitResult>;
+  /** For departments that decide later and are asked rather than calling back. */
+  poll?(query: PollQuery): Promise<PollResult>;
+  /** For departments that can undo a completed step. */
+  compensate?(call: CompensationCall): Promise<void>;
 }
 
 /** Adapters by department id: which adapter serves which department is configuration. */

@@ -1,5 +1,20 @@
 import { DepartmentRejection, DepartmentUnavailable } from './adapter.js';
-import type { DepartmentAdapter, DepartmentCall, DepartmentDecision } from './adapter.js';
+import type {
+  DepartmentAdapter,
+  DepartmentCall,
+  DepartmentDecision,
+  PollQuery,
+  PollResult,
+  SubmitResult,
+} from './adapter.js';
+import { signRequest } from './signing.js';
+
+/** How Onething proves to a department that a call is its own. */
+export type HttpAuth =
+  /** HMAC-SHA256 over method, path, timestamp and body (see `signing.ts`), with a shared secret. */
+  | { type: 'hmac'; keyId: string; secret: string }
+  /** A static token sent as `Authorization: Bearer <token>`. */
+  | { type: 'bearer'; token: string };
 
 /** Settings of a department reached over HTTP. */
 export interface HttpAdapterOptions {
@@ -7,80 +22,169 @@ export interface HttpAdapterOptions {
   baseUrl: string;
   /** Per-request limit; past it the call counts as a transient fault. */
   timeoutMs: number;
+  /** Without it requests go unsigned (a department behind a gateway that authenticates Onething). */
+  auth?: HttpAuth;
 }
+
+/**
+ * The department refused Onething's credentials (401 or 403): a configuration fault of the two
+ * systems, not a decision about the applicant, so it is retried (and shown to operators) rather
+ * than rejecting the application.
+ */
+export class DepartmentCredentialsRefused extends DepartmentUnavailable {}
 
 /** 408 Request Timeout and 429 Too Many Requests say "try again later", not "no". */
 const retryableClientStatuses = new Set([408, 429]);
+const credentialStatuses = new Set([401, 403]);
 
-interface DecisionBody {
+interface AnswerBody {
+  status?: unknown;
   receiptNumber?: unknown;
   outputs?: unknown;
-}
-interface ProblemBody {
   code?: unknown;
   reason?: unknown;
 }
 
+interface Answer {
+  status: number;
+  /** `undefined` when the body was not JSON. */
+  body: AnswerBody | undefined;
+}
+
 /**
- * The Onething department protocol over HTTP: 2xx → decided with outputs, 4xx → business
- * rejection, except 408 and 429; 5xx, timeouts, connection errors and unreadable answers →
- * transient (retried).
+ * The Onething department protocol over HTTP. A call is `POST <baseUrl>/services/<service>`:
+ * 2xx → decided with outputs; 202 `{ status: 'accepted', receiptNumber }` → accepted, decided later;
+ * 4xx → business rejection, except 408 and 429 (try later) and 401/403 (credentials); 5xx,
+ * timeouts, connection errors and unreadable answers → transient (retried). A poll is
+ * `GET <baseUrl>/services/<service>/cases/<receiptNumber>`, answered the same way.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapter {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  return {
-    async submit(call: DepartmentCall): Promise<DepartmentDecision> {
-      const url = `${baseUrl}/services/${encodeURIComponent(call.service)}`;
-      const timeout = AbortSignal.timeout(options.timeoutMs);
-      const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': call.idempotencyKey },
-          body: JSON.stringify(call.input),
-          signal,
+
+  async function exchange(
+    department: string,
+    request: { method: 'GET' | 'POST'; url: string; body: string; idempotencyKey: string },
+    callerSignal: AbortSignal | undefined,
+  ): Promise<Answer> {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+    const headers: Record<string, string> = {
+      'idempotency-key': request.idempotencyKey,
+      accept: 'application/json',
+      ...(request.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+      ...authHeaders(options.auth, request),
+    };
+    let response: Response;
+    try {
+      response = await fetch(request.url, {
+        method: request.method,
+        headers,
+        ...(request.method === 'POST' ? { body: request.body } : {}),
+        signal,
+      });
+    } catch (cause) {
+      throw new DepartmentUnavailable(`${department} unreachable: ${describe(cause)}`, { cause });
+    }
+    let body: AnswerBody | undefined;
+    try {
+      const parsed: unknown = await response.json();
+      body = typeof parsed === 'object' && parsed !== null ? (parsed as AnswerBody) : {};
+    } catch (cause) {
+      // A decision we could not read is no decision: retry, the key makes it safe.
+      if (response.ok) {
+        throw new DepartmentUnavailable(`${department} sent an unreadable answer: ${describe(cause)}`, {
+          cause,
         });
-      } catch (cause) {
-        throw new DepartmentUnavailable(`${call.department} unreachable: ${describe(cause)}`, { cause });
       }
-      let body: unknown;
-      try {
-        body = await response.json();
-      } catch (cause) {
-        // A decision we could not read is no decision: retry, the key makes it safe.
-        if (response.ok) {
+    }
+    const { status } = response;
+    if (status >= 500 || retryableClientStatuses.has(status)) {
+      throw new DepartmentUnavailable(`${department} answered ${status}: ${reasonOf(body)}`);
+    }
+    if (credentialStatuses.has(status)) {
+      throw new DepartmentCredentialsRefused(
+        `${department} refused Onething's credentials (${status}): ${reasonOf(body)}; check the department's auth settings`,
+      );
+    }
+    if (status >= 400) {
+      throw new DepartmentRejection(
+        typeof body?.code === 'string' ? body.code : `HTTP_${status}`,
+        typeof body?.reason === 'string' ? body.reason : `rejected with HTTP ${status}`,
+      );
+    }
+    return { status, body };
+  }
+
+  return {
+    async submit(call: DepartmentCall): Promise<SubmitResult> {
+      const url = `${baseUrl}/services/${encodeURIComponent(call.service)}`;
+      const body = JSON.stringify(call.input);
+      const answer = await exchange(
+        call.department,
+        { method: 'POST', url, body, idempotencyKey: call.idempotencyKey },
+        call.signal,
+      );
+      if (answer.status === 202 || answer.body?.status === 'accepted') {
+        const receiptNumber = answer.body?.receiptNumber;
+        if (typeof receiptNumber !== 'string' || receiptNumber === '') {
+          // Without a case number Onething can neither ask about the case nor match its callback.
           throw new DepartmentUnavailable(
-            `${call.department} sent an unreadable answer: ${describe(cause)}`,
-            { cause },
+            `${call.department} accepted the case (${answer.status}) without a receiptNumber to follow it by`,
           );
         }
+        return { accepted: true, receiptNumber };
       }
-      if (response.status >= 500 || retryableClientStatuses.has(response.status)) {
-        throw new DepartmentUnavailable(`${call.department} answered ${response.status}: ${reasonOf(body)}`);
-      }
-      if (response.status >= 400) {
-        const problem = (body ?? {}) as ProblemBody;
+      return decisionOf(answer.body);
+    },
+
+    async poll(query: PollQuery): Promise<PollResult> {
+      const url = `${baseUrl}/services/${encodeURIComponent(query.service)}/cases/${encodeURIComponent(query.receiptNumber)}`;
+      const answer = await exchange(
+        query.department,
+        { method: 'GET', url, body: '', idempotencyKey: query.idempotencyKey },
+        query.signal,
+      );
+      const state = answer.body?.status;
+      if (state === 'pending' || state === 'accepted') return { pending: true };
+      if (state === 'decided') return decisionOf(answer.body);
+      if (state === 'rejected') {
+        const body = answer.body ?? {};
         throw new DepartmentRejection(
-          typeof problem.code === 'string' ? problem.code : `HTTP_${response.status}`,
-          typeof problem.reason === 'string' ? problem.reason : `rejected with HTTP ${response.status}`,
+          typeof body.code === 'string' ? body.code : 'REJECTED',
+          typeof body.reason === 'string' ? body.reason : 'rejected',
         );
       }
-      const decision = (body ?? {}) as DecisionBody;
-      const outputs =
-        decision.outputs && typeof decision.outputs === 'object'
-          ? (decision.outputs as Record<string, unknown>)
-          : {};
-      return typeof decision.receiptNumber === 'string'
-        ? { outputs, receiptNumber: decision.receiptNumber }
-        : { outputs };
+      throw new DepartmentUnavailable(
+        `${query.department} answered the case ${query.receiptNumber} without a status of pending or decided`,
+      );
     },
   };
 }
 
-function reasonOf(body: unknown): string {
-  const reason = (body as ProblemBody | undefined)?.reason;
-  return typeof reason === 'string' ? reason : 'no reason given';
+function authHeaders(
+  auth: HttpAuth | undefined,
+  request: { method: string; url: string; body: string },
+): Record<string, string> {
+  if (auth === undefined) return {};
+  if (auth.type === 'bearer') return { authorization: `Bearer ${auth.token}` };
+  // The department verifies the path it was asked for, without host or query.
+  const path = new URL(request.url).pathname;
+  return signRequest(
+    { keyId: auth.keyId, secret: auth.secret },
+    { method: request.method, path, body: request.body },
+  );
+}
+
+function decisionOf(body: AnswerBody | undefined): DepartmentDecision {
+  const outputs =
+    body?.outputs && typeof body.outputs === 'object' ? (body.outputs as Record<string, unknown>) : {};
+  return typeof body?.receiptNumber === 'string'
+    ? { outputs, receiptNumber: body.receiptNumber }
+    : { outputs };
+}
+
+function reasonOf(body: AnswerBody | undefined): string {
+  return typeof body?.reason === 'string' ? body.reason : 'no reason given';
 }
 
 function describe(cause: unknown): string {

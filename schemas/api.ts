@@ -56,6 +56,11 @@ export const stepViewSchema = z.object({
   error: stepErrorSchema
     .nullable()
     .describe('why the step did not complete, or the last failure of a retrying step'),
+  receiptNumber: z.string().nullable().describe("the department's case number, once it gave one"),
+  waiting: z
+    .object({ reason: z.enum(['department-decision']), message: z.string() })
+    .nullable()
+    .describe('what a waiting step waits for, e.g. "waiting for police decision"'),
 });
 
 export const applicationViewSchema = z
@@ -122,3 +127,23 @@ export const accessLogSchema = z
     ),
   })
   .meta({ id: 'AccessLog' });
+
+/** A department's later decision, POSTed to `/v1/departments/:department/callbacks`, HMAC-signed. */
+export const departmentCallbackSchema = z
+  .object({
+    callbackId: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe('unique per callback: a repeat is answered as already recorded'),
+    idempotencyKey: z.string().min(1).max(300).describe('the key of the call the department accepted'),
+    receiptNumber: z.string().min(1).max(200),
+    outcome: z.enum(['completed', 'rejected']),
+    outputs: z.record(z.string(), z.unknown()).optional().describe("for `completed`: the service's outputs"),
+    reasonCode: z.string().max(100).optional(),
+    reason: z.string().max(2000).optional().describe('for `rejected`: shown to the applicant'),
+  })
+  .strict()
+  .meta({ id: 'DepartmentCallback' });
+
+export const departmentParamsSchema = z.object({ department: z.string().min(1).max(64) });

@@ -46,6 +46,9 @@ export const stepDefinitionSchema = z.object({
   /** Time to wait for one department call before it counts as a transient fault. */
   callTimeout: durationSchema,
   retry: retryPolicySchema,
+  /** When a department accepts and decides later without calling back: first wait before asking it (default 30s), doubling up to `maxPollInterval` (default 1h). */
+  pollInterval: durationSchema.optional(),
+  maxPollInterval: durationSchema.optional(),
   /** The promised time limit (承诺时限) in working days; 0 means the same day. */
   timeLimitWorkingDays: z.number().int().min(0),
 });

@@ -22,6 +22,9 @@ export const problemCodes = {
   idempotencyKeyRequired: 'IDEMPOTENCY_KEY_REQUIRED',
   idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   engineUnavailable: 'ENGINE_UNAVAILABLE',
+  callbackSignatureInvalid: 'CALLBACK_SIGNATURE_INVALID',
+  callbackStale: 'CALLBACK_STALE',
+  callbackNotExpected: 'CALLBACK_NOT_EXPECTED',
   internal: 'INTERNAL_ERROR',
 } as const;
 export type ProblemCode = (typeof problemCodes)[keyof typeof problemCodes];

@@ -26,6 +26,16 @@ export interface StepTransition {
   attempts?: number;
   outputs?: Record<string, unknown>;
   error?: StepError | null;
+  /** The department's case number, once it gave one. */
+  receiptNumber?: string;
+  /** What a `waiting` step waits for, in words. */
+  waiting?: StepWaiting;
+}
+
+/** Why a step waits, shown to the applicant. */
+export interface StepWaiting {
+  reason: 'department-decision';
+  message: string;
 }
 
 /**

@@ -7,7 +7,7 @@ import { bundleCatalog } from '../bundles/index.js';
 import type { Config } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
-import { httpAdaptersUnder } from '../departments/adapters.js';
+import { ensureDevDepartmentSecrets, loadDepartmentSettings } from '../departments/configuration.js';
 import { createWebhookDispatcher } from '../notifications/dispatcher.js';
 import { createEventListener } from '../notifications/listener.js';
 import { EncryptionCodec } from '../temporal/codec.js';
@@ -50,6 +50,10 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     // A production start creates no keys: they are made with `npm run keys`.
     const devKeys = config.NODE_ENV === 'production' ? undefined : await ensureDevKeys(pool, config.DATA_DIR);
+    // Which adapter serves which department, and the keys that sign calls and callbacks.
+    const departmentSettings = await loadDepartmentSettings(config, {
+      departmentsUrl: services.departmentsUrl,
+    });
 
     const workerConnection = await NativeConnection.connect({ address: services.temporalAddress });
     closers.push(() => workerConnection.close());
@@ -58,7 +62,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       pool,
-      adapters: httpAdaptersUnder(services.departmentsUrl, config.DEPARTMENT_TIMEOUT_MS),
+      adapters: departmentSettings.adapters,
       dataConverter,
     });
     const workerRun = worker.run();
@@ -91,6 +95,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
         bundles: bundleCatalog,
         codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: temporalUiOrigins(config) },
         events,
+        callbackKeys: departmentSettings.callbackKeys,
       },
       // A line per request would bury what matters; errors are still logged by the error handler.
       {
@@ -109,11 +114,33 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
     closers.push(() => dispatcher.stop());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.API_PORT;
-    return { apiUrl: `http://${config.API_HOST}:${port}`, services, app, devKeys, stop };
+    const apiUrl = `http://${config.API_HOST}:${port}`;
+    if (services.embedded.includes('simulator') && config.NODE_ENV !== 'production') {
+      await sendSimulatorCallbacksTo(services.departmentsUrl, apiUrl, config.DATA_DIR);
+    }
+    return { apiUrl, services, app, devKeys, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * Points the embedded simulator's callbacks at this API, signed with the development secrets
+ * Onething accepts for the departments it serves.
+ */
+async function sendSimulatorCallbacksTo(
+  simulatorUrl: string,
+  apiUrl: string,
+  dataDir: string,
+): Promise<void> {
+  const keys = Object.fromEntries(await ensureDevDepartmentSecrets(dataDir));
+  const response = await fetch(`${simulatorUrl}/admin/callbacks`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ baseUrl: apiUrl.replace('//0.0.0.0:', '//127.0.0.1:'), keys }),
+  });
+  if (!response.ok) throw new Error(`the simulator refused its callback settings: ${response.status}`);
 }
 
 /** The Temporal UI origins the codec endpoint answers CORS for. */

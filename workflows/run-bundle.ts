@@ -1,8 +1,10 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  condition,
   proxyActivities,
   proxyLocalActivities,
+  setHandler,
 } from '@temporalio/workflow';
 import type { DepartmentActivities, ReadModelActivities, RejectionDetails } from '../activities/types.js';
 import type { BundlePlan, StepDefinition } from '../schemas/bundle.js';
@@ -10,6 +12,8 @@ import type { ApplicationStatus } from '../schemas/status.js';
 import type { BundleOutcome, BundleWorkflowInput, StepError } from '../schemas/workflow.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import { durationMs } from './durations.js';
+import { departmentDecision } from './messages.js';
+import type { DepartmentDecisionUpdate } from './messages.js';
 import { ProjectionQueue } from './projection.js';
 import { buildStepInput, readSource, stepIdempotencyKey } from './step-inputs.js';
 import type { InputContext } from './step-inputs.js';
@@ -34,6 +38,67 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   const context: InputContext = { form: input.form, applicant: input.applicant, outputs: {} };
   const stepsById = new Map(plan.steps.map((step) => [step.id, step]));
   const results = new Map<string, Promise<StepResult>>();
+  // Steps a department accepted and decides later, by receipt number; and the decisions received.
+  const awaiting = new Map<string, string>();
+  const decisions = new Map<string, DepartmentDecisionUpdate>();
+  setHandler(
+    departmentDecision,
+    (decision) => {
+      decisions.set(decision.stepId, decision);
+      return 'recorded' as const;
+    },
+    {
+      validator: (decision) => {
+        if (awaiting.get(decision.stepId) !== decision.receiptNumber || decisions.has(decision.stepId)) {
+          throw new Error(
+            `step ${decision.stepId} is not waiting for a decision on ${decision.receiptNumber}`,
+          );
+        }
+      },
+    },
+  );
+
+  /**
+   * Waits durably for a later decision: a callback, or polling with growing intervals (no
+   * activity is held open meanwhile). A polled decision was recorded by the poll itself.
+   */
+  const laterDecision = async (
+    step: StepDefinition,
+    receiptNumber: string,
+    pollable: boolean,
+  ): Promise<{ decision: DepartmentDecisionUpdate; recorded: boolean }> => {
+    let recorded = false;
+    awaiting.set(step.id, receiptNumber);
+    let interval = durationMs(step.pollInterval ?? '30s');
+    const maxInterval = durationMs(step.maxPollInterval ?? '1h');
+    while (!decisions.has(step.id)) {
+      if (!pollable) {
+        await condition(() => decisions.has(step.id));
+        break;
+      }
+      if (await condition(() => decisions.has(step.id), interval)) break;
+      const polled = await pollingActivitiesFor(step).pollDepartment({
+        applicationId,
+        stepId: step.id,
+        department: step.department,
+        service: step.service,
+        receiptNumber,
+        idempotencyKey: stepIdempotencyKey(applicationId, step.id),
+      });
+      if (!polled.pending && !decisions.has(step.id)) {
+        decisions.set(step.id, {
+          stepId: step.id,
+          receiptNumber,
+          outcome: 'completed',
+          outputs: polled.outputs,
+        });
+        recorded = true;
+      }
+      interval = Math.min(interval * 2, maxInterval);
+    }
+    awaiting.delete(step.id);
+    return { decision: decisions.get(step.id) as DepartmentDecisionUpdate, recorded };
+  };
 
   const resultOf = (stepId: string): Promise<StepResult> => {
     let result = results.get(stepId);
@@ -69,6 +134,27 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         idempotencyKey: stepIdempotencyKey(applicationId, step.id),
         purpose: `${step.title.zh} ${step.title.en}`,
       });
+      if (decision.accepted) {
+        const { decision: later, recorded } = await laterDecision(
+          step,
+          decision.receiptNumber,
+          decision.pollable,
+        );
+        if (later.outcome === 'rejected') {
+          const error: StepError = {
+            code: stepErrorCodes.departmentRejected,
+            message: later.reason ?? 'rejected',
+            ...(later.reasonCode ? { reasonCode: later.reasonCode } : {}),
+          };
+          if (!recorded) projection.push({ step: { stepId: step.id, status: 'rejected', error } });
+          return { status: 'rejected', error };
+        }
+        const outputs = later.outputs ?? {};
+        context.outputs[step.id] = outputs;
+        if (!recorded)
+          projection.push({ step: { stepId: step.id, status: 'completed', outputs, error: null } });
+        return { status: 'completed' };
+      }
       context.outputs[step.id] = decision.outputs;
       return { status: 'completed' };
     } catch (err) {
@@ -104,6 +190,18 @@ function departmentActivitiesFor(step: StepDefinition): DepartmentActivities {
       maximumInterval: durationMs(step.retry.maximumInterval),
       // 0 in a definition means unlimited, which Temporal expresses by leaving it out.
       ...(step.retry.maximumAttempts > 0 ? { maximumAttempts: step.retry.maximumAttempts } : {}),
+    },
+  });
+}
+
+/** Polls are short calls; a department being away only delays the decision. */
+function pollingActivitiesFor(step: StepDefinition): DepartmentActivities {
+  return proxyActivities<DepartmentActivities>({
+    startToCloseTimeout: durationMs(step.callTimeout),
+    retry: {
+      initialInterval: durationMs(step.retry.initialInterval),
+      backoffCoefficient: step.retry.backoffCoefficient,
+      maximumInterval: durationMs(step.retry.maximumInterval),
     },
   });
 }

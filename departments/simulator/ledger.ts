@@ -13,8 +13,11 @@ export interface CallRef {
   idempotencyKey: string;
 }
 
-/** How a department decided a call: issued, rejected (422) or refused as malformed (400). */
-export type Outcome = 'done' | 'rejected' | 'invalid';
+/**
+ * How a department answered a call: issued, rejected (422), refused as malformed (400), or
+ * accepted (202) to decide later, by callback or when polled.
+ */
+export type Outcome = 'done' | 'rejected' | 'invalid' | 'accepted';
 
 /** A decision as stored: the exact response is replayed for every later request with the same key. */
 export interface Decision {
@@ -23,6 +26,15 @@ export interface Decision {
   /** The body of the request that decided: exactly the fields the department received. */
   input: object | null;
   body: object;
+  /** For `done` and `accepted`: the department's case number. */
+  receiptNumber?: string;
+  outputs?: Record<string, unknown>;
+  rejection?: { code: string; reason: string };
+}
+
+/** What an accepted call is decided later; the 202 stays the answer replayed for its key. */
+export interface LaterDecision {
+  outcome: 'done' | 'rejected';
   outputs?: Record<string, unknown>;
   rejection?: { code: string; reason: string };
 }
@@ -31,14 +43,21 @@ export interface Decision {
 export interface LedgerEntry extends CallRef {
   /** Every request with this key, including 503s and replays. */
   requestCount: number;
-  /** `null` while no request has been decided (only 503s so far, or still waiting on latency). */
+  /**
+   * `null` while no request has been decided (only 503s so far, or still waiting on latency);
+   * `accepted` while an accepted case waits for its decision, then `done` or `rejected`.
+   */
   outcome: Outcome | null;
+  /** The status the call was answered with: 202 for an accepted case, even once it is decided. */
   status: number | null;
   input: object | null;
+  receiptNumber?: string;
   outputs?: Record<string, unknown>;
   rejection?: { code: string; reason: string };
   firstReceivedAt: string;
   lastReceivedAt: string;
+  /** When the outcome was decided: at once for an instant answer, later for an accepted case. */
+  decidedAt?: string;
 }
 
 /** Narrows a listing; `keyPrefix` lets a test see only the keys its own run produced. */
@@ -54,6 +73,9 @@ export interface LedgerRecord extends CallRef {
   firstReceivedAt: Date;
   lastReceivedAt: Date;
   decision: Decision | null;
+  /** For an accepted call, its decision once made. */
+  later: LaterDecision | null;
+  decidedAt: Date | null;
 }
 
 function matches(ref: CallRef, filter: RecordFilter): boolean {
@@ -84,6 +106,8 @@ export class Ledger {
         firstReceivedAt: receivedAt,
         lastReceivedAt: receivedAt,
         decision: null,
+        later: null,
+        decidedAt: null,
       };
       this.records.set(id, record);
       // Dropping a decided record is safe: issuers are deterministic, so a retry decides the same way.
@@ -98,9 +122,19 @@ export class Ledger {
   }
 
   /** Records the decision once; the first decision stands, as it does in a real department. */
-  decide(record: LedgerRecord, decision: Decision): Decision {
-    record.decision ??= decision;
+  decide(record: LedgerRecord, decision: Decision, at: Date): Decision {
+    if (record.decision === null) {
+      record.decision = decision;
+      if (decision.outcome !== 'accepted') record.decidedAt = at;
+    }
     return record.decision;
+  }
+
+  /** Records the later decision of an accepted call, once. */
+  settle(record: LedgerRecord, later: LaterDecision, at: Date): void {
+    if (record.later !== null) return;
+    record.later = later;
+    record.decidedAt = at;
   }
 
   list(filter: RecordFilter = {}): LedgerEntry[] {
@@ -117,27 +151,37 @@ export class Ledger {
 }
 
 function toEntry(record: LedgerRecord): LedgerEntry {
-  const { decision } = record;
+  const { decision, later } = record;
+  const final = later ?? decision;
   return {
     department: record.department,
     service: record.service,
     idempotencyKey: record.idempotencyKey,
     requestCount: record.requestCount,
-    outcome: decision?.outcome ?? null,
+    outcome: final?.outcome ?? null,
     status: decision?.status ?? null,
     input: decision?.input ?? null,
-    ...(decision?.outputs !== undefined && { outputs: decision.outputs }),
-    ...(decision?.rejection !== undefined && { rejection: decision.rejection }),
+    ...(decision?.receiptNumber !== undefined && { receiptNumber: decision.receiptNumber }),
+    ...(final?.outputs !== undefined && { outputs: final.outputs }),
+    ...(final?.rejection !== undefined && { rejection: final.rejection }),
     firstReceivedAt: record.firstReceivedAt.toISOString(),
     lastReceivedAt: record.lastReceivedAt.toISOString(),
+    ...(record.decidedAt !== null && { decidedAt: record.decidedAt.toISOString() }),
   };
 }
 
-/** One request a simulated department answered, as `GET /admin/requests` shows it. */
+/** One request a simulated department answered or sent, as `GET /admin/requests` shows it. */
 export interface RequestRecord extends CallRef {
+  /** A call or a poll the department answered, or a callback attempt it made to Onething. */
+  kind: 'submit' | 'poll' | 'callback';
+  /** The status answered; for a callback, Onething's answer, 0 when none came. */
   status: number;
-  /** When the request arrived (ISO string). */
+  /** When the request arrived, or the callback attempt was made (ISO string). */
   at: string;
+  /** For a callback: which attempt, from 1. */
+  attempt?: number;
+  /** For a callback that got no answer: why. */
+  error?: string;
 }
 
 /** Every answered request, in the order answered, bounded as a ring so old ones fall off in O(1). */

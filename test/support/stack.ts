@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { join } from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
@@ -17,7 +17,9 @@ import { httpAdaptersUnder } from '../../departments/adapters.js';
 import { createWebhookDispatcher } from '../../notifications/dispatcher.js';
 import { createEventListener } from '../../notifications/listener.js';
 import type { ServiceBehaviour } from '../../departments/simulator/behaviour.js';
-import type { LedgerEntry } from '../../departments/simulator/ledger.js';
+import type { LedgerEntry, RequestRecord } from '../../departments/simulator/ledger.js';
+import type { SigningKey } from '../../departments/signing.js';
+import { departments } from '../../departments/catalog/index.js';
 import { startSimulator } from '../../departments/simulator/server.js';
 import type { ApplicationView } from '../../schemas/api.js';
 import { EncryptionCodec } from '../../temporal/codec.js';
@@ -48,6 +50,12 @@ export async function startTestStack() {
   const keys = await createTestKeys(pool);
 
   const simulator = await startSimulator({ port: 0 });
+  const callbackKeys: Record<string, SigningKey> = Object.fromEntries(
+    Object.keys(departments).map((id) => [
+      id,
+      { keyId: `test-${id}`, secret: randomBytes(32).toString('hex') },
+    ]),
+  );
   closers.push(() => simulator.close());
 
   const address = inject('temporalAddress');
@@ -96,6 +104,12 @@ export async function startTestStack() {
     bundles: bundleCatalog,
     codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: [testTemporalUiOrigin] },
     events,
+    callbackKeys: new Map(
+      Object.entries(callbackKeys).map(([department, key]) => [
+        department,
+        new Map([[key.keyId, key.secret]]),
+      ]),
+    ),
   };
   const app = await buildApp(apiDeps, {
     authCacheTtlMs: 0,
@@ -115,6 +129,12 @@ export async function startTestStack() {
   closers.push(() => dispatcher.stop());
   const apiAddress = app.server.address();
   const apiUrl = `http://127.0.0.1:${typeof apiAddress === 'object' && apiAddress ? apiAddress.port : 0}`;
+  // Departments that decide later call this API back, signing with their own key.
+  await fetch(`${simulator.url}/admin/callbacks`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ baseUrl: apiUrl, keys: callbackKeys }),
+  });
 
   /** A request as `as` (a role of `keys`, `portal` by default; null: no credentials). */
   async function request<T>(
@@ -201,6 +221,23 @@ export async function startTestStack() {
         const result = await simulatorRequest<{ entries: LedgerEntry[] }>('GET', `/admin/ledger?${query}`);
         return result.entries;
       },
+      async requests(filter: { department?: string; service?: string; keyPrefix?: string } = {}) {
+        const query = new URLSearchParams(filter as Record<string, string>).toString();
+        const result = await simulatorRequest<{ requests: RequestRecord[] }>(
+          'GET',
+          `/admin/requests?${query}`,
+        );
+        return result.requests;
+      },
+      /** Makes a department decide a case it accepted, now. */
+      decideNow: (department: string, service: string, receiptNumber: string) =>
+        simulatorRequest('POST', `/admin/services/${department}/${service}/decide/${receiptNumber}`),
+    },
+    /** The key a department signs its callbacks with. */
+    callbackKeyOf: (department: string): SigningKey => {
+      const key = callbackKeys[department];
+      if (!key) throw new Error(`no callback key for ${department}`);
+      return key;
     },
     async close() {
       for (const close of closers.reverse()) await close().catch(() => undefined);

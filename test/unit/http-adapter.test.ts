@@ -3,8 +3,9 @@ import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DepartmentRejection, DepartmentUnavailable } from '../../departments/adapter.js';
-import type { DepartmentCall } from '../../departments/adapter.js';
-import { createHttpAdapter } from '../../departments/http-adapter.js';
+import type { DepartmentCall, PollQuery } from '../../departments/adapter.js';
+import { createHttpAdapter, DepartmentCredentialsRefused } from '../../departments/http-adapter.js';
+import { signatureHeaders, verifyRequest } from '../../departments/signing.js';
 
 interface Received {
   method: string | undefined;
@@ -207,5 +208,157 @@ describe('createHttpAdapter', () => {
     expect(err).toBeInstanceOf(DepartmentUnavailable);
     expect((err as Error).message).toBe('health unreachable: worker shutting down');
     expect(received).toHaveLength(0);
+  });
+});
+
+const query: PollQuery = {
+  department: 'health',
+  service: 'birth-certificate',
+  receiptNumber: 'RCPT-1',
+  idempotencyKey: 'app-1:birthCertificate',
+};
+
+/** Runs `poll`, which the HTTP adapter always has. */
+function poll(adapter: ReturnType<typeof createHttpAdapter>, q: PollQuery = query) {
+  if (!adapter.poll) throw new Error('the HTTP adapter has no poll');
+  return adapter.poll(q);
+}
+
+describe('createHttpAdapter auth', () => {
+  const key = { keyId: 'k1', secret: 'a-shared-secret-of-some-length' };
+
+  it('signs each call with HMAC over the path it asks for and the exact body it sends', async () => {
+    const { baseUrl, received } = await department(json(200, { outputs: {} }));
+    const adapter = createHttpAdapter({
+      baseUrl: `${baseUrl}/onething`,
+      timeoutMs: 5000,
+      auth: { type: 'hmac', ...key },
+    });
+
+    await adapter.submit(call);
+
+    const [request] = received;
+    expect(request?.headers[signatureHeaders.keyId]).toBe('k1');
+    expect(request?.headers['idempotency-key']).toBe(call.idempotencyKey);
+    const signed = {
+      method: 'POST',
+      path: request?.url ?? '',
+      body: request?.body ?? '',
+      headers: request?.headers ?? {},
+    };
+    expect(verifyRequest(new Map([['k1', key.secret]]), signed)).toEqual({ ok: true, keyId: 'k1' });
+    expect(verifyRequest(new Map([['k1', 'another-secret-entirely']]), signed)).toEqual({
+      ok: false,
+      failure: 'bad-signature',
+    });
+  });
+
+  it('signs polls the same way, over an empty body', async () => {
+    const { baseUrl, received } = await department(json(200, { status: 'pending' }));
+    const adapter = createHttpAdapter({ baseUrl, timeoutMs: 5000, auth: { type: 'hmac', ...key } });
+
+    await poll(adapter);
+
+    const [request] = received;
+    expect(request?.method).toBe('GET');
+    const signed = { method: 'GET', path: request?.url ?? '', body: '', headers: request?.headers ?? {} };
+    expect(verifyRequest(new Map([['k1', key.secret]]), signed)).toEqual({ ok: true, keyId: 'k1' });
+  });
+
+  it('sends a bearer token, and no signature, when configured so', async () => {
+    const { baseUrl, received } = await department(json(200, { outputs: {} }));
+
+    await createHttpAdapter({ baseUrl, timeoutMs: 5000, auth: { type: 'bearer', token: 'tok-123' } }).submit(
+      call,
+    );
+
+    expect(received[0]?.headers.authorization).toBe('Bearer tok-123');
+    expect(received[0]?.headers[signatureHeaders.signature]).toBeUndefined();
+  });
+
+  it('sends neither without auth', async () => {
+    const { baseUrl, received } = await department(json(200, { outputs: {} }));
+
+    await createHttpAdapter({ baseUrl, timeoutMs: 5000 }).submit(call);
+
+    expect(received[0]?.headers.authorization).toBeUndefined();
+    expect(received[0]?.headers[signatureHeaders.signature]).toBeUndefined();
+  });
+
+  it('retries a refused signature or token (401, 403) instead of rejecting the applicant', async () => {
+    for (const status of [401, 403]) {
+      const { baseUrl } = await department(
+        json(status, { code: 'SIGNATURE_INVALID', reason: 'bad signature' }),
+      );
+      const err = await failureOf(createHttpAdapter({ baseUrl, timeoutMs: 5000 }).submit(call));
+      expect(err, String(status)).toBeInstanceOf(DepartmentCredentialsRefused);
+      expect(err, String(status)).toBeInstanceOf(DepartmentUnavailable);
+      expect(err, String(status)).not.toBeInstanceOf(DepartmentRejection);
+    }
+  });
+});
+
+describe('createHttpAdapter decisions that come later', () => {
+  it('resolves a 202 with a receipt as an acceptance', async () => {
+    const { baseUrl } = await department(json(202, { status: 'accepted', receiptNumber: 'RCPT-9' }));
+
+    const result = await createHttpAdapter({ baseUrl, timeoutMs: 5000 }).submit(call);
+
+    expect(result).toStrictEqual({ accepted: true, receiptNumber: 'RCPT-9' });
+  });
+
+  it('retries a 202 without a receipt number: the case could be neither polled nor matched', async () => {
+    const { baseUrl } = await department(json(202, { status: 'accepted' }));
+
+    const err = await failureOf(createHttpAdapter({ baseUrl, timeoutMs: 5000 }).submit(call));
+
+    expect(err).toBeInstanceOf(DepartmentUnavailable);
+    expect((err as Error).message).toBe(
+      'health accepted the case (202) without a receiptNumber to follow it by',
+    );
+  });
+
+  it('polls GET <baseUrl>/services/<service>/cases/<receipt> with the idempotency key', async () => {
+    const { baseUrl, received } = await department(json(200, { status: 'pending' }));
+
+    const result = await poll(createHttpAdapter({ baseUrl: `${baseUrl}/onething`, timeoutMs: 5000 }), {
+      ...query,
+      receiptNumber: 'RCPT 1/2',
+    });
+
+    expect(result).toEqual({ pending: true });
+    expect(received[0]?.method).toBe('GET');
+    expect(received[0]?.url).toBe('/onething/services/birth-certificate/cases/RCPT%201%2F2');
+    expect(received[0]?.headers['idempotency-key']).toBe(query.idempotencyKey);
+  });
+
+  it('resolves a decided case with its outputs and receipt', async () => {
+    const { baseUrl } = await department(
+      json(200, { status: 'decided', receiptNumber: 'RCPT-1', outputs: { certificateNumber: 'Y1' } }),
+    );
+
+    const result = await poll(createHttpAdapter({ baseUrl, timeoutMs: 5000 }));
+
+    expect(result).toStrictEqual({ receiptNumber: 'RCPT-1', outputs: { certificateNumber: 'Y1' } });
+  });
+
+  it('turns a rejected case (4xx) into a DepartmentRejection', async () => {
+    const { baseUrl } = await department(json(422, { code: 'NO_RECORD', reason: 'no delivery record' }));
+
+    const err = await failureOf(poll(createHttpAdapter({ baseUrl, timeoutMs: 5000 })));
+
+    expect(err).toBeInstanceOf(DepartmentRejection);
+    expect(err).toMatchObject({ reasonCode: 'NO_RECORD', reason: 'no delivery record' });
+  });
+
+  it('retries a poll answered 5xx or without a status', async () => {
+    for (const [status, body] of [
+      [503, { code: 'UNAVAILABLE', reason: 'maintenance' }],
+      [200, { outputs: {} }],
+    ] as const) {
+      const { baseUrl } = await department(json(status, body));
+      const err = await failureOf(poll(createHttpAdapter({ baseUrl, timeoutMs: 5000 })));
+      expect(err, String(status)).toBeInstanceOf(DepartmentUnavailable);
+    }
   });
 });

@@ -419,7 +419,7 @@ describe('bounds', () => {
   it('drop the oldest requests past the limit, keeping order', () => {
     const log = new RequestLog(3);
     for (const key of ['a', 'b', 'c', 'd', 'e']) {
-      log.add({ department: 'd', service: 's', idempotencyKey: key, status: 200, at: '' });
+      log.add({ department: 'd', service: 's', idempotencyKey: key, kind: 'submit', status: 200, at: '' });
     }
 
     expect(log.list().map((r) => r.idempotencyKey)).toEqual(['c', 'd', 'e']);

@@ -1,0 +1,106 @@
+/**
+ * Cases a simulated department accepted (202) and decides later: each waits on its own timer, or
+ * on the admin decide-now endpoint, and is then reported by callback or answered to a poll.
+ */
+import type { CallRef, LaterDecision, LedgerRecord } from './ledger.js';
+
+/** How an accepted case reports its decision. */
+export type ReportMode = 'callback' | 'poll';
+
+/** A call the department accepted and decides later. */
+export interface AcceptedCase {
+  ref: CallRef;
+  receiptNumber: string;
+  mode: ReportMode;
+  /**
+   * Worked out at intake from the behaviour then in force, so changing a behaviour never changes
+   * a case already accepted; revealed when the case is decided.
+   */
+  verdict: LaterDecision;
+  /** The ledger record of the call, settled when the case is decided. */
+  record: LedgerRecord;
+  decidedAt: Date | null;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Called once per case, when it is decided. */
+export type DecidedListener = (accepted: AcceptedCase, at: Date) => void;
+
+/** The answer to a poll: HTTP status and body. */
+export interface PollAnswer {
+  status: number;
+  body: object;
+}
+
+function caseId(department: string, service: string, receiptNumber: string): string {
+  return JSON.stringify([department, service, receiptNumber]);
+}
+
+/** Accepted cases by (department, service, receipt number), bounded like the ledger. */
+export class Cases {
+  // Insertion order is acceptance order, so the oldest case is the cheapest to drop.
+  private readonly cases = new Map<string, AcceptedCase>();
+  private closed = false;
+
+  constructor(
+    private readonly limit: number,
+    private readonly onDecided: DecidedListener,
+  ) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('the simulator keeps at least one case');
+  }
+
+  /** Opens a case decided `delayMs` from now; 0 still decides after the 202 has been answered. */
+  accept(
+    fields: Pick<AcceptedCase, 'ref' | 'receiptNumber' | 'mode' | 'verdict' | 'record'>,
+    delayMs: number,
+  ): AcceptedCase {
+    const accepted: AcceptedCase = { ...fields, decidedAt: null, timer: undefined };
+    if (this.closed) return accepted;
+    accepted.timer = setTimeout(() => this.decide(accepted), delayMs);
+    const { department, service } = fields.ref;
+    this.cases.set(caseId(department, service, fields.receiptNumber), accepted);
+    if (this.cases.size > this.limit) {
+      // A dropped case never decides; with the default bound only a long benchmark gets here.
+      const oldest = this.cases.keys().next();
+      if (oldest.done !== true) {
+        clearTimeout(this.cases.get(oldest.value)?.timer);
+        this.cases.delete(oldest.value);
+      }
+    }
+    return accepted;
+  }
+
+  find(department: string, service: string, receiptNumber: string): AcceptedCase | undefined {
+    return this.cases.get(caseId(department, service, receiptNumber));
+  }
+
+  /** Decides the case now, unless it is decided already; the listener runs once per case. */
+  decide(accepted: AcceptedCase): void {
+    clearTimeout(accepted.timer);
+    accepted.timer = undefined;
+    if (accepted.decidedAt !== null) return;
+    const at = new Date();
+    accepted.decidedAt = at;
+    this.onDecided(accepted, at);
+  }
+
+  /** Forgets every case and cancels every pending decision (a reset). */
+  clear(): void {
+    for (const accepted of this.cases.values()) clearTimeout(accepted.timer);
+    this.cases.clear();
+  }
+
+  /** Like `clear`, and a case accepted from now on (a request still draining) is never decided. */
+  close(): void {
+    this.closed = true;
+    this.clear();
+  }
+}
+
+/** `200 pending` until decided, then `200 decided` with the outputs or `422` with the rejection. */
+export function pollAnswer(accepted: AcceptedCase): PollAnswer {
+  if (accepted.decidedAt === null) return { status: 200, body: { status: 'pending' } };
+  const { verdict, receiptNumber } = accepted;
+  if (verdict.rejection !== undefined) return { status: 422, body: verdict.rejection };
+  return { status: 200, body: { status: 'decided', receiptNumber, outputs: verdict.outputs ?? {} } };
+}

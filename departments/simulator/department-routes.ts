@@ -1,0 +1,217 @@
+/**
+ * The department protocol: `POST` a call with an `Idempotency-Key`, answered with a decision or,
+ * for a department that decides later, 202 with a receipt; `GET` the case by receipt to poll it.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { findService } from '../catalog/index.js';
+import type { ServiceDefinition } from '../definition.js';
+import { outageEnd, type ServiceBehaviour } from './behaviour.js';
+import { pollAnswer } from './cases.js';
+import { issueOutputs, receiptNumber } from './issuers.js';
+import type { CallRef, Decision, LaterDecision, LedgerRecord } from './ledger.js';
+import { describeIssues, simulatorCodes, type Problem } from './protocol.js';
+import { serviceKey, type SimulatorState } from './state.js';
+
+interface ServiceParams {
+  department: string;
+  service: string;
+}
+
+interface CaseParams extends ServiceParams {
+  receiptNumber: string;
+}
+
+/** Consumes one injected failure, if the behaviour has one for this request. */
+function failsNow(behaviour: ServiceBehaviour | undefined): boolean {
+  if (behaviour === undefined) return false;
+  if (behaviour.failNext !== undefined && behaviour.failNext > 0) {
+    behaviour.failNext -= 1;
+    return true;
+  }
+  return behaviour.failureRate !== undefined && Math.random() < behaviour.failureRate;
+}
+
+/**
+ * Outage, latency and injected failures, alike for calls and polls: the 503 body to answer, or
+ * undefined to go on. A department in an outage answers at once, before any latency.
+ */
+async function unavailability(state: SimulatorState, key: string): Promise<Problem | undefined> {
+  const down = (): Problem | undefined => {
+    const until = outageEnd(state.behaviours.get(key), new Date());
+    if (until === undefined) return undefined;
+    return { code: simulatorCodes.outage, reason: `the department is down until ${until.toISOString()}` };
+  };
+  const before = down();
+  if (before !== undefined) return before;
+  const latencyMs = state.behaviours.get(key)?.latencyMs;
+  if (latencyMs !== undefined && latencyMs > 0 && !(await state.waits.pause(latencyMs))) {
+    return { code: simulatorCodes.unavailable, reason: 'the department simulator is shutting down' };
+  }
+  // Read again after the wait: an admin call during the latency applies to this request.
+  const after = down();
+  if (after !== undefined) return after;
+  if (failsNow(state.behaviours.get(key))) {
+    return {
+      code: simulatorCodes.unavailable,
+      reason: 'injected failure: the department is temporarily unavailable',
+    };
+  }
+  return undefined;
+}
+
+/** How the department decides a call on its merits: steps 5 to 7 of the protocol. */
+function decide(
+  state: SimulatorState,
+  ref: CallRef,
+  definition: ServiceDefinition,
+  body: unknown,
+  behaviour: ServiceBehaviour,
+): Decision {
+  const input = typeof body === 'object' && body !== null ? body : null;
+  let strictInput = state.strictInputs.get(definition);
+  if (strictInput === undefined) {
+    // A department receives exactly the declared fields; an extra one is a mapping bug to surface.
+    strictInput = definition.input.strict();
+    state.strictInputs.set(definition, strictInput);
+  }
+  const parsed = strictInput.safeParse(body);
+  if (!parsed.success) {
+    const rejection = { code: simulatorCodes.invalidInput, reason: describeIssues(parsed.error) };
+    return { outcome: 'invalid', status: 400, input, body: rejection, rejection };
+  }
+  const data = parsed.data;
+  const rule = behaviour.reject;
+  if (rule !== undefined && (rule.when === undefined || data[rule.when.field] === rule.when.equals)) {
+    const rejection = { code: rule.code, reason: rule.reason };
+    return { outcome: 'rejected', status: 422, input, body: rejection, rejection };
+  }
+  // Throws (answered 500) if an issuer breaks the service's contract: a simulator bug, not a decision.
+  const outputs = definition.output.parse(issueOutputs(ref, definition, data));
+  const receipt = receiptNumber(ref);
+  return {
+    outcome: 'done',
+    status: 200,
+    input,
+    body: { receiptNumber: receipt, outputs },
+    receiptNumber: receipt,
+    outputs,
+  };
+}
+
+/**
+ * Records the answer to a first (non-replayed) call. A malformed call is refused at once in every
+ * mode; otherwise a `callback` or `poll` department accepts the case and reveals its decision later.
+ */
+function intake(
+  state: SimulatorState,
+  ref: CallRef,
+  record: LedgerRecord,
+  decision: Decision,
+  behaviour: ServiceBehaviour,
+): Decision {
+  const now = new Date();
+  const mode = behaviour.decision ?? 'instant';
+  if (mode === 'instant' || (decision.outcome !== 'done' && decision.outcome !== 'rejected')) {
+    return state.ledger.decide(record, decision, now);
+  }
+  const receipt = receiptNumber(ref);
+  const verdict: LaterDecision = {
+    outcome: decision.outcome,
+    ...(decision.outputs !== undefined && { outputs: decision.outputs }),
+    ...(decision.rejection !== undefined && { rejection: decision.rejection }),
+  };
+  const acceptance: Decision = {
+    outcome: 'accepted',
+    status: 202,
+    input: decision.input,
+    body: { status: 'accepted', receiptNumber: receipt },
+    receiptNumber: receipt,
+  };
+  const answered = state.ledger.decide(record, acceptance, now);
+  state.cases.accept({ ref, receiptNumber: receipt, mode, verdict, record }, behaviour.decisionDelayMs ?? 0);
+  return answered;
+}
+
+export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorState): void {
+  app.post<{ Params: ServiceParams }>(
+    '/departments/:department/services/:service',
+    async (request, reply) => {
+      const { department, service } = request.params;
+      const idempotencyKey = request.headers['idempotency-key'];
+      if (typeof idempotencyKey !== 'string' || idempotencyKey.trim() === '') {
+        const reason =
+          'the Idempotency-Key header is required: repeating it repeats the call, not its effect';
+        return reply.code(400).send({ code: simulatorCodes.idempotencyKeyRequired, reason });
+      }
+      const ref: CallRef = { department, service, idempotencyKey };
+      const receivedAt = new Date();
+      const definition = findService(department, service);
+      const record = definition === undefined ? undefined : state.ledger.touch(ref, receivedAt);
+      const answer = (status: number, body: object): FastifyReply => {
+        state.requests.add({ ...ref, kind: 'submit', status, at: receivedAt.toISOString() });
+        return reply.code(status).send(body);
+      };
+
+      const refusal = await unavailability(state, serviceKey(department, service));
+      if (refusal !== undefined) return answer(503, refusal);
+
+      // No await from here on, so two concurrent requests with one key cannot both decide.
+      const decided = record?.decision;
+      if (decided != null) return answer(decided.status, decided.body);
+      if (definition === undefined || record === undefined) {
+        return answer(404, {
+          code: simulatorCodes.unknownService,
+          reason: `no service ${department}/${service}`,
+        });
+      }
+      const behaviour = state.behaviours.get(serviceKey(department, service)) ?? {};
+      let decision: Decision;
+      try {
+        const merits = decide(state, ref, definition, request.body, behaviour);
+        decision = intake(state, ref, record, merits, behaviour);
+      } catch (error) {
+        state.requests.add({ ...ref, kind: 'submit', status: 500, at: receivedAt.toISOString() });
+        throw error;
+      }
+      return answer(decision.status, decision.body);
+    },
+  );
+
+  app.get<{ Params: CaseParams }>(
+    '/departments/:department/services/:service/cases/:receiptNumber',
+    async (request, reply) => {
+      const { department, service, receiptNumber: receipt } = request.params;
+      const header = request.headers['idempotency-key'];
+      const ref: CallRef = state.cases.find(department, service, receipt)?.ref ?? {
+        department,
+        service,
+        idempotencyKey: typeof header === 'string' ? header : '',
+      };
+      const receivedAt = new Date().toISOString();
+      const answer = (status: number, body: object): FastifyReply => {
+        state.requests.add({ ...ref, kind: 'poll', status, at: receivedAt });
+        return reply.code(status).send(body);
+      };
+      if (findService(department, service) === undefined) {
+        return answer(404, {
+          code: simulatorCodes.unknownService,
+          reason: `no service ${department}/${service}`,
+        });
+      }
+
+      const refusal = await unavailability(state, serviceKey(department, service));
+      if (refusal !== undefined) return answer(503, refusal);
+
+      // Looked up again: a reset during the latency forgets the case.
+      const accepted = state.cases.find(department, service, receipt);
+      if (accepted === undefined) {
+        return answer(404, {
+          code: simulatorCodes.unknownCase,
+          reason: `no case ${receipt} at ${department}/${service}`,
+        });
+      }
+      const { status, body } = pollAnswer(accepted);
+      return answer(status, body);
+    },
+  );
+}

@@ -1,0 +1,43 @@
+/** What the simulator answers when it does not answer with a decision: `{ code, reason }` bodies. */
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { problemCodes } from '../../schemas/error-codes.js';
+
+/** `code` values of the department protocol; the HTTP adapter maps each to a step outcome. */
+export const simulatorCodes = {
+  /** 400: the `Idempotency-Key` header is missing or empty. */
+  idempotencyKeyRequired: problemCodes.idempotencyKeyRequired,
+  /** 503: transient; retrying with the same key is safe. */
+  unavailable: 'UNAVAILABLE',
+  /** 503: the department is down for a window; transient like `UNAVAILABLE`. */
+  outage: 'OUTAGE',
+  /** 404: the catalogue has no such department or service. */
+  unknownService: 'UNKNOWN_SERVICE',
+  /** 404: the service has no accepted case with that receipt number. */
+  unknownCase: 'UNKNOWN_CASE',
+  /** 400, final: the body is not the service's input; `reason` names the field. */
+  invalidInput: 'INVALID_INPUT',
+} as const;
+
+/** A protocol error body. */
+export interface Problem {
+  code: string;
+  reason: string;
+}
+
+/** One line per issue, naming the field, e.g. `motherIdNumber: not a valid 18-character ...`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String);
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => `${[...path, key].join('.')}: unknown field`).join('; ');
+      }
+      return `${path.length > 0 ? path.join('.') : 'body'}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export function problem(reply: FastifyReply, status: number, code: string, reason: string): FastifyReply {
+  return reply.code(status).send({ code, reason });
+}

@@ -1,0 +1,18 @@
+import { defineUpdate } from '@temporalio/workflow';
+
+/** A department's decision on a case it accepted earlier, delivered by its callback. */
+export interface DepartmentDecisionUpdate {
+  stepId: string;
+  receiptNumber: string;
+  outcome: 'completed' | 'rejected';
+  /** For `completed`: validated against the service's output schema before it gets here. */
+  outputs?: Record<string, unknown>;
+  reasonCode?: string;
+  reason?: string;
+}
+
+/**
+ * Delivers a department's later decision. The validator refuses, before anything reaches the
+ * history, a decision for a step that is not waiting on that receipt.
+ */
+export const departmentDecision = defineUpdate<'recorded', [DepartmentDecisionUpdate]>('departmentDecision');
