@@ -46,6 +46,11 @@ export const configSchema = z.object({
   DEPARTMENT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).default(10_000)),
   /** Requests per minute each API key may make. */
   RATE_LIMIT_PER_MINUTE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(600)),
+  /**
+   * A JSON file of public holidays and swapped working days, `{ "holidays": [...], "workingDays": [...] }`,
+   * that time limits are counted on. Unset: the shipped calendar (calendar/cn-2026.json).
+   */
+  BUSINESS_CALENDAR_FILE: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

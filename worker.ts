@@ -3,6 +3,8 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { WorkerOptions, NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
+import type { BusinessCalendar } from './calendar/business-calendar.js';
+import { defaultBusinessCalendar } from './calendar/load.js';
 import type { DepartmentAdapters } from './departments/adapter.js';
 import type { Pool } from './db/pool.js';
 
@@ -13,6 +15,8 @@ export interface WorkerDeps {
   taskQueue: string;
   pool: Pool;
   adapters: DepartmentAdapters;
+  /** Dates the steps' promised limits (`loadBusinessCalendar(BUSINESS_CALENDAR_FILE)`); unset: the shipped one. */
+  calendar?: BusinessCalendar;
   /** A prebuilt workflow bundle (`bundleWorkflowCode`); without it the workflows are bundled at start. */
   workflowBundle?: { codePath: string } | { code: string };
   /** Overrides of the tuning below, e.g. for benchmarks. */
@@ -46,7 +50,11 @@ export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
-    activities: createActivities({ pool: deps.pool, adapters: deps.adapters }),
+    activities: createActivities({
+      pool: deps.pool,
+      adapters: deps.adapters,
+      calendar: deps.calendar ?? defaultBusinessCalendar(),
+    }),
     ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
     ...defaultTuning,
     ...deps.tuning,

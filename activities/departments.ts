@@ -4,12 +4,15 @@ import { DepartmentRejection, isAcceptance } from '../departments/adapter.js';
 import type { DepartmentAdapter, DepartmentAdapters, SubmitResult } from '../departments/adapter.js';
 import type { ServiceDefinition } from '../departments/definition.js';
 import { recordStepAttempt, recordTransition } from '../db/transitions.js';
+import { stepDueAt } from '../db/due-dates.js';
+import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Pool } from '../db/pool.js';
 import { failureTypes, stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepTransition } from '../schemas/workflow.js';
 import type {
   CallDepartmentInput,
   CallDepartmentResult,
+  CompensateDepartmentInput,
   DepartmentActivities,
   PollDepartmentInput,
   RejectionDetails,
@@ -18,6 +21,8 @@ import type {
 export interface DepartmentActivityDeps {
   adapters: DepartmentAdapters;
   pool: Pool;
+  /** Dates each step's promised limit from its start; without it steps have no due date. */
+  calendar?: BusinessCalendar;
 }
 
 /**
@@ -112,7 +117,12 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
       const { attempt } = Context.current().info;
       const { service, adapter } = resolve(call.department, call.service);
       if (attempt === 1)
-        await record(call, 'running', { stepId: call.stepId, status: 'running', attempts: 1 });
+        await record(call, 'running', {
+          stepId: call.stepId,
+          status: 'running',
+          attempts: 1,
+          ...(await stepDueAt(deps.pool, deps.calendar, call)),
+        });
       else await recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, null);
 
       let result: SubmitResult;
@@ -161,6 +171,24 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         true,
       );
       return { outputs, ...(result.receiptNumber ? { receiptNumber: result.receiptNumber } : {}) };
+    },
+
+    async compensateDepartment(input: CompensateDepartmentInput): Promise<void> {
+      const { adapter } = resolve(input.department, input.service);
+      if (!adapter.compensate) {
+        throw ApplicationFailure.nonRetryable(
+          `${input.department} cannot undo ${input.service}`,
+          failureTypes.departmentNotConfigured,
+        );
+      }
+      await adapter.compensate({
+        department: input.department,
+        service: input.service,
+        outputs: input.outputs,
+        ...(input.receiptNumber ? { receiptNumber: input.receiptNumber } : {}),
+        idempotencyKey: `undo:${input.idempotencyKey}`,
+        signal: Context.current().cancellationSignal,
+      });
     },
 
     async pollDepartment(query: PollDepartmentInput) {

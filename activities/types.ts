@@ -40,9 +40,22 @@ export interface RejectionDetails {
 }
 
 /** Activities that reach the departments' systems. */
+/** Asks a department to undo a step it completed. */
+export interface CompensateDepartmentInput {
+  applicationId: string;
+  stepId: string;
+  department: string;
+  service: string;
+  outputs: Record<string, unknown>;
+  receiptNumber?: string;
+  /** The step call's key; the undo is keyed from it, so a retried undo acts once. */
+  idempotencyKey: string;
+}
+
 export interface DepartmentActivities {
   callDepartment(input: CallDepartmentInput): Promise<CallDepartmentResult>;
   pollDepartment(input: PollDepartmentInput): Promise<PollDepartmentResult>;
+  compensateDepartment(input: CompensateDepartmentInput): Promise<void>;
 }
 
 /** Activities that project workflow state into PostgreSQL. */

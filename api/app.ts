@@ -15,6 +15,7 @@ import type { ApiDeps } from './deps.js';
 import { handleError, handleNotFound, ProblemError } from './problem.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { departmentCallbackRoutes } from './routes/department-callbacks.js';
+import { withdrawRoutes } from './routes/withdraw.js';
 import { applicationEventRoutes } from './routes/application-events.js';
 import { applicationRoutes } from './routes/applications.js';
 import { bundleRoutes } from './routes/bundles.js';
@@ -85,6 +86,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(webhookRoutes, deps);
   await app.register(accessLogRoutes, deps);
   await app.register(departmentCallbackRoutes, deps);
+  await app.register(withdrawRoutes, deps);
   if (deps.codecServer) await app.register(codecRoutes, deps.codecServer);
   return app;
 }

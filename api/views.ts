@@ -12,6 +12,7 @@ export function applicationView(application: ApplicationRow, steps: StepRow[]): 
     status: application.status,
     createdAt: new Date(application.created_at).toISOString(),
     updatedAt: new Date(application.updated_at).toISOString(),
+    dueAt: iso(application.due_at),
     steps: steps.map((s) => ({
       id: s.step_id,
       department: s.department,
@@ -24,6 +25,7 @@ export function applicationView(application: ApplicationRow, steps: StepRow[]): 
       error: s.error,
       receiptNumber: s.receipt_number,
       waiting: s.waiting,
+      dueAt: iso(s.due_at),
     })),
   };
 }

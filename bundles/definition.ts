@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { findService } from '../departments/catalog/index.js';
 import type { BundlePlan, RetryPolicy, StepDefinition, Title } from '../schemas/bundle.js';
 
 /** A bundle (一件事) as the catalogue holds it: the plan the engine runs plus what portals show. */
@@ -33,5 +34,11 @@ export const defaultCallTimeout = '30s';
 
 /** The executable plan the workflow receives. */
 export function planOf(bundle: BundleDefinition): BundlePlan {
-  return { bundleId: bundle.id, version: bundle.version, steps: bundle.steps };
+  return {
+    bundleId: bundle.id,
+    version: bundle.version,
+    steps: bundle.steps.map((step) =>
+      findService(step.department, step.service)?.undo ? { ...step, compensable: true } : step,
+    ),
+  };
 }

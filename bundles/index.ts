@@ -1,9 +1,9 @@
+import { allBundles } from './all.js';
 import { checkBundle, formatProblems } from './check.js';
 import type { BundleDefinition } from './definition.js';
-import { newborn } from './newborn.js';
 
 /** Every bundle Onething offers, checked when the catalogue loads. */
-export const allBundles: readonly BundleDefinition[] = [newborn];
+export { allBundles };
 
 /** Bundles by id; loading fails loudly if any definition is wrong, so a bad bundle never serves. */
 export const bundleCatalog: ReadonlyMap<string, BundleDefinition> = (() => {

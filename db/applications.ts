@@ -14,6 +14,8 @@ export interface ApplicationRow {
   workflow_started: boolean;
   created_at: Date;
   updated_at: Date;
+  /** When the promised limit ends (moved on by pauses); null if it was not computed. */
+  due_at: Date | null;
 }
 
 /** A step row as stored. */
@@ -31,6 +33,8 @@ export interface StepRow {
   error: StepError | null;
   receipt_number: string | null;
   waiting: StepWaiting | null;
+  /** Set when the step starts: its start plus its promised working days. */
+  due_at: Date | null;
 }
 
 export interface NewApplication {
@@ -39,21 +43,25 @@ export interface NewApplication {
   clientId: string;
   idempotencyKey: string;
   requestHash: string;
+  /** When the whole application is due (`applicationDueAt`); steps get theirs when they start. */
+  dueAt?: Date;
 }
 
 // One statement: the application and its pending steps, or nothing when the client already
 // used the key (concurrent duplicates wait on the unique index, so exactly one creates).
 const insertApplicationSql = `
 WITH app AS (
-  INSERT INTO applications (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status)
-  VALUES ($1, $2, $3, $4, $5, $6, 'running')
+  INSERT INTO applications (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status, due_at)
+  VALUES ($1, $2, $3, $4, $5, $6, 'running', $8)
   ON CONFLICT (client_id, idempotency_key) DO NOTHING
   RETURNING *
 ), steps AS (
-  INSERT INTO application_steps (application_id, step_id, position, department, service, title_zh, title_en)
-  SELECT app.id, s.id, s.position, s.department, s.service, s.title_zh, s.title_en
+  INSERT INTO application_steps
+    (application_id, step_id, position, department, service, title_zh, title_en, time_limit_working_days)
+  SELECT app.id, s.id, s.position, s.department, s.service, s.title_zh, s.title_en, s.time_limit_working_days
   FROM app, jsonb_to_recordset($7::jsonb)
-    AS s(id text, position int, department text, service text, title_zh text, title_en text)
+    AS s(id text, position int, department text, service text, title_zh text, title_en text,
+         time_limit_working_days int)
 )
 SELECT * FROM app`;
 
@@ -72,6 +80,7 @@ export async function insertApplication(
     service: s.service,
     title_zh: s.title.zh,
     title_en: s.title.en,
+    time_limit_working_days: s.timeLimitWorkingDays,
   }));
   const inserted = await db.query<ApplicationRow>({
     name: 'insert-application',
@@ -84,6 +93,7 @@ export async function insertApplication(
       app.idempotencyKey,
       app.requestHash,
       JSON.stringify(steps),
+      app.dueAt ?? null,
     ],
   });
   const row = inserted.rows[0];
@@ -109,7 +119,7 @@ export async function findApplication(
   if (!application) return undefined;
   const steps = await db.query<StepRow>(
     `SELECT step_id, department, service, title_zh, title_en, status, attempts, started_at, completed_at, outputs, error,
-       receipt_number, waiting
+       receipt_number, waiting, due_at
      FROM application_steps WHERE application_id = $1 ORDER BY position`,
     [id],
   );

@@ -29,6 +29,7 @@ WITH app AS (
     error = CASE WHEN $10::jsonb IS NULL THEN error WHEN $10::jsonb = 'null'::jsonb THEN NULL ELSE $10::jsonb END,
     receipt_number = COALESCE($19::text, receipt_number),
     waiting = CASE WHEN $6 = 'waiting' THEN $20::jsonb ELSE NULL END,
+    due_at = COALESCE($21::timestamptz, due_at),
     last_seq = ev.seq,
     updated_at = $3
   FROM ev
@@ -77,6 +78,7 @@ export async function recordTransition(
       eventsChannel,
       step?.receiptNumber ?? null,
       step?.waiting === undefined ? null : JSON.stringify(step.waiting),
+      step?.dueAt ?? null,
     ],
   });
   return result.rowCount === 1;

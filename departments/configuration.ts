@@ -39,6 +39,8 @@ const httpEntrySchema = z.strictObject({
   /** Per-request limit; DEPARTMENT_TIMEOUT_MS when absent. */
   timeoutMs: timeoutSchema.optional(),
   auth: authSchema.optional(),
+  /** `false` when the department only calls back and has no cases endpoint to poll. */
+  poll: z.boolean().optional(),
   callbackKeys: callbackKeysSchema.optional(),
 });
 
@@ -138,7 +140,12 @@ export async function loadDepartmentSettings(
       const auth: HttpAuth | undefined = entry.auth;
       settings.adapters.set(
         id,
-        createHttpAdapter({ baseUrl: entry.baseUrl, timeoutMs, ...(auth ? { auth } : {}) }),
+        createHttpAdapter({
+          baseUrl: entry.baseUrl,
+          timeoutMs,
+          ...(auth ? { auth } : {}),
+          ...(entry.poll !== undefined ? { poll: entry.poll } : {}),
+        }),
       );
       if (auth?.type === 'hmac') settings.signingKeys.set(id, { keyId: auth.keyId, secret: auth.secret });
     } else {

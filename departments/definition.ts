@@ -9,6 +9,8 @@ export interface ServiceDefinition {
   input: z.ZodObject;
   /** What the department returns when it decides in the applicant's favour. */
   output: z.ZodObject;
+  /** The department can undo a completed call (e.g. cancel an enrolment); used for compensation. */
+  undo?: { title: Title };
 }
 
 /** A department (部门) and the services it offers. */

@@ -1,5 +1,6 @@
 import { DepartmentRejection, DepartmentUnavailable } from './adapter.js';
 import type {
+  CompensationCall,
   DepartmentAdapter,
   DepartmentCall,
   DepartmentDecision,
@@ -24,6 +25,11 @@ export interface HttpAdapterOptions {
   timeoutMs: number;
   /** Without it requests go unsigned (a department behind a gateway that authenticates Onething). */
   auth?: HttpAuth;
+  /**
+   * `false` for a department that decides later only by callback and has no cases endpoint: the
+   * adapter then has no `poll`, so Onething waits for the callback instead of asking. Default true.
+   */
+  poll?: boolean;
 }
 
 /**
@@ -88,7 +94,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
     let body: AnswerBody | undefined;
     try {
       const parsed: unknown = await response.json();
-      body = typeof parsed === 'object' && parsed !== null ? (parsed as AnswerBody) : {};
+      body = typeof parsed === 'object' && parsed !== null ? parsed : {};
     } catch (cause) {
       // A decision we could not read is no decision: retry, the key makes it safe.
       if (response.ok) {
@@ -115,7 +121,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
     return { status, body };
   }
 
-  return {
+  const adapter: DepartmentAdapter = {
     async submit(call: DepartmentCall): Promise<SubmitResult> {
       const url = `${baseUrl}/services/${encodeURIComponent(call.service)}`;
       const body = JSON.stringify(call.input);
@@ -136,7 +142,28 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       }
       return decisionOf(answer.body);
     },
+    // Undo is `POST <baseUrl>/services/<service>/compensations`; any refusal leaves the step for an operator.
+    async compensate(call: CompensationCall): Promise<void> {
+      const url = `${baseUrl}/services/${encodeURIComponent(call.service)}/compensations`;
+      const body = JSON.stringify({ receiptNumber: call.receiptNumber ?? null, outputs: call.outputs });
+      try {
+        await exchange(
+          call.department,
+          { method: 'POST', url, body, idempotencyKey: call.idempotencyKey },
+          call.signal,
+        );
+      } catch (err) {
+        if (err instanceof DepartmentRejection) {
+          throw new DepartmentUnavailable(`${call.department} refused the undo: ${err.reason}`);
+        }
+        throw err;
+      }
+    },
+  };
+  if (options.poll === false) return adapter;
 
+  return {
+    ...adapter,
     async poll(query: PollQuery): Promise<PollResult> {
       const url = `${baseUrl}/services/${encodeURIComponent(query.service)}/cases/${encodeURIComponent(query.receiptNumber)}`;
       const answer = await exchange(

@@ -61,6 +61,10 @@ export const stepViewSchema = z.object({
     .object({ reason: z.enum(['department-decision']), message: z.string() })
     .nullable()
     .describe('what a waiting step waits for, e.g. "waiting for police decision"'),
+  dueAt: z
+    .string()
+    .nullable()
+    .describe("when the step's promised limit ends (working days from its start); null until it starts"),
 });
 
 export const applicationViewSchema = z
@@ -71,6 +75,10 @@ export const applicationViewSchema = z
     status: applicationStatusSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
+    dueAt: z
+      .string()
+      .nullable()
+      .describe("when the bundle's promised limit ends; moved on while waiting for the applicant"),
     steps: z.array(stepViewSchema),
   })
   .meta({ id: 'Application' });

@@ -49,6 +49,11 @@ export const stepDefinitionSchema = z.object({
   /** When a department accepts and decides later without calling back: first wait before asking it (default 30s), doubling up to `maxPollInterval` (default 1h). */
   pollInterval: durationSchema.optional(),
   maxPollInterval: durationSchema.optional(),
+  /**
+   * Set in the plan from the department catalogue: the department can undo this step, so it is
+   * compensated when the application is withdrawn or a required step is finally rejected.
+   */
+  compensable: z.boolean().optional(),
   /** The promised time limit (承诺时限) in working days; 0 means the same day. */
   timeLimitWorkingDays: z.number().int().min(0),
 });

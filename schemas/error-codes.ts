@@ -22,6 +22,7 @@ export const problemCodes = {
   idempotencyKeyRequired: 'IDEMPOTENCY_KEY_REQUIRED',
   idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   engineUnavailable: 'ENGINE_UNAVAILABLE',
+  applicationEnded: 'APPLICATION_ENDED',
   callbackSignatureInvalid: 'CALLBACK_SIGNATURE_INVALID',
   callbackStale: 'CALLBACK_STALE',
   callbackNotExpected: 'CALLBACK_NOT_EXPECTED',
@@ -49,6 +50,10 @@ export const stepErrorCodes = {
   blockedByDependency: 'BlockedByDependency',
   /** The applicant did not opt in to this optional step. */
   notOptedIn: 'NotOptedIn',
+  /** The applicant withdrew the application before this step could end. */
+  withdrawn: 'Withdrawn',
+  /** The department could not undo the step; an operator must look at it. */
+  compensationFailed: 'CompensationFailed',
   /** Retries were exhausted or the call failed for a reason that is not a decision. */
   stepFailed: 'StepFailed',
 } as const;

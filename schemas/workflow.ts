@@ -30,6 +30,8 @@ export interface StepTransition {
   receiptNumber?: string;
   /** What a `waiting` step waits for, in words. */
   waiting?: StepWaiting;
+  /** When the step is due (ISO): set by the transition that starts it. */
+  dueAt?: string;
 }
 
 /** Why a step waits, shown to the applicant. */

@@ -116,7 +116,10 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
     const port = typeof address === 'object' && address ? address.port : config.API_PORT;
     const apiUrl = `http://${config.API_HOST}:${port}`;
     if (services.embedded.includes('simulator') && config.NODE_ENV !== 'production') {
-      await sendSimulatorCallbacksTo(services.departmentsUrl, apiUrl, config.DATA_DIR);
+      // The simulator runs here too: it reaches the API over loopback even when the API listens on all addresses.
+      const host = ['0.0.0.0', '::'].includes(config.API_HOST) ? '127.0.0.1' : config.API_HOST;
+      const reachable = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      await sendSimulatorCallbacksTo(services.departmentsUrl, reachable, config.DATA_DIR);
     }
     return { apiUrl, services, app, devKeys, stop };
   } catch (err) {
@@ -138,7 +141,7 @@ async function sendSimulatorCallbacksTo(
   const response = await fetch(`${simulatorUrl}/admin/callbacks`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ baseUrl: apiUrl.replace('//0.0.0.0:', '//127.0.0.1:'), keys }),
+    body: JSON.stringify({ baseUrl: apiUrl, keys }),
   });
   if (!response.ok) throw new Error(`the simulator refused its callback settings: ${response.status}`);
 }

@@ -6,3 +6,21 @@ import { runBundle } from './run-bundle.js';
 
 /** 新生儿出生一件事 — Newborn birth. */
 export const newborn = runBundle;
+
+/** 身后一件事 — After-death matters. */
+export const afterDeath = runBundle;
+
+/** 企业开办一件事 — Business start-up. */
+export const businessStartup = runBundle;
+
+/** 退休一件事 — Retirement. */
+export const retirement = runBundle;
+
+/** 补领机动车登记证书 — Vehicle registration certificate reissue. */
+export const vehicleCertificateReissue = runBundle;
+
+/** 网约车变更为非营运 — Ride-hailing car to private use. */
+export const rideHailingToPrivate = runBundle;
+
+/** 夫妻共有机动车变更登记 — Spouses' co-owned vehicle owner change. */
+export const coOwnedVehicleChange = runBundle;

@@ -16,3 +16,15 @@ export interface DepartmentDecisionUpdate {
  * history, a decision for a step that is not waiting on that receipt.
  */
 export const departmentDecision = defineUpdate<'recorded', [DepartmentDecisionUpdate]>('departmentDecision');
+
+/** The applicant withdraws (撤回) the application before it completes. */
+export interface WithdrawUpdate {
+  reason: string;
+}
+
+/**
+ * Withdraws the application: steps not yet started are not started, a call in flight is
+ * abandoned, and completed steps the departments can undo are compensated. Refused once the
+ * application has ended.
+ */
+export const withdraw = defineUpdate<'withdrawing', [WithdrawUpdate]>('withdraw');

@@ -1,7 +1,9 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -12,8 +14,10 @@ import type { ApplicationStatus } from '../schemas/status.js';
 import type { BundleOutcome, BundleWorkflowInput, StepError } from '../schemas/workflow.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import { durationMs } from './durations.js';
-import { departmentDecision } from './messages.js';
-import type { DepartmentDecisionUpdate } from './messages.js';
+import { compensate } from './compensation.js';
+import type { CompletedStep } from './compensation.js';
+import { departmentDecision, withdraw } from './messages.js';
+import type { DepartmentDecisionUpdate, WithdrawUpdate } from './messages.js';
 import { ProjectionQueue } from './projection.js';
 import { buildStepInput, readSource, stepIdempotencyKey } from './step-inputs.js';
 import type { InputContext } from './step-inputs.js';
@@ -32,12 +36,34 @@ const readModel = proxyLocalActivities<ReadModelActivities>({
  */
 export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutcome> {
   const { applicationId, plan } = input;
+  // Not cancellable: a withdrawal cancels the steps, never the recording of what happened.
   const projection = new ProjectionQueue((transitions) =>
-    readModel.recordTransitions({ applicationId, transitions }),
+    CancellationScope.nonCancellable(() => readModel.recordTransitions({ applicationId, transitions })),
   );
   const context: InputContext = { form: input.form, applicant: input.applicant, outputs: {} };
   const stepsById = new Map(plan.steps.map((step) => [step.id, step]));
   const results = new Map<string, Promise<StepResult>>();
+  const completed: CompletedStep[] = [];
+
+  // Withdrawal cancels the steps' scope: calls in flight are abandoned, waits end, nothing new starts.
+  const stepsScope = new CancellationScope();
+  let withdrawal: WithdrawUpdate | undefined;
+  let finished = false;
+  setHandler(
+    withdraw,
+    (request) => {
+      withdrawal = request;
+      stepsScope.cancel();
+      return 'withdrawing' as const;
+    },
+    {
+      validator: (_request: WithdrawUpdate) => {
+        if (finished) throw new Error('the application has already ended');
+        if (withdrawal) throw new Error('the application is already being withdrawn');
+      },
+    },
+  );
+  const withdrawn = (message: string): StepError => ({ code: stepErrorCodes.withdrawn, message });
   // Steps a department accepted and decides later, by receipt number; and the decisions received.
   const awaiting = new Map<string, string>();
   const decisions = new Map<string, DepartmentDecisionUpdate>();
@@ -113,6 +139,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
 
   const runStep = async (step: StepDefinition): Promise<StepResult> => {
     const needed = await Promise.all(step.after.map(resultOf));
+    if (withdrawal) return skip(step, withdrawn('not started: the application was withdrawn'));
     const blocker = step.after.find((_, i) => needed[i]?.status !== 'completed');
     if (blocker !== undefined) {
       return skip(step, {
@@ -151,13 +178,22 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         }
         const outputs = later.outputs ?? {};
         context.outputs[step.id] = outputs;
+        completed.push({ step, outputs, receiptNumber: decision.receiptNumber });
         if (!recorded)
           projection.push({ step: { stepId: step.id, status: 'completed', outputs, error: null } });
         return { status: 'completed' };
       }
       context.outputs[step.id] = decision.outputs;
+      completed.push({
+        step,
+        outputs: decision.outputs,
+        ...(decision.receiptNumber ? { receiptNumber: decision.receiptNumber } : {}),
+      });
       return { status: 'completed' };
     } catch (err) {
+      if (isCancellation(err)) {
+        return skip(step, withdrawn('withdrawn by the applicant before the department decided'));
+      }
       const ended = classifyStepFailure(err);
       // A rejection is a decision the call already recorded; any other end is recorded here.
       if (ended.status !== 'rejected') projection.push({ step: { stepId: step.id, ...ended } });
@@ -170,11 +206,14 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     return { status: 'skipped', error };
   };
 
-  const ended = await Promise.all(plan.steps.map((step) => resultOf(step.id)));
+  const ended = await stepsScope.run(() => Promise.all(plan.steps.map((step) => resultOf(step.id))));
   const steps: BundleOutcome['steps'] = Object.fromEntries(
     plan.steps.map((step, i) => [step.id, ended[i] as StepResult]),
   );
-  const status = applicationOutcome(plan, steps);
+  let status = applicationOutcome(plan, steps);
+  if (withdrawal || status === 'rejected') await compensate(applicationId, completed, steps, projection);
+  if (withdrawal) status = 'withdrawn';
+  finished = true;
   projection.push({ application: { status } });
   await projection.flush();
   return { status, steps };

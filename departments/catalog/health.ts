@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { citizenIdNumber, isoDate, issuedNumber, personName, sex } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 
-/** Hospital / health commission (卫健): issues the birth medical certificate. */
+/** Hospital / health commission (卫健): issues the birth and death medical certificates. */
 export const health = defineDepartment('health', { zh: '卫生健康委员会', en: 'Health Commission' }, [
   {
     id: 'birth-certificate',
@@ -16,6 +16,18 @@ export const health = defineDepartment('health', { zh: '卫生健康委员会', 
       motherIdNumber: citizenIdNumber,
       fatherName: personName,
       fatherIdNumber: citizenIdNumber,
+    }),
+    output: z.object({ certificateNumber: issuedNumber }),
+  },
+  {
+    id: 'death-certificate',
+    title: { zh: '死亡医学证明', en: 'Death medical certificate' },
+    // The cause of death stays in the hospital's record; only the certificate number travels.
+    input: z.object({
+      deceasedName: personName,
+      deceasedIdNumber: citizenIdNumber,
+      deathDate: isoDate,
+      deathPlace: z.string().min(1).max(200),
     }),
     output: z.object({ certificateNumber: issuedNumber }),
   },

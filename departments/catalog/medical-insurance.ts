@@ -1,14 +1,18 @@
 import { z } from 'zod';
-import { bankAccount, citizenIdNumber, issuedNumber, personName } from '../../schemas/fields.js';
+import { bankAccount, citizenIdNumber, isoDate, issuedNumber, personName } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 
-/** Medical insurance bureau (医保): resident enrolment and maternity benefits. */
+/**
+ * Medical insurance bureau (医保): resident enrolment, maternity benefits, employer registration,
+ * retiree status, and closing the insurance of the deceased.
+ */
 export const medicalInsurance = defineDepartment(
   'medical-insurance',
   { zh: '医疗保障局', en: 'Medical Insurance Bureau' },
   [
     {
       id: 'resident-enrolment',
+      undo: { title: { zh: '注销参保登记', en: 'Cancel the enrolment' } },
       title: { zh: '城乡居民医保参保登记', en: 'Resident medical insurance enrolment' },
       input: z.object({
         citizenIdNumber,
@@ -26,6 +30,36 @@ export const medicalInsurance = defineDepartment(
         bankAccount,
       }),
       output: z.object({ paymentNumber: issuedNumber }),
+    },
+    {
+      id: 'close-coverage',
+      title: { zh: '医保停保、个人账户支取', en: 'End of coverage and personal account payout' },
+      input: z.object({
+        deceasedIdNumber: citizenIdNumber,
+        deregistrationNumber: issuedNumber,
+        heirName: personName,
+        heirIdNumber: citizenIdNumber,
+        bankAccount,
+      }),
+      output: z.object({ paymentNumber: issuedNumber }),
+    },
+    {
+      id: 'employer-registration',
+      title: { zh: '单位医疗保险登记', en: 'Employer medical insurance registration' },
+      input: z.object({
+        unifiedSocialCreditCode: issuedNumber,
+        companyName: z.string().min(1).max(100),
+        employeeCount: z.number().int().min(0),
+      }),
+      // Nothing is handed on: the employer is registered under its credit code.
+      output: z.object({}),
+    },
+    {
+      id: 'retiree-status',
+      title: { zh: '职工医保转退休', en: 'Employee medical insurance retiree status' },
+      input: z.object({ citizenIdNumber, pensionDecisionNumber: issuedNumber, retirementDate: isoDate }),
+      // Short of the minimum contribution years, the retiree tops the difference up (in fen; 0 if not).
+      output: z.object({ retireeRecordNumber: issuedNumber, topUpFen: z.number().int().min(0) }),
     },
   ],
 );

@@ -14,11 +14,11 @@ import type { CallbackInbox } from './callback-inbox.js';
 /** Makes the department accept a call and decide it only when told: for the poll and callback checks. */
 export interface LaterHooks {
   /** From now on the department answers a valid call with 202 and a receipt, and decides later. */
-  arrange(): Promise<void>;
+  arrange: () => Promise<void>;
   /** The department decides the accepted case now, in the applicant's favour. */
-  decide(receiptNumber: string): Promise<void>;
+  decide: (receiptNumber: string) => Promise<void>;
   /** Back to deciding at once. */
-  restore(): Promise<void>;
+  restore: () => Promise<void>;
 }
 
 /** What a department team gives the kit: its adapter, one of its services, and hooks into its system. */
@@ -33,22 +33,22 @@ export interface ConformanceTarget {
    * How many times the department acted (issued, registered, opened a case) on calls made under
    * this idempotency key: for the simulator, its `/admin/ledger`; for a real system, its audit log.
    */
-  sideEffects(idempotencyKey: string): Promise<number>;
+  sideEffects: (idempotencyKey: string) => Promise<number>;
   /** Transient faults of the department, for the retry checks. Without them those checks are skipped. */
   faults?: {
     /** The department's next answer is a transient failure (e.g. 503), without side effect. */
-    failNext(): Promise<void>;
+    failNext: () => Promise<void>;
     /** The department answers slower than the adapter's timeout until `clear`. */
-    stall?(): Promise<void>;
+    stall?: () => Promise<void>;
     /** Undoes `failNext` and `stall`. */
-    clear(): Promise<void>;
+    clear: () => Promise<void>;
   };
   /** A case the department decides against the applicant, and the code and reason it gives. */
   rejection?: {
     /** The input it rejects; `validInput` when absent (with `arrange` making the department say no). */
     input?: Record<string, unknown>;
-    arrange?(): Promise<void>;
-    restore?(): Promise<void>;
+    arrange?: () => Promise<void>;
+    restore?: () => Promise<void>;
     reasonCode: string;
     /** The department's reason text, when it is fixed; otherwise any non-empty text passes. */
     reason?: string;
@@ -62,7 +62,7 @@ export interface ConformanceTarget {
     byCallback?: LaterHooks & { inbox: CallbackInbox; timeoutMs?: number };
   };
   /** A fresh idempotency key per call sequence; `conformance-<uuid>` by default. */
-  newKey?(): string;
+  newKey?: () => string;
 }
 
 /** Ids of the checks, stable so a test or a report can name them. */
@@ -170,14 +170,6 @@ async function expectAnswer(
       `a valid input (key ${call.idempotencyKey}) was not decided: ${describeError(result.error)}`,
     );
   return result.value;
-}
-
-async function expectDecision(target: ConformanceTarget, check: CheckId, call: DepartmentCall) {
-  const result = await expectAnswer(target, check, call);
-  if (isAcceptance(result))
-    throw new ConformanceFailure(check, `expected a decision, got an acceptance: ${describeResult(result)}`);
-  expectOutputs(target, check, result.outputs);
-  return result;
 }
 
 async function expectAcceptance(target: ConformanceTarget, check: CheckId, call: DepartmentCall) {

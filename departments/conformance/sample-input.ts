@@ -32,10 +32,10 @@ export function sampleInput(
 ): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   let index = 0;
-  for (const [field, fieldSchema] of Object.entries(schema.shape)) {
+  const shape = schema.shape as unknown as Record<string, SchemaView>;
+  for (const [field, fieldSchema] of Object.entries(shape)) {
     index += 1;
-    input[field] =
-      field in overrides ? overrides[field] : sampleFor(field, fieldSchema as unknown as SchemaView, index);
+    input[field] = field in overrides ? overrides[field] : sampleFor(field, fieldSchema, index);
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {

@@ -63,6 +63,8 @@ export const serviceBehaviourSchema = z.strictObject({
   decision: decisionModeSchema.optional(),
   /** For `callback` and `poll`: how long after acceptance the case is decided; 0 when absent. */
   decisionDelayMs: z.int().min(0).max(maxDecisionDelayMs).optional(),
+  /** `fail`: every undo (compensation) of this service answers 503, so it is retried and then gives up. */
+  undo: z.enum(['ok', 'fail']).optional(),
 });
 export type ServiceBehaviour = z.infer<typeof serviceBehaviourSchema>;
 

@@ -177,6 +177,39 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
     },
   );
 
+  // Undo of a completed call (compensation): acts once per key; `undo: 'fail'` refuses with 503.
+  app.post<{ Params: ServiceParams }>(
+    '/departments/:department/services/:service/compensations',
+    async (request, reply) => {
+      const { department, service } = request.params;
+      const header = request.headers['idempotency-key'];
+      const idempotencyKey = typeof header === 'string' ? header : '';
+      const ref: CallRef = { department, service, idempotencyKey };
+      const answer = (status: number, body: object): FastifyReply => {
+        state.requests.add({ ...ref, kind: 'undo', status, at: new Date().toISOString() });
+        return reply.code(status).send(body);
+      };
+      if (idempotencyKey === '') {
+        return answer(400, {
+          code: simulatorCodes.idempotencyKeyRequired,
+          reason: 'the Idempotency-Key header is required',
+        });
+      }
+      if (findService(department, service)?.undo === undefined) {
+        return answer(404, {
+          code: simulatorCodes.unknownService,
+          reason: `${department}/${service} cannot be undone`,
+        });
+      }
+      const refusal = await unavailability(state, serviceKey(department, service));
+      if (refusal !== undefined) return answer(503, refusal);
+      if (state.behaviours.get(serviceKey(department, service))?.undo === 'fail') {
+        return answer(503, { code: simulatorCodes.unavailable, reason: 'injected failure: the undo failed' });
+      }
+      return answer(200, { status: 'compensated' });
+    },
+  );
+
   app.get<{ Params: CaseParams }>(
     '/departments/:department/services/:service/cases/:receiptNumber',
     async (request, reply) => {

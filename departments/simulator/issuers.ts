@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { creditCodeCheckCharacter } from '../catalog/market-regulation.js';
 import { citizenIdCheckDigit } from '../../schemas/fields.js';
 import type { ServiceDefinition } from '../definition.js';
 import type { CallRef } from './ledger.js';
@@ -80,9 +81,68 @@ const birthCertificateIssuer: Issuer = (_input, seed) => {
   return { certificateNumber: `Y${digits.toString().padStart(11, '0')}` };
 };
 
+/** A whole number in [0, modulo) from the call's seed, e.g. an amount in fen. */
+function numberFrom(seed: string, label: string, modulo: number): number {
+  return parseInt(derive(seed, label).slice(0, 12), 16) % modulo;
+}
+
+/** Registers a company: a unified social credit code (GB 32100) whose check characters hold. */
+const formationRegistrationIssuer: Issuer = (input, seed, definition) => {
+  // Organisation code (GB 11714): eight digits and their check character.
+  const body = String(numberFrom(seed, 'organisationCode', 10 ** 8)).padStart(8, '0');
+  const sum = [...body].reduce(
+    (total, digit, i) => total + Number(digit) * ([3, 7, 9, 10, 5, 8, 4, 2][i] ?? 0),
+    0,
+  );
+  const check = (11 - (sum % 11)) % 11;
+  // 9: registered by market regulation; 1: a company. The region is the simulated registrar's.
+  const first17 = `91${policeRegion}${body}${check === 10 ? 'X' : String(check)}`;
+  return {
+    ...genericIssuer(input, seed, definition),
+    unifiedSocialCreditCode: `${first17}${creditCodeCheckCharacter(first17)}`,
+  };
+};
+
+/** Reviews retirement eligibility: retirement on the first day of the month after the 60th birthday. */
+const retirementEligibilityIssuer: Issuer = (input, seed, definition) => {
+  const id = String(input['citizenIdNumber']);
+  const year = Number(id.slice(6, 10)) + 60;
+  const month = Number(id.slice(10, 12));
+  const [y, m] = month === 12 ? [year + 1, 1] : [year, month + 1];
+  return {
+    ...genericIssuer(input, seed, definition),
+    retirementDate: `${y}-${String(m).padStart(2, '0')}-01`,
+  };
+};
+
+/** Services whose outputs include amounts: identifiers as usual, amounts from the seed. */
+const withAmounts =
+  (amounts: (seed: string) => Record<string, number>): Issuer =>
+  (input, seed, definition) => ({ ...genericIssuer(input, seed, definition), ...amounts(seed) });
+
+/** Opens a bank account: 19 digits, as a bank card or account number. */
+const accountOpeningIssuer: Issuer = (_input, seed) => ({
+  accountNumber: `6222${String(numberFrom(seed, 'accountNumber', 10 ** 12)).padStart(12, '0')}001`,
+});
+
 const specialIssuers: Readonly<Record<string, Issuer>> = {
   'police/birth-registration': birthRegistrationIssuer,
   'health/birth-certificate': birthCertificateIssuer,
+  'market-regulation/formation-registration': formationRegistrationIssuer,
+  'hr-social-security/retirement-eligibility': retirementEligibilityIssuer,
+  // Half of the deceased were paid for a month they did not live: up to 5,000 yuan to recover.
+  'hr-social-security/pension-stop': withAmounts((seed) => ({
+    overpaymentFen: numberFrom(seed, 'overpaid', 2) === 0 ? 0 : numberFrom(seed, 'overpaymentFen', 500_000),
+  })),
+  'hr-social-security/pension': withAmounts((seed) => ({
+    monthlyPensionFen: 150_000 + numberFrom(seed, 'monthlyPensionFen', 600_000),
+  })),
+  'medical-insurance/retiree-status': withAmounts((seed) => ({
+    topUpFen: numberFrom(seed, 'short', 4) === 0 ? numberFrom(seed, 'topUpFen', 5_000_000) : 0,
+  })),
+  // A new taxpayer's first monthly quota of digital invoices (数电发票).
+  'tax/invoice-registration': withAmounts(() => ({ invoiceQuotaYuan: 100_000 })),
+  'bank/account-opening': accountOpeningIssuer,
 };
 
 /** The outputs a department issues for a call; the caller validates them against the service. */

@@ -10,6 +10,7 @@ import { buildApp } from '../../api/app.js';
 import type { ApiDeps } from '../../api/deps.js';
 import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
 import { bundleCatalog } from '../../bundles/index.js';
+import { loadBusinessCalendar } from '../../calendar/load.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 import type { Pool } from '../../db/pool.js';
@@ -67,6 +68,7 @@ export async function startTestStack() {
   const dataConverter = dataConverterFor(keyring);
   const client = new Client({ connection: clientConnection, dataConverter });
   const workerConnection = await NativeConnection.connect({ address });
+  const calendar = loadBusinessCalendar();
 
   let running: { worker: Worker; done: Promise<void> } | undefined;
   const startWorker = async () => {
@@ -77,6 +79,7 @@ export async function startTestStack() {
       taskQueue,
       pool,
       adapters: httpAdaptersUnder(simulator.url, 5000),
+      calendar,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       tuning: { shutdownGraceTime: '1s' },
       dataConverter,
@@ -181,6 +184,8 @@ export async function startTestStack() {
     pool,
     client,
     taskQueue,
+    /** The business calendar the worker dates steps on. */
+    calendar,
     request,
     startWorker,
     stopWorker,

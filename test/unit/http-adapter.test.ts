@@ -351,6 +351,11 @@ describe('createHttpAdapter decisions that come later', () => {
     expect(err).toMatchObject({ reasonCode: 'NO_RECORD', reason: 'no delivery record' });
   });
 
+  it('has no poll for a department that only calls back', () => {
+    const adapter = createHttpAdapter({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 5000, poll: false });
+    expect('poll' in adapter).toBe(false);
+  });
+
   it('retries a poll answered 5xx or without a status', async () => {
     for (const [status, body] of [
       [503, { code: 'UNAVAILABLE', reason: 'maintenance' }],

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { citizenIdNumber, personName, phoneNumber } from '../schemas/fields.js';
+import type { BundleDefinition } from './definition.js';
+import { step } from './step.js';
+
+const applicant = z
+  .object({
+    name: personName,
+    idNumber: citizenIdNumber,
+    phone: phoneNumber,
+    role: z.enum(['legal-representative', 'agent']).describe('who submits for the company'),
+  })
+  .strict();
+
+const shareholder = z
+  .object({
+    name: personName,
+    idNumber: citizenIdNumber,
+    contributionTenThousandYuan: z.number().positive().describe('subscribed capital, in 10,000 yuan (万元)'),
+  })
+  .strict();
+
+const form = z
+  .object({
+    company: z
+      .object({
+        name: z.string().min(1).max(100).describe('the name as reserved, e.g. 杭州某某科技有限公司'),
+        address: z.string().min(1).max(200),
+        businessScope: z.string().min(1).max(2000),
+        registeredCapitalTenThousandYuan: z.number().positive().describe('in 10,000 yuan (万元)'),
+        shareholders: z.array(shareholder).min(1).max(50),
+      })
+      .strict(),
+    legalRepresentative: z
+      .object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber })
+      .strict(),
+    seals: z
+      .array(z.enum(['official', 'financial', 'invoice', 'contract', 'legal-representative']))
+      .min(1)
+      .describe('the seals to engrave; the official seal at least'),
+    taxpayerType: z.enum(['small-scale', 'general']),
+    employeeCount: z.number().int().min(0),
+    housingFundDepositRatePercent: z.number().int().min(5).max(12),
+    bankBranch: z.string().min(1).max(100).describe('the branch of the partner bank that opens the account'),
+  })
+  .strict();
+
+const company = {
+  unifiedSocialCreditCode: 'steps.registration.unifiedSocialCreditCode',
+  companyName: 'form.company.name',
+};
+
+/**
+ * 企业开办一件事: registration issues the unified social credit code every other item needs; they
+ * run in parallel, the bank account after the seal. Step limits are assumed so that the chain
+ * fits the promised working day (Shenzhen: registration half a day, the rest within another half).
+ */
+export const businessStartup: BundleDefinition = {
+  id: 'business-startup',
+  version: 1,
+  title: { zh: '企业开办一件事', en: 'Business start-up' },
+  description: {
+    zh: '设立登记、印章刻制、涉税信息确认和发票申领、社保登记、医保登记、公积金缴存登记、银行开户一次办',
+    en: 'Company registration, seals, tax and invoices, social and medical insurance, housing fund and bank account in one application',
+  },
+  leadDepartment: 'market-regulation',
+  promisedWorkingDays: 1,
+  applicant,
+  form,
+  steps: [
+    step({
+      id: 'registration',
+      title: { zh: '设立登记', en: 'Formation registration' },
+      department: 'market-regulation',
+      service: 'formation-registration',
+      input: {
+        companyName: 'form.company.name',
+        address: 'form.company.address',
+        businessScope: 'form.company.businessScope',
+        registeredCapitalTenThousandYuan: 'form.company.registeredCapitalTenThousandYuan',
+        shareholders: 'form.company.shareholders',
+        legalRepresentativeName: 'form.legalRepresentative.name',
+        legalRepresentativeIdNumber: 'form.legalRepresentative.idNumber',
+      },
+      timeLimitWorkingDays: 0,
+    }),
+    step({
+      id: 'seal',
+      title: { zh: '印章刻制', en: 'Seal engraving and filing' },
+      department: 'police',
+      service: 'seal-filing',
+      after: ['registration'],
+      input: {
+        ...company,
+        legalRepresentativeName: 'form.legalRepresentative.name',
+        sealTypes: 'form.seals',
+      },
+      timeLimitWorkingDays: 0, // assumed: within the promised day, before the bank account
+    }),
+    step({
+      id: 'tax',
+      title: { zh: '涉税信息确认、发票申领', en: 'Tax information and invoices' },
+      department: 'tax',
+      service: 'invoice-registration',
+      after: ['registration'],
+      input: {
+        ...company,
+        taxpayerType: 'form.taxpayerType',
+        legalRepresentativeIdNumber: 'form.legalRepresentative.idNumber',
+      },
+      timeLimitWorkingDays: 0, // assumed
+    }),
+    step({
+      id: 'socialInsurance',
+      title: { zh: '社保登记', en: 'Employer social insurance registration' },
+      department: 'hr-social-security',
+      service: 'employer-registration',
+      after: ['registration'],
+      input: { ...company, employeeCount: 'form.employeeCount' },
+      timeLimitWorkingDays: 0, // assumed
+    }),
+    step({
+      id: 'medicalInsurance',
+      title: { zh: '医保登记', en: 'Employer medical insurance registration' },
+      department: 'medical-insurance',
+      service: 'employer-registration',
+      after: ['registration'],
+      input: { ...company, employeeCount: 'form.employeeCount' },
+      timeLimitWorkingDays: 0, // assumed
+    }),
+    step({
+      id: 'housingFund',
+      title: { zh: '公积金缴存登记', en: 'Housing fund deposit registration' },
+      department: 'provident-fund',
+      service: 'deposit-registration',
+      after: ['registration'],
+      input: {
+        ...company,
+        depositRatePercent: 'form.housingFundDepositRatePercent',
+        employeeCount: 'form.employeeCount',
+      },
+      timeLimitWorkingDays: 0, // assumed
+    }),
+    step({
+      id: 'bankAccount',
+      title: { zh: '银行开户', en: 'Bank account opening' },
+      department: 'bank',
+      service: 'account-opening',
+      after: ['registration', 'seal'],
+      input: {
+        ...company,
+        sealRecordNumber: 'steps.seal.sealRecordNumber',
+        legalRepresentativeName: 'form.legalRepresentative.name',
+        legalRepresentativeIdNumber: 'form.legalRepresentative.idNumber',
+        legalRepresentativePhone: 'form.legalRepresentative.phone',
+        branchName: 'form.bankBranch',
+      },
+      timeLimitWorkingDays: 1, // assumed: a clerk reviews; the promised day at the latest
+    }),
+  ],
+  example: {
+    bundleId: 'business-startup',
+    applicant: {
+      name: '陈伟',
+      idNumber: '330106198909230016',
+      phone: '13800138002',
+      role: 'legal-representative',
+    },
+    form: {
+      company: {
+        name: '杭州云窗科技有限公司',
+        address: '浙江省杭州市西湖区文三路 200 号 5 层',
+        businessScope: '软件开发；信息技术咨询服务',
+        registeredCapitalTenThousandYuan: 100,
+        shareholders: [
+          { name: '陈伟', idNumber: '330106198909230016', contributionTenThousandYuan: 60 },
+          { name: '刘芳', idNumber: '330106198806050020', contributionTenThousandYuan: 40 },
+        ],
+      },
+      legalRepresentative: { name: '陈伟', idNumber: '330106198909230016', phone: '13800138002' },
+      seals: ['official', 'financial', 'invoice'],
+      taxpayerType: 'small-scale',
+      employeeCount: 8,
+      housingFundDepositRatePercent: 12,
+      bankBranch: '杭州文三路支行',
+    },
+  },
+};

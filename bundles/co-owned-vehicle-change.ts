@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { plateNumber } from '../departments/catalog/vehicle-office.js';
+import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
+import type { BundleDefinition } from './definition.js';
+import { step } from './step.js';
+
+/** The registered owner, who applies. */
+const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
+
+const form = z
+  .object({
+    plateNumber,
+    spouse: z
+      .object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber })
+      .strict()
+      .describe('the spouse who becomes the owner'),
+    marriageCertificateNumber: issuedNumber.describe('marriage e-certificate (结婚证) number'),
+    address: z.string().min(1).max(200).describe("the couple's address, confirmed in the video sessions"),
+    mailingAddress: z.string().min(1).max(200).describe('where the new vehicle licence is mailed'),
+  })
+  .strict();
+
+const verification = {
+  department: 'vehicle-office',
+  service: 'video-verification',
+  timeLimitWorkingDays: 0, // assumed: one online session each
+};
+
+/**
+ * 辖区内夫妻共有机动车变更登记 (不选号, cloud window): both spouses are verified, then the office
+ * changes the owner, keeps the plate and mails a new vehicle licence.
+ *
+ * Two verification steps rather than one service taking both: the liveness check is one per person
+ * and transaction, each spouse joins the session from their own phone (possibly at different
+ * times), each session has its own recording, and a failed check then names the person who must
+ * try again. They run in parallel; the change waits for both.
+ */
+export const coOwnedVehicleChange: BundleDefinition = {
+  id: 'co-owned-vehicle-change',
+  version: 1,
+  title: { zh: '夫妻共有机动车变更登记', en: "Spouses' co-owned vehicle owner change" },
+  description: {
+    zh: '夫妻双方云窗口视频核验后，辖区内变更机动车所有人，不换号牌，换发行驶证',
+    en: 'After both spouses are verified by video, the owner changes to the other spouse, same plate, new vehicle licence',
+  },
+  leadDepartment: 'vehicle-office',
+  promisedWorkingDays: 1,
+  applicant,
+  form,
+  steps: [
+    step({
+      ...verification,
+      id: 'videoVerification',
+      title: { zh: '视频核验（登记所有人）', en: 'Video verification of the owner' },
+      input: {
+        name: 'applicant.name',
+        idNumber: 'applicant.idNumber',
+        phone: 'applicant.phone',
+        address: 'form.address',
+        plateNumber: 'form.plateNumber',
+      },
+    }),
+    step({
+      ...verification,
+      id: 'spouseVideoVerification',
+      title: { zh: '视频核验（配偶）', en: 'Video verification of the spouse' },
+      input: {
+        name: 'form.spouse.name',
+        idNumber: 'form.spouse.idNumber',
+        phone: 'form.spouse.phone',
+        address: 'form.address',
+        plateNumber: 'form.plateNumber',
+      },
+    }),
+    step({
+      id: 'ownerChange',
+      title: { zh: '机动车所有人变更登记', en: 'Change of owner' },
+      department: 'vehicle-office',
+      service: 'owner-change',
+      after: ['videoVerification', 'spouseVideoVerification'],
+      input: {
+        plateNumber: 'form.plateNumber',
+        ownerIdNumber: 'applicant.idNumber',
+        ownerVerificationNumber: 'steps.videoVerification.verificationNumber',
+        newOwnerName: 'form.spouse.name',
+        newOwnerIdNumber: 'form.spouse.idNumber',
+        newOwnerVerificationNumber: 'steps.spouseVideoVerification.verificationNumber',
+        marriageCertificateNumber: 'form.marriageCertificateNumber',
+        mailingAddress: 'form.mailingAddress',
+        recipientPhone: 'applicant.phone',
+      },
+      timeLimitWorkingDays: 1,
+    }),
+  ],
+  example: {
+    bundleId: 'co-owned-vehicle-change',
+    applicant: { name: '孙浩', idNumber: '330106198502140019', phone: '13800138006' },
+    form: {
+      plateNumber: '浙A6K789',
+      spouse: { name: '林静', idNumber: '33010619870720002X', phone: '13800138007' },
+      marriageCertificateNumber: 'J330106-2012-003318',
+      address: '浙江省杭州市滨江区江南大道 300 号 1 幢 1201',
+      mailingAddress: '浙江省杭州市滨江区江南大道 300 号 1 幢 1201',
+    },
+  },
+};

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { plateNumber } from '../departments/catalog/vehicle-office.js';
+import { citizenIdNumber, personName, phoneNumber } from '../schemas/fields.js';
+import type { BundleDefinition } from './definition.js';
+import { step } from './step.js';
+
+const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
+
+const form = z
+  .object({
+    plateNumber,
+    address: z.string().min(1).max(200).describe('residential address, confirmed in the video session'),
+    mailingAddress: z.string().min(1).max(200).describe('where the new certificate is mailed'),
+  })
+  .strict();
+
+/**
+ * 补领机动车登记证书 (cloud window): the officer verifies the owner by video and approves; the
+ * office invalidates the old certificate and mails the new one. The video step is, for now, a
+ * department service the simulator decides.
+ */
+export const vehicleCertificateReissue: BundleDefinition = {
+  id: 'vehicle-certificate-reissue',
+  version: 1,
+  title: { zh: '补领机动车登记证书', en: 'Vehicle registration certificate reissue' },
+  description: {
+    zh: '云窗口视频核验后补领机动车登记证书，原证书作废，新证书邮寄到家',
+    en: 'Reissue of the vehicle registration certificate after a video verification; the old one is invalidated and the new one mailed',
+  },
+  leadDepartment: 'vehicle-office',
+  promisedWorkingDays: 1,
+  applicant,
+  form,
+  steps: [
+    step({
+      id: 'videoVerification',
+      title: { zh: '视频核验', en: 'Video verification' },
+      department: 'vehicle-office',
+      service: 'video-verification',
+      input: {
+        name: 'applicant.name',
+        idNumber: 'applicant.idNumber',
+        phone: 'applicant.phone',
+        address: 'form.address',
+        plateNumber: 'form.plateNumber',
+      },
+      timeLimitWorkingDays: 0, // assumed: about half an hour online
+    }),
+    step({
+      id: 'certificateReissue',
+      title: { zh: '补领机动车登记证书', en: 'Registration certificate reissue' },
+      department: 'vehicle-office',
+      service: 'certificate-reissue',
+      after: ['videoVerification'],
+      input: {
+        plateNumber: 'form.plateNumber',
+        ownerIdNumber: 'applicant.idNumber',
+        verificationNumber: 'steps.videoVerification.verificationNumber',
+        mailingAddress: 'form.mailingAddress',
+        recipientPhone: 'applicant.phone',
+      },
+      timeLimitWorkingDays: 1,
+    }),
+  ],
+  example: {
+    bundleId: 'vehicle-certificate-reissue',
+    applicant: { name: '王强', idNumber: '330106198502140019', phone: '13800138004' },
+    form: {
+      plateNumber: '浙A12345',
+      address: '浙江省杭州市西湖区文三路 100 号 2 单元 301',
+      mailingAddress: '浙江省杭州市西湖区文三路 100 号 2 单元 301',
+    },
+  },
+};

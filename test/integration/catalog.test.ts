@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { BundleDefinition } from '../../bundles/definition.js';
+import { allBundles } from '../../bundles/index.js';
+import { readSource } from '../../workflows/step-inputs.js';
+import { ended } from '../support/newborn.js';
+import { startTestStack } from '../support/stack.js';
+import type { TestStack } from '../support/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** Whether a step runs for this request: always, or when the applicant opted in. */
+function runs(bundle: BundleDefinition, stepId: string): boolean {
+  const optIn = bundle.steps.find((s) => s.id === stepId)?.optInField;
+  if (optIn === undefined) return true;
+  const parsed = bundle.form.parse(bundle.example.form);
+  return readSource(optIn, { form: parsed, applicant: bundle.example.applicant, outputs: {} }) === true;
+}
+
+describe('every bundle of the catalogue', () => {
+  // Concurrent: assertions go through the test's own `expect`, so a failure names the right bundle.
+  it.concurrent.for(allBundles.map((b) => [b.id, b] as const))(
+    '%s completes its own example against the simulator, each department receiving exactly its mapped fields',
+    async ([, bundle], { expect }) => {
+      const submitted = await stack.submit(bundle.example);
+      expect(submitted.status).toBe(201);
+      const view = await stack.waitForApplication(submitted.body.id, ended, 60_000);
+
+      expect(view.status).toBe('completed');
+      expect(view.steps.map((s) => [s.id, s.status])).toEqual(
+        bundle.steps.map((s) => [s.id, runs(bundle, s.id) ? 'completed' : 'skipped']),
+      );
+
+      const ledger = await stack.simulator.ledger({ keyPrefix: `${view.id}:` });
+      const executed = bundle.steps.filter((s) => runs(bundle, s.id));
+      expect(ledger.map((e) => e.idempotencyKey).sort()).toEqual(
+        executed.map((s) => `${view.id}:${s.id}`).sort(),
+      );
+      for (const step of executed) {
+        const entry = ledger.find((e) => e.idempotencyKey === `${view.id}:${step.id}`);
+        expect(entry).toMatchObject({ department: step.department, service: step.service, outcome: 'done' });
+        // Data minimisation: exactly the fields the step maps, no more.
+        expect(Object.keys(entry?.input ?? {}).sort()).toEqual(Object.keys(step.input).sort());
+        const outputs = view.steps.find((s) => s.id === step.id)?.outputs;
+        expect(outputs).toEqual(entry?.outputs);
+      }
+    },
+  );
+});
