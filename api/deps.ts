@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { BundleDefinition } from '../bundles/definition.js';
+import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Pool } from '../db/pool.js';
 import type { EventFeed } from '../notifications/listener.js';
 
@@ -19,6 +20,8 @@ export interface ApiDeps {
    * cannot call back: its callbacks are refused.
    */
   callbackKeys?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Working days and holidays for due dates; the shipped mainland calendar when absent. */
+  calendar?: BusinessCalendar;
 }
 
 /** The codec the worker and clients use, and the browser origins (the Temporal UI) that may call it. */

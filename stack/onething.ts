@@ -14,6 +14,7 @@ import { EncryptionCodec } from '../temporal/codec.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import { loadKeyring } from '../temporal/keyring.js';
 import { temporalLoggerFor } from '../privacy/logger.js';
+import { loadBusinessCalendar } from '../calendar/load.js';
 import { createOnethingWorker } from '../worker.js';
 import { ensureDevKeys } from './dev-keys.js';
 import type { ServiceEndpoints } from './services.js';
@@ -57,6 +58,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
 
     const workerConnection = await NativeConnection.connect({ address: services.temporalAddress });
     closers.push(() => workerConnection.close());
+    const calendar = loadBusinessCalendar(config.BUSINESS_CALENDAR_FILE);
     const worker = await createOnethingWorker({
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -64,6 +66,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
       pool,
       adapters: departmentSettings.adapters,
       dataConverter,
+      calendar,
     });
     const workerRun = worker.run();
     closers.push(async () => {
@@ -96,6 +99,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
         codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: temporalUiOrigins(config) },
         events,
         callbackKeys: departmentSettings.callbackKeys,
+        calendar,
       },
       // A line per request would bury what matters; errors are still logged by the error handler.
       {

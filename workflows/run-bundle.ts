@@ -74,7 +74,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       return 'recorded' as const;
     },
     {
-      validator: (decision) => {
+      validator: (decision: DepartmentDecisionUpdate) => {
         if (awaiting.get(decision.stepId) !== decision.receiptNumber || decisions.has(decision.stepId)) {
           throw new Error(
             `step ${decision.stepId} is not waiting for a decision on ${decision.receiptNumber}`,

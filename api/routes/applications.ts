@@ -4,6 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { planOf } from '../../bundles/definition.js';
+import { applicationDueAt } from '../../calendar/due-dates.js';
+import { defaultBusinessCalendar } from '../../calendar/load.js';
 import type { BundleDefinition } from '../../bundles/definition.js';
 import { workflowTypeOf } from '../../bundles/index.js';
 import { findApplication, insertApplication, markWorkflowStarted } from '../../db/applications.js';
@@ -128,6 +130,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         clientId: portalClientOf(request),
         idempotencyKey: request.headers['idempotency-key'],
         requestHash: hash,
+        dueAt: applicationDueAt(bundle, new Date(), deps.calendar ?? defaultBusinessCalendar()),
       });
       if (!created && row.request_hash !== hash) {
         throw new ProblemError(

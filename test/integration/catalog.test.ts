@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleDefinition } from '../../bundles/definition.js';
 import { allBundles } from '../../bundles/index.js';
+import { departments } from '../../departments/catalog/index.js';
 import { readSource } from '../../workflows/step-inputs.js';
 import { ended } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
@@ -51,4 +52,46 @@ describe('every bundle of the catalogue', () => {
       }
     },
   );
+});
+
+describe('the catalogue API', () => {
+  it('lists every bundle and serves each one with its steps, departments and time limits', async () => {
+    type Summary = { id: string; version: number; promisedWorkingDays: number };
+    const list = await stack.request<{ bundles: Summary[] }>('GET', '/v1/bundles');
+    expect(list.status).toBe(200);
+    expect(
+      list.body.bundles.map(({ id, version, promisedWorkingDays }) => ({ id, version, promisedWorkingDays })),
+    ).toEqual(
+      allBundles.map(({ id, version, promisedWorkingDays }) => ({ id, version, promisedWorkingDays })),
+    );
+    type StepView = {
+      id: string;
+      department: string;
+      departmentTitle: unknown;
+      timeLimitWorkingDays: number;
+    };
+    for (const bundle of allBundles) {
+      const detail = await stack.request<{ steps: StepView[]; example: unknown }>(
+        'GET',
+        `/v1/bundles/${bundle.id}`,
+      );
+      expect(detail.status).toBe(200);
+      expect(detail.body.example).toEqual(bundle.example);
+      expect(
+        detail.body.steps.map(({ id, department, departmentTitle, timeLimitWorkingDays }) => ({
+          id,
+          department,
+          departmentTitle,
+          timeLimitWorkingDays,
+        })),
+      ).toEqual(
+        bundle.steps.map((s) => ({
+          id: s.id,
+          department: s.department,
+          departmentTitle: departments[s.department]?.title,
+          timeLimitWorkingDays: s.timeLimitWorkingDays,
+        })),
+      );
+    }
+  });
 });

@@ -62,6 +62,18 @@ describe('due dates', () => {
     expect(view.steps.map((s) => s.dueAt)).toEqual(newborn.steps.map(() => null));
   });
 
+  it('dates an application submitted through the API', async () => {
+    const before = new Date();
+    const submitted = await stack.submit(newbornRequest());
+    const after = new Date();
+    const dueAt = submitted.body.dueAt;
+    // Both ends of the request give the same due date except across midnight in China.
+    expect([
+      stack.calendar.addWorkingDays(before, 5).toISOString(),
+      stack.calendar.addWorkingDays(after, 5).toISOString(),
+    ]).toContain(dueAt);
+  });
+
   it("dates each step from its start by the step's own promised working days", async () => {
     const submitted = await stack.submit(newbornRequest());
     expect(submitted.status).toBe(201);

@@ -26,6 +26,7 @@ import type { ApplicationView } from '../../schemas/api.js';
 import { EncryptionCodec } from '../../temporal/codec.js';
 import { dataConverterFor } from '../../temporal/data-converter.js';
 import { randomKeyring } from '../../temporal/keyring.js';
+import type { Keyring } from '../../temporal/codec.js';
 import { createLogger, temporalLoggerFor } from '../../privacy/logger.js';
 import { createOnethingWorker } from '../../worker.js';
 import { createTestDatabase } from './database.js';
@@ -40,7 +41,7 @@ export interface HttpResult<T = unknown> {
  * One test file's own stack on the run's shared Temporal server and PostgreSQL server: a fresh
  * database, a simulator, a worker on its own task queue, and the API on a real port.
  */
-export async function startTestStack() {
+export async function startTestStack(options: { keyring?: Keyring } = {}) {
   const logger = testLogger();
   const closers: Array<() => Promise<unknown>> = [];
   const database = await createTestDatabase(inject('postgresAdminUrl'));
@@ -64,7 +65,7 @@ export async function startTestStack() {
   const clientConnection = await Connection.connect({ address });
   closers.push(() => clientConnection.close());
   // A fresh key per stack: what one test file's workflows store, only its own stack can read.
-  const keyring = randomKeyring();
+  const keyring = options.keyring ?? randomKeyring();
   const dataConverter = dataConverterFor(keyring);
   const client = new Client({ connection: clientConnection, dataConverter });
   const workerConnection = await NativeConnection.connect({ address });
@@ -107,6 +108,7 @@ export async function startTestStack() {
     bundles: bundleCatalog,
     codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: [testTemporalUiOrigin] },
     events,
+    calendar,
     callbackKeys: new Map(
       Object.entries(callbackKeys).map(([department, key]) => [
         department,

@@ -1,0 +1,78 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { allBundles } from '../../bundles/index.js';
+import type { ApplicationView } from '../../schemas/api.js';
+import { applicationWorkflowId } from '../../temporal/ids.js';
+import { ended, newbornRequest } from '../support/newborn.js';
+import { fixtureKeyring, historiesDir } from '../support/replay-fixtures.js';
+import { startTestStack } from '../support/stack.js';
+import type { TestStack } from '../support/stack.js';
+
+const run = promisify(execFile);
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ keyring: await fixtureKeyring() });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** The history as the Temporal CLI exports it (proto3 JSON), which `runReplayHistories` reads. */
+async function record(name: string, view: ApplicationView) {
+  const { stdout } = await run(process.env.TEMPORAL_CLI_PATH ?? '.venv/bin/temporal', [
+    'workflow',
+    'show',
+    '--workflow-id',
+    applicationWorkflowId(view.id),
+    '--address',
+    inject('temporalAddress'),
+    '--output',
+    'json',
+  ]);
+  await writeFile(join(historiesDir, `${name}.history.json`), `${JSON.stringify(JSON.parse(stdout))}\n`);
+}
+
+const submitAndFinish = async (body: unknown) => {
+  const submitted = await stack.submit(body);
+  expect(submitted.status).toBe(201);
+  return stack.waitForApplication(submitted.body.id, ended);
+};
+
+it('records every bundle run to completion', async () => {
+  for (const bundle of allBundles)
+    await record(`${bundle.id}-completed`, await submitAndFinish(bundle.example));
+});
+
+it('records the newborn paths that take other branches of the workflow', async () => {
+  await stack.simulator.setBehaviour('police', 'birth-registration', {
+    reject: { code: 'HOUSEHOLD_NOT_FOUND', reason: 'no household registered for this parent' },
+  });
+  await record('newborn-rejected', await submitAndFinish(newbornRequest()));
+
+  await stack.simulator.setBehaviour('police', 'birth-registration', { failNext: 2 });
+  await record('newborn-retried', await submitAndFinish(newbornRequest()));
+
+  await stack.simulator.setBehaviour('police', 'birth-registration', { decision: 'callback' });
+  await record('newborn-callback', await submitAndFinish(newbornRequest()));
+
+  await stack.simulator.setBehaviour('police', 'birth-registration', {});
+  await stack.simulator.setBehaviour('hr-social-security', 'social-security-card', {
+    decision: 'callback',
+    decisionDelayMs: 600_000,
+  });
+  const submitted = await stack.submit(newbornRequest());
+  await stack.waitForApplication(
+    submitted.body.id,
+    (v) =>
+      v.steps.find((s) => s.id === 'socialSecurityCard')?.status === 'waiting' &&
+      v.steps.find((s) => s.id === 'insurancePayment')?.status === 'completed',
+  );
+  const withdrawn = await stack.request('POST', `/v1/applications/${submitted.body.id}/withdraw`, {
+    reason: 'recorded',
+  });
+  expect(withdrawn.status).toBe(202);
+  await record('newborn-withdrawn', await stack.waitForApplication(submitted.body.id, ended));
+});
