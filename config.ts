@@ -51,6 +51,8 @@ export const configSchema = z.object({
    * that time limits are counted on. Unset: the shipped calendar (calendar/cn-2026.json).
    */
   BUSINESS_CALENDAR_FILE: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
+  /** Who decides which steps in this deployment: `<bundle>.<step>=department|worklist`, comma-separated. */
+  WORKLIST_OVERRIDES: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

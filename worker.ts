@@ -7,6 +7,8 @@ import type { BusinessCalendar } from './calendar/business-calendar.js';
 import { defaultBusinessCalendar } from './calendar/load.js';
 import type { DepartmentAdapters } from './departments/adapter.js';
 import type { Pool } from './db/pool.js';
+import type { TaskMetrics } from './tasks/metrics.js';
+import type { VideoProvider } from './tasks/video-provider.js';
 
 /** Everything the worker needs, built by whoever composes the process. */
 export interface WorkerDeps {
@@ -26,6 +28,10 @@ export interface WorkerDeps {
    * prebuilt `workflowBundle` must be built with its `failureConverterPath`.
    */
   dataConverter?: DataConverter;
+  /** Makes the rooms of video-verification tasks; the stub provider when unset. */
+  video?: VideoProvider;
+  /** Counts work-list escalations; share it with the API to serve them at `GET /metrics`. */
+  metrics?: TaskMetrics;
 }
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -54,6 +60,8 @@ export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
       pool: deps.pool,
       adapters: deps.adapters,
       calendar: deps.calendar ?? defaultBusinessCalendar(),
+      ...(deps.video ? { video: deps.video } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     }),
     ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
     ...defaultTuning,

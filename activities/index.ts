@@ -1,7 +1,12 @@
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { DepartmentAdapters } from '../departments/adapter.js';
 import type { Pool } from '../db/pool.js';
+import { defaultBusinessCalendar } from '../calendar/load.js';
+import type { TaskMetrics } from '../tasks/metrics.js';
+import { createStubVideoProvider } from '../tasks/video-provider.js';
+import type { VideoProvider } from '../tasks/video-provider.js';
 import { createDepartmentActivities } from './departments.js';
+import { createHumanTaskActivities } from './human-tasks.js';
 import { createReadModelActivities } from './read-model.js';
 
 export interface ActivityDeps {
@@ -9,9 +14,22 @@ export interface ActivityDeps {
   adapters: DepartmentAdapters;
   /** The business calendar that dates the steps' promised limits. */
   calendar?: BusinessCalendar;
+  /** Makes the rooms of video-verification tasks; the stub provider when unset. */
+  video?: VideoProvider;
+  /** Counts work-list escalations (served at `GET /metrics` where the API shares it). */
+  metrics?: TaskMetrics;
 }
 
 /** Every activity the worker registers, built over injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createDepartmentActivities(deps), ...createReadModelActivities(deps) };
+  return {
+    ...createDepartmentActivities(deps),
+    ...createReadModelActivities(deps),
+    ...createHumanTaskActivities({
+      pool: deps.pool,
+      calendar: deps.calendar ?? defaultBusinessCalendar(),
+      video: deps.video ?? createStubVideoProvider(),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    }),
+  };
 }

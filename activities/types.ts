@@ -64,3 +64,36 @@ export interface ReadModelActivities {
 }
 
 export type { StepError };
+
+/** Opens a work-list task for a step (a new round after each supplement). Idempotent per (application, step, round). */
+export interface OpenHumanTaskInput {
+  applicationId: string;
+  stepId: string;
+  department: string;
+  service: string;
+  kind: 'review' | 'video-verification' | 'approval';
+  round: number;
+  /** What the clerk decides on: exactly the fields mapped to the step. */
+  input: Record<string, unknown>;
+  /** The applicant's answers to the previous round's request, if any. */
+  supplement?: Record<string, string>;
+  /** Working days the clerk has, for the task's due time. */
+  timeLimitWorkingDays: number;
+  /** Shown on the step while it waits, e.g. "waiting for police review". */
+  title: string;
+}
+
+export interface OpenHumanTaskResult {
+  taskId: string;
+  dueAt: string;
+}
+
+/** Activities behind work-list steps: tasks in PostgreSQL, escalation, the applicant's clock. */
+export interface HumanTaskActivities {
+  openHumanTask(input: OpenHumanTaskInput): Promise<OpenHumanTaskResult>;
+  /** Marks an open task overdue and moves it to the department's supervisor queue (never drops or reassigns it). */
+  escalateHumanTask(input: { taskId: string }): Promise<void>;
+  /** Stops the promised-time clock while the application waits for the applicant, and starts it again. */
+  pauseApplicationClock(input: { applicationId: string; at: string }): Promise<void>;
+  resumeApplicationClock(input: { applicationId: string; at: string }): Promise<void>;
+}

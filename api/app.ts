@@ -16,6 +16,9 @@ import { handleError, handleNotFound, ProblemError } from './problem.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { departmentCallbackRoutes } from './routes/department-callbacks.js';
 import { withdrawRoutes } from './routes/withdraw.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { supplementRoutes } from './routes/supplements.js';
+import { taskRoutes } from './routes/tasks.js';
 import { applicationEventRoutes } from './routes/application-events.js';
 import { applicationRoutes } from './routes/applications.js';
 import { bundleRoutes } from './routes/bundles.js';
@@ -87,6 +90,9 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(accessLogRoutes, deps);
   await app.register(departmentCallbackRoutes, deps);
   await app.register(withdrawRoutes, deps);
+  await app.register(supplementRoutes, deps);
+  await app.register(taskRoutes, deps);
+  await app.register(metricsRoutes, deps);
   if (deps.codecServer) await app.register(codecRoutes, deps.codecServer);
   return app;
 }

@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import type { BundleDefinition } from '../bundles/definition.js';
+import type { BundleDefinition, StepDeciders } from '../bundles/definition.js';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Pool } from '../db/pool.js';
 import type { EventFeed } from '../notifications/listener.js';
+import type { TaskMetrics } from '../tasks/metrics.js';
 
 /** What the API's routes need; `buildApp` receives it from the composition root. */
 export interface ApiDeps {
@@ -20,8 +21,12 @@ export interface ApiDeps {
    * cannot call back: its callbacks are refused.
    */
   callbackKeys?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** This deployment's choice of who decides which steps (`<bundle>.<step>`), over the bundles' own. */
+  stepDeciders?: StepDeciders;
   /** Working days and holidays for due dates; the shipped mainland calendar when absent. */
   calendar?: BusinessCalendar;
+  /** The counters served at `GET /metrics` (the worker's too, when it shares them); fresh ones when absent. */
+  metrics?: TaskMetrics;
 }
 
 /** The codec the worker and clients use, and the browser origins (the Temporal UI) that may call it. */

@@ -32,13 +32,53 @@ export const defaultRetry: RetryPolicy = {
 /** One department call may take this long before it counts as a transient fault. */
 export const defaultCallTimeout = '30s';
 
-/** The executable plan the workflow receives. */
-export function planOf(bundle: BundleDefinition): BundlePlan {
+/** Who decides a step, per deployment: `<bundle>.<step>` → department or work list. */
+export type StepDeciders = ReadonlyMap<string, 'department' | 'worklist'>;
+
+/**
+ * The executable plan the workflow receives: the bundle's steps, marked compensable where the
+ * department can undo them, with a deployment's choice of who decides each step applied.
+ */
+export function planOf(bundle: BundleDefinition, deciders: StepDeciders = new Map()): BundlePlan {
   return {
     bundleId: bundle.id,
     version: bundle.version,
-    steps: bundle.steps.map((step) =>
-      findService(step.department, step.service)?.undo ? { ...step, compensable: true } : step,
-    ),
+    steps: bundle.steps.map((step) => {
+      const decidedBy = deciders.get(`${bundle.id}.${step.id}`) ?? step.decidedBy;
+      return {
+        ...step,
+        ...(findService(step.department, step.service)?.undo ? { compensable: true } : {}),
+        ...(decidedBy ? { decidedBy } : {}),
+      };
+    }),
   };
+}
+
+/**
+ * Parses `WORKLIST_OVERRIDES`: `newborn.birthCertificate=worklist,after-death.cremation=department`.
+ * A step no bundle has is an error, so a typo never silently leaves a step with the wrong decider.
+ */
+export function parseStepDeciders(
+  value: string | undefined,
+  bundles: Iterable<BundleDefinition> = [],
+): Map<string, 'department' | 'worklist'> {
+  const known = new Set([...bundles].flatMap((b) => b.steps.map((s) => `${b.id}.${s.id}`)));
+  const deciders = new Map<string, 'department' | 'worklist'>();
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [step, decider] = entry.split('=');
+    if (
+      !step ||
+      !/^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/.test(step) ||
+      (decider !== 'department' && decider !== 'worklist')
+    ) {
+      throw new Error(`WORKLIST_OVERRIDES: "${entry}" is not <bundle>.<step>=department|worklist`);
+    }
+    if (known.size > 0 && !known.has(step))
+      throw new Error(`WORKLIST_OVERRIDES: no step ${step} in the catalogue`);
+    deciders.set(step, decider);
+  }
+  return deciders;
 }

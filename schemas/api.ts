@@ -58,7 +58,11 @@ export const stepViewSchema = z.object({
     .describe('why the step did not complete, or the last failure of a retrying step'),
   receiptNumber: z.string().nullable().describe("the department's case number, once it gave one"),
   waiting: z
-    .object({ reason: z.enum(['department-decision']), message: z.string() })
+    .object({
+      reason: z.enum(['department-decision', 'human-task', 'applicant-supplement']),
+      message: z.string(),
+      missing: z.array(z.string()).optional().describe('for a supplement: every item the clerk listed'),
+    })
     .nullable()
     .describe('what a waiting step waits for, e.g. "waiting for police decision"'),
   dueAt: z

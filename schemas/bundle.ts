@@ -54,6 +54,16 @@ export const stepDefinitionSchema = z.object({
    * compensated when the application is withdrawn or a required step is finally rejected.
    */
   compensable: z.boolean().optional(),
+  /**
+   * Who decides the step: the department's own system through its adapter (default), or a clerk
+   * or officer in Onething's work list (departments without a back-office system of their own,
+   * and every cloud-window video verification). A deployment can override it per step.
+   */
+  decidedBy: z.enum(['department', 'worklist']).optional(),
+  /** For work-list steps: what the person does. */
+  taskKind: z.enum(['review', 'video-verification', 'approval']).optional(),
+  /** How long the applicant has to answer a request for supplementary materials (default 10d). */
+  supplementDeadline: durationSchema.optional(),
   /** The promised time limit (承诺时限) in working days; 0 means the same day. */
   timeLimitWorkingDays: z.number().int().min(0),
 });

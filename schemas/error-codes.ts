@@ -26,6 +26,14 @@ export const problemCodes = {
   callbackSignatureInvalid: 'CALLBACK_SIGNATURE_INVALID',
   callbackStale: 'CALLBACK_STALE',
   callbackNotExpected: 'CALLBACK_NOT_EXPECTED',
+  /** No such work-list task. */
+  taskNotFound: 'TASK_NOT_FOUND',
+  /** The task cannot be claimed, released or completed by this clerk now (claimed by another, not claimed, not waited for). */
+  taskConflict: 'TASK_CONFLICT',
+  /** The task was already completed; a decision is taken once. */
+  taskAlreadyCompleted: 'TASK_ALREADY_COMPLETED',
+  /** The application does not wait for these supplementary materials (none requested, or items unanswered). */
+  supplementRefused: 'SUPPLEMENT_REFUSED',
   internal: 'INTERNAL_ERROR',
 } as const;
 export type ProblemCode = (typeof problemCodes)[keyof typeof problemCodes];
@@ -50,6 +58,8 @@ export const stepErrorCodes = {
   blockedByDependency: 'BlockedByDependency',
   /** The applicant did not opt in to this optional step. */
   notOptedIn: 'NotOptedIn',
+  /** The applicant did not send the supplementary materials before the deadline. */
+  supplementNotProvided: 'SupplementNotProvided',
   /** The applicant withdrew the application before this step could end. */
   withdrawn: 'Withdrawn',
   /** The department could not undo the step; an operator must look at it. */

@@ -36,8 +36,10 @@ export interface StepTransition {
 
 /** Why a step waits, shown to the applicant. */
 export interface StepWaiting {
-  reason: 'department-decision';
+  reason: 'department-decision' | 'human-task' | 'applicant-supplement';
   message: string;
+  /** For `applicant-supplement`: every item the clerk listed as missing. */
+  missing?: string[];
 }
 
 /**

@@ -3,6 +3,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from '../api/app.js';
+import { parseStepDeciders } from '../bundles/definition.js';
 import { bundleCatalog } from '../bundles/index.js';
 import type { Config } from '../config.js';
 import { migrate } from '../db/migrate.js';
@@ -100,6 +101,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
         events,
         callbackKeys: departmentSettings.callbackKeys,
         calendar,
+        stepDeciders: parseStepDeciders(config.WORKLIST_OVERRIDES, bundleCatalog.values()),
       },
       // A line per request would bury what matters; errors are still logged by the error handler.
       {

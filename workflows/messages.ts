@@ -28,3 +28,32 @@ export interface WithdrawUpdate {
  * application has ended.
  */
 export const withdraw = defineUpdate<'withdrawing', [WithdrawUpdate]>('withdraw');
+
+/** What a clerk or officer decided on a work-list task. */
+export interface TaskDecisionUpdate {
+  taskId: string;
+  decision: 'approve' | 'reject' | 'request-supplement';
+  /** For `approve`: the outputs the step's service declares, validated by the API. */
+  outputs?: Record<string, unknown>;
+  /** For `reject`: shown to the applicant. */
+  reason?: string;
+  /** For `request-supplement`: everything missing, listed at once (Administrative Licensing Law Art. 32). */
+  missing?: string[];
+  /** The clerk or officer (role, name and key id). */
+  decidedBy: string;
+}
+
+/** Delivers a task decision; refused unless a step waits on that task and it is still open. */
+export const taskDecision = defineUpdate<'recorded', [TaskDecisionUpdate]>('taskDecision');
+
+/** The applicant's answer to a request for supplementary materials (补正). */
+export interface SupplementUpdate {
+  /** One answer per missing item, keyed by the item as the request listed it. */
+  answers: Record<string, string>;
+}
+
+/**
+ * Submits supplementary materials. Refused, changing nothing, when no step waits for them or the
+ * answers do not cover every item the clerk listed.
+ */
+export const submitSupplement = defineUpdate<'accepted', [SupplementUpdate]>('submitSupplement');

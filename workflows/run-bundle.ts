@@ -19,6 +19,7 @@ import type { CompletedStep } from './compensation.js';
 import { departmentDecision, withdraw } from './messages.js';
 import type { DepartmentDecisionUpdate, WithdrawUpdate } from './messages.js';
 import { ProjectionQueue } from './projection.js';
+import { WorkList } from './work-list.js';
 import { buildStepInput, readSource, stepIdempotencyKey } from './step-inputs.js';
 import type { InputContext } from './step-inputs.js';
 
@@ -64,6 +65,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     },
   );
   const withdrawn = (message: string): StepError => ({ code: stepErrorCodes.withdrawn, message });
+  const workList = new WorkList(applicationId, projection);
   // Steps a department accepted and decides later, by receipt number; and the decisions received.
   const awaiting = new Map<string, string>();
   const decisions = new Map<string, DepartmentDecisionUpdate>();
@@ -151,6 +153,20 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       return skip(step, { code: stepErrorCodes.notOptedIn, message: 'the applicant did not opt in' });
     }
     try {
+      if (step.decidedBy === 'worklist') {
+        // A person decides: nothing records it but the workflow.
+        const decided = await workList.decide(step, buildStepInput(step, context));
+        if (decided.status === 'rejected') {
+          projection.push({ step: { stepId: step.id, status: 'rejected', error: decided.error } });
+          return decided;
+        }
+        context.outputs[step.id] = decided.outputs;
+        completed.push({ step, outputs: decided.outputs });
+        projection.push({
+          step: { stepId: step.id, status: 'completed', outputs: decided.outputs, error: null },
+        });
+        return { status: 'completed' };
+      }
       // The call records its own step's start and the department's decision in the read model.
       const decision = await departmentActivitiesFor(step).callDepartment({
         applicationId,

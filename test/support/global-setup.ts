@@ -70,8 +70,11 @@ export default async function setup(project: TestProject) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     // The logs of the whole run must hold no identity number in clear (PIPL; masking rule).
     const scan = await scanLogsForIdNumbers(logDir);
-    if (scan.files === 0)
+    // A full run (CI) always writes logs; none would mean the scan proves nothing. A single test
+    // file that needs no stack writes none, and then there is nothing to scan.
+    if (scan.files === 0 && process.env.CI) {
       throw new Error(`no test logs were written to ${logDir}: the log scan would prove nothing`);
+    }
     if (scan.findings.length > 0) {
       throw new Error(`unmasked ID numbers in the test logs:\n${scan.findings.join('\n')}`);
     }

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { BusinessCalendar } from '../calendar/business-calendar.js';
+import { pauseClock, resumeClock } from '../db/due-dates.js';
+import { escalateHumanTask, findHumanTaskOfRound, insertHumanTask } from '../db/human-tasks.js';
+import type { Pool } from '../db/pool.js';
+import { recordTransition } from '../db/transitions.js';
+import type { TaskMetrics } from '../tasks/metrics.js';
+import type { VideoProvider } from '../tasks/video-provider.js';
+import type { HumanTaskActivities, OpenHumanTaskInput, OpenHumanTaskResult } from './types.js';
+
+export interface HumanTaskActivityDeps {
+  pool: Pool;
+  /** Dates each task from its time limit in working days. */
+  calendar: BusinessCalendar;
+  /** Makes the rooms of video-verification tasks. */
+  video: VideoProvider;
+  /** Counts escalations; without it they are only stored. */
+  metrics?: TaskMetrics;
+}
+
+/**
+ * Work-list tasks: opened in PostgreSQL where clerks list and claim them, escalated when past
+ * due, and the applicant's clock stopped while a supplement is awaited. Every write is keyed, so
+ * a retried activity changes nothing the first attempt did.
+ */
+export function createHumanTaskActivities(deps: HumanTaskActivityDeps): HumanTaskActivities {
+  return {
+    async openHumanTask(task: OpenHumanTaskInput): Promise<OpenHumanTaskResult> {
+      const key = { applicationId: task.applicationId, stepId: task.stepId, round: task.round };
+      // A retry after the insert keeps the first id and due time (and so the first video room).
+      const existing = await findHumanTaskOfRound(deps.pool, key);
+      const id = existing?.id ?? randomUUID();
+      const now = new Date();
+      const video =
+        existing?.video ??
+        (task.kind === 'video-verification'
+          ? await deps.video.createSession({
+              taskId: id,
+              applicationId: task.applicationId,
+              department: task.department,
+            })
+          : undefined);
+      const { row } = await insertHumanTask(deps.pool, {
+        id,
+        ...key,
+        department: task.department,
+        service: task.service,
+        kind: task.kind,
+        input: task.input,
+        ...(task.supplement ? { supplement: task.supplement } : {}),
+        ...(video ? { video } : {}),
+        dueAt: existing?.due_at ?? deps.calendar.addWorkingDays(now, task.timeLimitWorkingDays),
+      });
+      const dueAt = new Date(row.due_at).toISOString();
+      await recordTransition(deps.pool, task.applicationId, {
+        key: `step:${task.stepId}:task:${task.round}`,
+        at: now.toISOString(),
+        step: {
+          stepId: task.stepId,
+          status: 'waiting',
+          waiting: { reason: 'human-task', message: task.title },
+          error: null,
+          // The first round dates the step; later rounds keep its due date (moved by pauses).
+          ...(task.round === 1 ? { dueAt } : {}),
+        },
+      });
+      return { taskId: row.id, dueAt };
+    },
+
+    async escalateHumanTask({ taskId }) {
+      const escalated = await escalateHumanTask(deps.pool, taskId);
+      if (escalated) deps.metrics?.tasksEscalated.inc({ department: escalated.department });
+    },
+
+    async pauseApplicationClock({ applicationId, at }) {
+      await pauseClock(deps.pool, applicationId, new Date(at));
+    },
+
+    async resumeApplicationClock({ applicationId, at }) {
+      await resumeClock(deps.pool, applicationId, new Date(at), deps.calendar);
+    },
+  };
+}

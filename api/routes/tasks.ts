@@ -1,0 +1,308 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { recordAccess } from '../../db/access-log.js';
+import {
+  claimHumanTask,
+  completeHumanTask,
+  findHumanTask,
+  listHumanTasks,
+  releaseHumanTask,
+} from '../../db/human-tasks.js';
+import type { HumanTaskRow, TaskActor, TaskChange } from '../../db/human-tasks.js';
+import { findService } from '../../departments/catalog/index.js';
+import { problemSchema } from '../../schemas/api.js';
+import { problemCodes } from '../../schemas/error-codes.js';
+import {
+  completeTaskBodySchema,
+  taskDetailSchema,
+  taskIdParamsSchema,
+  taskListQuerySchema,
+  taskListSchema,
+  taskSummarySchema,
+} from '../../schemas/tasks.js';
+import type { CompleteTaskBody } from '../../schemas/tasks.js';
+import { applicationWorkflowId } from '../../temporal/ids.js';
+import { taskDecision } from '../../workflows/messages.js';
+import type { TaskDecisionUpdate } from '../../workflows/messages.js';
+import { principalOf } from '../auth/authenticate.js';
+import { roleLabel } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
+import type { ApiDeps } from '../deps.js';
+import { ProblemError } from '../problem.js';
+import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../task-views.js';
+
+const errorResponses = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+} as const;
+
+/** The person, as the access log and the decision name them. */
+const personOf = (principal: Principal) => `${roleLabel(principal)} ${principal.name} (${principal.keyId})`;
+
+const notFound = (id: string) => new ProblemError(404, problemCodes.taskNotFound, `No task ${id}`);
+
+const otherDepartment = (task: HumanTaskRow) =>
+  new ProblemError(
+    403,
+    problemCodes.forbidden,
+    'The task belongs to another department',
+    `It is a task of ${task.department}.`,
+  );
+
+/** The task if the caller may see it: a clerk only its department's, operators and admins any. */
+async function visibleTask(deps: ApiDeps, request: FastifyRequest, id: string): Promise<HumanTaskRow> {
+  const task = await findHumanTask(deps.pool, id);
+  if (!task) throw notFound(id);
+  const principal = principalOf(request);
+  if (principal.role === 'clerk' && principal.scope !== task.department) throw otherDepartment(task);
+  return task;
+}
+
+const actorOf = (principal: Principal): TaskActor => ({
+  department: principal.scope ?? '',
+  keyId: principal.keyId,
+  name: principal.name,
+});
+
+/** Turns a claim, release or completion that did not happen into the problem that says why. */
+function changed(id: string, change: TaskChange): HumanTaskRow {
+  if (change.ok) return change.row;
+  switch (change.conflict) {
+    case 'not-found':
+      throw notFound(id);
+    case 'other-department':
+      throw new ProblemError(403, problemCodes.forbidden, 'The task belongs to another department');
+    case 'completed':
+      throw new ProblemError(409, problemCodes.taskAlreadyCompleted, 'The task was already completed');
+    case 'claimed-by-other':
+      throw new ProblemError(
+        409,
+        problemCodes.taskConflict,
+        'The task is claimed by another clerk',
+        'Only its assignee can release or complete it.',
+      );
+    case 'not-claimed':
+      throw new ProblemError(409, problemCodes.taskConflict, 'The task is not claimed', 'Claim it first.');
+  }
+}
+
+/**
+ * What the decision must carry for this task: the service's outputs for an approval (named by
+ * field when wrong) and, for a video verification, what the officer verified.
+ */
+function checkedDecision(task: HumanTaskRow, body: CompleteTaskBody): CompleteTaskBody {
+  const invalid = (errors: Array<{ path: string; message: string }>, title: string) =>
+    new ProblemError(
+      400,
+      problemCodes.validationFailed,
+      title,
+      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      errors,
+    );
+  if (body.decision !== 'request-supplement') {
+    if (task.kind === 'video-verification' && !body.verification)
+      throw invalid(
+        [{ path: 'body.verification', message: 'required for a video-verification task' }],
+        'Record what the video verification established',
+      );
+    if (task.kind !== 'video-verification' && body.verification)
+      throw invalid(
+        [{ path: 'body.verification', message: 'only for video-verification tasks' }],
+        'This task has no video verification',
+      );
+  }
+  if (body.decision !== 'approve') return body;
+  const service = findService(task.department, task.service);
+  if (!service) throw new Error(`the catalogue has no service ${task.department}/${task.service}`);
+  const parsed = service.output.safeParse(body.outputs);
+  if (parsed.success) return { ...body, outputs: parsed.data };
+  throw invalid(
+    parsed.error.issues.map((i) => ({
+      path: ['body', 'outputs', ...i.path.map(String)].join('.'),
+      message: i.message,
+    })),
+    `The outputs are not what ${task.department}/${task.service} declares`,
+  );
+}
+
+/**
+ * The work list (办件): tasks of work-list steps, claimed, released and decided by the clerks
+ * of their department. A decision reaches the waiting workflow as a Temporal update.
+ */
+export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.get(
+    '/v1/tasks',
+    {
+      config: { access: ['clerk', 'operator', 'admin'] },
+      schema: {
+        summary: 'The work list: tasks earliest due first',
+        description:
+          "A clerk sees its own department's tasks; operators and admins any department's. Paginated by `cursor`.",
+        tags: ['tasks'],
+        querystring: taskListQuerySchema,
+        response: { 200: taskListSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { department, cursor, ...filter } = request.query;
+      if (principal.role === 'clerk' && department !== undefined && department !== principal.scope)
+        throw new ProblemError(
+          403,
+          problemCodes.forbidden,
+          "Only your department's tasks",
+          principal.scope ?? '',
+        );
+      const after = cursor === undefined ? undefined : decodeTaskCursor(cursor);
+      if (cursor !== undefined && !after)
+        throw new ProblemError(
+          400,
+          problemCodes.validationFailed,
+          'The cursor is not valid',
+          'querystring.cursor',
+          [{ path: 'querystring.cursor', message: 'not a cursor this API gave' }],
+        );
+      const scope = principal.role === 'clerk' ? (principal.scope ?? '') : department;
+      const page = await listHumanTasks(deps.pool, {
+        ...filter,
+        ...(scope === undefined ? {} : { department: scope }),
+        ...(after ? { after } : {}),
+      });
+      const last = page.rows.at(-1);
+      return {
+        tasks: page.rows.map(taskSummaryView),
+        nextCursor: page.more && last ? encodeTaskCursor(last) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/tasks/:id',
+    {
+      config: { access: ['clerk', 'operator', 'admin'] },
+      schema: {
+        summary: 'One task with the application data the clerk decides on',
+        description: "The read is recorded in the application's access log.",
+        tags: ['tasks'],
+        params: taskIdParamsSchema,
+        response: { 200: taskDetailSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const task = await visibleTask(deps, request, request.params.id);
+      const principal = principalOf(request);
+      await recordAccess(deps.pool, {
+        applicationId: task.application_id,
+        actorType: principal.role === 'clerk' ? 'clerk' : principal.role === 'admin' ? 'admin' : 'operator',
+        actor: personOf(principal),
+        action: 'read',
+        fields: [
+          ...Object.keys(task.input).map((f) => `${task.step_id}.${f}`),
+          ...Object.keys(task.supplement ?? {}).map((f) => `${task.step_id}.supplement.${f}`),
+        ],
+        purpose: `${task.kind} task of ${task.step_id} (round ${task.round})`,
+        stepId: task.step_id,
+      });
+      return taskDetailView(task);
+    },
+  );
+
+  const transitionSchema = {
+    tags: ['tasks'],
+    params: taskIdParamsSchema,
+    response: { 200: taskSummarySchema, ...errorResponses },
+  };
+  app.post(
+    '/v1/tasks/:id/claim',
+    {
+      config: { access: ['clerk'] },
+      schema: { summary: 'Claim an open task of your department', ...transitionSchema },
+    },
+    async (request) => {
+      const change = await claimHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
+      return taskSummaryView(changed(request.params.id, change));
+    },
+  );
+  app.post(
+    '/v1/tasks/:id/release',
+    {
+      config: { access: ['clerk'] },
+      schema: { summary: 'Put a task you claimed back in its queue', ...transitionSchema },
+    },
+    async (request) => {
+      const change = await releaseHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
+      return taskSummaryView(changed(request.params.id, change));
+    },
+  );
+
+  app.post(
+    '/v1/tasks/:id/complete',
+    {
+      config: { access: ['clerk'] },
+      schema: {
+        summary: 'Decide a task you claimed: approve, reject, or request supplementary materials',
+        description:
+          "`approve` gives the outputs the step's service declares (see the task's outputsSchema); `reject` a reason shown to the applicant; `request-supplement` everything missing, at once. Video-verification tasks also record `verification` with approve and reject.",
+        tags: ['tasks'],
+        params: taskIdParamsSchema,
+        body: completeTaskBodySchema,
+        response: { 200: taskSummarySchema, ...errorResponses, 503: problemSchema },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const task = await visibleTask(deps, request, request.params.id);
+      if (task.status === 'completed')
+        throw new ProblemError(409, problemCodes.taskAlreadyCompleted, 'The task was already completed');
+      if (task.status !== 'claimed' || task.assignee_key !== principal.keyId)
+        changed(task.id, {
+          ok: false,
+          conflict: task.status === 'claimed' ? 'claimed-by-other' : 'not-claimed',
+        });
+      const body = checkedDecision(task, request.body);
+      const decidedBy = personOf(principal);
+      const update: TaskDecisionUpdate = {
+        taskId: task.id,
+        decision: body.decision,
+        decidedBy,
+        ...(body.decision === 'approve' ? { outputs: body.outputs } : {}),
+        ...(body.decision === 'reject' ? { reason: body.reason } : {}),
+        ...(body.decision === 'request-supplement' ? { missing: body.missing } : {}),
+      };
+      try {
+        // The update id is the task's: a retried completion is delivered once.
+        await deps.temporal.workflow
+          .getHandle(applicationWorkflowId(task.application_id))
+          .executeUpdate(taskDecision, { updateId: `task:${task.id}`, args: [update] });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
+          throw new ProblemError(
+            409,
+            problemCodes.taskConflict,
+            'The application does not wait for this decision',
+            err.cause instanceof Error ? err.cause.message : err.message,
+          );
+        }
+        request.log.error({ err }, 'task decision not delivered');
+        throw new ProblemError(
+          503,
+          problemCodes.engineUnavailable,
+          'The decision could not be delivered yet',
+          'Send it again; it is applied once.',
+        );
+      }
+      const { decision: _decision, ...details } = update;
+      const change = await completeHumanTask(deps.pool, task.id, actorOf(principal), {
+        decision: body.decision,
+        ...details,
+        ...('verification' in body && body.verification ? { verification: body.verification } : {}),
+        decidedAt: new Date().toISOString(),
+      });
+      return taskSummaryView(changed(task.id, change));
+    },
+  );
+};

