@@ -37,9 +37,7 @@ export function taskDetailView(row: HumanTaskRow): TaskDetail {
     ...taskSummaryView(row),
     input: row.input,
     supplement: row.supplement,
-    outputsSchema: service
-      ? (z.toJSONSchema(service.output, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>)
-      : {},
+    outputsSchema: service ? z.toJSONSchema(service.output, { io: 'input', unrepresentable: 'any' }) : {},
   };
 }
 

@@ -23,6 +23,9 @@ const form = z
 const verification = {
   department: 'vehicle-office',
   service: 'video-verification',
+  // An officer verifies each spouse on video in the cloud window (云窗口), from Onething's work list.
+  decidedBy: 'worklist' as const,
+  taskKind: 'video-verification' as const,
   timeLimitWorkingDays: 0, // assumed: one online session each
 };
 

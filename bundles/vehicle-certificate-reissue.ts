@@ -37,6 +37,9 @@ export const vehicleCertificateReissue: BundleDefinition = {
       title: { zh: '视频核验', en: 'Video verification' },
       department: 'vehicle-office',
       service: 'video-verification',
+      // An officer verifies on video in the cloud window (云窗口), from Onething's work list.
+      decidedBy: 'worklist',
+      taskKind: 'video-verification',
       input: {
         name: 'applicant.name',
         idNumber: 'applicant.idNumber',

@@ -246,9 +246,7 @@ export async function escalateHumanTask(
 }
 
 /** Open and claimed tasks by department, queue and status, and how many of them are overdue. */
-export async function countOpenHumanTasks(
-  db: Queryable,
-): Promise<
+export async function countOpenHumanTasks(db: Queryable): Promise<
   Array<{
     department: string;
     queue: HumanTaskQueue;

@@ -16,6 +16,7 @@ import { dataConverterFor } from '../temporal/data-converter.js';
 import { loadKeyring } from '../temporal/keyring.js';
 import { temporalLoggerFor } from '../privacy/logger.js';
 import { loadBusinessCalendar } from '../calendar/load.js';
+import { createTaskMetrics } from '../tasks/metrics.js';
 import { createOnethingWorker } from '../worker.js';
 import { ensureDevKeys } from './dev-keys.js';
 import type { ServiceEndpoints } from './services.js';
@@ -60,6 +61,8 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
     const workerConnection = await NativeConnection.connect({ address: services.temporalAddress });
     closers.push(() => workerConnection.close());
     const calendar = loadBusinessCalendar(config.BUSINESS_CALENDAR_FILE);
+    // One process, one registry: the API serves the worker's counters at GET /metrics.
+    const metrics = createTaskMetrics();
     const worker = await createOnethingWorker({
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -68,6 +71,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
       adapters: departmentSettings.adapters,
       dataConverter,
       calendar,
+      metrics,
     });
     const workerRun = worker.run();
     closers.push(async () => {
@@ -101,6 +105,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
         events,
         callbackKeys: departmentSettings.callbackKeys,
         calendar,
+        metrics,
         stepDeciders: parseStepDeciders(config.WORKLIST_OVERRIDES, bundleCatalog.values()),
       },
       // A line per request would bury what matters; errors are still logged by the error handler.

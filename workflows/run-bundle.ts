@@ -68,6 +68,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   const workList = new WorkList(applicationId, projection);
   // Steps a department accepted and decides later, by receipt number; and the decisions received.
   const awaiting = new Map<string, string>();
+  const settled = new Set<string>();
   const decisions = new Map<string, DepartmentDecisionUpdate>();
   setHandler(
     departmentDecision,
@@ -76,8 +77,16 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       return 'recorded' as const;
     },
     {
+      // A callback may overtake the workflow learning of the acceptance (the department decided at
+      // once): a decision for a step still in progress is kept, and matched when the step waits.
       validator: (decision: DepartmentDecisionUpdate) => {
-        if (awaiting.get(decision.stepId) !== decision.receiptNumber || decisions.has(decision.stepId)) {
+        const expected = awaiting.get(decision.stepId);
+        if (
+          !stepsById.has(decision.stepId) ||
+          settled.has(decision.stepId) ||
+          decisions.has(decision.stepId) ||
+          (expected !== undefined && expected !== decision.receiptNumber)
+        ) {
           throw new Error(
             `step ${decision.stepId} is not waiting for a decision on ${decision.receiptNumber}`,
           );
@@ -135,6 +144,10 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       if (!step) throw ApplicationFailure.nonRetryable(`unknown step ${stepId}`, 'InvalidBundlePlan');
       result = runStep(step);
       results.set(stepId, result);
+      void result.then(
+        () => settled.add(stepId),
+        () => settled.add(stepId),
+      );
     }
     return result;
   };

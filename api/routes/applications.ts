@@ -140,7 +140,12 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
           `It created application ${row.id}; use a new key for a new submission.`,
         );
       }
-      await ensureWorkflowStarted(row, { applicationId: row.id, plan: planOf(bundle, deps.stepDeciders), applicant, form });
+      await ensureWorkflowStarted(row, {
+        applicationId: row.id,
+        plan: planOf(bundle, deps.stepDeciders),
+        applicant,
+        form,
+      });
       const found = await findApplication(deps.pool, row.id);
       if (!found) throw new Error(`application ${row.id} vanished`);
       return reply.code(created ? 201 : 200).send(applicationView(found.application, found.steps));

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { DepartmentAdapter } from '../adapter.js';
 import { departmentUrlUnder } from '../adapters.js';
 import { findService } from '../catalog/index.js';
 import { createHttpAdapter } from '../http-adapter.js';
+import type { SigningKey } from '../signing.js';
 import type { CallbackInbox } from './callback-inbox.js';
 import type { ConformanceTarget, LaterHooks } from './checks.js';
 import { sampleInput } from './sample-input.js';
@@ -12,8 +14,17 @@ export interface SimulatorTargetOptions {
   simulatorUrl: string;
   department: string;
   service: string;
-  /** The adapter under test; the built-in HTTP adapter with a 300 ms timeout when absent. */
+  /**
+   * The adapter under test; when absent, the built-in HTTP adapter with a 300 ms timeout, signing
+   * with `signingKey` if given.
+   */
   adapter?: DepartmentAdapter;
+  /**
+   * The department's key, when the simulator verifies Onething's requests (`verifyRequests`): the
+   * built-in adapter signs with it, and the signature check calls with its id and a wrong secret.
+   * Without it the signature check is skipped.
+   */
+  signingKey?: SigningKey;
   /** A valid input; generated from the service's input schema when absent. */
   validInput?: Record<string, unknown>;
   /**
@@ -36,13 +47,19 @@ export const conformanceRejection = {
 
 /**
  * A conformance target over the department simulator: side effects from its ledger, faults,
- * rejections and later decisions through its admin endpoints. The simulator does not verify
- * request signatures, so the signature check is skipped.
+ * rejections and later decisions through its admin endpoints, and request signing when given the
+ * department's key.
  */
 export function simulatorTarget(options: SimulatorTargetOptions): ConformanceTarget {
-  const { simulatorUrl, department, service } = options;
+  const { simulatorUrl, department, service, signingKey } = options;
   const definition = findService(department, service);
   if (!definition) throw new Error(`the catalogue has no service ${department}/${service}`);
+  const httpAdapter = (key: SigningKey | undefined): DepartmentAdapter =>
+    createHttpAdapter({
+      baseUrl: departmentUrlUnder(simulatorUrl, department),
+      timeoutMs: 300,
+      ...(key && { auth: { type: 'hmac', keyId: key.keyId, secret: key.secret } }),
+    });
   const servicePath = `/admin/services/${encodeURIComponent(department)}/${encodeURIComponent(service)}`;
 
   async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -71,9 +88,7 @@ export function simulatorTarget(options: SimulatorTargetOptions): ConformanceTar
   });
 
   return {
-    adapter:
-      options.adapter ??
-      createHttpAdapter({ baseUrl: departmentUrlUnder(simulatorUrl, department), timeoutMs: 300 }),
+    adapter: options.adapter ?? httpAdapter(signingKey),
     department,
     service,
     validInput: options.validInput ?? sampleInput(definition.input),
@@ -100,5 +115,14 @@ export function simulatorTarget(options: SimulatorTargetOptions): ConformanceTar
       byPoll: later('poll'),
       ...(options.inbox && { byCallback: { ...later('callback'), inbox: options.inbox } }),
     },
+    ...(signingKey && {
+      signature: {
+        // The right key id with a secret the department never had.
+        adapterWithWrongSecret: httpAdapter({
+          keyId: signingKey.keyId,
+          secret: randomBytes(32).toString('base64url'),
+        }),
+      },
+    }),
   };
 }

@@ -9,7 +9,10 @@ import { signRequest } from '../signing.js';
 import type { AcceptedCase } from './cases.js';
 import type { CallRef, RequestLog } from './ledger.js';
 
-/** Where callbacks go and how each department signs them; set by option or `PUT /admin/callbacks`. */
+/**
+ * Where callbacks go and how each department signs them; set by option or `PUT /admin/callbacks`.
+ * The same key can also be required on Onething's requests to the department (`verifyRequests`).
+ */
 export const callbackConfigSchema = z.strictObject({
   /** Onething's base URL; a callback goes to `<baseUrl>/v1/departments/<department>/callbacks`. */
   baseUrl: z.url({ protocol: /^https?$/ }),
@@ -23,6 +26,11 @@ export const callbackConfigSchema = z.strictObject({
         }
       }
     }),
+  /**
+   * When true, a department with a key refuses (401 `SIGNATURE_INVALID`) every request of
+   * Onething's not signed by that key. Off by default: adapters that do not sign keep working.
+   */
+  verifyRequests: z.boolean().optional(),
 });
 export type CallbackConfig = z.infer<typeof callbackConfigSchema>;
 
@@ -109,6 +117,11 @@ export class CallbackSender {
   /** Applies to every attempt from now on, including retries of callbacks already under way. */
   configure(config: CallbackConfig): void {
     this.config = config;
+  }
+
+  /** The configuration in force, or undefined before any. */
+  get configuration(): CallbackConfig | undefined {
+    return this.config;
   }
 
   /** Starts delivering the case's decision; every attempt is recorded in the request log. */

@@ -10,6 +10,7 @@ import { pollAnswer } from './cases.js';
 import { issueOutputs, receiptNumber } from './issuers.js';
 import type { CallRef, Decision, LaterDecision, LedgerRecord } from './ledger.js';
 import { describeIssues, simulatorCodes, type Problem } from './protocol.js';
+import { signatureProblem } from './signatures.js';
 import { serviceKey, type SimulatorState } from './state.js';
 
 interface ServiceParams {
@@ -138,13 +139,27 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
     async (request, reply) => {
       const { department, service } = request.params;
       const idempotencyKey = request.headers['idempotency-key'];
+      const receivedAt = new Date();
+      // Checked first: a request Onething did not sign touches neither the ledger nor a behaviour.
+      const forged = signatureProblem(state, department, request);
+      if (forged !== undefined) {
+        const key = typeof idempotencyKey === 'string' ? idempotencyKey : '';
+        state.requests.add({
+          department,
+          service,
+          idempotencyKey: key,
+          kind: 'submit',
+          status: 401,
+          at: receivedAt.toISOString(),
+        });
+        return reply.code(401).send(forged);
+      }
       if (typeof idempotencyKey !== 'string' || idempotencyKey.trim() === '') {
         const reason =
           'the Idempotency-Key header is required: repeating it repeats the call, not its effect';
         return reply.code(400).send({ code: simulatorCodes.idempotencyKeyRequired, reason });
       }
       const ref: CallRef = { department, service, idempotencyKey };
-      const receivedAt = new Date();
       const definition = findService(department, service);
       const record = definition === undefined ? undefined : state.ledger.touch(ref, receivedAt);
       const answer = (status: number, body: object): FastifyReply => {
@@ -189,6 +204,8 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
         state.requests.add({ ...ref, kind: 'undo', status, at: new Date().toISOString() });
         return reply.code(status).send(body);
       };
+      const forged = signatureProblem(state, department, request);
+      if (forged !== undefined) return answer(401, forged);
       if (idempotencyKey === '') {
         return answer(400, {
           code: simulatorCodes.idempotencyKeyRequired,
@@ -225,6 +242,8 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
         state.requests.add({ ...ref, kind: 'poll', status, at: receivedAt });
         return reply.code(status).send(body);
       };
+      const forged = signatureProblem(state, department, request);
+      if (forged !== undefined) return answer(401, forged);
       if (findService(department, service) === undefined) {
         return answer(404, {
           code: simulatorCodes.unknownService,

@@ -17,6 +17,8 @@ export const simulatorCodes = {
   unknownCase: 'UNKNOWN_CASE',
   /** 400, final: the body is not the service's input; `reason` names the field. */
   invalidInput: 'INVALID_INPUT',
+  /** 401: the request is not signed by the department's key; `reason` says how (see `VerifyFailure`). */
+  signatureInvalid: 'SIGNATURE_INVALID',
 } as const;
 
 /** A protocol error body. */

@@ -24,7 +24,10 @@ export interface SimulatorOptions {
   logger?: boolean;
   /** Most ledger entries, request-log lines and accepted cases kept; the oldest are dropped first. */
   recordLimit?: number;
-  /** Where decisions of `callback` services go, and the keys they are signed with. */
+  /**
+   * Where decisions of `callback` services go, the keys they are signed with, and whether
+   * Onething's requests must be signed with the same keys (`verifyRequests`).
+   */
   callbacks?: CallbackConfig;
 }
 
@@ -65,11 +68,13 @@ export function buildSimulator(options: SimulatorOptions = {}): FastifyInstance 
   const app = Fastify({ logger: options.logger ?? false });
 
   // An empty JSON body is a missing input, which the department answers as INVALID_INPUT,
-  // not a malformed request; anything else goes through Fastify's poisoning-safe parser.
+  // not a malformed request; anything else goes through Fastify's poisoning-safe parser. The text
+  // is kept as received: a request signature covers the exact body, not its parsed form.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
+    state.rawBodies.set(request, text);
     if (text === '') done(null, undefined);
     else void parseJson(request, text, done);
   });

@@ -42,6 +42,8 @@ export interface SimulatorState {
   strictInputs: Map<ServiceDefinition, z.ZodObject>;
   cases: Cases;
   callbacks: CallbackSender;
+  /** Each request's body as received, before JSON parsing, for checking its signature. */
+  rawBodies: WeakMap<object, string>;
 }
 
 export function serviceKey(department: string, service: string): string {
@@ -65,6 +67,7 @@ export function createState(limit: number, callbacks?: CallbackConfig): Simulato
     strictInputs: new Map(),
     cases,
     callbacks: sender,
+    rawBodies: new WeakMap(),
   };
 }
 

@@ -40,8 +40,26 @@ async function callback(body: Record<string, unknown>, options: { secret?: strin
 }
 
 describe('decisions that come later', () => {
-  it('waits for a callback, showing the receipt, and completes when the decision arrives', async () => {
+  it('takes a callback that overtakes the workflow (a department deciding at once)', async () => {
     await stack.simulator.setBehaviour('police', 'birth-registration', { decision: 'callback' });
+    const submitted = await stack.submit(newbornRequest());
+    const done = await stack.waitForApplication(submitted.body.id, ended);
+    expect(done.status).toBe('completed');
+    expect(police(done)).toMatchObject({
+      status: 'completed',
+      receiptNumber: expect.stringMatching(/^RCPT-/),
+    });
+    const callbacks = await stack.simulator.requests({ keyPrefix: `${done.id}:householdRegistration` });
+    expect(callbacks.filter((r) => r.kind === 'callback').map((r) => r.status)).toEqual([200]);
+    await stack.simulator.setBehaviour('police', 'birth-registration', {});
+  });
+
+  it('waits for a callback, showing the receipt, and completes when the decision arrives', async () => {
+    // The police decide only when told, so the wait can be seen.
+    await stack.simulator.setBehaviour('police', 'birth-registration', {
+      decision: 'callback',
+      decisionDelayMs: 600_000,
+    });
     const submitted = await stack.submit(newbornRequest());
     const waiting = await stack.waitForApplication(submitted.body.id, waitingOnPolice);
     expect(police(waiting)).toMatchObject({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
 import { insertHumanTask } from '../../db/human-tasks.js';
 import type { NewHumanTask } from '../../db/human-tasks.js';
 import type { ApplicationView } from '../../schemas/api.js';
@@ -71,10 +72,12 @@ describe('the work-list API', () => {
   it('lists earliest due first, page by page, by filter', async () => {
     const video = await openTask({
       department: 'vehicle-office',
-      service: 'certificate-reissue',
+      service: 'video-verification',
       kind: 'video-verification',
       dueAt: new Date(Date.now() + 86_400_000),
     });
+    await openTask({ dueAt: new Date(Date.now() + 2 * 86_400_000) });
+    await openTask({ dueAt: new Date(Date.now() + 5 * 86_400_000) });
     const first = await as<TaskList>('operator', 'GET', '/v1/tasks?kind=video-verification&limit=1');
     expect(first.body.tasks.map((t) => t.id)).toEqual([video.id]);
     const seen: string[] = [];
@@ -165,17 +168,73 @@ describe('the work-list API', () => {
     const noReason = await as('policeClerk', 'POST', `/v1/tasks/${task.id}/complete`, { decision: 'reject' });
     expect(noReason.status).toBe(400);
 
+    expect(
+      (await as('operator', 'POST', `/v1/tasks/${task.id}/complete`, { decision: 'reject', reason: 'x' }))
+        .status,
+    ).toBe(403);
+  });
+
+  it('requires what the officer verified for a video-verification task', async () => {
+    const officer = await createApiKey(stack.pool, { name: 'officer', ...parseRole('clerk:vehicle-office') });
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${stack.apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${officer.secret}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as TaskDetail & Problem };
+    };
+    const room = 'vehicle-office-r1';
     const video = await openTask({
       department: 'vehicle-office',
-      service: 'certificate-reissue',
+      service: 'video-verification',
       kind: 'video-verification',
+      video: {
+        room,
+        joinUrls: {
+          citizen: `https://video.invalid/rooms/${room}?role=citizen`,
+          officer: `https://video.invalid/rooms/${room}?role=officer`,
+        },
+        provider: 'stub',
+      },
     });
-    expect((await as('operator', 'GET', `/v1/tasks/${video.id}`)).status).toBe(200);
-    const unverified = await as('operator', 'POST', `/v1/tasks/${video.id}/complete`, {
+    const shown = await call('GET', `/v1/tasks/${video.id}`);
+    expect(shown.body.video).toMatchObject({ room, provider: 'stub' });
+    expect((await call('POST', `/v1/tasks/${video.id}/claim`)).status).toBe(200);
+    const unverified = await call('POST', `/v1/tasks/${video.id}/complete`, {
       decision: 'reject',
       reason: 'x',
     });
-    expect(unverified.status).toBe(403);
+    expect(unverified.status).toBe(400);
+    expect(unverified.body.errors?.map((e) => e.path)).toEqual(['body.verification']);
+    const outputs = { verificationNumber: 'V-1', recordingReference: 'rec-1' };
+    const badVerification = await call('POST', `/v1/tasks/${video.id}/complete`, {
+      decision: 'approve',
+      outputs,
+      verification: {
+        liveness: 'maybe',
+        officer: 'Officer Zhang',
+        recordingRef: 'rec-1',
+        verified: ['identity'],
+      },
+    });
+    expect(badVerification.status).toBe(400);
+    // Valid, but no workflow waits for it.
+    const valid = await call('POST', `/v1/tasks/${video.id}/complete`, {
+      decision: 'approve',
+      outputs,
+      verification: {
+        liveness: 'passed',
+        officer: 'Officer Zhang',
+        recordingRef: 'rec-1',
+        verified: ['identity', 'contact', 'address', 'vehicle'],
+      },
+    });
+    expect(valid.status).toBe(409);
+    expect(valid.body.code).toBe('TASK_CONFLICT');
   });
 
   it('answers 409 when no workflow waits for the decision, and leaves the task claimed', async () => {

@@ -88,19 +88,20 @@ function start() {
 
 const callsOf = (name: string) => calls.filter((c) => c.name === name);
 
-/** Waits (bounded) until the workflow opened the task of this round for its application. */
-async function taskOpened(applicationId: string, round: number) {
-  const deadline = Date.now() + 10_000;
-  const opened = () =>
-    callsOf('openHumanTask').some((c) => {
-      const input = c.input as OpenHumanTaskInput;
-      return input.applicationId === applicationId && input.round === round;
+/** Waits (bounded) until the workflow has called `name` for its application (and round). */
+async function called(name: string, applicationId: string, round?: number) {
+  const deadline = Date.now() + 20_000;
+  const seen = () =>
+    callsOf(name).some((c) => {
+      const input = c.input as { applicationId: string; round?: number };
+      return input.applicationId === applicationId && (round === undefined || input.round === round);
     });
-  while (!opened()) {
-    if (Date.now() > deadline) throw new Error(`task round ${round} of ${applicationId} was never opened`);
+  while (!seen()) {
+    if (Date.now() > deadline) throw new Error(`${name} was never called for ${applicationId}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+const taskOpened = (applicationId: string, round: number) => called('openHumanTask', applicationId, round);
 const applicationOf = (workflowId: string) => workflowId.replace('timers-', '');
 
 describe('work-list timers (time skipping)', () => {
@@ -141,6 +142,8 @@ describe('work-list timers (time skipping)', () => {
         },
       ],
     });
+    // The deadline timer starts once the clock is stopped; skip time only after that.
+    await called('pauseApplicationClock', applicationId);
     await env.sleep(11 * day);
     const outcome: BundleOutcome = await handle.result();
     expect(outcome.status).toBe('rejected');
@@ -168,6 +171,8 @@ describe('work-list timers (time skipping)', () => {
         },
       ],
     });
+    // The request reaches the applicant once the workflow has stopped the clock for it.
+    await called('pauseApplicationClock', applicationId);
     await handle.executeUpdate(submitSupplement, { args: [{ answers: { 'delivery record': 'DR-2026-1' } }] });
     await taskOpened(applicationId, 2);
     await handle.executeUpdate(taskDecision, {

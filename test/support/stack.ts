@@ -9,6 +9,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import type { ApiDeps } from '../../api/deps.js';
 import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
+import type { StepDeciders } from '../../bundles/definition.js';
 import { bundleCatalog } from '../../bundles/index.js';
 import { loadBusinessCalendar } from '../../calendar/load.js';
 import { migrate } from '../../db/migrate.js';
@@ -23,6 +24,7 @@ import type { SigningKey } from '../../departments/signing.js';
 import { departments } from '../../departments/catalog/index.js';
 import { startSimulator } from '../../departments/simulator/server.js';
 import type { ApplicationView } from '../../schemas/api.js';
+import type { TaskSummary } from '../../schemas/tasks.js';
 import { EncryptionCodec } from '../../temporal/codec.js';
 import { dataConverterFor } from '../../temporal/data-converter.js';
 import { randomKeyring } from '../../temporal/keyring.js';
@@ -41,7 +43,7 @@ export interface HttpResult<T = unknown> {
  * One test file's own stack on the run's shared Temporal server and PostgreSQL server: a fresh
  * database, a simulator, a worker on its own task queue, and the API on a real port.
  */
-export async function startTestStack(options: { keyring?: Keyring } = {}) {
+export async function startTestStack(options: { keyring?: Keyring; stepDeciders?: StepDeciders } = {}) {
   const logger = testLogger();
   const closers: Array<() => Promise<unknown>> = [];
   const database = await createTestDatabase(inject('postgresAdminUrl'));
@@ -109,6 +111,7 @@ export async function startTestStack(options: { keyring?: Keyring } = {}) {
     codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: [testTemporalUiOrigin] },
     events,
     calendar,
+    ...(options.stepDeciders ? { stepDeciders: options.stepDeciders } : {}),
     callbackKeys: new Map(
       Object.entries(callbackKeys).map(([department, key]) => [
         department,
@@ -240,6 +243,26 @@ export async function startTestStack(options: { keyring?: Keyring } = {}) {
       decideNow: (department: string, service: string, receiptNumber: string) =>
         simulatorRequest('POST', `/admin/services/${department}/${service}/decide/${receiptNumber}`),
     },
+    /** The open work-list tasks of an application, as a clerk of its department sees them. */
+    async openTasks(applicationId: string, as: TestRole): Promise<TaskSummary[]> {
+      const result = await request<{ tasks: TaskSummary[] }>(
+        'GET',
+        '/v1/tasks?status=open&limit=100',
+        undefined,
+        {},
+        as,
+      );
+      if (result.status !== 200)
+        throw new Error(`GET /v1/tasks: ${result.status} ${JSON.stringify(result.body)}`);
+      return result.body.tasks.filter((t) => t.applicationId === applicationId);
+    },
+    /** Claims and completes a task as `as`; the completion's answer. */
+    async decideTask(taskId: string, as: TestRole, decision: Record<string, unknown>) {
+      const claimed = await request('POST', `/v1/tasks/${taskId}/claim`, undefined, {}, as);
+      if (claimed.status !== 200)
+        throw new Error(`claim ${taskId}: ${claimed.status} ${JSON.stringify(claimed.body)}`);
+      return request<Record<string, unknown>>('POST', `/v1/tasks/${taskId}/complete`, decision, {}, as);
+    },
     /** The key a department signs its callbacks with. */
     callbackKeyOf: (department: string): SigningKey => {
       const key = callbackKeys[department];
@@ -265,6 +288,7 @@ const testRoles = {
   admin: 'admin',
   policeClerk: 'clerk:police',
   healthClerk: 'clerk:health',
+  vehicleOfficer: 'clerk:vehicle-office',
   policeDepartment: 'department:police',
 } as const;
 export type TestRole = keyof typeof testRoles;
