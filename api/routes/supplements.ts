@@ -1,14 +1,13 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findApplication } from '../../db/applications.js';
 import { applicationIdParamsSchema, applicationViewSchema, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { supplementBodySchema } from '../../schemas/tasks.js';
-import { applicationWorkflowId } from '../../temporal/ids.js';
 import { submitSupplement } from '../../workflows/messages.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { deliverUpdate } from '../workflow-updates.js';
 
 /**
  * The applicant's answer to a clerk's request for supplementary materials (补正). The workflow's
@@ -40,31 +39,17 @@ export const supplementRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
     },
     async (request, reply) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
-      try {
-        await deps.temporal.workflow
-          .getHandle(applicationWorkflowId(found.application.id))
-          .executeUpdate(submitSupplement, { args: [{ answers: request.body.answers }] });
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
-          throw new ProblemError(
+      await deliverUpdate(deps.temporal, found.application.id, submitSupplement, {
+        args: [{ answers: request.body.answers }],
+        refused: (refusal) =>
+          new ProblemError(
             409,
             problemCodes.supplementRefused,
             'The supplementary materials were refused',
-            err instanceof WorkflowNotFoundError
-              ? 'The application has ended.'
-              : err.cause instanceof Error
-                ? err.cause.message
-                : err.message,
-          );
-        }
-        request.log.error({ err }, 'supplement not delivered');
-        throw new ProblemError(
-          503,
-          problemCodes.engineUnavailable,
-          'The supplementary materials could not be delivered yet',
-          'Try again.',
-        );
-      }
+            refusal.kind === 'ended' ? 'The application has ended.' : refusal.reason,
+          ),
+        log: request.log,
+      });
       const now = (await findApplication(deps.pool, found.application.id)) ?? found;
       return reply.code(202).send(await viewFor(deps.pool, request, now));
     },

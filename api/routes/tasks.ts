@@ -1,4 +1,3 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { recordAccess } from '../../db/access-log.js';
@@ -22,7 +21,6 @@ import {
   taskSummarySchema,
 } from '../../schemas/tasks.js';
 import type { CompleteTaskBody } from '../../schemas/tasks.js';
-import { applicationWorkflowId } from '../../temporal/ids.js';
 import { taskDecision } from '../../workflows/messages.js';
 import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { principalOf } from '../auth/authenticate.js';
@@ -30,6 +28,7 @@ import { roleLabel } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { deliverUpdate } from '../workflow-updates.js';
 import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../task-views.js';
 
 const errorResponses = {
@@ -273,28 +272,19 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         ...(body.decision === 'reject' ? { reason: body.reason } : {}),
         ...(body.decision === 'request-supplement' ? { missing: body.missing } : {}),
       };
-      try {
-        // The update id is the task's: a retried completion is delivered once.
-        await deps.temporal.workflow
-          .getHandle(applicationWorkflowId(task.application_id))
-          .executeUpdate(taskDecision, { updateId: `task:${task.id}`, args: [update] });
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
-          throw new ProblemError(
+      // The update id is the task's: a retried completion is delivered once.
+      await deliverUpdate(deps.temporal, task.application_id, taskDecision, {
+        args: [update],
+        updateId: `task:${task.id}`,
+        refused: (refusal) =>
+          new ProblemError(
             409,
             problemCodes.taskConflict,
             'The application does not wait for this decision',
-            err.cause instanceof Error ? err.cause.message : err.message,
-          );
-        }
-        request.log.error({ err }, 'task decision not delivered');
-        throw new ProblemError(
-          503,
-          problemCodes.engineUnavailable,
-          'The decision could not be delivered yet',
-          'Send it again; it is applied once.',
-        );
-      }
+            refusal.kind === 'ended' ? 'The application has ended.' : refusal.reason,
+          ),
+        log: request.log,
+      });
       const { decision: _decision, ...details } = update;
       const change = await completeHumanTask(deps.pool, task.id, actorOf(principal), {
         decision: body.decision,

@@ -1,14 +1,13 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicationIdParamsSchema, applicationViewSchema, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { finalApplicationStatuses } from '../../schemas/status.js';
-import { applicationWorkflowId } from '../../temporal/ids.js';
 import { withdraw } from '../../workflows/messages.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { deliverUpdate } from '../workflow-updates.js';
 
 const withdrawBodySchema = z
   .object({
@@ -49,20 +48,11 @@ export const withdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
           `It is ${found.application.status}; only a running application can be withdrawn.`,
         );
       if (finalApplicationStatuses.includes(found.application.status)) throw ended();
-      try {
-        await deps.temporal.workflow
-          .getHandle(applicationWorkflowId(found.application.id))
-          .executeUpdate(withdraw, { args: [{ reason: request.body.reason }] });
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) throw ended();
-        request.log.error({ err }, 'withdrawal not delivered');
-        throw new ProblemError(
-          503,
-          problemCodes.engineUnavailable,
-          'The withdrawal could not be delivered yet',
-          'Try again.',
-        );
-      }
+      await deliverUpdate(deps.temporal, found.application.id, withdraw, {
+        args: [{ reason: request.body.reason }],
+        refused: ended,
+        log: request.log,
+      });
       return reply.code(202).send(await viewFor(deps.pool, request, found));
     },
   );
