@@ -25,6 +25,8 @@ export const configSchema = z.object({
    * Unset: the embedded UI (`http://127.0.0.1:<TEMPORAL_UI_PORT>` and `http://localhost:<TEMPORAL_UI_PORT>`).
    */
   TEMPORAL_UI_ORIGIN: optionalUrl,
+  /** The Temporal Web UI that operator views link workflows to. Unset: `http://127.0.0.1:<TEMPORAL_UI_PORT>`. */
+  TEMPORAL_UI_URL: optionalUrl,
   /** Keys that encrypt every Temporal payload: `id:base64-of-32-bytes`, comma-separated. Required in production. */
   ENCRYPTION_KEYS: z.preprocess(unsetIfEmpty, z.string().optional()),
   /** The id in ENCRYPTION_KEYS that encrypts new payloads; the others still decrypt. */

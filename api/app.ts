@@ -14,9 +14,11 @@ import { authentication } from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
 import { handleError, handleNotFound, ProblemError } from './problem.js';
 import { accessLogRoutes } from './routes/access-log.js';
+import { auditRoutes } from './routes/audit.js';
 import { departmentCallbackRoutes } from './routes/department-callbacks.js';
 import { withdrawRoutes } from './routes/withdraw.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { opsRoutes } from './routes/ops.js';
 import { supplementRoutes } from './routes/supplements.js';
 import { taskRoutes } from './routes/tasks.js';
 import { applicationEventRoutes } from './routes/application-events.js';
@@ -93,6 +95,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(supplementRoutes, deps);
   await app.register(taskRoutes, deps);
   await app.register(metricsRoutes, deps);
+  await app.register(opsRoutes, deps);
+  await app.register(auditRoutes, deps);
   if (deps.codecServer) await app.register(codecRoutes, deps.codecServer);
   return app;
 }

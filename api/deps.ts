@@ -27,6 +27,8 @@ export interface ApiDeps {
   calendar?: BusinessCalendar;
   /** The counters served at `GET /metrics` (the worker's too, when it shares them); fresh ones when absent. */
   metrics?: TaskMetrics;
+  /** The Temporal Web UI the operator views link to; the embedded dev server's when absent. */
+  temporalUiUrl?: string;
 }
 
 /** The codec the worker and clients use, and the browser origins (the Temporal UI) that may call it. */

@@ -107,6 +107,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
         calendar,
         metrics,
         stepDeciders: parseStepDeciders(config.WORKLIST_OVERRIDES, bundleCatalog.values()),
+        temporalUiUrl: config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
       },
       // A line per request would bury what matters; errors are still logged by the error handler.
       {

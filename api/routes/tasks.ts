@@ -23,6 +23,8 @@ import {
 import type { CompleteTaskBody } from '../../schemas/tasks.js';
 import { taskDecision } from '../../workflows/messages.js';
 import type { TaskDecisionUpdate } from '../../workflows/messages.js';
+import { auditRequest } from '../audit.js';
+import type { AuditedAction } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
@@ -65,6 +67,16 @@ const actorOf = (principal: Principal): TaskActor => ({
   department: principal.scope ?? '',
   keyId: principal.keyId,
   name: principal.name,
+});
+
+/** The audit entry of a claim, release or completion that happened. */
+const taskAudit = (action: string, task: HumanTaskRow, reason?: string): AuditedAction => ({
+  action,
+  applicationId: task.application_id,
+  stepId: task.step_id,
+  target: task.id,
+  result: 'ok',
+  ...(reason === undefined ? {} : { reason }),
 });
 
 /** Turns a claim, release or completion that did not happen into the problem that says why. */
@@ -223,6 +235,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     },
     async (request) => {
       const change = await claimHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
+      if (change.ok) await auditRequest(deps.pool, request, taskAudit('task.claim', change.row));
       return taskSummaryView(changed(request.params.id, change));
     },
   );
@@ -234,6 +247,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     },
     async (request) => {
       const change = await releaseHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
+      if (change.ok) await auditRequest(deps.pool, request, taskAudit('task.release', change.row));
       return taskSummaryView(changed(request.params.id, change));
     },
   );
@@ -292,6 +306,8 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         ...('verification' in body && body.verification ? { verification: body.verification } : {}),
         decidedAt: new Date().toISOString(),
       });
+      if (change.ok)
+        await auditRequest(deps.pool, request, taskAudit('task.complete', change.row, body.decision));
       return taskSummaryView(changed(task.id, change));
     },
   );

@@ -1,0 +1,202 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { applicationTimeline, findStuckApplications } from '../../db/ops-queries.js';
+import { stuckCodes, stuckReason } from '../../ops/stuck-reasons.js';
+import { maskDeep, maskText } from '../../privacy/mask.js';
+import { applicationIdParamsSchema, problemSchema } from '../../schemas/api.js';
+import { problemCodes } from '../../schemas/error-codes.js';
+import type { pendingCallSchema } from '../../schemas/ops.js';
+import { opsApplicationSchema, opsListQuerySchema, opsListSchema } from '../../schemas/ops.js';
+import { applicationWorkflowId } from '../../temporal/ids.js';
+import { readableApplication, viewFor } from '../application-access.js';
+import type { ApiDeps } from '../deps.js';
+import { ProblemError } from '../problem.js';
+
+/** The embedded dev server's UI, when the deployment names no other. */
+export const defaultTemporalUiUrl = 'http://127.0.0.1:8233';
+
+const cursorSchema = z.tuple([z.string().regex(/^-?\d{1,20}$/), z.uuid()]);
+
+const encodeCursor = (sinceUs: string, id: string) =>
+  Buffer.from(JSON.stringify([sinceUs, id])).toString('base64url');
+
+function decodeCursor(cursor: string): { sinceUs: string; id: string } | undefined {
+  try {
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return parsed.success ? { sinceUs: parsed.data[0], id: parsed.data[1] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type PendingCall = z.infer<typeof pendingCallSchema>;
+
+const isoOf = (ts: Parameters<typeof optionalTsToMs>[0]) => {
+  const ms = optionalTsToMs(ts);
+  return ms === undefined ? null : new Date(ms).toISOString();
+};
+
+/**
+ * The department calls Temporal holds for the workflow: what the read model cannot know (the
+ * attempt now scheduled, the next retry). Failure texts are decoded with the client's codec, then masked.
+ */
+async function pendingCalls(
+  client: Client,
+  workflowId: string,
+): Promise<{ calls: PendingCall[] | null; note: string | null }> {
+  try {
+    const description = await client.withDeadline(Date.now() + 3000, () =>
+      client.workflow.getHandle(workflowId).describe(),
+    );
+    const calls = await Promise.all(
+      (description.raw.pendingActivities ?? []).map(async (a): Promise<PendingCall> => {
+        const failure = a.lastFailure
+          ? await decodeOptionalFailureToOptionalError(
+              client.options.loadedDataConverter,
+              a.lastFailure,
+            ).catch(() => undefined)
+          : undefined;
+        const message = failure?.message ?? a.lastFailure?.message ?? null;
+        return {
+          activityId: a.activityId ?? '',
+          stepId: a.activityId ?? '',
+          activityType: a.activityType?.name ?? null,
+          state: a.state === null || a.state === undefined ? null : String(pendingActivityState(a.state)),
+          attempt: a.attempt ?? 0,
+          maximumAttempts: a.maximumAttempts ?? null,
+          lastFailure: message === null ? null : maskText(message),
+          scheduledAt: isoOf(a.scheduledTime),
+          lastStartedAt: isoOf(a.lastStartedTime),
+          nextAttemptAt: isoOf(a.nextAttemptScheduleTime),
+        };
+      }),
+    );
+    return { calls, note: null };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError)
+      return {
+        calls: null,
+        note: 'Temporal no longer has this workflow (ended past its retention, or never started).',
+      };
+    return { calls: null, note: 'Temporal could not be reached; the read model above is still current.' };
+  }
+}
+
+const activityStates: Record<number, string> = {
+  1: 'SCHEDULED',
+  2: 'STARTED',
+  3: 'CANCEL_REQUESTED',
+  4: 'PAUSED',
+  5: 'PAUSE_REQUESTED',
+};
+const pendingActivityState = (state: number) => activityStates[state] ?? `STATE_${state}`;
+
+/** Operators find stuck applications and look into one: read model, timeline and Temporal's view. */
+export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.get(
+    '/v1/ops/applications',
+    {
+      config: { access: ['operator', 'admin'] },
+      schema: {
+        summary: 'Find stuck applications, oldest reason first',
+        description:
+          'Stuck: a department call retrying (past `retryingLongerThan` or `attemptsAtLeast`), a step past its due time, a wait for a department decision past `waitingLongerThan`, an overdue work-list task, or a compensation that failed. From the read model only; paginated by `cursor`.',
+        tags: ['operations'],
+        querystring: opsListQuerySchema,
+        response: { 200: opsListSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      if (q.cursor !== undefined && !after)
+        throw new ProblemError(
+          400,
+          problemCodes.validationFailed,
+          'The cursor is not valid',
+          'querystring.cursor',
+          [{ path: 'querystring.cursor', message: 'not a cursor this API gave' }],
+        );
+      const page = await findStuckApplications(deps.pool, {
+        codes: q.stuck ?? stuckCodes,
+        limit: q.limit,
+        ...(q.bundle === undefined ? {} : { bundleId: q.bundle }),
+        ...(q.status === undefined ? {} : { statuses: q.status }),
+        ...(q.department === undefined ? {} : { department: q.department }),
+        ...(q.retryingLongerThan === undefined ? {} : { retryingLongerThanMs: q.retryingLongerThan }),
+        ...(q.attemptsAtLeast === undefined ? {} : { attemptsAtLeast: q.attemptsAtLeast }),
+        ...(q.waitingLongerThan === undefined ? {} : { waitingLongerThanMs: q.waitingLongerThan }),
+        ...(after ? { after } : {}),
+      });
+      const now = new Date();
+      const last = page.rows.at(-1);
+      return {
+        applications: page.rows.map((row) => ({
+          id: row.id,
+          bundleId: row.bundle_id,
+          status: row.status as z.infer<typeof opsListSchema>['applications'][number]['status'],
+          createdAt: row.created_at.toISOString(),
+          dueAt: row.due_at?.toISOString() ?? null,
+          since: row.since.toISOString(),
+          reasons: row.reasons.map((r) => stuckReason(r, now)),
+        })),
+        nextCursor: page.more && last ? encodeCursor(last.since_us, last.id) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/ops/applications/:id',
+    {
+      config: { access: ['operator', 'admin'] },
+      schema: {
+        summary: 'One application as an operator sees it: steps, timeline, pending department calls',
+        description:
+          "Personal data masked; the read is recorded in the application's access log. `pendingCalls` comes from Temporal and is null (with a note) when Temporal cannot tell.",
+        tags: ['operations'],
+        params: applicationIdParamsSchema,
+        response: {
+          200: opsApplicationSchema,
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+          404: problemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const found = await readableApplication(deps.pool, request, request.params.id);
+      const view = await viewFor(deps.pool, request, found);
+      const workflowId = applicationWorkflowId(view.id);
+      const [timeline, stuck, pending] = await Promise.all([
+        applicationTimeline(deps.pool, view.id),
+        findStuckApplications(deps.pool, { codes: stuckCodes, applicationId: view.id, limit: 1 }),
+        pendingCalls(deps.temporal, workflowId),
+      ]);
+      const now = new Date();
+      const ui = (deps.temporalUiUrl ?? defaultTemporalUiUrl).replace(/\/+$/, '');
+      const namespace = deps.temporal.options.namespace;
+      return {
+        application: { ...view, steps: view.steps.map((s) => ({ ...s, error: maskDeep(s.error) })) },
+        timeline: timeline.map((e) => ({
+          seq: e.seq,
+          at: e.at.toISOString(),
+          stepId: e.step_id,
+          status: e.status,
+          data: maskDeep(e.data),
+        })),
+        reasons: (stuck.rows[0]?.reasons ?? []).map((r) => stuckReason(r, now)),
+        pendingCalls: pending.calls,
+        pendingCallsNote: pending.note,
+        workflow: {
+          workflowId,
+          temporalUiUrl: `${ui}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`,
+        },
+      };
+    },
+  );
+};

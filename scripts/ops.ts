@@ -1,0 +1,176 @@
+/**
+ * Operators' command line over the API:
+ *   npm run ops -- stuck [--stuck retrying,overdue] [--bundle X] [--department Y] [--status S]
+ *                        [--retrying-longer-than 10m] [--attempts-at-least N] [--limit N]
+ *   npm run ops -- show <application id>
+ * Calls ONETHING_API_URL (default http://127.0.0.1:3000) with ONETHING_API_KEY, or the operator
+ * key of the local stack (<DATA_DIR>/dev-keys.json).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const errOut = (text: string) => process.stderr.write(`${text}\n`);
+
+const baseUrl = (process.env.ONETHING_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+
+async function apiKey(): Promise<string> {
+  if (process.env.ONETHING_API_KEY) return process.env.ONETHING_API_KEY;
+  const file = join(process.env.DATA_DIR || '.data', 'dev-keys.json');
+  try {
+    const keys = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+    if (keys.operator) return keys.operator;
+  } catch {
+    // Falls through to the message below.
+  }
+  throw new Error(`set ONETHING_API_KEY to an operator key (no operator key in ${file})`);
+}
+
+async function get<T>(path: string): Promise<T> {
+  const key = await apiKey();
+  const response = await fetch(`${baseUrl}${path}`, {
+    headers: { authorization: `Bearer ${key}` },
+  }).catch((err: unknown) => {
+    throw new Error(`cannot reach the API at ${baseUrl}: ${(err as Error).message}`);
+  });
+  const body = (await response.json()) as T & { title?: string; detail?: string };
+  if (!response.ok)
+    throw new Error(`${response.status} ${body.title ?? ''}${body.detail ? `: ${body.detail}` : ''}`);
+  return body;
+}
+
+/** A plain text table: columns as wide as their widest cell, the last one left to wrap. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+interface Reason {
+  code: string;
+  message: string;
+  stepId: string;
+  since: string;
+}
+
+async function stuck(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      stuck: { type: 'string' },
+      bundle: { type: 'string' },
+      department: { type: 'string' },
+      status: { type: 'string' },
+      'retrying-longer-than': { type: 'string' },
+      'attempts-at-least': { type: 'string' },
+      'waiting-longer-than': { type: 'string' },
+      limit: { type: 'string' },
+      cursor: { type: 'string' },
+    },
+  });
+  const query = new URLSearchParams();
+  const names: Record<string, string> = {
+    'retrying-longer-than': 'retryingLongerThan',
+    'attempts-at-least': 'attemptsAtLeast',
+    'waiting-longer-than': 'waitingLongerThan',
+  };
+  for (const [option, value] of Object.entries(values)) if (value) query.set(names[option] ?? option, value);
+  const page = await get<{
+    applications: Array<{ id: string; bundleId: string; status: string; since: string; reasons: Reason[] }>;
+    nextCursor: string | null;
+  }>(`/v1/ops/applications?${query.toString()}`);
+  const rows = page.applications.flatMap((a) =>
+    a.reasons.map((r, i) => [
+      i === 0 ? a.id : '',
+      i === 0 ? a.bundleId : '',
+      i === 0 ? a.status : '',
+      r.code,
+      r.since.replace('T', ' ').slice(0, 19),
+      r.message,
+    ]),
+  );
+  out(table(['application', 'bundle', 'status', 'reason', 'since (UTC)', 'why'], rows));
+  out(`\n${page.applications.length} stuck application(s)`);
+  if (page.nextCursor) out(`more: npm run ops -- stuck --cursor ${page.nextCursor}`);
+}
+
+async function show(id: string | undefined) {
+  if (!id) throw new Error('usage: npm run ops -- show <application id>');
+  const seen = await get<{
+    application: {
+      id: string;
+      bundleId: string;
+      status: string;
+      createdAt: string;
+      dueAt: string | null;
+      steps: Array<{
+        id: string;
+        department: string;
+        status: string;
+        attempts: number;
+        error: { code: string; message: string } | null;
+        receiptNumber: string | null;
+        waiting: { message: string } | null;
+        dueAt: string | null;
+      }>;
+    };
+    timeline: Array<{ seq: number; at: string; stepId: string | null; status: string }>;
+    reasons: Reason[];
+    pendingCalls: Array<{
+      stepId: string;
+      attempt: number;
+      lastFailure: string | null;
+      nextAttemptAt: string | null;
+    }> | null;
+    pendingCallsNote: string | null;
+    workflow: { workflowId: string; temporalUiUrl: string };
+  }>(`/v1/ops/applications/${encodeURIComponent(id)}`);
+  const a = seen.application;
+  const at = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 19) : '');
+  out(`${a.id}  ${a.bundleId}  ${a.status}  created ${at(a.createdAt)}  due ${at(a.dueAt)}`);
+  out(`Temporal: ${seen.workflow.temporalUiUrl}\n`);
+  out(
+    table(
+      ['step', 'department', 'status', 'attempts', 'due (UTC)', 'receipt', 'detail'],
+      a.steps.map((s) => [
+        s.id,
+        s.department,
+        s.status,
+        String(s.attempts),
+        at(s.dueAt),
+        s.receiptNumber ?? '',
+        s.error ? `${s.error.code}: ${s.error.message}` : (s.waiting?.message ?? ''),
+      ]),
+    ),
+  );
+  if (seen.reasons.length > 0) out(`\nStuck:\n${seen.reasons.map((r) => `  - ${r.message}`).join('\n')}`);
+  out('\nPending department calls (Temporal):');
+  if (seen.pendingCalls === null) out(`  unknown: ${seen.pendingCallsNote ?? ''}`);
+  else if (seen.pendingCalls.length === 0) out('  none');
+  else
+    out(
+      table(
+        ['step', 'attempt', 'next attempt (UTC)', 'last failure'],
+        seen.pendingCalls.map((c) => [c.stepId, String(c.attempt), at(c.nextAttemptAt), c.lastFailure ?? '']),
+      ),
+    );
+  out('\nTimeline:');
+  out(
+    table(
+      ['seq', 'at (UTC)', 'step', 'status'],
+      seen.timeline.map((e) => [String(e.seq), at(e.at), e.stepId ?? '(application)', e.status]),
+    ),
+  );
+}
+
+const [command, ...rest] = process.argv.slice(2);
+try {
+  if (command === 'stuck') await stuck(rest);
+  else if (command === 'show') await show(rest[0]);
+  else throw new Error('usage: npm run ops -- stuck [--bundle X] [--department Y] | show <id>');
+} catch (err) {
+  errOut((err as Error).message);
+  process.exitCode = 1;
+}
