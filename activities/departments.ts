@@ -121,7 +121,10 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
           stepId: call.stepId,
           status: 'running',
           attempts: 1,
-          ...(await stepDueAt(deps.pool, deps.calendar, call)),
+          // The workflow passes the step's limit; older histories did not, so the read model is asked then.
+          ...(call.timeLimitWorkingDays !== undefined && deps.calendar
+            ? { dueAt: deps.calendar.addWorkingDays(new Date(), call.timeLimitWorkingDays).toISOString() }
+            : await stepDueAt(deps.pool, deps.calendar, call)),
         });
       else await recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, null);
 

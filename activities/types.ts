@@ -10,6 +10,8 @@ export interface CallDepartmentInput {
   idempotencyKey: string;
   /** Why the department receives the data, for the applicant's access log: the item's title. */
   purpose?: string;
+  /** The step's promised limit in working days, for its due date. */
+  timeLimitWorkingDays?: number;
 }
 
 /**

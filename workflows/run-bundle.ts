@@ -189,6 +189,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         input: buildStepInput(step, context),
         idempotencyKey: stepIdempotencyKey(applicationId, step.id),
         purpose: `${step.title.zh} ${step.title.en}`,
+        timeLimitWorkingDays: step.timeLimitWorkingDays,
       });
       if (decision.accepted) {
         const { decision: later, recorded } = await laterDecision(
