@@ -7,7 +7,9 @@ export default defineConfig({
     // each test file then gets its own database, task queue, simulator and worker.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
-    maxWorkers: 2,
+    // One file at a time: the Temporal server, PostgreSQL and the simulators already share the two
+    // cores, and the time-skipping test server stalls when another file's worker loads the machine.
+    maxWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],

@@ -12,10 +12,12 @@ import {
 import { problemCodes } from '../schemas/error-codes.js';
 import { authentication } from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
+import { refuseNulCharacters } from './nul-guard.js';
 import { handleError, handleNotFound, ProblemError } from './problem.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { auditRoutes } from './routes/audit.js';
 import { departmentCallbackRoutes } from './routes/department-callbacks.js';
+import { opsRepairRoutes } from './routes/ops-repair.js';
 import { withdrawRoutes } from './routes/withdraw.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { opsRoutes } from './routes/ops.js';
@@ -49,6 +51,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  refuseNulCharacters(app);
   app.setNotFoundHandler(handleNotFound);
 
   await app.register(swagger, {
@@ -92,6 +95,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(accessLogRoutes, deps);
   await app.register(departmentCallbackRoutes, deps);
   await app.register(withdrawRoutes, deps);
+  await app.register(opsRepairRoutes, deps);
   await app.register(supplementRoutes, deps);
   await app.register(taskRoutes, deps);
   await app.register(metricsRoutes, deps);

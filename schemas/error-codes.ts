@@ -23,6 +23,7 @@ export const problemCodes = {
   idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   engineUnavailable: 'ENGINE_UNAVAILABLE',
   applicationEnded: 'APPLICATION_ENDED',
+  stepNotRepairable: 'STEP_NOT_REPAIRABLE',
   callbackSignatureInvalid: 'CALLBACK_SIGNATURE_INVALID',
   callbackStale: 'CALLBACK_STALE',
   callbackNotExpected: 'CALLBACK_NOT_EXPECTED',
@@ -60,6 +61,8 @@ export const stepErrorCodes = {
   notOptedIn: 'NotOptedIn',
   /** The applicant did not send the supplementary materials before the deadline. */
   supplementNotProvided: 'SupplementNotProvided',
+  /** An operator ended the step, entering the outputs its dependants need. */
+  skippedByOperator: 'SkippedByOperator',
   /** The applicant withdrew the application before this step could end. */
   withdrawn: 'Withdrawn',
   /** The department could not undo the step; an operator must look at it. */

@@ -11,10 +11,13 @@ const listQuery = <T extends z.ZodType<unknown, string>>(item: T) =>
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s !== ''))
     .pipe(z.array(item).min(1));
 
+// At most ten years: anything longer means nothing here, and would overflow a database interval.
+const maxDurationMs = 10 * 366 * 24 * 60 * 60 * 1000;
 const durationQuery = z
   .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30s, 10m, 2h or 1d')
-  .transform(durationMs);
+  .regex(/^\d{1,12}(ms|s|m|h|d)$/, 'a duration like 30s, 10m, 2h or 1d')
+  .transform(durationMs)
+  .refine((ms) => ms <= maxDurationMs, { message: 'at most ten years' });
 
 export const stuckCodeSchema = z.enum(stuckCodes);
 

@@ -57,3 +57,18 @@ export interface SupplementUpdate {
  * answers do not cover every item the clerk listed.
  */
 export const submitSupplement = defineUpdate<'accepted', [SupplementUpdate]>('submitSupplement');
+
+/** An operator's repair of one step in progress, with the reason the audit log keeps. */
+export interface RepairStepUpdate {
+  stepId: string;
+  /** `retry`: call the department again now; `skip`: end the step with the outputs entered. */
+  action: 'retry' | 'skip';
+  reason: string;
+  /** For `skip`: what the step's dependants need, validated by the API against the service. */
+  outputs?: Record<string, unknown>;
+  /** Who (role, name and key id). */
+  operator: string;
+}
+
+/** Repairs a step that is still in progress (retrying or waiting); refused for any other. */
+export const repairStep = defineUpdate<'repairing', [RepairStepUpdate]>('repairStep');

@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -16,14 +17,17 @@ import { stepErrorCodes } from '../schemas/error-codes.js';
 import { durationMs } from './durations.js';
 import { compensate } from './compensation.js';
 import type { CompletedStep } from './compensation.js';
-import { departmentDecision, withdraw } from './messages.js';
-import type { DepartmentDecisionUpdate, WithdrawUpdate } from './messages.js';
+import { departmentDecision, repairStep, withdraw } from './messages.js';
+import type { DepartmentDecisionUpdate, RepairStepUpdate, WithdrawUpdate } from './messages.js';
 import { ProjectionQueue } from './projection.js';
 import { WorkList } from './work-list.js';
 import { buildStepInput, readSource, stepIdempotencyKey } from './step-inputs.js';
 import type { InputContext } from './step-inputs.js';
 
 type StepResult = BundleOutcome['steps'][string];
+
+/** Marks histories recorded with per-step repair scopes (operator retry and skip). */
+const repairsPatch = 'operator-step-repairs';
 
 const readModel = proxyLocalActivities<ReadModelActivities>({
   startToCloseTimeout: '10s',
@@ -66,6 +70,27 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   );
   const withdrawn = (message: string): StepError => ({ code: stepErrorCodes.withdrawn, message });
   const workList = new WorkList(applicationId, projection);
+  // Steps an operator can repair now (a department call or wait in progress), and repairs asked for.
+  const repairable = new Map<string, CancellationScope>();
+  const repairs = new Map<string, RepairStepUpdate>();
+  setHandler(
+    repairStep,
+    (repair) => {
+      repairs.set(repair.stepId, repair);
+      repairable.get(repair.stepId)?.cancel();
+      return 'repairing' as const;
+    },
+    {
+      validator: (repair: RepairStepUpdate) => {
+        if (!repairable.has(repair.stepId) || repairs.has(repair.stepId)) {
+          throw new Error(`step ${repair.stepId} is not in progress, so it cannot be repaired now`);
+        }
+        if (!repair.reason.trim()) throw new Error('a reason is required');
+        if (repair.action === 'skip' && !repair.outputs)
+          throw new Error('skipping needs the outputs the dependants use');
+      },
+    },
+  );
   // Steps a department accepted and decides later, by receipt number; and the decisions received.
   const awaiting = new Map<string, string>();
   const settled = new Set<string>();
@@ -152,10 +177,54 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     return result;
   };
 
+  /** One department call and, if the department decides later, the wait for its decision. */
+  const departmentStep = async (step: StepDefinition, round: number): Promise<StepResult> => {
+    // The call records its own step's start and the department's decision in the read model.
+    const decision = await departmentActivitiesFor(step, round).callDepartment({
+      applicationId,
+      stepId: step.id,
+      department: step.department,
+      service: step.service,
+      input: buildStepInput(step, context),
+      idempotencyKey: stepIdempotencyKey(applicationId, step.id),
+      purpose: `${step.title.zh} ${step.title.en}`,
+      timeLimitWorkingDays: step.timeLimitWorkingDays,
+    });
+    if (decision.accepted) {
+      const { decision: later, recorded } = await laterDecision(
+        step,
+        decision.receiptNumber,
+        decision.pollable,
+      );
+      if (later.outcome === 'rejected') {
+        const error: StepError = {
+          code: stepErrorCodes.departmentRejected,
+          message: later.reason ?? 'rejected',
+          ...(later.reasonCode ? { reasonCode: later.reasonCode } : {}),
+        };
+        if (!recorded) projection.push({ step: { stepId: step.id, status: 'rejected', error } });
+        return { status: 'rejected', error };
+      }
+      const outputs = later.outputs ?? {};
+      context.outputs[step.id] = outputs;
+      completed.push({ step, outputs, receiptNumber: decision.receiptNumber });
+      if (!recorded)
+        projection.push({ step: { stepId: step.id, status: 'completed', outputs, error: null } });
+      return { status: 'completed' };
+    }
+    context.outputs[step.id] = decision.outputs;
+    completed.push({
+      step,
+      outputs: decision.outputs,
+      ...(decision.receiptNumber ? { receiptNumber: decision.receiptNumber } : {}),
+    });
+    return { status: 'completed' };
+  };
+
   const runStep = async (step: StepDefinition): Promise<StepResult> => {
     const needed = await Promise.all(step.after.map(resultOf));
     if (withdrawal) return skip(step, withdrawn('not started: the application was withdrawn'));
-    const blocker = step.after.find((_, i) => needed[i]?.status !== 'completed');
+    const blocker = step.after.find((_, i) => !provides(needed[i]));
     if (blocker !== undefined) {
       return skip(step, {
         code: stepErrorCodes.blockedByDependency,
@@ -180,46 +249,32 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         });
         return { status: 'completed' };
       }
-      // The call records its own step's start and the department's decision in the read model.
-      const decision = await departmentActivitiesFor(step).callDepartment({
-        applicationId,
-        stepId: step.id,
-        department: step.department,
-        service: step.service,
-        input: buildStepInput(step, context),
-        idempotencyKey: stepIdempotencyKey(applicationId, step.id),
-        purpose: `${step.title.zh} ${step.title.en}`,
-        timeLimitWorkingDays: step.timeLimitWorkingDays,
-      });
-      if (decision.accepted) {
-        const { decision: later, recorded } = await laterDecision(
-          step,
-          decision.receiptNumber,
-          decision.pollable,
-        );
-        if (later.outcome === 'rejected') {
+      // Applications started before operator repairs existed run the call without a repair scope:
+      // the scope changes the order of cancellations a withdrawal records (replay test).
+      if (!patched(repairsPatch)) return await departmentStep(step, 0);
+      // An operator may retry the call now, or skip the step entering its outputs.
+      for (let round = 0; ; round += 1) {
+        const scope = new CancellationScope();
+        repairable.set(step.id, scope);
+        try {
+          return await scope.run(() => departmentStep(step, round));
+        } catch (err) {
+          const repair = repairs.get(step.id);
+          if (!repair || withdrawal || !isCancellation(err)) throw err;
+          repairs.delete(step.id);
+          if (repair.action === 'retry') continue;
+          const outputs = repair.outputs ?? {};
+          context.outputs[step.id] = outputs;
           const error: StepError = {
-            code: stepErrorCodes.departmentRejected,
-            message: later.reason ?? 'rejected',
-            ...(later.reasonCode ? { reasonCode: later.reasonCode } : {}),
+            code: stepErrorCodes.skippedByOperator,
+            message: `skipped by ${repair.operator}: ${repair.reason}`,
           };
-          if (!recorded) projection.push({ step: { stepId: step.id, status: 'rejected', error } });
-          return { status: 'rejected', error };
+          projection.push({ step: { stepId: step.id, status: 'skipped', outputs, error } });
+          return { status: 'skipped', error };
+        } finally {
+          repairable.delete(step.id);
         }
-        const outputs = later.outputs ?? {};
-        context.outputs[step.id] = outputs;
-        completed.push({ step, outputs, receiptNumber: decision.receiptNumber });
-        if (!recorded)
-          projection.push({ step: { stepId: step.id, status: 'completed', outputs, error: null } });
-        return { status: 'completed' };
       }
-      context.outputs[step.id] = decision.outputs;
-      completed.push({
-        step,
-        outputs: decision.outputs,
-        ...(decision.receiptNumber ? { receiptNumber: decision.receiptNumber } : {}),
-      });
-      return { status: 'completed' };
     } catch (err) {
       if (isCancellation(err)) {
         return skip(step, withdrawn('withdrawn by the applicant before the department decided'));
@@ -249,9 +304,10 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   return { status, steps };
 }
 
-function departmentActivitiesFor(step: StepDefinition): DepartmentActivities {
+function departmentActivitiesFor(step: StepDefinition, round = 0): DepartmentActivities {
   return proxyActivities<DepartmentActivities>({
-    activityId: step.id,
+    // A retry asked by an operator is a new call; the abandoned one may still be closing.
+    activityId: round === 0 ? step.id : `${step.id}-retry-${round}`,
     startToCloseTimeout: durationMs(step.callTimeout),
     retry: {
       initialInterval: durationMs(step.retry.initialInterval),
@@ -300,10 +356,18 @@ function classifyStepFailure(err: unknown): { status: 'rejected' | 'failed'; err
  * A required step's rejection rejects the application; its failure fails it. An opted-in
  * optional step that did not complete leaves the application partially completed.
  */
+/** A step whose outputs its dependants can use: completed, or skipped by an operator who entered them. */
+function provides(result: StepResult | undefined): boolean {
+  return (
+    result?.status === 'completed' ||
+    (result?.status === 'skipped' && result.error?.code === stepErrorCodes.skippedByOperator)
+  );
+}
+
 function applicationOutcome(plan: BundlePlan, steps: BundleOutcome['steps']): ApplicationStatus {
   const required = plan.steps.filter((step) => step.optInField === undefined);
   if (required.some((step) => steps[step.id]?.status === 'rejected')) return 'rejected';
-  if (required.some((step) => steps[step.id]?.status !== 'completed')) return 'failed';
+  if (required.some((step) => !provides(steps[step.id]))) return 'failed';
   const optionalMissed = plan.steps.some(
     (step) => step.optInField !== undefined && ['rejected', 'failed'].includes(steps[step.id]?.status ?? ''),
   );

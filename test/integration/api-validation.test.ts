@@ -176,3 +176,22 @@ describe('the catalogue', () => {
     expect(JSON.stringify(spec.body.paths['/v1/applications'])).toContain('330106199203150027');
   });
 });
+
+describe('text a database cannot hold', () => {
+  it('refuses a NUL character anywhere in the request with a 400 naming the field', async () => {
+    const body = newbornRequest({ form: { mailingAddress: 'a\u0000b' } });
+    const posted = await post(body);
+    expectProblem(posted, 400, 'VALIDATION_FAILED');
+    expect(posted.body.errors).toEqual([
+      { path: 'body.form.mailingAddress', message: 'contains a NUL character' },
+    ]);
+    const listed = await stack.request<ProblemBody>(
+      'GET',
+      '/v1/ops/applications?department=%00',
+      undefined,
+      {},
+      'operator',
+    );
+    expectProblem(listed, 400, 'VALIDATION_FAILED');
+  });
+});

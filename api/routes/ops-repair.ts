@@ -1,0 +1,138 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findApplication } from '../../db/applications.js';
+import { findService } from '../../departments/catalog/index.js';
+import { applicationViewSchema, problemSchema } from '../../schemas/api.js';
+import { problemCodes } from '../../schemas/error-codes.js';
+import { repairStep } from '../../workflows/messages.js';
+import type { RepairStepUpdate } from '../../workflows/messages.js';
+import { auditRequest } from '../audit.js';
+import { principalOf } from '../auth/authenticate.js';
+import { roleLabel } from '../auth/principal.js';
+import { viewFor } from '../application-access.js';
+import type { ApiDeps } from '../deps.js';
+import { ProblemError } from '../problem.js';
+import { deliverUpdate } from '../workflow-updates.js';
+
+const paramsSchema = z.object({ id: z.uuid(), stepId: z.string().min(1).max(64) });
+const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');
+const retryBodySchema = z.object({ reason }).strict();
+const skipBodySchema = z
+  .object({ reason, outputs: z.record(z.string(), z.unknown()).describe("what the step's dependants need") })
+  .strict();
+const responses = {
+  202: applicationViewSchema,
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+  503: problemSchema,
+};
+
+/**
+ * Operators repair a step in progress through a workflow update, so the workflow stays the one
+ * source of truth: retry the department call now, or skip the step entering its outputs.
+ * Every attempt, done or refused, goes to the audit log with its reason.
+ */
+export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  async function repair(
+    request: Parameters<typeof viewFor>[1],
+    params: z.infer<typeof paramsSchema>,
+    update: Omit<RepairStepUpdate, 'stepId' | 'operator'>,
+  ) {
+    const found = await findApplication(deps.pool, params.id);
+    const step = found?.steps.find((s) => s.step_id === params.stepId);
+    if (!found || !step) {
+      throw new ProblemError(
+        404,
+        problemCodes.applicationNotFound,
+        `No step ${params.stepId} of application ${params.id}`,
+      );
+    }
+    if (update.action === 'skip') {
+      const parsed = findService(step.department, step.service)?.output.safeParse(update.outputs);
+      if (!parsed?.success) {
+        const errors = (parsed?.error.issues ?? []).map((i) => ({
+          path: ['outputs', ...i.path.map(String)].join('.'),
+          message: i.message,
+        }));
+        throw new ProblemError(
+          400,
+          problemCodes.validationFailed,
+          `The outputs are not what ${step.department}/${step.service} declares`,
+          errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+          errors,
+        );
+      }
+      update = { ...update, outputs: parsed.data };
+    }
+    const principal = principalOf(request);
+    const audit = (result: string) =>
+      auditRequest(deps.pool, request, {
+        action: `step.${update.action}`,
+        applicationId: params.id,
+        stepId: params.stepId,
+        reason: update.reason,
+        result,
+      });
+    try {
+      await deliverUpdate(deps.temporal, params.id, repairStep, {
+        args: [{ ...update, stepId: params.stepId, operator: `${roleLabel(principal)} ${principal.name}` }],
+        refused: (refusal) =>
+          new ProblemError(
+            409,
+            problemCodes.stepNotRepairable,
+            'The step cannot be repaired now',
+            refusal.kind === 'ended' ? 'The application has ended.' : refusal.reason,
+          ),
+        log: request.log,
+      });
+    } catch (err) {
+      await audit(err instanceof ProblemError ? err.code : 'failed');
+      throw err;
+    }
+    await audit('ok');
+    return viewFor(deps.pool, request, found);
+  }
+
+  app.post(
+    '/v1/ops/applications/:id/steps/:stepId/retry',
+    {
+      config: { access: ['operator', 'admin'] },
+      schema: {
+        summary: 'Call the department again now, for a step retrying or waiting',
+        tags: ['operations'],
+        params: paramsSchema,
+        body: retryBodySchema,
+        response: responses,
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(await repair(request, request.params, { action: 'retry', reason: request.body.reason })),
+  );
+
+  app.post(
+    '/v1/ops/applications/:id/steps/:stepId/skip',
+    {
+      config: { access: ['operator', 'admin'] },
+      schema: {
+        summary: 'End a step in progress, entering the outputs its dependants need',
+        tags: ['operations'],
+        params: paramsSchema,
+        body: skipBodySchema,
+        response: responses,
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(
+        await repair(request, request.params, {
+          action: 'skip',
+          reason: request.body.reason,
+          outputs: request.body.outputs,
+        }),
+      ),
+  );
+};
