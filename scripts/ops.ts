@@ -3,6 +3,8 @@
  *   npm run ops -- stuck [--stuck retrying,overdue] [--bundle X] [--department Y] [--status S]
  *                        [--retrying-longer-than 10m] [--attempts-at-least N] [--limit N]
  *   npm run ops -- show <application id>
+ *   npm run ops -- retry <application id> <step id> <reason…>
+ *   npm run ops -- skip <application id> <step id> <outputs as JSON> <reason…>
  * Calls ONETHING_API_URL (default http://127.0.0.1:3000) with ONETHING_API_KEY, or the operator
  * key of the local stack (<DATA_DIR>/dev-keys.json).
  */
@@ -27,10 +29,14 @@ async function apiKey(): Promise<string> {
   throw new Error(`set ONETHING_API_KEY to an operator key (no operator key in ${file})`);
 }
 
-async function get<T>(path: string): Promise<T> {
+async function get<T>(path: string, payload?: unknown): Promise<T> {
   const key = await apiKey();
   const response = await fetch(`${baseUrl}${path}`, {
-    headers: { authorization: `Bearer ${key}` },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(payload === undefined ? {} : { method: 'POST', body: JSON.stringify(payload) }),
   }).catch((err: unknown) => {
     throw new Error(`cannot reach the API at ${baseUrl}: ${(err as Error).message}`);
   });
@@ -165,11 +171,30 @@ async function show(id: string | undefined) {
   );
 }
 
+/** Retries a step now, or skips it with the outputs its dependants need; the reason goes to the audit log. */
+async function repair(action: 'retry' | 'skip', args: string[]) {
+  const [id, stepId, ...more] = args;
+  const outputs = action === 'skip' ? (JSON.parse(more.shift() ?? 'null') as unknown) : undefined;
+  const reason = more.join(' ');
+  if (!id || !stepId || !reason || (action === 'skip' && !outputs)) {
+    throw new Error(
+      `usage: npm run ops -- ${action} <application id> <step id>${action === 'skip' ? ' <outputs JSON>' : ''} <reason…>`,
+    );
+  }
+  const path = `/v1/ops/applications/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}/${action}`;
+  await get(path, { reason, ...(outputs ? { outputs } : {}) });
+  out(`${action} of ${stepId} delivered; \`npm run ops -- show ${id}\` follows it`);
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'stuck') await stuck(rest);
   else if (command === 'show') await show(rest[0]);
-  else throw new Error('usage: npm run ops -- stuck [--bundle X] [--department Y] | show <id>');
+  else if (command === 'retry' || command === 'skip') await repair(command, rest);
+  else
+    throw new Error(
+      'usage: npm run ops -- stuck [--bundle X] [--department Y] | show <id> | retry … | skip …',
+    );
 } catch (err) {
   errOut((err as Error).message);
   process.exitCode = 1;
