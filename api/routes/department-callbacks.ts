@@ -2,7 +2,6 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callbackSeen, findCallbackStep, rememberCallback } from '../../db/department-callbacks.js';
-import { findService } from '../../departments/catalog/index.js';
 import { verifyRequest } from '../../departments/signing.js';
 import { departmentCallbackSchema, departmentParamsSchema, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
@@ -10,6 +9,7 @@ import { applicationWorkflowId } from '../../temporal/ids.js';
 import { departmentDecision } from '../../workflows/messages.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { validServiceOutputs } from '../service-outputs.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -110,7 +110,8 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
           callback.receiptNumber,
         );
       }
-      const outputs = callback.outcome === 'completed' ? validOutputs(step, callback.outputs) : undefined;
+      const outputs =
+        callback.outcome === 'completed' ? validServiceOutputs(step, callback.outputs, 'outputs') : undefined;
 
       try {
         // The update id is the callback's: Temporal answers a repeat with the first result.
@@ -158,24 +159,3 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
     },
   );
 };
-
-/** The outputs the service declares; anything else is the department's error, named by field. */
-function validOutputs(
-  step: { department: string; service: string },
-  outputs: unknown,
-): Record<string, unknown> {
-  const service = findService(step.department, step.service);
-  const parsed = service?.output.safeParse(outputs ?? {});
-  if (parsed?.success) return parsed.data;
-  const errors = (parsed?.error.issues ?? []).map((i) => ({
-    path: ['outputs', ...i.path.map(String)].join('.'),
-    message: i.message,
-  }));
-  throw new ProblemError(
-    400,
-    problemCodes.validationFailed,
-    `The outputs are not what ${step.department}/${step.service} declares`,
-    errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-    errors,
-  );
-}

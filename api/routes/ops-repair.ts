@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findApplication } from '../../db/applications.js';
-import { findService } from '../../departments/catalog/index.js';
 import { applicationViewSchema, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { repairStep } from '../../workflows/messages.js';
@@ -12,6 +11,7 @@ import { roleLabel } from '../auth/principal.js';
 import { viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { validServiceOutputs } from '../service-outputs.js';
 import { deliverUpdate } from '../workflow-updates.js';
 
 const paramsSchema = z.object({ id: z.uuid(), stepId: z.string().min(1).max(64) });
@@ -51,21 +51,7 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
       );
     }
     if (update.action === 'skip') {
-      const parsed = findService(step.department, step.service)?.output.safeParse(update.outputs);
-      if (!parsed?.success) {
-        const errors = (parsed?.error.issues ?? []).map((i) => ({
-          path: ['outputs', ...i.path.map(String)].join('.'),
-          message: i.message,
-        }));
-        throw new ProblemError(
-          400,
-          problemCodes.validationFailed,
-          `The outputs are not what ${step.department}/${step.service} declares`,
-          errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-          errors,
-        );
-      }
-      update = { ...update, outputs: parsed.data };
+      update = { ...update, outputs: validServiceOutputs(step, update.outputs, 'outputs') };
     }
     const principal = principalOf(request);
     const audit = (result: string) =>

@@ -9,7 +9,6 @@ import {
   releaseHumanTask,
 } from '../../db/human-tasks.js';
 import type { HumanTaskRow, TaskActor, TaskChange } from '../../db/human-tasks.js';
-import { findService } from '../../departments/catalog/index.js';
 import { problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import {
@@ -30,6 +29,7 @@ import { roleLabel } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { validServiceOutputs } from '../service-outputs.js';
 import { deliverUpdate } from '../workflow-updates.js';
 import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../task-views.js';
 
@@ -127,17 +127,7 @@ function checkedDecision(task: HumanTaskRow, body: CompleteTaskBody): CompleteTa
       );
   }
   if (body.decision !== 'approve') return body;
-  const service = findService(task.department, task.service);
-  if (!service) throw new Error(`the catalogue has no service ${task.department}/${task.service}`);
-  const parsed = service.output.safeParse(body.outputs);
-  if (parsed.success) return { ...body, outputs: parsed.data };
-  throw invalid(
-    parsed.error.issues.map((i) => ({
-      path: ['body', 'outputs', ...i.path.map(String)].join('.'),
-      message: i.message,
-    })),
-    `The outputs are not what ${task.department}/${task.service} declares`,
-  );
+  return { ...body, outputs: validServiceOutputs(task, body.outputs, 'body.outputs') };
 }
 
 /**
