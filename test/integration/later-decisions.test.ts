@@ -50,7 +50,11 @@ describe('decisions that come later', () => {
       receiptNumber: expect.stringMatching(/^RCPT-/),
     });
     const callbacks = await stack.simulator.requests({ keyPrefix: `${done.id}:householdRegistration` });
-    expect(callbacks.filter((r) => r.kind === 'callback').map((r) => r.status)).toEqual([200]);
+    // A callback that arrives before the call recorded its receipt is answered 409 and sent again;
+    // it ends accepted, once.
+    const statuses = callbacks.filter((r) => r.kind === 'callback').map((r) => r.status);
+    expect(statuses.at(-1)).toBe(200);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     await stack.simulator.setBehaviour('police', 'birth-registration', {});
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { HumanTaskActivities, OpenHumanTaskInput } from '../../activities/types.js';
 import type { BundlePlan } from '../../schemas/bundle.js';
 import type { BundleOutcome, BundleWorkflowInput } from '../../schemas/workflow.js';
@@ -33,7 +33,8 @@ const stubs: HumanTaskActivities & Record<string, (input: never) => Promise<unkn
   async recordTransitions() {},
 };
 
-beforeAll(async () => {
+// A fresh test server per test: time skipped in one test must not shift the next one's clock.
+beforeEach(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: '.venv/bin/temporal-test-server' } },
   });
@@ -45,7 +46,7 @@ beforeAll(async () => {
   });
   running = worker.run();
 });
-afterAll(async () => {
+afterEach(async () => {
   worker?.shutdown();
   await running;
   await env?.teardown();
