@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { durationSchema } from './schemas/bundle.js';
 
 // An empty variable (`API_PORT=`) means unset, as if the line were absent: never port 0 or ''.
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const port = (byDefault: number) =>
   z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(byDefault));
 const optionalUrl = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
+// true/false (also 1/0, yes/no, on/off); unset leaves the choice to the code that reads it.
+const optionalBoolean = z.preprocess(unsetIfEmpty, z.stringbool().optional());
 
 /** Every setting Onething reads from the environment; documented line by line in `.env.example`. */
 export const configSchema = z.object({
@@ -55,6 +58,18 @@ export const configSchema = z.object({
   BUSINESS_CALENDAR_FILE: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
   /** Who decides which steps in this deployment: `<bundle>.<step>=department|worklist`, comma-separated. */
   WORKLIST_OVERRIDES: optionalUrl,
+  /**
+   * How long a step whose department call failed waits for an operator to retry or skip it
+   * before its application fails (`0s`: fail at once).
+   */
+  FAILED_STEP_HOLD: durationSchema.default('3d'),
+  /**
+   * Whether webhooks may target private, loopback, link-local and other internal addresses.
+   * Unset: false in production, true elsewhere (the embedded stack's receivers run on this machine).
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalBoolean,
+  /** Whether webhooks must be https. Unset: true in production, false elsewhere. */
+  WEBHOOK_REQUIRE_HTTPS: optionalBoolean,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Workflow code runs in Temporal's deterministic sandbox: it may import only the workflow SDK,
@@ -60,6 +61,9 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // The operators' console: plain browser modules, type-checked by `tsc -p console` (JSDoc).
+  { files: ['console/**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['console/**/*.js'], languageOptions: { globals: globals.browser } },
   // CommonJS loaded by path (the Temporal failure converter): plain JavaScript, outside the TypeScript project.
   { files: ['**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {

@@ -7,8 +7,11 @@ import { recordStepAttempt, recordTransition } from '../db/transitions.js';
 import { stepDueAt } from '../db/due-dates.js';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Pool } from '../db/pool.js';
+import type { DepartmentPauseRow } from '../db/department-pauses.js';
 import { failureTypes, stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepTransition } from '../schemas/workflow.js';
+import { createPauseCheck } from './pause-check.js';
+import type { PauseCheck } from './pause-check.js';
 import type {
   CallDepartmentInput,
   CallDepartmentResult,
@@ -23,6 +26,15 @@ export interface DepartmentActivityDeps {
   pool: Pool;
   /** Dates each step's promised limit from its start; without it steps have no due date. */
   calendar?: BusinessCalendar;
+  /** Whether an operator paused a department (outage mode); read from the pool when absent. */
+  pauseCheck?: PauseCheck;
+}
+
+/** Details of a `DepartmentPaused` failure: the workflow waits for the department to be resumed. */
+export interface DepartmentPauseDetails {
+  department: string;
+  reason: string;
+  pausedAt: string;
 }
 
 /**
@@ -32,6 +44,7 @@ export interface DepartmentActivityDeps {
  * department received (the applicant's access log).
  */
 export function createDepartmentActivities(deps: DepartmentActivityDeps): DepartmentActivities {
+  const pauseOf = deps.pauseCheck ?? createPauseCheck(deps.pool);
   const record = (call: CallDepartmentInput, suffix: string, step: StepTransition, receipt = false) =>
     recordTransition(
       deps.pool,
@@ -105,6 +118,32 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
     );
   };
 
+  /** The failure that tells the workflow to wait for the department to be resumed. */
+  const pauseFailure = (pause: DepartmentPauseRow) => {
+    const details: DepartmentPauseDetails = {
+      department: pause.department,
+      reason: pause.reason,
+      pausedAt: pause.paused_at.toISOString(),
+    };
+    return ApplicationFailure.create({
+      message: `paused: ${pause.department} outage`,
+      type: failureTypes.departmentPaused,
+      nonRetryable: true,
+      details: [details],
+    });
+  };
+
+  /** Records that the call waits for the department to be resumed; the failure that says so. */
+  const paused = async (call: CallDepartmentInput, pause: DepartmentPauseRow) => {
+    const failure = pauseFailure(pause);
+    await record(call, `paused:${pause.paused_at.toISOString()}:${call.callKey ?? ''}`, {
+      stepId: call.stepId,
+      status: 'waiting',
+      waiting: { reason: 'department-paused', message: failure.message },
+    });
+    return failure;
+  };
+
   const recordRetry = (call: { applicationId: string; stepId: string }, attempt: number, err: unknown) =>
     recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, {
       code: stepErrorCodes.departmentUnavailable,
@@ -117,7 +156,8 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
       const { attempt } = Context.current().info;
       const { service, adapter } = resolve(call.department, call.service);
       if (attempt === 1)
-        await record(call, 'running', {
+        // A later call of the step (an operator's retry, a call after a pause) is running again.
+        await record(call, call.callKey ? `running:${call.callKey}` : 'running', {
           stepId: call.stepId,
           status: 'running',
           attempts: 1,
@@ -127,6 +167,8 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
             : await stepDueAt(deps.pool, deps.calendar, call)),
         });
       else await recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, null);
+      const pause = await pauseOf(call.department);
+      if (pause) throw await paused(call, pause);
 
       let result: SubmitResult;
       try {
@@ -148,7 +190,7 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         // The department has the data now; it decides later.
         await record(
           call,
-          'accepted',
+          call.callKey ? `accepted:${call.callKey}` : 'accepted',
           {
             stepId: call.stepId,
             status: 'waiting',
@@ -178,6 +220,8 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
 
     async compensateDepartment(input: CompensateDepartmentInput): Promise<void> {
       const { adapter } = resolve(input.department, input.service);
+      const pause = await pauseOf(input.department);
+      if (pause) throw pauseFailure(pause);
       if (!adapter.compensate) {
         throw ApplicationFailure.nonRetryable(
           `${input.department} cannot undo ${input.service}`,
@@ -204,6 +248,8 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         );
       }
       const call: CallDepartmentInput = { ...query, input: {} };
+      // No question goes to a paused department; its decision is simply not known yet.
+      if (await pauseOf(query.department)) return { pending: true as const };
       let polled;
       try {
         polled = await adapter.poll({ ...query, signal: Context.current().cancellationSignal });

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import { pauseClock, resumeClock } from '../db/due-dates.js';
-import { escalateHumanTask, findHumanTaskOfRound, insertHumanTask } from '../db/human-tasks.js';
+import {
+  closeHumanTask,
+  escalateHumanTask,
+  findHumanTaskOfRound,
+  insertHumanTask,
+  reassignHumanTask,
+} from '../db/human-tasks.js';
 import type { Pool } from '../db/pool.js';
 import { recordTransition } from '../db/transitions.js';
 import type { TaskMetrics } from '../tasks/metrics.js';
@@ -20,8 +26,9 @@ export interface HumanTaskActivityDeps {
 
 /**
  * Work-list tasks: opened in PostgreSQL where clerks list and claim them, escalated when past
- * due, and the applicant's clock stopped while a supplement is awaited. Every write is keyed, so
- * a retried activity changes nothing the first attempt did.
+ * due (or earlier by an operator), reassigned by operators, and the applicant's clock stopped
+ * while a supplement is awaited. Every write is keyed or idempotent, so a retried activity
+ * changes nothing the first attempt did.
  */
 export function createHumanTaskActivities(deps: HumanTaskActivityDeps): HumanTaskActivities {
   return {
@@ -67,9 +74,18 @@ export function createHumanTaskActivities(deps: HumanTaskActivityDeps): HumanTas
       return { taskId: row.id, dueAt };
     },
 
-    async escalateHumanTask({ taskId }) {
-      const escalated = await escalateHumanTask(deps.pool, taskId);
+    async escalateHumanTask({ taskId, operator }) {
+      const cause = operator === undefined ? 'overdue' : 'operator';
+      const escalated = await escalateHumanTask(deps.pool, taskId, new Date(), cause);
       if (escalated) deps.metrics?.tasksEscalated.inc({ department: escalated.department });
+    },
+
+    async reassignHumanTask({ taskId, assignee }) {
+      return { reassigned: (await reassignHumanTask(deps.pool, taskId, assignee)) !== undefined };
+    },
+
+    async closeHumanTask({ taskId, reason }) {
+      await closeHumanTask(deps.pool, taskId, reason);
     },
 
     async pauseApplicationClock({ applicationId, at }) {

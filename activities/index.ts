@@ -5,7 +5,9 @@ import { defaultBusinessCalendar } from '../calendar/load.js';
 import type { TaskMetrics } from '../tasks/metrics.js';
 import { createStubVideoProvider } from '../tasks/video-provider.js';
 import type { VideoProvider } from '../tasks/video-provider.js';
+import { createBulkActionActivities } from './bulk-actions.js';
 import { createDepartmentActivities } from './departments.js';
+import { createDepartmentPauseActivities } from './department-pauses.js';
 import { createHumanTaskActivities } from './human-tasks.js';
 import { createReadModelActivities } from './read-model.js';
 
@@ -25,6 +27,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDepartmentActivities(deps),
     ...createReadModelActivities(deps),
+    ...createBulkActionActivities({ pool: deps.pool }),
+    ...createDepartmentPauseActivities(deps),
     ...createHumanTaskActivities({
       pool: deps.pool,
       calendar: deps.calendar ?? defaultBusinessCalendar(),

@@ -12,6 +12,11 @@ export interface CallDepartmentInput {
   purpose?: string;
   /** The step's promised limit in working days, for its due date. */
   timeLimitWorkingDays?: number;
+  /**
+   * Tells a later call of the same step (an operator's retry, a call after a department was
+   * resumed) from the first in the read model, which records each call's start once.
+   */
+  callKey?: string;
 }
 
 /**
@@ -93,9 +98,28 @@ export interface OpenHumanTaskResult {
 /** Activities behind work-list steps: tasks in PostgreSQL, escalation, the applicant's clock. */
 export interface HumanTaskActivities {
   openHumanTask(input: OpenHumanTaskInput): Promise<OpenHumanTaskResult>;
-  /** Marks an open task overdue and moves it to the department's supervisor queue (never drops or reassigns it). */
-  escalateHumanTask(input: { taskId: string }): Promise<void>;
+  /**
+   * Moves an open task to the department's supervisor queue (never drops or reassigns it), marked
+   * overdue; `operator`: who escalated it before its due time (then it is overdue only if past due).
+   */
+  escalateHumanTask(input: { taskId: string; operator?: string }): Promise<void>;
+  /**
+   * An operator's reassignment of an open task: claimed by another clerk of its department, or
+   * back in its queue (`null`). `reassigned: false` when the task was completed meanwhile.
+   */
+  reassignHumanTask(input: {
+    taskId: string;
+    assignee: { keyId: string; name: string } | null;
+  }): Promise<{ reassigned: boolean }>;
+  /** Closes a task no one needs to decide any more (the application was withdrawn), with why. */
+  closeHumanTask(input: { taskId: string; reason: string }): Promise<void>;
   /** Stops the promised-time clock while the application waits for the applicant, and starts it again. */
   pauseApplicationClock(input: { applicationId: string; at: string }): Promise<void>;
   resumeApplicationClock(input: { applicationId: string; at: string }): Promise<void>;
+}
+
+/** Activities behind outage mode (an operator pauses and resumes a department). */
+export interface DepartmentPauseActivities {
+  /** A page of the applications waiting for the department to be resumed, by id after `after`. */
+  applicationsPausedOn(input: { department: string; after: string | null; limit: number }): Promise<string[]>;
 }

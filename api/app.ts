@@ -17,7 +17,11 @@ import { handleError, handleNotFound, ProblemError } from './problem.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { auditRoutes } from './routes/audit.js';
 import { departmentCallbackRoutes } from './routes/department-callbacks.js';
+import { opsBulkRoutes } from './routes/ops-bulk.js';
 import { opsRepairRoutes } from './routes/ops-repair.js';
+import { opsTaskRoutes } from './routes/ops-tasks.js';
+import { opsWithdrawRoutes } from './routes/ops-withdraw.js';
+import { opsDepartmentRoutes } from './routes/ops-departments.js';
 import { withdrawRoutes } from './routes/withdraw.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { opsRoutes } from './routes/ops.js';
@@ -27,6 +31,8 @@ import { applicationEventRoutes } from './routes/application-events.js';
 import { applicationRoutes } from './routes/applications.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { codecRoutes } from './routes/codec.js';
+import { consoleRoutes } from './routes/console.js';
+import { consoleSessionRoutes } from './routes/console-session.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface BuildAppOptions {
@@ -96,11 +102,17 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(departmentCallbackRoutes, deps);
   await app.register(withdrawRoutes, deps);
   await app.register(opsRepairRoutes, deps);
+  await app.register(opsTaskRoutes, deps);
+  await app.register(opsWithdrawRoutes, deps);
+  await app.register(opsBulkRoutes, deps);
+  await app.register(opsDepartmentRoutes, deps);
   await app.register(supplementRoutes, deps);
   await app.register(taskRoutes, deps);
   await app.register(metricsRoutes, deps);
   await app.register(opsRoutes, deps);
   await app.register(auditRoutes, deps);
+  await app.register(consoleSessionRoutes, deps);
+  await app.register(consoleRoutes);
   if (deps.codecServer) await app.register(codecRoutes, deps.codecServer);
   return app;
 }

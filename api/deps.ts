@@ -4,7 +4,9 @@ import type { BundleDefinition, StepDeciders } from '../bundles/definition.js';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Pool } from '../db/pool.js';
 import type { EventFeed } from '../notifications/listener.js';
+import type { WebhookTargetPolicy } from '../notifications/webhook-targets.js';
 import type { TaskMetrics } from '../tasks/metrics.js';
+import type { Keyring } from '../temporal/codec.js';
 
 /** What the API's routes need; `buildApp` receives it from the composition root. */
 export interface ApiDeps {
@@ -27,8 +29,20 @@ export interface ApiDeps {
   calendar?: BusinessCalendar;
   /** The counters served at `GET /metrics` (the worker's too, when it shares them); fresh ones when absent. */
   metrics?: TaskMetrics;
+  /**
+   * How long a failed step waits for an operator's repair before its application fails
+   * (`FAILED_STEP_HOLD`); absent: it fails at once.
+   */
+  failedStepHold?: string;
   /** The Temporal Web UI the operator views link to; the embedded dev server's when absent. */
   temporalUiUrl?: string;
+  /**
+   * The deployment's keyring (`ENCRYPTION_KEYS`), which seals webhook secrets before they are
+   * stored; without it webhooks cannot be registered.
+   */
+  keyring?: Keyring;
+  /** Which webhook URLs may be registered; strict (public https only) when absent. */
+  webhookTargets?: WebhookTargetPolicy;
 }
 
 /** The codec the worker and clients use, and the browser origins (the Temporal UI) that may call it. */

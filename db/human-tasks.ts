@@ -228,21 +228,60 @@ export async function completeHumanTask(
 }
 
 /**
- * Marks a task overdue and moves it to the supervisor queue, keeping its assignee. Idempotent:
- * returns the task only to the call that escalated it; a completed task is left as it is.
+ * Moves a task to the supervisor queue, keeping its assignee, and marks it overdue: always when
+ * its due time passed (`overdue`), only if it is past due when an operator escalates it early
+ * (`operator`). Idempotent: returns the task only to the call that escalated it; a completed
+ * task is left as it is.
  */
 export async function escalateHumanTask(
   db: Queryable,
   id: string,
   at: Date = new Date(),
+  cause: 'overdue' | 'operator' = 'overdue',
 ): Promise<HumanTaskRow | undefined> {
   const { rows } = await db.query<HumanTaskRow>(
-    `UPDATE human_tasks SET overdue = true, queue = 'supervisor', escalated_at = $2, updated_at = now()
+    `UPDATE human_tasks
+     SET overdue = (overdue OR $3 OR due_at <= $2), queue = 'supervisor', escalated_at = $2, updated_at = now()
      WHERE id = $1 AND status <> 'completed' AND escalated_at IS NULL
      RETURNING *`,
-    [id, at],
+    [id, at, cause === 'overdue'],
   );
   return rows[0];
+}
+
+/**
+ * An operator's reassignment: the task claimed by another clerk (`assignee`), or back in its queue
+ * for anyone to claim (`null`); an escalated task stays in the supervisor queue. Idempotent;
+ * a completed task is left as it is (then undefined).
+ */
+export async function reassignHumanTask(
+  db: Queryable,
+  id: string,
+  assignee: { keyId: string; name: string } | null,
+): Promise<HumanTaskRow | undefined> {
+  const { rows } = await db.query<HumanTaskRow>(
+    `UPDATE human_tasks
+     SET status = CASE WHEN $2::text IS NULL THEN 'open' ELSE 'claimed' END,
+         assignee = $3, assignee_key = $2, updated_at = now()
+     WHERE id = $1 AND status <> 'completed'
+     RETURNING *`,
+    [id, assignee?.keyId ?? null, assignee ? `${assignee.keyId} ${assignee.name}` : null],
+  );
+  return rows[0];
+}
+
+/**
+ * Closes a task nobody needs to decide any more (its application was withdrawn): completed, with
+ * why in place of a decision, so it leaves the clerks' lists. Idempotent.
+ */
+export async function closeHumanTask(db: Queryable, id: string, reason: string): Promise<void> {
+  await db.query(
+    `UPDATE human_tasks
+     SET status = 'completed', decision = jsonb_build_object('closed', $2::text), completed_at = now(),
+         updated_at = now()
+     WHERE id = $1 AND status <> 'completed'`,
+    [id, reason],
+  );
 }
 
 /** Open and claimed tasks by department, queue and status, and how many of them are overdue. */

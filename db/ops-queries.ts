@@ -74,6 +74,19 @@ WITH reasons AS (
          s.status, s.attempts, s.error ->> 'message', s.receipt_number, NULL, NULL, NULL
   FROM application_steps s
   WHERE 'compensation-failed' = ANY($1::text[]) AND s.error ->> 'code' = 'CompensationFailed'
+  UNION ALL
+  SELECT s.application_id, 'step-failed', s.step_id, s.department, s.updated_at,
+         s.status, s.attempts, s.error ->> 'message', s.receipt_number, NULL, NULL, NULL
+  FROM application_steps s JOIN applications held ON held.id = s.application_id
+  WHERE 'step-failed' = ANY($1::text[]) AND s.status = 'failed'
+    AND s.error ->> 'code' <> 'CompensationFailed' AND held.status IN ('running', 'waiting')
+  UNION ALL
+  -- The pause's reason stands where an error message would be.
+  SELECT s.application_id, 'department-paused', s.step_id, s.department, s.updated_at,
+         s.status, s.attempts, p.reason, s.receipt_number, NULL, NULL, NULL
+  FROM application_steps s LEFT JOIN department_pauses p ON p.department = s.department
+  WHERE 'department-paused' = ANY($1::text[]) AND s.status = 'waiting'
+    AND s.waiting ->> 'reason' = 'department-paused'
 ), stuck AS (
   SELECT r.application_id, min(r.since) AS since,
          jsonb_agg(jsonb_build_object(

@@ -8,7 +8,9 @@ export interface ClaimedDelivery {
   delivered_seq: number;
   attempts: number;
   url: string;
+  /** Sealed with the key `secret_key_id` (notifications/webhook-secrets.ts); clear text if that is null. */
   secret: string;
+  secret_key_id: string | null;
 }
 
 /** Identifies one cursor: a webhook and an application. */
@@ -51,7 +53,7 @@ export async function claimDueDelivery(db: Queryable, leaseMs: number): Promise<
     `UPDATE webhook_deliveries d
      SET next_attempt_at = now() + make_interval(secs => $1::double precision), updated_at = now()
      FROM (
-       SELECT d2.webhook_id, d2.application_id, w.url, w.secret
+       SELECT d2.webhook_id, d2.application_id, w.url, w.secret, w.secret_key_id
        FROM webhook_deliveries d2
        JOIN webhooks w ON w.id = d2.webhook_id
        JOIN applications a ON a.id = d2.application_id
@@ -61,7 +63,8 @@ export async function claimDueDelivery(db: Queryable, leaseMs: number): Promise<
        FOR UPDATE OF d2 SKIP LOCKED
      ) due
      WHERE d.webhook_id = due.webhook_id AND d.application_id = due.application_id
-     RETURNING d.webhook_id, d.application_id, d.delivered_seq, d.attempts, due.url, due.secret`,
+     RETURNING d.webhook_id, d.application_id, d.delivered_seq, d.attempts, due.url, due.secret,
+       due.secret_key_id`,
     [leaseInterval(leaseMs)],
   );
   return rows[0];

@@ -9,9 +9,13 @@ import {
   seedDeliveries,
 } from '../db/webhook-deliveries.js';
 import type { ApplicationEvent } from '../schemas/events.js';
+import type { Keyring } from '../temporal/codec.js';
 import type { EventFeed } from './listener.js';
 import { eventIdHeader, signatureHeader, signWebhookBody } from './signature.js';
 import { Wakeup } from './wakeup.js';
+import { openWebhookSecret } from './webhook-secrets.js';
+import { checkWebhookTarget, strictWebhookTargets, systemLookup } from './webhook-targets.js';
+import type { HostLookup, WebhookTargetPolicy } from './webhook-targets.js';
 
 /** Retry delays after failed deliveries: `baseMs × 2^(attempts − 1)`, at most `maxMs`. */
 export interface BackoffOptions {
@@ -24,10 +28,19 @@ export interface WebhookDispatcherOptions {
   /** Wakes the dispatcher when events are written; without it, it only polls. */
   events?: EventFeed;
   fetch?: typeof fetch;
+  /** Opens the webhook secrets, sealed with it at registration; without it only clear-text (older) ones sign. */
+  keyring?: Keyring;
+  /**
+   * Which URLs are delivered to, checked again before every POST since DNS can change; strict
+   * (public https only) when absent. A refused delivery is not sent and counts as a failed attempt.
+   */
+  targets?: WebhookTargetPolicy;
+  /** Resolves host names for that check; the system resolver when absent. */
+  lookup?: HostLookup;
   /** The clock of the signature timestamps. */
   now?: () => Date;
   backoff?: Partial<BackoffOptions>;
-  /** Per delivery; a receiver that answers later failed. */
+  /** Per delivery, the target check included; a receiver that answers later failed. */
   timeoutMs?: number;
   /** Looks for due deliveries at least this often, also when no notification came. */
   pollIntervalMs?: number;
@@ -75,6 +88,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;
   const leaseMs = options.leaseMs ?? 60_000;
   const concurrency = options.concurrency ?? 8;
+  const targets = options.targets ?? strictWebhookTargets;
+  const lookup = options.lookup ?? systemLookup;
 
   const wakeup = new Wakeup();
   const stopping = new AbortController();
@@ -85,22 +100,32 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   let running: Promise<void> | undefined;
   let unsubscribe: (() => void) | undefined;
 
-  async function deliver(delivery: ClaimedDelivery, event: ApplicationEvent): Promise<Outcome> {
+  async function deliver(
+    delivery: ClaimedDelivery,
+    secret: string,
+    event: ApplicationEvent,
+  ): Promise<Outcome> {
     const body = JSON.stringify(event);
     const timestamp = Math.floor(now().getTime() / 1000);
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]);
     try {
+      const target = await abortable(checkWebhookTarget(delivery.url, targets, lookup), signal);
+      if (!target.allowed) {
+        const address = target.address ? ` (${target.address})` : '';
+        return { ok: false, status: null, error: `target refused: ${target.reason}${address}` };
+      }
       const response = await post(delivery.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Onething-Webhooks/1',
           [eventIdHeader]: event.id,
-          [signatureHeader]: signWebhookBody(delivery.secret, body, timestamp),
+          [signatureHeader]: signWebhookBody(secret, body, timestamp),
         },
         body,
         // A redirect is an answer that is not 2xx, never a second request somewhere else.
         redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
+        signal,
       });
       await response.body?.cancel().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
@@ -116,33 +141,48 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     }
   }
 
+  /** Records a failed attempt at the cursor's next event; it is retried after the backoff. */
+  async function failed(
+    key: DeliveryKey,
+    attempts: number,
+    status: number | null,
+    error: string,
+    eventId?: string,
+  ) {
+    const delayMs = backoffDelay(attempts, backoff);
+    await recordFailure(pool, key, { attempts, delayMs, status, error });
+    retryAt = Math.min(retryAt, Date.now() + delayMs);
+    options.log?.warn(
+      { webhookId: key.webhookId, eventId, attempts, retryInMs: delayMs, error },
+      'webhook delivery failed',
+    );
+  }
+
   /** Delivers the claimed cursor's next events in order until it is caught up or one fails. */
   async function drain(delivery: ClaimedDelivery): Promise<void> {
     const key: DeliveryKey = { webhookId: delivery.webhook_id, applicationId: delivery.application_id };
     let seq = delivery.delivered_seq;
     let failures = delivery.attempts;
     let sent = 0;
+    let secret: string;
+    try {
+      secret = await openWebhookSecret(options.keyring, key.webhookId, {
+        secret: delivery.secret,
+        keyId: delivery.secret_key_id,
+      });
+    } catch (err) {
+      // A key missing from this instance's keyring may be added back: retried like a failed delivery.
+      await failed(key, failures + 1, null, err instanceof Error ? err.message : String(err));
+      return;
+    }
     while (sent < eventsPerClaim) {
       const events = await eventsAfter(pool, key.applicationId, seq, eventsPerClaim - sent);
       if (events.length === 0) break;
       for (const event of events) {
-        const outcome = await deliver(delivery, event);
+        const outcome = await deliver(delivery, secret, event);
         if (stopping.signal.aborted) break;
         if (!outcome.ok) {
-          const attempts = failures + 1;
-          const delayMs = backoffDelay(attempts, backoff);
-          await recordFailure(pool, key, { attempts, delayMs, status: outcome.status, error: outcome.error });
-          retryAt = Math.min(retryAt, Date.now() + delayMs);
-          options.log?.warn(
-            {
-              webhookId: key.webhookId,
-              eventId: event.id,
-              attempts,
-              retryInMs: delayMs,
-              error: outcome.error,
-            },
-            'webhook delivery failed',
-          );
+          await failed(key, failures + 1, outcome.status, outcome.error, event.id);
           return;
         }
         await recordDelivered(pool, key, event.seq, outcome.status, leaseMs);
@@ -210,4 +250,19 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       await running;
     },
   };
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+async function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

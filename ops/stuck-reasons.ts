@@ -7,6 +7,8 @@ export const stuckCodes = [
   'waiting-department',
   'task-overdue',
   'compensation-failed',
+  'department-paused',
+  'step-failed',
 ] as const;
 export type StuckCode = (typeof stuckCodes)[number];
 
@@ -75,6 +77,13 @@ export function stuckMessage(facts: StuckFacts, now: Date): string {
       const holder = facts.taskAssignee ? `claimed by ${facts.taskAssignee}` : 'not claimed by anyone';
       return `${step}: the ${task} is ${age} overdue, ${holder}`;
     }
+    case 'step-failed':
+      return `${step}: the ${facts.department} call failed ${age} ago${lastError(facts.errorMessage)}; held for an operator to retry or skip it`;
+    case 'department-paused':
+      // The query puts the operator's reason for the pause where an error message would be.
+      return `${step}: paused: ${facts.department} outage, waiting ${age}${
+        facts.errorMessage ? ` (${maskText(facts.errorMessage).slice(0, 300)})` : ''
+      }`;
     case 'compensation-failed':
       return `${step}: ${facts.department} could not undo the step (${age} ago)${lastError(facts.errorMessage)}; an operator must repair it`;
   }

@@ -59,7 +59,7 @@ export const stepViewSchema = z.object({
   receiptNumber: z.string().nullable().describe("the department's case number, once it gave one"),
   waiting: z
     .object({
-      reason: z.enum(['department-decision', 'human-task', 'applicant-supplement']),
+      reason: z.enum(['department-decision', 'human-task', 'applicant-supplement', 'department-paused']),
       message: z.string(),
       missing: z.array(z.string()).optional().describe('for a supplement: every item the clerk listed'),
     })

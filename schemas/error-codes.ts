@@ -15,15 +15,23 @@ export const problemCodes = {
   webhookNotFound: 'WEBHOOK_NOT_FOUND',
   /** The portal has as many webhooks as it may have; delete one first. */
   webhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
+  /** The webhook URL may not be delivered to here: an internal address, credentials, or http where https is required. */
+  webhookTargetRefused: 'WEBHOOK_TARGET_REFUSED',
   routeNotFound: 'ROUTE_NOT_FOUND',
   unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',
+  /** A change authenticated by the console session cookie without the session's X-CSRF-Token. */
+  csrfTokenInvalid: 'CSRF_TOKEN_INVALID',
   rateLimited: 'RATE_LIMITED',
   idempotencyKeyRequired: 'IDEMPOTENCY_KEY_REQUIRED',
   idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   engineUnavailable: 'ENGINE_UNAVAILABLE',
   applicationEnded: 'APPLICATION_ENDED',
   stepNotRepairable: 'STEP_NOT_REPAIRABLE',
+  /** No department of that id in the catalogue. */
+  departmentNotFound: 'DEPARTMENT_NOT_FOUND',
+  /** Pausing a paused department, or resuming one that is not paused. */
+  departmentPauseConflict: 'DEPARTMENT_PAUSE_CONFLICT',
   callbackSignatureInvalid: 'CALLBACK_SIGNATURE_INVALID',
   callbackStale: 'CALLBACK_STALE',
   callbackNotExpected: 'CALLBACK_NOT_EXPECTED',
@@ -33,8 +41,22 @@ export const problemCodes = {
   taskConflict: 'TASK_CONFLICT',
   /** The task was already completed; a decision is taken once. */
   taskAlreadyCompleted: 'TASK_ALREADY_COMPLETED',
+  /** The task is already in the supervisor queue; a task is escalated once. */
+  taskAlreadyEscalated: 'TASK_ALREADY_ESCALATED',
+  /** A reassignment's `to` names no clerk API key of the task's department (nor `queue`). */
+  taskAssigneeInvalid: 'TASK_ASSIGNEE_INVALID',
+  /** A reassignment's `to` names a clerk key that was revoked. */
+  taskAssigneeRevoked: 'TASK_ASSIGNEE_REVOKED',
   /** The application does not wait for these supplementary materials (none requested, or items unanswered). */
   supplementRefused: 'SUPPLEMENT_REFUSED',
+  /** No bulk action (operators' retry or re-send of many steps) of that id. */
+  bulkActionNotFound: 'BULK_ACTION_NOT_FOUND',
+  /** The bulk action has ended, or is already being cancelled. */
+  bulkActionEnded: 'BULK_ACTION_ENDED',
+  /** The bulk action's filter matches no step in progress: nothing to do, no job started. */
+  bulkFilterMatchesNothing: 'BULK_FILTER_MATCHES_NOTHING',
+  /** The bulk action's filter matches more steps than one job may take; narrow it. */
+  bulkFilterMatchesTooMany: 'BULK_FILTER_MATCHES_TOO_MANY',
   internal: 'INTERNAL_ERROR',
 } as const;
 export type ProblemCode = (typeof problemCodes)[keyof typeof problemCodes];
@@ -47,6 +69,11 @@ export const failureTypes = {
   departmentOutputInvalid: 'DepartmentOutputInvalid',
   /** The bundle names a department or service that no adapter serves. */
   departmentNotConfigured: 'DepartmentNotConfigured',
+  /**
+   * An operator paused the department for an outage: the call was not made. Not an end of the
+   * step: the workflow waits for the department to be resumed and calls again.
+   */
+  departmentPaused: 'DepartmentPaused',
 } as const;
 export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
 

@@ -7,6 +7,12 @@ export interface BundleWorkflowInput {
   plan: BundlePlan;
   applicant: Record<string, unknown>;
   form: Record<string, unknown>;
+  /**
+   * How long a step whose department call failed (not a decision: retries exhausted, a broken
+   * answer) waits for an operator to retry or skip it before the application fails, as a
+   * duration (`3d`). Absent: the application fails at once.
+   */
+  failedStepHold?: string;
 }
 
 /** Why a step did not complete, as the read model and the portal show it. */
@@ -36,7 +42,8 @@ export interface StepTransition {
 
 /** Why a step waits, shown to the applicant. */
 export interface StepWaiting {
-  reason: 'department-decision' | 'human-task' | 'applicant-supplement';
+  /** `department-paused`: an operator paused the department for an outage; the call waits. */
+  reason: 'department-decision' | 'human-task' | 'applicant-supplement' | 'department-paused';
   message: string;
   /** For `applicant-supplement`: every item the clerk listed as missing. */
   missing?: string[];

@@ -3,14 +3,22 @@
  *   npm run ops -- stuck [--stuck retrying,overdue] [--bundle X] [--department Y] [--status S]
  *                        [--retrying-longer-than 10m] [--attempts-at-least N] [--limit N]
  *   npm run ops -- show <application id>
- *   npm run ops -- retry <application id> <step id> <reason…>
+ *   npm run ops -- retry|resend <application id> <step id> <reason…>
  *   npm run ops -- skip <application id> <step id> <outputs as JSON> <reason…>
+ *   npm run ops -- withdraw <application id> --reason <reason>
+ *   npm run ops -- escalate <task id> --reason <reason>
+ *   npm run ops -- reassign <task id> --to <clerk key id|queue> --reason <reason>
+ *   npm run ops -- bulk retry|resend --reason <reason> [filters of `stuck`, --step, --stuck-since, --rate]
+ *   npm run ops -- bulk-status <bulk action id> | bulk-cancel <bulk action id> --reason <reason>
+ *   npm run ops -- departments | pause <department> --reason <reason> | resume <department> --reason <reason> [--rate N]
  * Calls ONETHING_API_URL (default http://127.0.0.1:3000) with ONETHING_API_KEY, or the operator
  * key of the local stack (<DATA_DIR>/dev-keys.json).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bulkStatus, cancelBulk, startBulk } from './ops-bulk.js';
+import { listDepartments, pauseOrResume } from './ops-departments.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const errOut = (text: string) => process.stderr.write(`${text}\n`);
@@ -171,8 +179,11 @@ async function show(id: string | undefined) {
   );
 }
 
-/** Retries a step now, or skips it with the outputs its dependants need; the reason goes to the audit log. */
-async function repair(action: 'retry' | 'skip', args: string[]) {
+/**
+ * Retries a step now, re-sends it to a department that lost it, or skips it with the outputs its
+ * dependants need; the reason goes to the audit log.
+ */
+async function repair(action: 'retry' | 'resend' | 'skip', args: string[]) {
   const [id, stepId, ...more] = args;
   const outputs = action === 'skip' ? (JSON.parse(more.shift() ?? 'null') as unknown) : undefined;
   const reason = more.join(' ');
@@ -186,14 +197,48 @@ async function repair(action: 'retry' | 'skip', args: string[]) {
   out(`${action} of ${stepId} delivered; \`npm run ops -- show ${id}\` follows it`);
 }
 
+/** Withdraws an application, or escalates or reassigns a task; the reason goes to the audit log. */
+async function act(command: 'withdraw' | 'escalate' | 'reassign', args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { reason: { type: 'string' }, to: { type: 'string' } },
+  });
+  const [id] = positionals;
+  const target = command === 'withdraw' ? '<application id>' : '<task id>';
+  if (!id || !values.reason || (command === 'reassign') !== (values.to !== undefined)) {
+    throw new Error(
+      `usage: npm run ops -- ${command} ${target}${command === 'reassign' ? ' --to <clerk key id|queue>' : ''} --reason <reason>`,
+    );
+  }
+  if (command === 'withdraw') {
+    await get(`/v1/ops/applications/${encodeURIComponent(id)}/withdraw`, { reason: values.reason });
+    out(`withdrawal of ${id} delivered; \`npm run ops -- show ${id}\` follows it`);
+    return;
+  }
+  const task = await get<{ id: string; applicationId: string; queue: string; assignee: string | null }>(
+    `/v1/ops/tasks/${encodeURIComponent(id)}/${command}`,
+    { reason: values.reason, ...(values.to ? { to: values.to } : {}) },
+  );
+  out(`task ${task.id}: queue ${task.queue}, ${task.assignee ? `claimed by ${task.assignee}` : 'unclaimed'}`);
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'stuck') await stuck(rest);
   else if (command === 'show') await show(rest[0]);
-  else if (command === 'retry' || command === 'skip') await repair(command, rest);
+  else if (command === 'retry' || command === 'resend' || command === 'skip') await repair(command, rest);
+  else if (command === 'bulk') await startBulk(rest, { get, out, table });
+  else if (command === 'bulk-status') await bulkStatus(rest, { get, out, table });
+  else if (command === 'bulk-cancel') await cancelBulk(rest, { get, out, table });
+  else if (command === 'withdraw' || command === 'escalate' || command === 'reassign')
+    await act(command, rest);
+  else if (command === 'departments') await listDepartments({ get, out, table });
+  else if (command === 'pause' || command === 'resume')
+    await pauseOrResume(command, rest, { get, out, table });
   else
     throw new Error(
-      'usage: npm run ops -- stuck [--bundle X] [--department Y] | show <id> | retry … | skip …',
+      'usage: npm run ops -- stuck [--bundle X] [--department Y] | show <id> | retry|resend|skip … | withdraw … | escalate … | reassign … | bulk … | bulk-status … | bulk-cancel … | departments | pause … | resume …',
     );
 } catch (err) {
   errOut((err as Error).message);

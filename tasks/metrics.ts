@@ -58,7 +58,7 @@ export class MetricsRegistry {
 /** The counters of the work list. */
 export interface TaskMetrics {
   registry: MetricsRegistry;
-  /** Tasks moved to a supervisor queue because they were past due, by department. */
+  /** Tasks moved to a supervisor queue, past due or asked by an operator, by department. */
   tasksEscalated: Counter;
 }
 
@@ -67,7 +67,7 @@ export function createTaskMetrics(registry: MetricsRegistry = new MetricsRegistr
     registry,
     tasksEscalated: registry.counter(
       'onething_tasks_escalated_total',
-      'Work-list tasks escalated to the supervisor queue because they were past due.',
+      'Work-list tasks escalated to the supervisor queue: past due, or asked by an operator.',
     ),
   };
 }

@@ -2,6 +2,7 @@ import { ActivityFailure, CancellationScope, proxyActivities } from '@temporalio
 import type { DepartmentActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
 import type { BundleOutcome, StepError } from '../schemas/workflow.js';
+import type { DepartmentPauses } from './department-pauses.js';
 import type { ProjectionQueue } from './projection.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import { stepIdempotencyKey } from './step-inputs.js';
@@ -28,21 +29,25 @@ export async function compensate(
   completed: readonly CompletedStep[],
   steps: BundleOutcome['steps'],
   projection: ProjectionQueue,
+  pauses: DepartmentPauses,
 ): Promise<void> {
   for (const { step, outputs, receiptNumber } of [...completed].reverse()) {
     if (!step.compensable) continue;
     try {
-      // Not cancellable: a withdrawal has already cancelled the steps, not their undoing.
+      // Not cancellable: a withdrawal has already cancelled the steps, not their undoing. An undo
+      // for a paused department waits for it like any call.
       await CancellationScope.nonCancellable(() =>
-        undo.compensateDepartment({
-          applicationId,
-          stepId: step.id,
-          department: step.department,
-          service: step.service,
-          outputs,
-          ...(receiptNumber ? { receiptNumber } : {}),
-          idempotencyKey: stepIdempotencyKey(applicationId, step.id),
-        }),
+        pauses.callUnlessPaused(step.department, () =>
+          undo.compensateDepartment({
+            applicationId,
+            stepId: step.id,
+            department: step.department,
+            service: step.service,
+            outputs,
+            ...(receiptNumber ? { receiptNumber } : {}),
+            idempotencyKey: stepIdempotencyKey(applicationId, step.id),
+          }),
+        ),
       );
       projection.push({ step: { stepId: step.id, status: 'compensated', error: null } });
       steps[step.id] = { status: 'compensated' };

@@ -1,8 +1,15 @@
 /**
  * The workflow types the worker registers: one per bundle, all run by the same step-graph
- * runner. Export nothing else from here: every export becomes a workflow type.
+ * runner, and the operators' two jobs (bulk repairs, waking calls after an outage). Export
+ * nothing else from here: every export becomes a workflow type.
  */
 import { runBundle } from './run-bundle.js';
+
+/** Wakes the applications waiting for a department an operator resumed after an outage. */
+export { resumeDepartment } from './resume-department.js';
+
+/** Applies an operator's retry or re-send to every step a bulk action matched, throttled. */
+export { bulkRepair } from './bulk-repair.js';
 
 /** 新生儿出生一件事 — Newborn birth. */
 export const newborn = runBundle;

@@ -1,4 +1,4 @@
-import { defineUpdate } from '@temporalio/workflow';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /** A department's decision on a case it accepted earlier, delivered by its callback. */
 export interface DepartmentDecisionUpdate {
@@ -17,9 +17,11 @@ export interface DepartmentDecisionUpdate {
  */
 export const departmentDecision = defineUpdate<'recorded', [DepartmentDecisionUpdate]>('departmentDecision');
 
-/** The applicant withdraws (撤回) the application before it completes. */
+/** The applicant (or an operator) withdraws (撤回) the application before it completes. */
 export interface WithdrawUpdate {
   reason: string;
+  /** Who withdrew it when not the applicant: an operator's role and name, shown on the steps it ends. */
+  by?: string;
 }
 
 /**
@@ -61,8 +63,11 @@ export const submitSupplement = defineUpdate<'accepted', [SupplementUpdate]>('su
 /** An operator's repair of one step in progress, with the reason the audit log keeps. */
 export interface RepairStepUpdate {
   stepId: string;
-  /** `retry`: call the department again now; `skip`: end the step with the outputs entered. */
-  action: 'retry' | 'skip';
+  /**
+   * `retry`: call the department again now; `resend`: submit again to a department that lost the
+   * case in an outage (a step waiting for its decision); `skip`: end the step with the outputs entered.
+   */
+  action: 'retry' | 'resend' | 'skip';
   reason: string;
   /** For `skip`: what the step's dependants need, validated by the API against the service. */
   outputs?: Record<string, unknown>;
@@ -72,3 +77,46 @@ export interface RepairStepUpdate {
 
 /** Repairs a step that is still in progress (retrying or waiting); refused for any other. */
 export const repairStep = defineUpdate<'repairing', [RepairStepUpdate]>('repairStep');
+
+/** An operator resumed a department after an outage: calls waiting for it go out again. */
+export interface DepartmentResumedSignal {
+  department: string;
+}
+
+/**
+ * Wakes the calls waiting for a paused department. Sent to each waiting application, throttled,
+ * when an operator resumes the department; a lost signal only delays the call until its recheck.
+ */
+export const departmentResumed = defineSignal<[DepartmentResumedSignal]>('departmentResumed');
+
+/** An operator escalates a work-list task before its due time, with the reason the audit log keeps. */
+export interface EscalateTaskUpdate {
+  taskId: string;
+  reason: string;
+  /** Who (role and name). */
+  operator: string;
+}
+
+/**
+ * Moves a task to its department's supervisor queue now, as its due time would: once (refused
+ * unless a step waits on the task, undecided and not yet escalated), and the wait for the
+ * decision goes on. `closed` when the task was decided or withdrawn before it was escalated.
+ */
+export const escalateTask = defineUpdate<'escalated' | 'closed', [EscalateTaskUpdate]>('escalateTask');
+
+/** An operator gives a work-list task to another clerk of its department, or back to its queue. */
+export interface ReassignTaskUpdate {
+  taskId: string;
+  /** The clerk who holds it from now on (API key id and name, checked by the API), or nobody. */
+  to: { keyId: string; name: string } | 'queue';
+  reason: string;
+  /** Who (role and name). */
+  operator: string;
+}
+
+/**
+ * Reassigns a task; the handler records it in PostgreSQL and answers once that is done.
+ * Refused unless a step waits on the task, undecided, with no other reassignment under way.
+ * `closed` when the task was completed before the reassignment landed.
+ */
+export const reassignTask = defineUpdate<'reassigned' | 'closed', [ReassignTaskUpdate]>('reassignTask');

@@ -1,5 +1,6 @@
 import {
   ActivityFailure,
+  allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -16,6 +17,7 @@ import type { BundleOutcome, BundleWorkflowInput, StepError } from '../schemas/w
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import { durationMs } from './durations.js';
 import { compensate } from './compensation.js';
+import { DepartmentPauses } from './department-pauses.js';
 import type { CompletedStep } from './compensation.js';
 import { departmentDecision, repairStep, withdraw } from './messages.js';
 import type { DepartmentDecisionUpdate, RepairStepUpdate, WithdrawUpdate } from './messages.js';
@@ -28,6 +30,8 @@ type StepResult = BundleOutcome['steps'][string];
 
 /** Marks histories recorded with per-step repair scopes (operator retry and skip). */
 const repairsPatch = 'operator-step-repairs';
+/** Marks histories in which a failed step waited for an operator's repair. */
+const failedStepHoldPatch = 'failed-step-hold';
 
 const readModel = proxyLocalActivities<ReadModelActivities>({
   startToCloseTimeout: '10s',
@@ -41,6 +45,7 @@ const readModel = proxyLocalActivities<ReadModelActivities>({
  */
 export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutcome> {
   const { applicationId, plan } = input;
+  const failedStepHoldMs = input.failedStepHold ? durationMs(input.failedStepHold) : 0;
   // Not cancellable: a withdrawal cancels the steps, never the recording of what happened.
   const projection = new ProjectionQueue((transitions) =>
     CancellationScope.nonCancellable(() => readModel.recordTransitions({ applicationId, transitions })),
@@ -69,7 +74,10 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     },
   );
   const withdrawn = (message: string): StepError => ({ code: stepErrorCodes.withdrawn, message });
+  // An operator's withdrawal names the operator and the reason on the steps it ends.
+  const withdrawnBy = () => (withdrawal?.by ? `${withdrawal.by} (${withdrawal.reason})` : 'the applicant');
   const workList = new WorkList(applicationId, projection);
+  const pauses = new DepartmentPauses();
   // Steps an operator can repair now (a department call or wait in progress), and repairs asked for.
   const repairable = new Map<string, CancellationScope>();
   const repairs = new Map<string, RepairStepUpdate>();
@@ -86,6 +94,11 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
           throw new Error(`step ${repair.stepId} is not in progress, so it cannot be repaired now`);
         }
         if (!repair.reason.trim()) throw new Error('a reason is required');
+        if (repair.action === 'resend' && !awaiting.has(repair.stepId)) {
+          throw new Error(
+            `step ${repair.stepId} is not waiting for a department decision, so there is nothing to re-send; retry it instead`,
+          );
+        }
         if (repair.action === 'skip' && !repair.outputs)
           throw new Error('skipping needs the outputs the dependants use');
       },
@@ -133,32 +146,36 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     awaiting.set(step.id, receiptNumber);
     let interval = durationMs(step.pollInterval ?? '30s');
     const maxInterval = durationMs(step.maxPollInterval ?? '1h');
-    while (!decisions.has(step.id)) {
-      if (!pollable) {
-        await condition(() => decisions.has(step.id));
-        break;
-      }
-      if (await condition(() => decisions.has(step.id), interval)) break;
-      const polled = await pollingActivitiesFor(step).pollDepartment({
-        applicationId,
-        stepId: step.id,
-        department: step.department,
-        service: step.service,
-        receiptNumber,
-        idempotencyKey: stepIdempotencyKey(applicationId, step.id),
-      });
-      if (!polled.pending && !decisions.has(step.id)) {
-        decisions.set(step.id, {
+    // An operator's re-send ends the wait early (cancelled); the step is no longer awaiting then.
+    try {
+      while (!decisions.has(step.id)) {
+        if (!pollable) {
+          await condition(() => decisions.has(step.id));
+          break;
+        }
+        if (await condition(() => decisions.has(step.id), interval)) break;
+        const polled = await pollingActivitiesFor(step).pollDepartment({
+          applicationId,
           stepId: step.id,
+          department: step.department,
+          service: step.service,
           receiptNumber,
-          outcome: 'completed',
-          outputs: polled.outputs,
+          idempotencyKey: stepIdempotencyKey(applicationId, step.id),
         });
-        recorded = true;
+        if (!polled.pending && !decisions.has(step.id)) {
+          decisions.set(step.id, {
+            stepId: step.id,
+            receiptNumber,
+            outcome: 'completed',
+            outputs: polled.outputs,
+          });
+          recorded = true;
+        }
+        interval = Math.min(interval * 2, maxInterval);
       }
-      interval = Math.min(interval * 2, maxInterval);
+    } finally {
+      awaiting.delete(step.id);
     }
-    awaiting.delete(step.id);
     return { decision: decisions.get(step.id) as DepartmentDecisionUpdate, recorded };
   };
 
@@ -180,16 +197,20 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   /** One department call and, if the department decides later, the wait for its decision. */
   const departmentStep = async (step: StepDefinition, round: number): Promise<StepResult> => {
     // The call records its own step's start and the department's decision in the read model.
-    const decision = await departmentActivitiesFor(step, round).callDepartment({
-      applicationId,
-      stepId: step.id,
-      department: step.department,
-      service: step.service,
-      input: buildStepInput(step, context),
-      idempotencyKey: stepIdempotencyKey(applicationId, step.id),
-      purpose: `${step.title.zh} ${step.title.en}`,
-      timeLimitWorkingDays: step.timeLimitWorkingDays,
-    });
+    // While an operator keeps the department paused (outage mode), the call waits to be made.
+    const decision = await pauses.callUnlessPaused(step.department, (pausedBefore) =>
+      departmentActivitiesFor(step, round, pausedBefore).callDepartment({
+        applicationId,
+        stepId: step.id,
+        department: step.department,
+        service: step.service,
+        input: buildStepInput(step, context),
+        idempotencyKey: stepIdempotencyKey(applicationId, step.id),
+        purpose: `${step.title.zh} ${step.title.en}`,
+        timeLimitWorkingDays: step.timeLimitWorkingDays,
+        ...(round > 0 || pausedBefore > 0 ? { callKey: `r${round}p${pausedBefore}` } : {}),
+      }),
+    );
     if (decision.accepted) {
       const { decision: later, recorded } = await laterDecision(
         step,
@@ -223,7 +244,9 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
 
   const runStep = async (step: StepDefinition): Promise<StepResult> => {
     const needed = await Promise.all(step.after.map(resultOf));
-    if (withdrawal) return skip(step, withdrawn('not started: the application was withdrawn'));
+    if (withdrawal) {
+      return skip(step, withdrawn(`not started: the application was withdrawn by ${withdrawnBy()}`));
+    }
     const blocker = step.after.find((_, i) => !provides(needed[i]));
     if (blocker !== undefined) {
       return skip(step, {
@@ -252,38 +275,57 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       // Applications started before operator repairs existed run the call without a repair scope:
       // the scope changes the order of cancellations a withdrawal records (replay test).
       if (!patched(repairsPatch)) return await departmentStep(step, 0);
-      // An operator may retry the call now, or skip the step entering its outputs.
+      // An operator may retry the call now, or skip the step entering its outputs: while it is
+      // in progress, and while a failed call is held for repair.
       for (let round = 0; ; round += 1) {
         const scope = new CancellationScope();
         repairable.set(step.id, scope);
         try {
           return await scope.run(() => departmentStep(step, round));
         } catch (err) {
-          const repair = repairs.get(step.id);
-          if (!repair || withdrawal || !isCancellation(err)) throw err;
-          repairs.delete(step.id);
-          if (repair.action === 'retry') continue;
-          const outputs = repair.outputs ?? {};
-          context.outputs[step.id] = outputs;
-          const error: StepError = {
-            code: stepErrorCodes.skippedByOperator,
-            message: `skipped by ${repair.operator}: ${repair.reason}`,
-          };
-          projection.push({ step: { stepId: step.id, status: 'skipped', outputs, error } });
-          return { status: 'skipped', error };
+          if (withdrawal) throw err;
+          if (!(isCancellation(err) && repairs.has(step.id))) {
+            const failed = await heldForRepair(step, err);
+            if (failed) return failed;
+          }
         } finally {
           repairable.delete(step.id);
         }
+        const repair = repairs.get(step.id) as RepairStepUpdate;
+        repairs.delete(step.id);
+        // A retry calls again now; a re-send submits again what the department lost in an outage.
+        if (repair.action === 'retry' || repair.action === 'resend') continue;
+        const outputs = repair.outputs ?? {};
+        context.outputs[step.id] = outputs;
+        const error: StepError = {
+          code: stepErrorCodes.skippedByOperator,
+          message: `skipped by ${repair.operator}: ${repair.reason}`,
+        };
+        projection.push({ step: { stepId: step.id, status: 'skipped', outputs, error } });
+        return { status: 'skipped', error };
       }
     } catch (err) {
       if (isCancellation(err)) {
-        return skip(step, withdrawn('withdrawn by the applicant before the department decided'));
+        return skip(step, withdrawn(`withdrawn by ${withdrawnBy()} before the department decided`));
       }
       const ended = classifyStepFailure(err);
       // A rejection is a decision the call already recorded; any other end is recorded here.
       if (ended.status !== 'rejected') projection.push({ step: { stepId: step.id, ...ended } });
       return ended;
     }
+  };
+
+  /**
+   * A call that failed (not a decision) is recorded as failed and held for an operator's repair
+   * for `failedStepHold`, like an incident: undefined when a repair came (the caller applies it),
+   * the failed result when none came in time. Anything else is thrown on.
+   */
+  const heldForRepair = async (step: StepDefinition, err: unknown): Promise<StepResult | undefined> => {
+    if (isCancellation(err) || failedStepHoldMs === 0) throw err;
+    const failed = classifyStepFailure(err);
+    if (failed.status !== 'failed' || !patched(failedStepHoldPatch)) throw err;
+    projection.push({ step: { stepId: step.id, ...failed } });
+    return (await condition(() => repairs.has(step.id), failedStepHoldMs)) ? undefined : failed;
   };
 
   const skip = (step: StepDefinition, error: StepError): StepResult => {
@@ -296,18 +338,24 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     plan.steps.map((step, i) => [step.id, ended[i] as StepResult]),
   );
   let status = applicationOutcome(plan, steps);
-  if (withdrawal || status === 'rejected') await compensate(applicationId, completed, steps, projection);
+  if (withdrawal || status === 'rejected')
+    await compensate(applicationId, completed, steps, projection, pauses);
   if (withdrawal) status = 'withdrawn';
   finished = true;
   projection.push({ application: { status } });
   await projection.flush();
+  // Update handlers that run activities (an operator's reassignment of a task) end before the
+  // workflow does. No command: histories recorded before them replay unchanged.
+  await condition(allHandlersFinished);
   return { status, steps };
 }
 
-function departmentActivitiesFor(step: StepDefinition, round = 0): DepartmentActivities {
+function departmentActivitiesFor(step: StepDefinition, round = 0, pausedBefore = 0): DepartmentActivities {
+  // A retry asked by an operator is a new call, with its own id: the abandoned one may still be
+  // closing. So is a call made again after its department was resumed.
+  const retryId = round === 0 ? step.id : `${step.id}-retry-${round}`;
   return proxyActivities<DepartmentActivities>({
-    // A retry asked by an operator is a new call; the abandoned one may still be closing.
-    activityId: round === 0 ? step.id : `${step.id}-retry-${round}`,
+    activityId: pausedBefore === 0 ? retryId : `${retryId}-resumed-${pausedBefore}`,
     startToCloseTimeout: durationMs(step.callTimeout),
     retry: {
       initialInterval: durationMs(step.retry.initialInterval),

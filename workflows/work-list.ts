@@ -1,11 +1,17 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { HumanTaskActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepError } from '../schemas/workflow.js';
 import { durationMs } from './durations.js';
-import { submitSupplement, taskDecision } from './messages.js';
-import type { TaskDecisionUpdate } from './messages.js';
+import { escalateTask, reassignTask, submitSupplement, taskDecision } from './messages.js';
+import type { EscalateTaskUpdate, ReassignTaskUpdate, TaskDecisionUpdate } from './messages.js';
 import type { ProjectionQueue } from './projection.js';
 
 const tasks = proxyActivities<HumanTaskActivities>({
@@ -18,9 +24,10 @@ export type WorkListResult =
 
 /**
  * Steps decided by a person in Onething's work list: a task per round, a durable wait for the
- * clerk's decision (escalated to the supervisor queue once overdue, never dropped), and the
- * supplement loop (补正): the applicant answers what the clerk listed, or the step is rejected
- * when the deadline passes. The clock stops while the applicant is asked.
+ * clerk's decision (escalated to the supervisor queue once overdue, or earlier by an operator,
+ * never dropped), and the supplement loop (补正): the applicant answers what the clerk listed, or
+ * the step is rejected when the deadline passes. The clock stops while the applicant is asked.
+ * Operators may also reassign a task: the workflow records it, so it stays the source of truth.
  */
 export class WorkList {
   private readonly decisions = new Map<string, TaskDecisionUpdate>();
@@ -29,6 +36,12 @@ export class WorkList {
   /** Steps waiting for supplementary materials: step id → the items missing. */
   private readonly asked = new Map<string, string[]>();
   private readonly answers = new Map<string, Record<string, string>>();
+  /** Escalations asked for or under way: task id → the operator's request, or `overdue` (the timer). */
+  private readonly escalations = new Map<string, EscalateTaskUpdate | 'overdue'>();
+  /** Tasks moved to the supervisor queue. */
+  private readonly escalated = new Set<string>();
+  /** Tasks whose reassignment is being recorded. */
+  private readonly reassigning = new Set<string>();
 
   constructor(
     private readonly applicationId: string,
@@ -42,9 +55,49 @@ export class WorkList {
       },
       {
         validator: (decision: TaskDecisionUpdate) => {
-          if (!this.open.has(decision.taskId) || this.decisions.has(decision.taskId)) {
+          if (!this.isOpen(decision.taskId)) {
             throw new Error(`task ${decision.taskId} is not open on this application`);
           }
+          // Its assignee may be changing: decided by whoever holds it once that is recorded.
+          if (this.reassigning.has(decision.taskId)) {
+            throw new Error(`task ${decision.taskId} is being reassigned; try again`);
+          }
+        },
+      },
+    );
+    setHandler(
+      escalateTask,
+      async (request) => {
+        this.escalations.set(request.taskId, request);
+        // The waiting step escalates it (see awaitDecision); answered once that is recorded.
+        await condition(() => this.escalated.has(request.taskId) || !this.open.has(request.taskId));
+        return this.escalated.has(request.taskId) ? ('escalated' as const) : ('closed' as const);
+      },
+      {
+        validator: ({ taskId }: EscalateTaskUpdate) => {
+          if (!this.isOpen(taskId)) throw new Error(`task ${taskId} is not open on this application`);
+          if (this.escalations.has(taskId)) throw new Error(`task ${taskId} is already escalated`);
+        },
+      },
+    );
+    setHandler(
+      reassignTask,
+      async ({ taskId, to }) => {
+        this.reassigning.add(taskId);
+        try {
+          const { reassigned } = await tasks.reassignHumanTask({
+            taskId,
+            assignee: to === 'queue' ? null : to,
+          });
+          return reassigned ? ('reassigned' as const) : ('closed' as const);
+        } finally {
+          this.reassigning.delete(taskId);
+        }
+      },
+      {
+        validator: ({ taskId }: ReassignTaskUpdate) => {
+          if (!this.isOpen(taskId)) throw new Error(`task ${taskId} is not open on this application`);
+          if (this.reassigning.has(taskId)) throw new Error(`task ${taskId} is already being reassigned`);
         },
       },
     );
@@ -67,6 +120,11 @@ export class WorkList {
         },
       },
     );
+  }
+
+  /** A step waits on the task and it is not decided. */
+  private isOpen(taskId: string): boolean {
+    return this.open.has(taskId) && !this.decisions.has(taskId);
   }
 
   private pendingRequest(): [string, string[]] | undefined {
@@ -116,11 +174,29 @@ export class WorkList {
     this.open.set(taskId, step.id);
     try {
       const untilDue = Math.max(0, Date.parse(dueAt) - Date.now());
-      if (!(await condition(() => this.decisions.has(taskId), untilDue))) {
-        await tasks.escalateHumanTask({ taskId });
-        await condition(() => this.decisions.has(taskId));
+      const decided = () => this.decisions.has(taskId);
+      // Escalated once: when the due time passes, or earlier when an operator asks (escalateTask).
+      // Histories recorded before operators could ask take the same commands: the timer, then
+      // the decision or the escalation.
+      const answered = await condition(() => decided() || this.escalations.has(taskId), untilDue);
+      if (!answered || !decided()) {
+        const asked = this.escalations.get(taskId);
+        this.escalations.set(taskId, asked ?? 'overdue');
+        await tasks.escalateHumanTask(
+          asked === undefined || asked === 'overdue' ? { taskId } : { taskId, operator: asked.operator },
+        );
+        this.escalated.add(taskId);
+        await condition(decided);
       }
       return this.decisions.get(taskId) as TaskDecisionUpdate;
+    } catch (err) {
+      // Withdrawn while the task was open: take it off the clerks' lists, then end as cancelled.
+      if (isCancellation(err)) {
+        await CancellationScope.nonCancellable(() =>
+          tasks.closeHumanTask({ taskId, reason: 'the application was withdrawn' }),
+        );
+      }
+      throw err;
     } finally {
       this.open.delete(taskId);
     }

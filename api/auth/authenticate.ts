@@ -1,27 +1,39 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { findPrincipalBySecretHash } from '../../db/api-keys.js';
+import { findConsoleSession } from '../../db/console-sessions.js';
+import type { ConsoleSession } from '../../db/console-sessions.js';
 import type { Queryable } from '../../db/pool.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { sendProblem } from '../problem.js';
 import { hashSecret } from './api-keys.js';
 import type { Principal } from './principal.js';
 import { isAdmitted } from './principal.js';
+import { clearedSessionCookie, sameToken, sessionTokenFrom } from './session-cookie.js';
 
 export interface AuthOptions {
   db: Queryable;
-  /** How long a verified key is trusted without asking the database again; bounds revocation delay. */
+  /**
+   * How long a verified key or console session is trusted without asking the database again;
+   * bounds the delay of a revocation made elsewhere (another process, the keys CLI).
+   */
   cacheTtlMs?: number;
 }
 
+/** Methods that change nothing, so a cookie may authenticate them without a CSRF token. */
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Bearer-token authentication and role checks for every route. A route without an `access`
- * declaration stops start-up: no route is open by accident.
+ * Authentication and role checks for every route: a bearer API key, or, without an
+ * Authorization header, an operator's console session cookie (changes made with the cookie must
+ * carry the session's CSRF token). A route without an `access` declaration stops start-up: no
+ * route is open by accident.
  */
 export const authentication = fp<AuthOptions>(
   async (app: FastifyInstance, options) => {
     const ttl = options.cacheTtlMs ?? 10_000;
     const cache = new Map<string, { principal: Principal | undefined; until: number }>();
+    const sessions = new Map<string, { session: ConsoleSession | undefined; until: number }>();
 
     async function principalFor(secret: string): Promise<Principal | undefined> {
       const hash = hashSecret(secret);
@@ -33,7 +45,22 @@ export const authentication = fp<AuthOptions>(
       return principal;
     }
 
+    async function sessionFor(tokenHash: string): Promise<ConsoleSession | undefined> {
+      const cached = sessions.get(tokenHash);
+      if (cached && cached.until > Date.now()) return cached.session;
+      const session = await findConsoleSession(options.db, tokenHash);
+      if (sessions.size > 10_000) sessions.clear();
+      // Never trusted past its expiry, whatever the cache's lifetime.
+      const until = Math.min(Date.now() + ttl, session?.expiresAt.getTime() ?? Infinity);
+      sessions.set(tokenHash, { session, until });
+      return session;
+    }
+
+    app.decorate('forgetConsoleSession', (tokenHash: string) => {
+      sessions.delete(tokenHash);
+    });
     app.decorateRequest('principal', null);
+    app.decorateRequest('consoleSession', null);
     app.addHook('onRoute', (route) => {
       if (route.config?.access === undefined && !route.url.startsWith('/docs')) {
         throw new Error(
@@ -41,11 +68,61 @@ export const authentication = fp<AuthOptions>(
         );
       }
     });
+
+    function refuseRole(reply: FastifyReply, access: readonly string[]) {
+      return sendProblem(reply, {
+        status: 403,
+        code: problemCodes.forbidden,
+        title: 'Not allowed for this role',
+        detail: `This route is for: ${access.join(', ')}.`,
+      });
+    }
+
+    async function authenticateBySession(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      access: readonly string[],
+      token: string,
+    ) {
+      const tokenHash = hashSecret(token);
+      const session = await sessionFor(tokenHash);
+      if (!session) {
+        // The browser drops the dead cookie, and the page can sign in again.
+        reply.header('set-cookie', clearedSessionCookie(request.protocol === 'https'));
+        return sendProblem(reply.header('www-authenticate', 'Bearer'), {
+          status: 401,
+          code: problemCodes.unauthenticated,
+          title: 'Authentication required',
+          detail: 'The session expired, was signed out, or its API key was revoked; sign in again.',
+        });
+      }
+      if (!isAdmitted(session.principal, access)) return refuseRole(reply, access);
+      const csrfToken = request.headers['x-csrf-token'];
+      if (
+        !safeMethods.has(request.method) &&
+        !request.routeOptions.config.csrfExempt &&
+        !sameToken(session.csrfToken, typeof csrfToken === 'string' ? csrfToken : undefined)
+      ) {
+        return sendProblem(reply, {
+          status: 403,
+          code: problemCodes.csrfTokenInvalid,
+          title: 'The CSRF token is missing or wrong',
+          detail: "A change made with the session cookie must send the session's csrfToken as X-CSRF-Token.",
+        });
+      }
+      request.principal = session.principal;
+      request.consoleSession = { tokenHash, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+    }
+
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const access = request.routeOptions.config.access ?? 'public';
       if (access === 'public') return;
-      const header = request.headers.authorization ?? '';
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const header = request.headers.authorization;
+      if (header === undefined) {
+        const token = sessionTokenFrom(request.headers.cookie);
+        if (token) return authenticateBySession(request, reply, access, token);
+      }
+      const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
       const principal = match?.[1] ? await principalFor(match[1]) : undefined;
       if (!principal) {
         return sendProblem(reply.header('www-authenticate', 'Bearer'), {
@@ -54,17 +131,10 @@ export const authentication = fp<AuthOptions>(
           title: 'Authentication required',
           detail: match
             ? 'The API key is not valid or was revoked.'
-            : 'Send an API key as Authorization: Bearer <key>.',
+            : 'Send an API key as Authorization: Bearer <key>, or sign in to the console.',
         });
       }
-      if (!isAdmitted(principal, access)) {
-        return sendProblem(reply, {
-          status: 403,
-          code: problemCodes.forbidden,
-          title: 'Not allowed for this role',
-          detail: `This route is for: ${access.join(', ')}.`,
-        });
-      }
+      if (!isAdmitted(principal, access)) return refuseRole(reply, access);
       request.principal = principal;
     });
   },

@@ -19,14 +19,33 @@ export interface Principal {
  */
 export type RouteAccess = 'public' | readonly string[];
 
+/** The console session a request was authenticated with (by its cookie, not a bearer key). */
+export interface SessionAuth {
+  /** sha256 of the cookie's token: what is stored and revoked. */
+  tokenHash: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Every route must declare who may call it; start-up fails for a route that does not. */
     access?: RouteAccess;
+    /**
+     * A change this route makes may be authenticated by the session cookie without the
+     * `X-CSRF-Token` header. Only for routes a forged request cannot abuse; say why at the route.
+     */
+    csrfExempt?: boolean;
   }
   interface FastifyRequest {
     /** Set by the authentication hook for every non-public route. */
     principal: Principal | null;
+    /** Set instead of null when the session cookie, not a bearer key, authenticated the request. */
+    consoleSession: SessionAuth | null;
+  }
+  interface FastifyInstance {
+    /** Drops a signed-out session from the authentication cache, so it is refused at once. */
+    forgetConsoleSession(tokenHash: string): void;
   }
 }
 

@@ -145,6 +145,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         plan: planOf(bundle, deps.stepDeciders),
         applicant,
         form,
+        ...(deps.failedStepHold ? { failedStepHold: deps.failedStepHold } : {}),
       });
       const found = await findApplication(deps.pool, row.id);
       if (!found) throw new Error(`application ${row.id} vanished`);

@@ -97,7 +97,7 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecServerDeps> = async (app, d
   const schema = (summary: string) => ({
     summary,
     description:
-      'The Temporal codec server protocol; set `<API>/codec` as the codec endpoint in the Temporal UI and pass the access token.',
+      'The Temporal codec server protocol; set `<API>/codec` as the codec endpoint in the Temporal UI. Authenticates with an operator key (`Authorization: Bearer`) or, from the Temporal UI with "Include cross-origin credentials" on, the console session cookie.',
     tags: ['operations'],
     headers: codecHeadersSchema,
     body: codecPayloadsSchema,
@@ -112,10 +112,18 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecServerDeps> = async (app, d
   // A page of history may carry many payloads, each up to Temporal's 2 MB limit.
   const bodyLimit = 4 * 1024 * 1024;
   const access = ['operator', 'admin'];
+  // An operator's console session cookie authenticates these routes without X-CSRF-Token: the
+  // Temporal UI sends the cookie ("Include cross-origin credentials") but cannot send our header.
+  // A forged request gains nothing: decoding and encoding change nothing on the server, and only
+  // an allowed origin may read the answer (CORS). A page elsewhere may send JSON only after a
+  // preflight, which is answered for allowed origins alone; the simple requests it may send
+  // without one (text/plain, forms) are refused with 415, since the app parses JSON alone.
+  // SameSite=Strict keeps the cookie off requests from other sites altogether.
+  const config = { access, csrfExempt: true };
 
   app.post(
     '/codec/decode',
-    { config: { access }, bodyLimit, schema: schema('Decrypt Temporal payloads for the Temporal UI') },
+    { config, bodyLimit, schema: schema('Decrypt Temporal payloads for the Temporal UI') },
     async (request) => {
       try {
         const decoded = await deps.codec.decode(request.body.payloads.map(fromJson));
@@ -135,7 +143,7 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecServerDeps> = async (app, d
   app.post(
     '/codec/encode',
     {
-      config: { access },
+      config,
       bodyLimit,
       schema: schema('Encrypt payloads, e.g. a signal sent from the Temporal UI'),
     },

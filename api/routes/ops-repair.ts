@@ -32,7 +32,8 @@ const responses = {
 
 /**
  * Operators repair a step in progress through a workflow update, so the workflow stays the one
- * source of truth: retry the department call now, or skip the step entering its outputs.
+ * source of truth: retry the department call now, re-send what a department lost in an outage,
+ * or skip the step entering its outputs.
  * Every attempt, done or refused, goes to the audit log with its reason.
  */
 export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
@@ -82,23 +83,31 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
     return viewFor(deps.pool, request, found);
   }
 
-  app.post(
-    '/v1/ops/applications/:id/steps/:stepId/retry',
+  const calls = [
+    { action: 'retry', summary: 'Call the department again now, for a step retrying or waiting' },
     {
-      config: { access: ['operator', 'admin'] },
-      schema: {
-        summary: 'Call the department again now, for a step retrying or waiting',
-        tags: ['operations'],
-        params: paramsSchema,
-        body: retryBodySchema,
-        response: responses,
-      },
+      action: 'resend',
+      summary:
+        'Submit again to a department that lost the case in an outage (a step waiting for its decision)',
     },
-    async (request, reply) =>
-      reply
-        .code(202)
-        .send(await repair(request, request.params, { action: 'retry', reason: request.body.reason })),
-  );
+  ] as const;
+  for (const { action, summary } of calls) {
+    app.post(
+      `/v1/ops/applications/:id/steps/:stepId/${action}`,
+      {
+        config: { access: ['operator', 'admin'] },
+        schema: {
+          summary,
+          tags: ['operations'],
+          params: paramsSchema,
+          body: retryBodySchema,
+          response: responses,
+        },
+      },
+      async (request, reply) =>
+        reply.code(202).send(await repair(request, request.params, { action, reason: request.body.reason })),
+    );
+  }
 
   app.post(
     '/v1/ops/applications/:id/steps/:stepId/skip',

@@ -22,8 +22,7 @@ import {
 import type { CompleteTaskBody } from '../../schemas/tasks.js';
 import { taskDecision } from '../../workflows/messages.js';
 import type { TaskDecisionUpdate } from '../../workflows/messages.js';
-import { auditRequest } from '../audit.js';
-import type { AuditedAction } from '../audit.js';
+import { audited } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
@@ -54,13 +53,18 @@ const otherDepartment = (task: HumanTaskRow) =>
     `It is a task of ${task.department}.`,
   );
 
+/** Refuses a clerk another department's task; operators and admins may see any. */
+function checkVisible(request: FastifyRequest, task: HumanTaskRow): HumanTaskRow {
+  const principal = principalOf(request);
+  if (principal.role === 'clerk' && principal.scope !== task.department) throw otherDepartment(task);
+  return task;
+}
+
 /** The task if the caller may see it: a clerk only its department's, operators and admins any. */
 async function visibleTask(deps: ApiDeps, request: FastifyRequest, id: string): Promise<HumanTaskRow> {
   const task = await findHumanTask(deps.pool, id);
   if (!task) throw notFound(id);
-  const principal = principalOf(request);
-  if (principal.role === 'clerk' && principal.scope !== task.department) throw otherDepartment(task);
-  return task;
+  return checkVisible(request, task);
 }
 
 const actorOf = (principal: Principal): TaskActor => ({
@@ -69,15 +73,12 @@ const actorOf = (principal: Principal): TaskActor => ({
   name: principal.name,
 });
 
-/** The audit entry of a claim, release or completion that happened. */
-const taskAudit = (action: string, task: HumanTaskRow, reason?: string): AuditedAction => ({
-  action,
-  applicationId: task.application_id,
-  stepId: task.step_id,
-  target: task.id,
-  result: 'ok',
-  ...(reason === undefined ? {} : { reason }),
-});
+/** What the audit entry of an action on a task says about it. */
+const aboutTask = (task: HumanTaskRow) => ({ applicationId: task.application_id, stepId: task.step_id });
+
+/** The task a claim or release changed or, when refused, the one it was meant for (if any). */
+const taskOf = async (deps: ApiDeps, id: string, change: TaskChange) =>
+  change.ok ? change.row : findHumanTask(deps.pool, id);
 
 /** Turns a claim, release or completion that did not happen into the problem that says why. */
 function changed(id: string, change: TaskChange): HumanTaskRow {
@@ -223,11 +224,13 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       config: { access: ['clerk'] },
       schema: { summary: 'Claim an open task of your department', ...transitionSchema },
     },
-    async (request) => {
-      const change = await claimHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
-      if (change.ok) await auditRequest(deps.pool, request, taskAudit('task.claim', change.row));
-      return taskSummaryView(changed(request.params.id, change));
-    },
+    async (request) =>
+      audited(deps.pool, request, { action: 'task.claim', target: request.params.id }, async (note) => {
+        const change = await claimHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
+        const task = await taskOf(deps, request.params.id, change);
+        if (task) note(aboutTask(task));
+        return taskSummaryView(changed(request.params.id, change));
+      }),
   );
   app.post(
     '/v1/tasks/:id/release',
@@ -235,11 +238,13 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       config: { access: ['clerk'] },
       schema: { summary: 'Put a task you claimed back in its queue', ...transitionSchema },
     },
-    async (request) => {
-      const change = await releaseHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
-      if (change.ok) await auditRequest(deps.pool, request, taskAudit('task.release', change.row));
-      return taskSummaryView(changed(request.params.id, change));
-    },
+    async (request) =>
+      audited(deps.pool, request, { action: 'task.release', target: request.params.id }, async (note) => {
+        const change = await releaseHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
+        const task = await taskOf(deps, request.params.id, change);
+        if (task) note(aboutTask(task));
+        return taskSummaryView(changed(request.params.id, change));
+      }),
   );
 
   app.post(
@@ -256,49 +261,60 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         response: { 200: taskSummarySchema, ...errorResponses, 503: problemSchema },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const task = await visibleTask(deps, request, request.params.id);
-      if (task.status === 'completed')
-        throw new ProblemError(409, problemCodes.taskAlreadyCompleted, 'The task was already completed');
-      if (task.status !== 'claimed' || task.assignee_key !== principal.keyId)
-        changed(task.id, {
-          ok: false,
-          conflict: task.status === 'claimed' ? 'claimed-by-other' : 'not-claimed',
-        });
-      const body = checkedDecision(task, request.body);
-      const decidedBy = personOf(principal);
-      const update: TaskDecisionUpdate = {
-        taskId: task.id,
-        decision: body.decision,
-        decidedBy,
-        ...(body.decision === 'approve' ? { outputs: body.outputs } : {}),
-        ...(body.decision === 'reject' ? { reason: body.reason } : {}),
-        ...(body.decision === 'request-supplement' ? { missing: body.missing } : {}),
-      };
-      // The update id is the task's: a retried completion is delivered once.
-      await deliverUpdate(deps.temporal, task.application_id, taskDecision, {
-        args: [update],
-        updateId: `task:${task.id}`,
-        refused: (refusal) =>
-          new ProblemError(
-            409,
-            problemCodes.taskConflict,
-            'The application does not wait for this decision',
-            refusal.kind === 'ended' ? 'The application has ended.' : refusal.reason,
-          ),
-        log: request.log,
-      });
-      const { decision: _decision, ...details } = update;
-      const change = await completeHumanTask(deps.pool, task.id, actorOf(principal), {
-        decision: body.decision,
-        ...details,
-        ...('verification' in body && body.verification ? { verification: body.verification } : {}),
-        decidedAt: new Date().toISOString(),
-      });
-      if (change.ok)
-        await auditRequest(deps.pool, request, taskAudit('task.complete', change.row, body.decision));
-      return taskSummaryView(changed(task.id, change));
-    },
+    async (request) =>
+      audited(
+        deps.pool,
+        request,
+        { action: 'task.complete', target: request.params.id, reason: request.body.decision },
+        async (note) => {
+          const task = await findHumanTask(deps.pool, request.params.id);
+          if (!task) throw notFound(request.params.id);
+          note(aboutTask(task));
+          return complete(request, checkVisible(request, task), request.body);
+        },
+      ),
   );
+
+  /** Delivers the clerk's decision to the waiting workflow, then marks the task completed. */
+  async function complete(request: FastifyRequest, task: HumanTaskRow, decision: CompleteTaskBody) {
+    const principal = principalOf(request);
+    if (task.status === 'completed')
+      throw new ProblemError(409, problemCodes.taskAlreadyCompleted, 'The task was already completed');
+    if (task.status !== 'claimed' || task.assignee_key !== principal.keyId)
+      changed(task.id, {
+        ok: false,
+        conflict: task.status === 'claimed' ? 'claimed-by-other' : 'not-claimed',
+      });
+    const body = checkedDecision(task, decision);
+    const decidedBy = personOf(principal);
+    const update: TaskDecisionUpdate = {
+      taskId: task.id,
+      decision: body.decision,
+      decidedBy,
+      ...(body.decision === 'approve' ? { outputs: body.outputs } : {}),
+      ...(body.decision === 'reject' ? { reason: body.reason } : {}),
+      ...(body.decision === 'request-supplement' ? { missing: body.missing } : {}),
+    };
+    // The update id is the task's: a retried completion is delivered once.
+    await deliverUpdate(deps.temporal, task.application_id, taskDecision, {
+      args: [update],
+      updateId: `task:${task.id}`,
+      refused: (refusal) =>
+        new ProblemError(
+          409,
+          problemCodes.taskConflict,
+          'The application does not wait for this decision',
+          refusal.kind === 'ended' ? 'The application has ended.' : refusal.reason,
+        ),
+      log: request.log,
+    });
+    const { decision: _decision, ...details } = update;
+    const change = await completeHumanTask(deps.pool, task.id, actorOf(principal), {
+      decision: body.decision,
+      ...details,
+      ...('verification' in body && body.verification ? { verification: body.verification } : {}),
+      decidedAt: new Date().toISOString(),
+    });
+    return taskSummaryView(changed(task.id, change));
+  }
 };

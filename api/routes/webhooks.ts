@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { disableWebhook, insertWebhook, listWebhooks } from '../../db/webhooks.js';
 import type { WebhookRow } from '../../db/webhooks.js';
+import { sealWebhookSecret } from '../../notifications/webhook-secrets.js';
+import { checkWebhookTarget, strictWebhookTargets } from '../../notifications/webhook-targets.js';
 import { problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import {
@@ -44,26 +46,42 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         description:
           'Every application and step change of your applications from now on is POSTed as an ApplicationEvent, ' +
           'signed in the onething-signature header with the secret answered here (shown only once), ' +
-          'in order per application, retried with backoff until answered with a 2xx.',
+          'in order per application, retried with backoff until answered with a 2xx. ' +
+          'URLs that reach internal addresses (private, loopback, link-local, …, by literal or by DNS) ' +
+          'or carry credentials are refused, and plain http where the deployment requires https.',
         tags: ['webhooks'],
         body: createWebhookBodySchema,
         response: {
           201: createdWebhookSchema,
-          400: problemSchema,
+          400: problemSchema.describe('an invalid body, or a URL refused here (WEBHOOK_TARGET_REFUSED)'),
           409: problemSchema.describe(`the portal already has ${maxWebhooksPerPortal} webhooks`),
           ...errorResponses,
         },
       },
     },
     async (request, reply) => {
+      const target = await checkWebhookTarget(request.body.url, deps.webhookTargets ?? strictWebhookTargets);
+      if (!target.allowed) {
+        throw new ProblemError(
+          400,
+          problemCodes.webhookTargetRefused,
+          'Onething does not deliver to this URL',
+          `The URL is refused: ${target.reason}.`,
+        );
+      }
+      if (!deps.keyring) throw new Error('webhook secrets are sealed with ApiDeps.keyring, which is not set');
+      const id = `wh_${randomBytes(8).toString('hex')}`;
       const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+      // Stored sealed: a copy of the database does not sign deliveries.
+      const sealed = await sealWebhookSecret(deps.keyring, id, secret);
       const row = await insertWebhook(
         deps.pool,
         {
-          id: `wh_${randomBytes(8).toString('hex')}`,
+          id,
           clientId: portalClientOf(request),
           url: request.body.url,
-          secret,
+          secret: sealed.secret,
+          secretKeyId: sealed.keyId,
         },
         maxWebhooksPerPortal,
       );

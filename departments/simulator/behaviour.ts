@@ -63,6 +63,11 @@ export const serviceBehaviourSchema = z.strictObject({
   decision: decisionModeSchema.optional(),
   /** For `callback` and `poll`: how long after acceptance the case is decided; 0 when absent. */
   decisionDelayMs: z.int().min(0).max(maxDecisionDelayMs).optional(),
+  /**
+   * A department's bug: every call is answered 200 with outputs that break the service's contract
+   * (none at all), without deciding the case, so the call fails for good until the bug is fixed.
+   */
+  brokenOutputs: z.boolean().optional(),
   /** `fail`: every undo (compensation) of this service answers 503, so it is retried and then gives up. */
   undo: z.enum(['ok', 'fail']).optional(),
 });

@@ -180,6 +180,9 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
         });
       }
       const behaviour = state.behaviours.get(serviceKey(department, service)) ?? {};
+      if (behaviour.brokenOutputs) {
+        return answer(200, { receiptNumber: receiptNumber(ref), outputs: {} });
+      }
       let decision: Decision;
       try {
         const merits = decide(state, ref, definition, request.body, behaviour);

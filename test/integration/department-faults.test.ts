@@ -95,4 +95,18 @@ describe('department faults', () => {
       outcome: 'rejected',
     });
   });
+
+  it('fails the application at once on an answer that breaks the contract, with no hold configured', async () => {
+    await stack.simulator.setBehaviour('police', 'birth-registration', { brokenOutputs: true });
+    const submitted = await stack.submit(newbornRequest());
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+    expect(view.status).toBe('failed');
+    expect(stepOf(view, 'householdRegistration')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { code: 'DepartmentOutputInvalid' },
+    });
+    // Its dependants were never called.
+    expect(stepOf(view, 'socialSecurityCard')?.status).toBe('skipped');
+  });
 });

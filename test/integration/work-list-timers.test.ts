@@ -24,6 +24,13 @@ const stubs: HumanTaskActivities & Record<string, (input: never) => Promise<unkn
   async escalateHumanTask(input) {
     calls.push({ name: 'escalateHumanTask', input });
   },
+  async closeHumanTask(input) {
+    calls.push({ name: 'closeHumanTask', input });
+  },
+  async reassignHumanTask(input) {
+    calls.push({ name: 'reassignHumanTask', input });
+    return { reassigned: true };
+  },
   async pauseApplicationClock(input) {
     calls.push({ name: 'pauseApplicationClock', input });
   },

@@ -15,7 +15,8 @@ import type { TestStack } from '../support/stack.js';
 const run = promisify(execFile);
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ keyring: await fixtureKeyring() });
+  // Failed calls are held for an operator, so that branch can be recorded too.
+  stack = await startTestStack({ keyring: await fixtureKeyring(), failedStepHold: '1h' });
 });
 afterAll(async () => {
   await stack?.close();
@@ -80,4 +81,35 @@ it('records the newborn paths that take other branches of the workflow', async (
   });
   expect(withdrawn.status).toBe(202);
   await record('newborn-withdrawn', await stack.waitForApplication(submitted.body.id, ended));
+});
+
+it('records the operators’ repairs: a paused department, a re-send, a failed call held and retried', async () => {
+  const police = (view: ApplicationView) => view.steps.find((s) => s.id === 'householdRegistration');
+  const ops = (path: string, body: unknown) => stack.request('POST', path, body, {}, 'operator');
+  await stack.simulator.setBehaviour('hr-social-security', 'social-security-card', {});
+
+  expect((await ops('/v1/ops/departments/police/pause', { reason: 'recorded outage' })).status).toBe(200);
+  const paused = await stack.submit(newbornRequest());
+  await stack.waitForApplication(paused.body.id, (v) => police(v)?.waiting?.reason === 'department-paused');
+  expect((await ops('/v1/ops/departments/police/resume', { reason: 'recorded' })).status).toBe(202);
+  await record('newborn-paused-resumed', await stack.waitForApplication(paused.body.id, ended));
+
+  await stack.simulator.setBehaviour('police', 'birth-registration', {
+    decision: 'callback',
+    decisionDelayMs: 600_000,
+  });
+  const lost = await stack.submit(newbornRequest());
+  const waiting = await stack.waitForApplication(lost.body.id, (v) => police(v)?.status === 'waiting');
+  const path = `/v1/ops/applications/${lost.body.id}/steps/householdRegistration`;
+  expect((await ops(`${path}/resend`, { reason: 'recorded' })).status).toBe(202);
+  await stack.simulator.decideNow('police', 'birth-registration', police(waiting)?.receiptNumber ?? '');
+  await record('newborn-resent', await stack.waitForApplication(lost.body.id, ended));
+
+  await stack.simulator.setBehaviour('police', 'birth-registration', { brokenOutputs: true });
+  const broken = await stack.submit(newbornRequest());
+  await stack.waitForApplication(broken.body.id, (v) => police(v)?.status === 'failed');
+  await stack.simulator.setBehaviour('police', 'birth-registration', {});
+  const retryPath = `/v1/ops/applications/${broken.body.id}/steps/householdRegistration/retry`;
+  expect((await ops(retryPath, { reason: 'recorded' })).status).toBe(202);
+  await record('newborn-failed-held-retried', await stack.waitForApplication(broken.body.id, ended));
 });

@@ -17,6 +17,7 @@ import { createPool } from '../../db/pool.js';
 import type { Pool } from '../../db/pool.js';
 import { httpAdaptersUnder } from '../../departments/adapters.js';
 import { createWebhookDispatcher } from '../../notifications/dispatcher.js';
+import type { WebhookDispatcherOptions } from '../../notifications/dispatcher.js';
 import { createEventListener } from '../../notifications/listener.js';
 import type { ServiceBehaviour } from '../../departments/simulator/behaviour.js';
 import type { LedgerEntry, RequestRecord } from '../../departments/simulator/ledger.js';
@@ -39,11 +40,27 @@ export interface HttpResult<T = unknown> {
   body: T;
 }
 
+/** What a test file may change in its stack; everything is optional. */
+export interface TestStackOptions {
+  keyring?: Keyring;
+  stepDeciders?: StepDeciders;
+  /** Another Temporal server than the run's shared one, e.g. one with its Web UI. */
+  temporalAddress?: string;
+  /** The API's port, chosen before a server that must know it (a Temporal UI's codec endpoint). */
+  apiPort?: number;
+  /** Browser origins the codec endpoint answers CORS for; `testTemporalUiOrigin` by default. */
+  temporalUiOrigins?: readonly string[];
+  /** How long a failed step waits for an operator's repair (`FAILED_STEP_HOLD`); unset: it fails at once. */
+  failedStepHold?: string;
+  /** Where the webhook dispatcher delivers and how it resolves hosts; private http targets by default. */
+  webhookDispatch?: Pick<WebhookDispatcherOptions, 'targets' | 'lookup'>;
+}
+
 /**
  * One test file's own stack on the run's shared Temporal server and PostgreSQL server: a fresh
  * database, a simulator, a worker on its own task queue, and the API on a real port.
  */
-export async function startTestStack(options: { keyring?: Keyring; stepDeciders?: StepDeciders } = {}) {
+export async function startTestStack(options: TestStackOptions = {}) {
   const logger = testLogger();
   const closers: Array<() => Promise<unknown>> = [];
   const database = await createTestDatabase(inject('postgresAdminUrl'));
@@ -62,7 +79,7 @@ export async function startTestStack(options: { keyring?: Keyring; stepDeciders?
   );
   closers.push(() => simulator.close());
 
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
   const clientConnection = await Connection.connect({ address });
   closers.push(() => clientConnection.close());
@@ -108,29 +125,39 @@ export async function startTestStack(options: { keyring?: Keyring; stepDeciders?
     temporal: client,
     taskQueue,
     bundles: bundleCatalog,
-    codecServer: { codec: new EncryptionCodec(keyring), allowedOrigins: [testTemporalUiOrigin] },
+    codecServer: {
+      codec: new EncryptionCodec(keyring),
+      allowedOrigins: options.temporalUiOrigins ?? [testTemporalUiOrigin],
+    },
     events,
     calendar,
     ...(options.stepDeciders ? { stepDeciders: options.stepDeciders } : {}),
+    ...(options.failedStepHold ? { failedStepHold: options.failedStepHold } : {}),
     callbackKeys: new Map(
       Object.entries(callbackKeys).map(([department, key]) => [
         department,
         new Map([[key.keyId, key.secret]]),
       ]),
     ),
+    keyring,
+    // The webhook receivers of the tests run on 127.0.0.1.
+    webhookTargets: testWebhookTargets,
   };
   const app = await buildApp(apiDeps, {
     authCacheTtlMs: 0,
     rateLimitPerMinute: 100_000,
     logger: logger.child({ component: 'api' }),
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.apiPort ?? 0 });
   closers.push(() => app.close());
   // Retries after 50 ms, 100 ms, 200 ms, …: a failing receiver is retried within a test's time.
   const dispatcher = createWebhookDispatcher({
     pool,
     events,
     backoff: { baseMs: 50 },
+    keyring,
+    targets: testWebhookTargets,
+    ...options.webhookDispatch,
     log: logger.child({ component: 'webhooks' }),
   });
   dispatcher.start();
@@ -276,6 +303,9 @@ export async function startTestStack(options: { keyring?: Keyring; stepDeciders?
 }
 
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+
+/** Where a test stack delivers webhooks: its receivers listen on 127.0.0.1, over http. */
+const testWebhookTargets = { allowPrivate: true, requireHttps: false };
 
 /** The Temporal UI origin a test stack's codec endpoint answers CORS for. */
 export const testTemporalUiOrigin = 'http://127.0.0.1:8233';

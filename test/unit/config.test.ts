@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       SIMULATOR_PORT: 4100,
       DEPARTMENT_TIMEOUT_MS: 10_000,
       RATE_LIMIT_PER_MINUTE: 600,
+      FAILED_STEP_HOLD: '3d',
       LOG_LEVEL: 'info',
     });
   });

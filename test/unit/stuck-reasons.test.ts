@@ -33,6 +33,30 @@ describe('humanDuration', () => {
 });
 
 describe('stuck reasons in words', () => {
+  it('says a failed call is held for an operator, with its error masked', () => {
+    expect(
+      stuckMessage(
+        facts({
+          code: 'step-failed',
+          stepStatus: 'failed',
+          errorMessage: 'bad answer for 110101199003071234',
+        }),
+        now,
+      ),
+    ).toBe(
+      'step householdRegistration (police): the police call failed 12m ago; last error: bad answer for 110101********1234; held for an operator to retry or skip it',
+    );
+  });
+
+  it("says a step waits for a paused department, with the operator's reason", () => {
+    expect(
+      stuckMessage(
+        facts({ code: 'department-paused', stepStatus: 'waiting', errorMessage: 'system down' }),
+        now,
+      ),
+    ).toBe('step householdRegistration (police): paused: police outage, waiting 12m (system down)');
+  });
+
   it('says how long a call is retried, how often, and its last error masked', () => {
     expect(stuckMessage(facts({ errorMessage: 'police answered 503 for 110101199003071234' }), now)).toBe(
       'step householdRegistration (police): the police call has been retried for 12m, 5 attempts so far; last error: police answered 503 for 110101********1234',

@@ -37,7 +37,7 @@ describe('task metrics', () => {
     const metrics = createTaskMetrics();
     expect(metrics.registry.render()).toBe(
       [
-        '# HELP onething_tasks_escalated_total Work-list tasks escalated to the supervisor queue because they were past due.',
+        '# HELP onething_tasks_escalated_total Work-list tasks escalated to the supervisor queue: past due, or asked by an operator.',
         '# TYPE onething_tasks_escalated_total counter',
         'onething_tasks_escalated_total 0',
         '',

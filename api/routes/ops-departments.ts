@@ -1,0 +1,199 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { z } from 'zod';
+import { departments } from '../../departments/catalog/index.js';
+import {
+  countPausedSteps,
+  listDepartmentPauses,
+  pauseDepartment,
+  resumeDepartment,
+} from '../../db/department-pauses.js';
+import type { DepartmentPauseRow } from '../../db/department-pauses.js';
+import { problemSchema } from '../../schemas/api.js';
+import { problemCodes } from '../../schemas/error-codes.js';
+import { departmentResumeWorkflowId } from '../../temporal/ids.js';
+import { auditRequest } from '../audit.js';
+import { principalOf } from '../auth/authenticate.js';
+import type { ApiDeps } from '../deps.js';
+import { ProblemError } from '../problem.js';
+
+const titleSchema = z.object({ zh: z.string(), en: z.string() });
+
+export const departmentStateSchema = z
+  .object({
+    id: z.string(),
+    title: titleSchema,
+    paused: z
+      .object({ reason: z.string(), pausedBy: z.string(), pausedAt: z.string() })
+      .nullable()
+      .describe('set while an operator keeps the department paused for an outage'),
+    waitingSteps: z.number().int().describe('steps whose call waits for the department to be resumed'),
+  })
+  .meta({ id: 'DepartmentState' });
+
+const paramsSchema = z.object({ department: z.string().min(1).max(64) });
+const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');
+const pauseBodySchema = z.object({ reason }).strict();
+const resumeBodySchema = z
+  .object({
+    reason,
+    ratePerSecond: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe('waiting applications woken per second, so the department is not flooded'),
+  })
+  .strict();
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+
+/**
+ * Outage mode: an operator pauses calls to a department (they wait in their workflows, nothing
+ * fails, the applications show "paused: <department> outage") and resumes them, throttled.
+ */
+export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  const stateOf = (id: string, pause: DepartmentPauseRow | undefined, waiting: Map<string, number>) => {
+    const department = departments[id];
+    if (!department) throw new Error(`unknown department ${id}`);
+    return {
+      id,
+      title: department.title,
+      paused: pause
+        ? { reason: pause.reason, pausedBy: pause.paused_by, pausedAt: pause.paused_at.toISOString() }
+        : null,
+      waitingSteps: waiting.get(id) ?? 0,
+    };
+  };
+  const known = (id: string) => {
+    if (!departments[id]) {
+      throw new ProblemError(404, problemCodes.departmentNotFound, `No department ${id}`);
+    }
+  };
+
+  app.get(
+    '/v1/ops/departments',
+    {
+      config: { access: ['operator', 'admin'] },
+      schema: {
+        summary: 'Every department, whether it is paused, and how many calls wait for it',
+        tags: ['operations'],
+        response: { 200: z.object({ departments: z.array(departmentStateSchema) }), ...errors },
+      },
+    },
+    async () => {
+      const [pauses, waiting] = await Promise.all([
+        listDepartmentPauses(deps.pool),
+        countPausedSteps(deps.pool),
+      ]);
+      const byId = new Map(pauses.map((pause) => [pause.department, pause]));
+      return { departments: Object.keys(departments).map((id) => stateOf(id, byId.get(id), waiting)) };
+    },
+  );
+
+  app.post(
+    '/v1/ops/departments/:department/pause',
+    {
+      config: { access: ['operator', 'admin'] },
+      schema: {
+        summary: 'Pause calls to a department for an outage: they wait, nothing fails',
+        tags: ['operations'],
+        params: paramsSchema,
+        body: pauseBodySchema,
+        response: { 200: departmentStateSchema, 409: problemSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { department } = request.params;
+      known(department);
+      const principal = principalOf(request);
+      const paused = await pauseDepartment(deps.pool, {
+        department,
+        reason: request.body.reason,
+        pausedBy: `${principal.keyId} ${principal.name}`,
+      });
+      const audit = (result: string) =>
+        auditRequest(deps.pool, request, {
+          action: 'department.pause',
+          target: department,
+          reason: request.body.reason,
+          result,
+        });
+      if (!paused) {
+        await audit(problemCodes.departmentPauseConflict);
+        throw new ProblemError(409, problemCodes.departmentPauseConflict, `${department} is already paused`);
+      }
+      await audit('ok');
+      const pauses = await listDepartmentPauses(deps.pool);
+      return stateOf(
+        department,
+        pauses.find((pause) => pause.department === department),
+        await countPausedSteps(deps.pool),
+      );
+    },
+  );
+
+  app.post(
+    '/v1/ops/departments/:department/resume',
+    {
+      config: { access: ['operator', 'admin'] },
+      schema: {
+        summary: 'Resume calls to a paused department; the waiting ones go out at the given rate',
+        tags: ['operations'],
+        params: paramsSchema,
+        body: resumeBodySchema,
+        response: {
+          202: departmentStateSchema.extend({
+            resumeWorkflowId: z.string().describe('the workflow waking the waiting applications'),
+          }),
+          409: problemSchema,
+          503: problemSchema,
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { department } = request.params;
+      known(department);
+      const audit = (result: string, detail?: Record<string, unknown>) =>
+        auditRequest(deps.pool, request, {
+          action: 'department.resume',
+          target: department,
+          reason: request.body.reason,
+          result,
+          ...(detail ? { detail } : {}),
+        });
+      const pause = await resumeDepartment(deps.pool, department);
+      if (!pause) {
+        await audit(problemCodes.departmentPauseConflict);
+        throw new ProblemError(409, problemCodes.departmentPauseConflict, `${department} is not paused`);
+      }
+      const workflowId = departmentResumeWorkflowId(department);
+      const { ratePerSecond } = request.body;
+      try {
+        // A fan-out still running from an earlier resume starts over: the list it walks changed.
+        await deps.temporal.workflow.start('resumeDepartment', {
+          taskQueue: deps.taskQueue,
+          workflowId,
+          args: [{ department, ratePerSecond }],
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
+        });
+      } catch (err) {
+        // Calls are no longer paused; the waiting ones call again at their own recheck.
+        request.log.error({ err, department }, 'resume fan-out not started');
+        await audit('fan-out-not-started', { ratePerSecond, pausedBy: pause.paused_by });
+        throw new ProblemError(
+          503,
+          problemCodes.engineUnavailable,
+          'Resumed, but the waiting calls were not woken',
+          'The department is no longer paused; waiting calls go out at their next recheck (within 30 minutes).',
+        );
+      }
+      await audit('ok', { ratePerSecond, pausedBy: pause.paused_by, pausedAt: pause.paused_at });
+      return reply.code(202).send({
+        ...stateOf(department, undefined, await countPausedSteps(deps.pool)),
+        resumeWorkflowId: workflowId,
+      });
+    },
+  );
+};

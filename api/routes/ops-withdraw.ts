@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findApplication } from '../../db/applications.js';
+import { applicationIdParamsSchema, applicationViewSchema, problemSchema } from '../../schemas/api.js';
+import { problemCodes } from '../../schemas/error-codes.js';
+import { finalApplicationStatuses } from '../../schemas/status.js';
+import { withdraw } from '../../workflows/messages.js';
+import { viewFor } from '../application-access.js';
+import { audited } from '../audit.js';
+import { principalOf } from '../auth/authenticate.js';
+import { roleLabel } from '../auth/principal.js';
+import type { ApiDeps } from '../deps.js';
+import { ProblemError } from '../problem.js';
+import { deliverUpdate } from '../workflow-updates.js';
+
+const withdrawBodySchema = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .describe('why: kept in the audit log and shown on the steps the withdrawal ends'),
+  })
+  .strict();
+
+/**
+ * Operators withdraw an application for the applicant (e.g. asked at a service counter) through
+ * the same workflow update as the portal: compensation follows as for the applicant's own. The
+ * steps it ends name the operator and the reason; the attempt, done or refused, is audited.
+ */
+export const opsWithdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.post(
+    '/v1/ops/applications/:id/withdraw',
+    {
+      config: { access: ['operator', 'admin'] },
+      schema: {
+        summary: 'Withdraw (撤回) an application before it completes, for the applicant',
+        description:
+          'As the portal withdrawal: steps not yet started are not started; completed steps whose department can undo them are compensated, latest first. Answers 202: the application shows `withdrawn` once that is done.',
+        tags: ['operations'],
+        params: applicationIdParamsSchema,
+        body: withdrawBodySchema,
+        response: {
+          202: applicationViewSchema,
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+          404: problemSchema,
+          409: problemSchema,
+          503: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { reason } = request.body;
+      const found = await audited(
+        deps.pool,
+        request,
+        { action: 'application.withdraw', applicationId: id, reason },
+        async () => {
+          const application = await findApplication(deps.pool, id);
+          if (!application)
+            throw new ProblemError(404, problemCodes.applicationNotFound, `No application ${id}`);
+          const ended = () =>
+            new ProblemError(
+              409,
+              problemCodes.applicationEnded,
+              'The application has already ended',
+              `It is ${application.application.status}; only a running application can be withdrawn.`,
+            );
+          if (finalApplicationStatuses.includes(application.application.status)) throw ended();
+          const principal = principalOf(request);
+          await deliverUpdate(deps.temporal, id, withdraw, {
+            args: [{ reason, by: `${roleLabel(principal)} ${principal.name}` }],
+            refused: ended,
+            log: request.log,
+          });
+          return application;
+        },
+      );
+      return reply.code(202).send(await viewFor(deps.pool, request, found));
+    },
+  );
+};

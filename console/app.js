@@ -1,0 +1,106 @@
+import { ApiProblem, currentSession, signOut } from './api.js';
+import { renderApplication } from './application-page.js';
+import { renderAuditLog } from './audit-log.js';
+import { renderBulkJob } from './bulk-job.js';
+import { renderBulkList } from './bulk-list.js';
+import { renderDepartments } from './departments-page.js';
+import { el } from './dom.js';
+import { renderSignIn } from './sign-in.js';
+import { renderStuckList } from './stuck-list.js';
+
+/** @typedef {import('./types').Session} Session */
+/**
+ * What a page gets: its address's parts, and a signal that aborts when the operator leaves it.
+ * @typedef {{ params: URLSearchParams, match: RegExpExecArray, signal: AbortSignal, fail: (err: unknown) => void, reload: () => void }} PageContext
+ */
+
+/** @type {Array<{ pattern: RegExp, render: (main: HTMLElement, context: PageContext) => Promise<void> }>} */
+const pages = [
+  { pattern: /^\/stuck$/, render: renderStuckList },
+  { pattern: /^\/applications\/([0-9a-fA-F-]{36})$/, render: renderApplication },
+  { pattern: /^\/audit$/, render: renderAuditLog },
+  { pattern: /^\/departments$/, render: renderDepartments },
+  { pattern: /^\/bulk$/, render: renderBulkList },
+  { pattern: /^\/bulk\/([0-9a-fA-F-]{36})$/, render: renderBulkJob },
+];
+
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
+const who = /** @type {HTMLElement} */ (document.getElementById('who'));
+const signOutButton = /** @type {HTMLButtonElement} */ (document.getElementById('sign-out'));
+
+/** @type {Session | null} */
+let session = null;
+/** @type {AbortController | undefined} */
+let leaving;
+
+/** @param {Session | null} signedIn */
+function showChrome(signedIn) {
+  nav.hidden = signedIn === null;
+  signOutButton.hidden = signedIn === null;
+  who.textContent = signedIn ? `${signedIn.name} (${signedIn.role})` : '';
+}
+
+/** An expired session leads back to the sign-in page; anything else is shown where the page was. */
+function fail(/** @type {unknown} */ err) {
+  if (err instanceof ApiProblem && err.status === 401) {
+    session = null;
+    void show();
+    return;
+  }
+  main.replaceChildren(
+    el(
+      'p',
+      { class: 'error', role: 'alert' },
+      err instanceof ApiProblem ? err.message : 'The API could not be reached; reload to try again.',
+    ),
+  );
+}
+
+async function show() {
+  leaving?.abort();
+  const controller = new AbortController();
+  leaving = controller;
+  session ??= await currentSession();
+  if (controller.signal.aborted) return;
+  showChrome(session);
+  if (!session) {
+    renderSignIn(main, (signedIn) => {
+      session = signedIn;
+      if (location.hash.startsWith('#/') && location.hash !== '#/') void show();
+      else location.hash = '#/stuck';
+    });
+    return;
+  }
+  const [path = '', query = ''] = location.hash.slice(1).split('?', 2);
+  for (const page of pages) {
+    const match = page.pattern.exec(path);
+    if (match) {
+      // A page left behind may still fail (a refresh in flight); that must not cover the next one.
+      const failHere = (/** @type {unknown} */ err) => {
+        if (!controller.signal.aborted) fail(err);
+      };
+      const context = {
+        params: new URLSearchParams(query),
+        match,
+        signal: controller.signal,
+        fail: failHere,
+        reload: () => void show().catch(fail),
+      };
+      await page.render(main, context).catch(failHere);
+      return;
+    }
+  }
+  location.hash = '#/stuck';
+}
+
+signOutButton.addEventListener('click', () => {
+  signOut()
+    .catch(() => undefined)
+    .finally(() => {
+      session = null;
+      void show();
+    });
+});
+window.addEventListener('hashchange', () => void show().catch(fail));
+void show().catch(fail);

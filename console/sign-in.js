@@ -1,0 +1,53 @@
+import { ApiProblem, signIn } from './api.js';
+import { el, field } from './dom.js';
+
+/** @typedef {import('./types').Session} Session */
+
+/**
+ * The sign-in page: an operator pastes an API key once, and the browser keeps a session cookie
+ * instead of the key.
+ * @param {HTMLElement} main
+ * @param {(session: Session) => void} onSignedIn
+ */
+export function renderSignIn(main, onSignedIn) {
+  const key = el('input', {
+    type: 'password',
+    name: 'apiKey',
+    autocomplete: 'off',
+    required: true,
+    id: 'api-key',
+  });
+  const error = el('p', { class: 'error', role: 'alert', hidden: true });
+  const button = el('button', { type: 'submit' }, 'Sign in');
+  const form = el(
+    'form',
+    {
+      class: 'sign-in',
+      onsubmit: (event) => {
+        event.preventDefault();
+        button.disabled = true;
+        error.hidden = true;
+        signIn(key.value.trim())
+          .then((session) => {
+            key.value = '';
+            onSignedIn(session);
+          })
+          .catch((/** @type {unknown} */ err) => {
+            error.textContent =
+              err instanceof ApiProblem ? err.message : 'The API could not be reached; try again.';
+            error.hidden = false;
+          })
+          .finally(() => {
+            button.disabled = false;
+          });
+      },
+    },
+    el('h1', {}, 'Sign in'),
+    el('p', {}, 'Paste an operator or admin API key. The browser keeps a session, not the key.'),
+    field('API key', key),
+    button,
+    error,
+  );
+  main.replaceChildren(form);
+  key.focus();
+}
