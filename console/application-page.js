@@ -181,10 +181,10 @@ export async function renderApplication(main, { match, signal, fail }) {
     parts.calls.replaceChildren(pendingCalls(view));
     parts.steps.replaceChildren(steps(view));
     parts.transitions.replaceChildren(transitions(view));
-    const key = repairPanelsKey(view.application);
+    const key = repairPanelsKey(view.application, view.tasks);
     if (key !== repairKey) {
       repairKey = key;
-      const panels = repairPanels(view.application, report);
+      const panels = repairPanels(view.application, view.tasks, report);
       parts.repairs.replaceChildren(
         ...(panels.length
           ? panels

@@ -4,13 +4,16 @@ import { endedStatuses, titleText } from './format.js';
 
 /** @typedef {import('./types').ApplicationView} ApplicationView */
 /** @typedef {import('./types').StepView} StepView */
-/** @typedef {{ reason: string, outputs?: Record<string, unknown> }} RepairValues */
+/** @typedef {import('./types').TaskView} TaskView */
+/** @typedef {{ reason: string, outputs?: Record<string, unknown>, to?: string }} RepairValues */
 /** @typedef {{ application: ApplicationView, step: StepView }} StepTarget */
+/** @typedef {{ application: ApplicationView, task: TaskView }} TaskTarget */
 
 /**
  * A repair an operator can make. Adding a button is one entry in `stepActions` (for a step in
- * progress) or `applicationActions` (for the whole application): what it is called, when it
- * applies, whether it needs outputs besides the reason, and the request it sends.
+ * progress), `taskActions` (for an open work-list task) or `applicationActions` (for the whole
+ * application): what it is called, when it applies, whether it needs outputs or an assignee
+ * besides the reason, and the request it sends.
  * @template Target
  * @typedef {{
  *   id: string,
@@ -18,6 +21,7 @@ import { endedStatuses, titleText } from './format.js';
  *   explain: string,
  *   appliesTo: (target: Target) => boolean,
  *   needsOutputs?: boolean,
+ *   needsAssignee?: boolean,
  *   path: (target: Target) => string,
  *   body: (values: RepairValues) => unknown,
  *   done: string,
@@ -58,6 +62,34 @@ export const stepActions = [
     path: (target) => stepPath(target, 'skip'),
     body: ({ reason, outputs }) => ({ reason, outputs }),
     done: 'Skipped: the step ended with the outputs entered.',
+  },
+];
+
+const unfinished = (/** @type {TaskTarget} */ { application, task }) =>
+  task.status !== 'completed' && !endedStatuses.includes(application.status);
+const taskPath = (/** @type {TaskTarget} */ { task }, /** @type {string} */ action) =>
+  `/v1/ops/tasks/${encodeURIComponent(task.id)}/${action}`;
+
+/** @type {Array<RepairAction<TaskTarget>>} */
+export const taskActions = [
+  {
+    id: 'escalate',
+    label: 'Escalate to the supervisor',
+    explain: "Move the task to its department's supervisor queue now, keeping its assignee.",
+    appliesTo: (target) => unfinished(target) && target.task.escalatedAt === null,
+    path: (target) => taskPath(target, 'escalate'),
+    body: ({ reason }) => ({ reason }),
+    done: 'Escalated: the task is in the supervisor queue.',
+  },
+  {
+    id: 'reassign',
+    label: 'Reassign',
+    explain: 'Give the task to another clerk of its department (their API key id), or "queue" for any clerk.',
+    appliesTo: unfinished,
+    needsAssignee: true,
+    path: (target) => taskPath(target, 'reassign'),
+    body: ({ reason, to }) => ({ reason, to }),
+    done: 'Reassigned.',
   },
 ];
 
@@ -107,6 +139,9 @@ function panel(heading, target, actions, report, props) {
   const outputs = actions.some((a) => a.needsOutputs)
     ? el('textarea', { name: 'outputs', rows: 4, class: 'code', spellcheck: 'false' }, '{}')
     : null;
+  const assignee = actions.some((a) => a.needsAssignee)
+    ? el('input', { name: 'to', placeholder: 'key_… or queue', maxlength: 64 })
+    : null;
   const buttons = actions.map((action) => {
     const button = el(
       'button',
@@ -120,6 +155,10 @@ function panel(heading, target, actions, report, props) {
         const parsed = parseOutputs(outputs.value);
         if ('error' in parsed) return report(parsed.error, true);
         values.outputs = parsed.outputs;
+      }
+      if (action.needsAssignee && assignee) {
+        values.to = assignee.value.trim();
+        if (!values.to) return report('Enter the clerk\'s API key id, or "queue".', true);
       }
       for (const b of buttons) b.disabled = true;
       api('POST', action.path(target), action.body(values))
@@ -145,35 +184,52 @@ function panel(heading, target, actions, report, props) {
     el('h3', {}, heading),
     field('Reason (kept in the audit log)', reason),
     outputs ? field('Outputs, for a skip (JSON)', outputs) : null,
+    assignee ? field('Reassign to (clerk key id, or "queue")', assignee) : null,
     el('div', { class: 'buttons' }, buttons),
   );
 }
 
 /**
- * The repairs that apply now: a panel for the application, and one per step in progress.
+ * The repairs that apply now: a panel for the application, one per step in progress, and one
+ * per unfinished work-list task.
  * @param {ApplicationView} application
+ * @param {TaskView[]} tasks
  */
-function applicable(application) {
+function applicable(application, tasks) {
   return {
     forApplication: applicationActions.filter((a) => a.appliesTo(application)),
     forSteps: application.steps
       .map((step) => ({ step, actions: stepActions.filter((a) => a.appliesTo({ application, step })) }))
       .filter(({ actions }) => actions.length > 0),
+    forTasks: tasks
+      .map((task) => ({ task, actions: taskActions.filter((a) => a.appliesTo({ application, task })) }))
+      .filter(({ actions }) => actions.length > 0),
   };
 }
 
 /**
- * A panel per step an operator can repair now, and one for the application; none when nothing applies.
+ * A panel per step and task an operator can act on now, and one for the application; none when
+ * nothing applies.
  * @param {ApplicationView} application
+ * @param {TaskView[]} tasks
  * @param {(message: string, failed: boolean) => void} report
  */
-export function repairPanels(application, report) {
-  const { forApplication, forSteps } = applicable(application);
+export function repairPanels(application, tasks, report) {
+  const { forApplication, forSteps, forTasks } = applicable(application, tasks);
   return [
     ...forSteps.map(({ step, actions }) =>
       panel(`${titleText(step.title)} (${step.department})`, { application, step }, actions, report, {
         'data-step-id': step.id,
       }),
+    ),
+    ...forTasks.map(({ task, actions }) =>
+      panel(
+        `Task ${task.kind} of ${task.stepId}, round ${task.round} (${task.queue} queue, ${task.assignee ?? 'unclaimed'})`,
+        { application, task },
+        actions,
+        report,
+        { 'data-task-id': task.id },
+      ),
     ),
     ...(forApplication.length > 0
       ? [panel('The whole application', application, forApplication, report, { 'data-application': '' })]
@@ -182,14 +238,17 @@ export function repairPanels(application, report) {
 }
 
 /**
- * What decides whether the panels must be drawn again: which actions apply where. While it stays
- * the same, a reason being typed is kept across refreshes.
+ * What decides whether the panels must be drawn again: which actions apply where (and who holds
+ * each task). While it stays the same, a reason being typed is kept across refreshes.
  * @param {ApplicationView} application
+ * @param {TaskView[]} tasks
  */
-export function repairPanelsKey(application) {
-  const { forApplication, forSteps } = applicable(application);
+export function repairPanelsKey(application, tasks) {
+  const { forApplication, forSteps, forTasks } = applicable(application, tasks);
   const ids = (/** @type {Array<{ id: string }>} */ actions) => actions.map((a) => a.id).join(',');
-  return [ids(forApplication), ...forSteps.map(({ step, actions }) => `${step.id}:${ids(actions)}`)].join(
-    '|',
-  );
+  return [
+    ids(forApplication),
+    ...forSteps.map(({ step, actions }) => `${step.id}:${ids(actions)}`),
+    ...forTasks.map(({ task, actions }) => `${task.id}:${task.queue}:${task.assignee}:${ids(actions)}`),
+  ].join('|');
 }

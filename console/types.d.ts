@@ -96,7 +96,23 @@ export interface OpsApplication {
   reasons: StuckReason[];
   pendingCalls: PendingCall[] | null;
   pendingCallsNote: string | null;
+  tasks: TaskView[];
   workflow: { workflowId: string; temporalUiUrl: string };
+}
+
+/** A work-list task of the application, as `GET /v1/ops/applications/:id` lists it. */
+export interface TaskView {
+  id: string;
+  stepId: string;
+  round: number;
+  department: string;
+  kind: string;
+  status: 'open' | 'claimed' | 'completed';
+  queue: 'department' | 'supervisor';
+  assignee: string | null;
+  dueAt: string;
+  overdue: boolean;
+  escalatedAt: string | null;
 }
 
 export interface AuditList {

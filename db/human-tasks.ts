@@ -100,6 +100,15 @@ export async function findHumanTaskOfRound(
   return rows[0];
 }
 
+/** Every task of an application, in the order they were opened. */
+export async function listTasksOfApplication(db: Queryable, applicationId: string): Promise<HumanTaskRow[]> {
+  const { rows } = await db.query<HumanTaskRow>(
+    `SELECT * FROM human_tasks WHERE application_id = $1 ORDER BY created_at, step_id, round`,
+    [applicationId],
+  );
+  return rows;
+}
+
 export async function findHumanTask(db: Queryable, id: string): Promise<HumanTaskRow | undefined> {
   const { rows } = await db.query<HumanTaskRow>('SELECT * FROM human_tasks WHERE id = $1', [id]);
   return rows[0];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { taskSummarySchema } from './tasks.js';
 import { durationMs } from '../workflows/durations.js';
 import { stuckCodes } from '../ops/stuck-reasons.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
@@ -104,6 +105,9 @@ export const opsApplicationSchema = z
       .nullable()
       .describe('department calls Temporal has scheduled or retries; null when Temporal could not tell'),
     pendingCallsNote: z.string().nullable().describe('why pendingCalls is null'),
+    tasks: z
+      .array(taskSummarySchema)
+      .describe("the application's work-list tasks in the order they were opened (decisions masked)"),
     workflow: z.object({ workflowId: z.string(), temporalUiUrl: z.string() }),
   })
   .meta({ id: 'OpsApplication' });

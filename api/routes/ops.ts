@@ -2,6 +2,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
+import { listTasksOfApplication } from '../../db/human-tasks.js';
+import { taskSummaryView } from '../task-views.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicationTimeline, findStuckApplications } from '../../db/ops-queries.js';
@@ -172,10 +174,11 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
       const view = await viewFor(deps.pool, request, found);
       const workflowId = applicationWorkflowId(view.id);
-      const [timeline, stuck, pending] = await Promise.all([
+      const [timeline, stuck, pending, tasks] = await Promise.all([
         applicationTimeline(deps.pool, view.id),
         findStuckApplications(deps.pool, { codes: stuckCodes, applicationId: view.id, limit: 1 }),
         pendingCalls(deps.temporal, workflowId),
+        listTasksOfApplication(deps.pool, view.id),
       ]);
       const now = new Date();
       const ui = (deps.temporalUiUrl ?? defaultTemporalUiUrl).replace(/\/+$/, '');
@@ -192,6 +195,10 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         reasons: (stuck.rows[0]?.reasons ?? []).map((r) => stuckReason(r, now)),
         pendingCalls: pending.calls,
         pendingCallsNote: pending.note,
+        tasks: tasks.map((task) => {
+          const summary = taskSummaryView(task);
+          return { ...summary, decision: maskDeep(summary.decision) };
+        }),
         workflow: {
           workflowId,
           temporalUiUrl: `${ui}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`,
