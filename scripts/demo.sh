@@ -4,5 +4,5 @@
 # prints its progress department by department, then keeps serving until Ctrl+C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --no-browser
 exec npx tsx scripts/start.ts --demo

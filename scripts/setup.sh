@@ -19,8 +19,9 @@ if [ ! -x .venv/bin/temporal ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" > "$stamp"
 fi
 
-# The console's end-to-end test drives Debian's Chromium through playwright-core (which brings no browser).
-if ! command -v chromium >/dev/null 2>&1; then
+# The console's end-to-end test drives Debian's Chromium through playwright-core (which brings no
+# browser). The demo does not need it: `--no-browser` skips it.
+if [ "${1:-}" != "--no-browser" ] && ! command -v chromium >/dev/null 2>&1; then
   echo "setup: installing Debian's chromium for the browser tests"
   sudo=""
   if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi

@@ -43,6 +43,7 @@ async function main() {
   write(`Onething is running (embedded: ${onething.services.embedded.join(', ') || 'nothing'})`);
   write(`  API:             ${onething.apiUrl}`);
   write(`  API docs:        ${onething.apiUrl}/docs`);
+  write(`  Operators:       ${onething.apiUrl}/console (sign in with the operator key below)`);
   if (onething.services.temporalUiUrl) write(`  Temporal UI:     ${onething.services.temporalUiUrl}`);
   write(`  Departments:     ${onething.services.departmentsUrl}`);
   if (onething.devKeys) {
