@@ -38,15 +38,30 @@ export async function viewFor(
   found: { application: ApplicationRow; steps: StepRow[] },
 ): Promise<ApplicationView> {
   const view = applicationView(found.application, found.steps);
+  if (principalOf(request).role === 'portal') return view;
+  await recordRead(
+    db,
+    request,
+    view.id,
+    view.steps.flatMap((s) => Object.keys(s.outputs ?? {}).map((field) => `${s.id}.${field}`)),
+  );
+  return { ...view, steps: view.steps.map((s) => ({ ...s, outputs: maskDeep(s.outputs) })) };
+}
+
+/** Records in the applicant's access log that the caller (not the applicant's portal) read these fields. */
+export async function recordRead(
+  db: Queryable,
+  request: FastifyRequest,
+  applicationId: string,
+  fields: string[],
+): Promise<void> {
   const principal = principalOf(request);
-  if (principal.role === 'portal') return view;
   await recordAccess(db, {
-    applicationId: view.id,
+    applicationId,
     actorType: principal.role === 'admin' ? 'admin' : principal.role === 'clerk' ? 'clerk' : 'operator',
     actor: `${roleLabel(principal)} ${principal.name} (${principal.keyId})`,
     action: 'read',
-    fields: view.steps.flatMap((s) => Object.keys(s.outputs ?? {}).map((field) => `${s.id}.${field}`)),
+    fields,
     purpose: `${request.method} ${request.routeOptions.url ?? request.url}`,
   });
-  return { ...view, steps: view.steps.map((s) => ({ ...s, outputs: maskDeep(s.outputs) })) };
 }

@@ -82,7 +82,7 @@ function stepProblem(step) {
 }
 
 /** @param {OpsApplication} view */
-function steps({ application }) {
+function steps({ application, stepInputs, stepInputsNote }) {
   return table(
     [
       'Step',
@@ -94,6 +94,7 @@ function steps({ application }) {
       'Due',
       'Receipt',
       'Waiting or error',
+      'Inputs (masked)',
       'Outputs (masked)',
     ],
     application.steps.map((s) => [
@@ -106,6 +107,7 @@ function steps({ application }) {
       dateTime(s.dueAt),
       s.receiptNumber ?? '—',
       stepProblem(s),
+      stepInputs ? json(stepInputs[s.id] ?? {}) : (stepInputsNote ?? '—'),
       s.outputs ? json(s.outputs) : '—',
     ]),
     { 'data-testid': 'steps' },

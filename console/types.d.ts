@@ -96,6 +96,9 @@ export interface OpsApplication {
   reasons: StuckReason[];
   pendingCalls: PendingCall[] | null;
   pendingCallsNote: string | null;
+  /** What each step's department received, masked, by step id; null when Temporal could not tell. */
+  stepInputs: Record<string, Record<string, unknown>> | null;
+  stepInputsNote: string | null;
   tasks: TaskView[];
   workflow: { workflowId: string; temporalUiUrl: string };
 }

@@ -105,6 +105,13 @@ export const opsApplicationSchema = z
       .nullable()
       .describe('department calls Temporal has scheduled or retries; null when Temporal could not tell'),
     pendingCallsNote: z.string().nullable().describe('why pendingCalls is null'),
+    stepInputs: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .nullable()
+      .describe(
+        "what each step's department received (or will), by step id, personal data masked; null when Temporal could not tell",
+      ),
+    stepInputsNote: z.string().nullable().describe('why stepInputs is null'),
     tasks: z
       .array(taskSummarySchema)
       .describe("the application's work-list tasks in the order they were opened (decisions masked)"),

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import { listTasksOfApplication } from '../../db/human-tasks.js';
+import { stepInputsOf } from '../step-inputs-view.js';
 import { taskSummaryView } from '../task-views.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,7 +15,7 @@ import { problemCodes } from '../../schemas/error-codes.js';
 import type { pendingCallSchema } from '../../schemas/ops.js';
 import { opsApplicationSchema, opsListQuerySchema, opsListSchema } from '../../schemas/ops.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
-import { readableApplication, viewFor } from '../application-access.js';
+import { readableApplication, recordRead, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 
@@ -174,12 +175,20 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
       const view = await viewFor(deps.pool, request, found);
       const workflowId = applicationWorkflowId(view.id);
-      const [timeline, stuck, pending, tasks] = await Promise.all([
+      const outputs = Object.fromEntries(view.steps.map((s) => [s.id, s.outputs ?? undefined]));
+      const [timeline, stuck, pending, tasks, inputs] = await Promise.all([
         applicationTimeline(deps.pool, view.id),
         findStuckApplications(deps.pool, { codes: stuckCodes, applicationId: view.id, limit: 1 }),
         pendingCalls(deps.temporal, workflowId),
         listTasksOfApplication(deps.pool, view.id),
+        stepInputsOf(deps.temporal, workflowId, outputs),
       ]);
+      if (inputs.inputs) {
+        const read = Object.entries(inputs.inputs).flatMap(([stepId, input]) =>
+          Object.keys(input).map((field) => `${stepId}.input.${field}`),
+        );
+        await recordRead(deps.pool, request, view.id, read);
+      }
       const now = new Date();
       const ui = (deps.temporalUiUrl ?? defaultTemporalUiUrl).replace(/\/+$/, '');
       const namespace = deps.temporal.options.namespace;
@@ -195,6 +204,8 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         reasons: (stuck.rows[0]?.reasons ?? []).map((r) => stuckReason(r, now)),
         pendingCalls: pending.calls,
         pendingCallsNote: pending.note,
+        stepInputs: inputs.inputs,
+        stepInputsNote: inputs.note,
         tasks: tasks.map((task) => {
           const summary = taskSummaryView(task);
           return { ...summary, decision: maskDeep(summary.decision) };

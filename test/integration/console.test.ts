@@ -160,6 +160,9 @@ describe('an operator repairs a stuck application', () => {
     const card = chart.locator('.step-row[data-step-id="socialSecurityCard"]');
     expect(await card.locator('rect.bar.not-started').count()).toBe(1);
     expect(await page.getByTestId('pending-calls').textContent()).toContain('householdRegistration');
+    // What the departments received, masked: never an ID number in clear on the page.
+    expect(await page.getByTestId('steps').textContent()).toContain('330106********0027');
+    expect(await page.content()).not.toContain('330106199203150027');
 
     // A repair needs a reason; a refusal is shown with the API's title and detail.
     const panel = page.locator('.repair[data-step-id="householdRegistration"]');

@@ -123,9 +123,16 @@ describe('looking into one application', () => {
       reasons: Reason[];
       pendingCalls: Array<{ stepId: string; attempt: number; lastFailure: string | null }> | null;
       pendingCallsNote: string | null;
+      stepInputs: Record<string, Record<string, unknown>> | null;
       workflow: { workflowId: string; temporalUiUrl: string };
     }>('GET', `/v1/ops/applications/${id}`, undefined, {}, 'operator');
     expect(seen.status).toBe(200);
+    // What each department received, from the workflow's own input, masked: the hospital got the
+    // mother's ID number, the vaccination office did not.
+    expect(seen.body.stepInputs?.birthCertificate?.motherIdNumber).toBe('330106********0027');
+    expect(seen.body.stepInputs?.householdRegistration).toHaveProperty('certificateNumber');
+    expect(JSON.stringify(seen.body.stepInputs)).not.toContain('330106199203150027');
+    expect(seen.body.stepInputs?.vaccination).not.toHaveProperty('motherIdNumber');
     expect(seen.body.application.id).toBe(id);
     expect(police(seen.body.application)).toMatchObject({
       status: 'running',
@@ -154,7 +161,7 @@ describe('looking into one application', () => {
     });
 
     const log = await stack.request<{
-      entries: Array<{ actorType: string; actor: string; purpose: string }>;
+      entries: Array<{ actorType: string; actor: string; purpose: string; fields: string[] }>;
     }>('GET', `/v1/applications/${id}/access-log`, undefined, {}, 'portal');
     expect(log.body.entries).toEqual(
       expect.arrayContaining([
@@ -162,6 +169,10 @@ describe('looking into one application', () => {
           actorType: 'operator',
           purpose: 'GET /v1/ops/applications/:id',
           actor: expect.stringContaining('operator'),
+        }),
+        expect.objectContaining({
+          actorType: 'operator',
+          fields: expect.arrayContaining(['birthCertificate.input.motherIdNumber']),
         }),
       ]),
     );
