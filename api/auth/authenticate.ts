@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { findPrincipalBySecretHash } from '../../db/api-keys.js';
+import { recordAudit } from '../../db/audit-log.js';
 import { findConsoleSession } from '../../db/console-sessions.js';
 import type { ConsoleSession } from '../../db/console-sessions.js';
 import type { Queryable } from '../../db/pool.js';
@@ -8,7 +9,7 @@ import { problemCodes } from '../../schemas/error-codes.js';
 import { sendProblem } from '../problem.js';
 import { hashSecret } from './api-keys.js';
 import type { Principal } from './principal.js';
-import { isAdmitted } from './principal.js';
+import { isAdmitted, roleLabel } from './principal.js';
 import { clearedSessionCookie, sameToken, sessionTokenFrom } from './session-cookie.js';
 
 export interface AuthOptions {
@@ -69,7 +70,25 @@ export const authentication = fp<AuthOptions>(
       }
     });
 
-    function refuseRole(reply: FastifyReply, access: readonly string[]) {
+    async function refuseRole(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      principal: Principal,
+      access: readonly string[],
+    ) {
+      // A clerk or operator reaching beyond their role is an action refused: the audit log keeps
+      // it. Portals and departments are machines; their refusals are only answered.
+      if (['clerk', 'operator', 'admin'].includes(principal.role)) {
+        await recordAudit(options.db, {
+          actorKey: principal.keyId,
+          actorName: principal.name,
+          role: roleLabel(principal),
+          action: 'route.refused',
+          // The path as called (with its ids), cut to a sane length: the caller chose it.
+          target: `${request.method} ${request.url.split('?')[0]?.slice(0, 300) ?? ''}`,
+          result: problemCodes.forbidden,
+        }).catch((err: unknown) => request.log.error({ err }, 'audit entry not recorded'));
+      }
       return sendProblem(reply, {
         status: 403,
         code: problemCodes.forbidden,
@@ -96,7 +115,8 @@ export const authentication = fp<AuthOptions>(
           detail: 'The session expired, was signed out, or its API key was revoked; sign in again.',
         });
       }
-      if (!isAdmitted(session.principal, access)) return refuseRole(reply, access);
+      if (!isAdmitted(session.principal, access))
+        return refuseRole(request, reply, session.principal, access);
       const csrfToken = request.headers['x-csrf-token'];
       if (
         !safeMethods.has(request.method) &&
@@ -134,7 +154,7 @@ export const authentication = fp<AuthOptions>(
             : 'Send an API key as Authorization: Bearer <key>, or sign in to the console.',
         });
       }
-      if (!isAdmitted(principal, access)) return refuseRole(reply, access);
+      if (!isAdmitted(principal, access)) return refuseRole(request, reply, principal, access);
       request.principal = principal;
     });
   },

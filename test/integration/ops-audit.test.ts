@@ -111,6 +111,26 @@ describe('the audit log', () => {
     expect(none.body.entries).toEqual([]);
   });
 
+  it('records a clerk reaching for an operator route, refused, but not a portal doing so', async () => {
+    const path = `/v1/ops/departments/police/pause`;
+    expect((await stack.request('POST', path, { reason: 'x' }, {}, 'healthClerk')).status).toBe(403);
+    expect((await stack.request('POST', path, { reason: 'x' }, {}, 'portal')).status).toBe(403);
+    const audit = await stack.request<AuditList>(
+      'GET',
+      '/v1/ops/audit?action=route.refused',
+      undefined,
+      {},
+      'operator',
+    );
+    expect(audit.body.entries).toEqual([
+      expect.objectContaining({
+        role: 'clerk:health',
+        target: `POST ${path}`,
+        result: 'FORBIDDEN',
+      }),
+    ]);
+  });
+
   it('refuses to change or remove an entry', async () => {
     await expect(stack.pool.query(`UPDATE audit_log SET result = 'forged'`)).rejects.toThrow(/append-only/);
     await expect(stack.pool.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
