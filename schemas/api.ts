@@ -17,6 +17,15 @@ export const problemSchema = z
       .describe('each invalid field: where it is and what is wrong'),
   })
   .meta({ id: 'Problem' });
+
+/** The problem+json answers of a route, one per status: `response: { 200: …, ...problemResponses(400, 404) }`. */
+export function problemResponses<const S extends readonly number[]>(
+  ...statuses: S
+): { [K in S[number]]: typeof problemSchema } {
+  return Object.fromEntries(statuses.map((status) => [status, problemSchema])) as {
+    [K in S[number]]: typeof problemSchema;
+  };
+}
 export type Problem = z.infer<typeof problemSchema>;
 
 /** Body of `POST /v1/applications`; `applicant` and `form` are checked against the bundle's own schemas. */

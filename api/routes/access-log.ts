@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listAccess } from '../../db/access-log.js';
-import { accessLogSchema, applicationIdParamsSchema, problemSchema } from '../../schemas/api.js';
+import { accessLogSchema, applicationIdParamsSchema, problemResponses } from '../../schemas/api.js';
 import { readableApplication } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -17,10 +17,7 @@ export const accessLogRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
         params: applicationIdParamsSchema,
         response: {
           200: accessLogSchema,
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-          404: problemSchema,
+          ...problemResponses(400, 401, 403, 404),
         },
       },
     },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { eventsAfter } from '../../db/events.js';
 import { Wakeup } from '../../notifications/wakeup.js';
 import { maskDeep } from '../../privacy/mask.js';
-import { applicationIdParamsSchema, problemSchema } from '../../schemas/api.js';
+import { applicationIdParamsSchema, problemResponses } from '../../schemas/api.js';
 import { applicationEventSchema } from '../../schemas/events.js';
 import type { ApplicationEvent } from '../../schemas/events.js';
 import { finalApplicationStatuses } from '../../schemas/status.js';
@@ -75,11 +75,7 @@ export const applicationEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app
             content: { 'text/event-stream': { schema: applicationEventSchema } },
           },
           204: z.null().describe('the application ended and every event was sent before'),
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-          404: problemSchema,
-          429: problemSchema,
+          ...problemResponses(400, 401, 403, 404, 429),
         },
       },
     },

@@ -15,7 +15,7 @@ import {
   applicationViewSchema,
   createApplicationBodySchema,
   idempotencyHeadersSchema,
-  problemSchema,
+  problemResponses,
 } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import type { BundleWorkflowInput } from '../../schemas/workflow.js';
@@ -97,14 +97,9 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         }),
         response: {
           200: applicationViewSchema.describe('the application this key already created'),
-          401: problemSchema,
-          403: problemSchema,
-          429: problemSchema,
+          ...problemResponses(401, 403, 429),
           201: applicationViewSchema.describe('the application, created and started'),
-          400: problemSchema,
-          404: problemSchema,
-          409: problemSchema,
-          503: problemSchema,
+          ...problemResponses(400, 404, 409, 503),
         },
       },
     },
@@ -163,11 +158,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         params: applicationIdParamsSchema,
         response: {
           200: applicationViewSchema,
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-          404: problemSchema,
-          429: problemSchema,
+          ...problemResponses(400, 401, 403, 404, 429),
         },
       },
     },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listAudit } from '../../db/audit-log.js';
-import { problemSchema } from '../../schemas/api.js';
+import { problemResponses } from '../../schemas/api.js';
 import { auditListSchema, auditQuerySchema } from '../../schemas/ops.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -15,7 +15,7 @@ export const auditRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => 
         description: 'Append-only; newest first, paginated by `cursor`.',
         tags: ['operations'],
         querystring: auditQuerySchema,
-        response: { 200: auditListSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
+        response: { 200: auditListSchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {

@@ -2,7 +2,7 @@ import type { Payload } from '@temporalio/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemSchema } from '../../schemas/api.js';
+import { problemResponses } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { PayloadEncryptionError } from '../../temporal/codec.js';
 import type { CodecServerDeps } from '../deps.js';
@@ -103,10 +103,7 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecServerDeps> = async (app, d
     body: codecPayloadsSchema,
     response: {
       200: codecPayloadsSchema,
-      400: problemSchema,
-      401: problemSchema,
-      403: problemSchema,
-      429: problemSchema,
+      ...problemResponses(400, 401, 403, 429),
     },
   });
   // A page of history may carry many payloads, each up to Temporal's 2 MB limit.

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findPrincipalBySecretHash } from '../../db/api-keys.js';
 import { insertConsoleSession, revokeConsoleSession } from '../../db/console-sessions.js';
-import { problemSchema } from '../../schemas/api.js';
+import { problemResponses, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { auditRequest } from '../audit.js';
 import { hashSecret } from '../auth/api-keys.js';
@@ -44,7 +44,7 @@ const sessionView = (principal: Principal, csrfToken: string, expiresAt: Date) =
   expiresAt: expiresAt.toISOString(),
 });
 
-const problems = { 401: problemSchema, 403: problemSchema, 429: problemSchema };
+const problems = { ...problemResponses(401, 403, 429) };
 
 /** True when the API was reached over https: the cookie is then marked Secure. */
 const overHttps = (request: FastifyRequest) => request.protocol === 'https';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callbackSeen, findCallbackStep, rememberCallback } from '../../db/department-callbacks.js';
 import { verifyRequest } from '../../departments/signing.js';
-import { departmentCallbackSchema, departmentParamsSchema, problemSchema } from '../../schemas/api.js';
+import { departmentCallbackSchema, departmentParamsSchema, problemResponses } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
 import { departmentDecision } from '../../workflows/messages.js';
@@ -52,11 +52,7 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
         body: departmentCallbackSchema,
         response: {
           200: callbackResultSchema,
-          400: problemSchema,
-          401: problemSchema,
-          404: problemSchema,
-          409: problemSchema,
-          503: problemSchema,
+          ...problemResponses(400, 401, 404, 409, 503),
         },
       },
     },

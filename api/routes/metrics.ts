@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { countOpenHumanTasks } from '../../db/human-tasks.js';
-import { problemSchema } from '../../schemas/api.js';
+import { problemResponses } from '../../schemas/api.js';
 import { createTaskMetrics, formatLabels } from '../../tasks/metrics.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -20,8 +20,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         tags: ['operations'],
         response: {
           200: z.string().describe('text/plain; version=0.0.4'),
-          401: problemSchema,
-          403: problemSchema,
+          ...problemResponses(401, 403),
         },
       },
     },

@@ -13,7 +13,7 @@ import {
 import type { BulkActionRow, BulkItemRow } from '../../db/bulk-actions.js';
 import { withTransaction } from '../../db/pool.js';
 import { appliedBulkFilter, matchBulkItems, maxBulkItems } from '../../ops/bulk-snapshot.js';
-import { problemSchema } from '../../schemas/api.js';
+import { problemResponses, problemSchema } from '../../schemas/api.js';
 import {
   appliedBulkFilterSchema,
   bulkActionBodySchema,
@@ -35,7 +35,7 @@ import { roleLabel } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 
-const denied = { 400: problemSchema, 401: problemSchema, 403: problemSchema };
+const denied = { ...problemResponses(400, 401, 403) };
 const notFound = (id: string) =>
   new ProblemError(404, problemCodes.bulkActionNotFound, `No bulk action ${id}`);
 
@@ -116,7 +116,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         description: `The matching steps are snapshotted now (at most ${maxBulkItems}) and worked through by a Temporal workflow, at most \`ratePerSecond\` a second, each as the workflow update an operator's single repair sends. A step no longer in progress by then is \`refused\`, not an error. Follow it at the \`Location\`.`,
         tags: ['operations'],
         body: bulkActionBodySchema,
-        response: { 202: bulkActionViewSchema, ...denied, 422: problemSchema, 503: problemSchema },
+        response: { 202: bulkActionViewSchema, ...denied, ...problemResponses(422, 503) },
       },
     },
     async (request, reply) => {
@@ -247,7 +247,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         tags: ['operations'],
         params: bulkActionParamsSchema,
         body: bulkCancelBodySchema,
-        response: { 202: bulkActionViewSchema, ...denied, 404: problemSchema, 409: problemSchema },
+        response: { 202: bulkActionViewSchema, ...denied, ...problemResponses(404, 409) },
       },
     },
     async (request, reply) => {

@@ -9,7 +9,7 @@ import {
   resumeDepartment,
 } from '../../db/department-pauses.js';
 import type { DepartmentPauseRow } from '../../db/department-pauses.js';
-import { problemSchema } from '../../schemas/api.js';
+import { problemResponses, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { departmentResumeWorkflowId } from '../../temporal/ids.js';
 import { auditRequest } from '../audit.js';
@@ -46,7 +46,7 @@ const resumeBodySchema = z
       .describe('waiting applications woken per second, so the department is not flooded'),
   })
   .strict();
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+const errors = { ...problemResponses(400, 401, 403, 404) };
 
 /**
  * Outage mode: an operator pauses calls to a department (they wait in their workflows, nothing
@@ -146,8 +146,7 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
           202: departmentStateSchema.extend({
             resumeWorkflowId: z.string().describe('the workflow waking the waiting applications'),
           }),
-          409: problemSchema,
-          503: problemSchema,
+          ...problemResponses(409, 503),
           ...errors,
         },
       },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findApplication } from '../../db/applications.js';
-import { applicationViewSchema, problemSchema } from '../../schemas/api.js';
+import { applicationViewSchema, problemResponses } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { repairStep } from '../../workflows/messages.js';
 import type { RepairStepUpdate } from '../../workflows/messages.js';
@@ -22,12 +22,7 @@ const skipBodySchema = z
   .strict();
 const responses = {
   202: applicationViewSchema,
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  503: problemSchema,
+  ...problemResponses(400, 401, 403, 404, 409, 503),
 };
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { findApiKey } from '../../db/api-keys.js';
 import { findHumanTask } from '../../db/human-tasks.js';
 import type { HumanTaskRow } from '../../db/human-tasks.js';
-import { problemSchema } from '../../schemas/api.js';
+import { problemResponses } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { taskSummarySchema } from '../../schemas/tasks.js';
 import { escalateTask, reassignTask } from '../../workflows/messages.js';
@@ -36,12 +36,7 @@ const reassignBodySchema = z
   .strict();
 const responses = {
   200: taskSummarySchema,
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  503: problemSchema,
+  ...problemResponses(400, 401, 403, 404, 409, 503),
 };
 
 /** Who acts, as the workflow records it: role and name. */

@@ -1,17 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findApplication } from '../../db/applications.js';
-import { applicationIdParamsSchema, applicationViewSchema, problemSchema } from '../../schemas/api.js';
+import { applicationIdParamsSchema, applicationViewSchema, problemResponses } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
-import { finalApplicationStatuses } from '../../schemas/status.js';
-import { withdraw } from '../../workflows/messages.js';
 import { viewFor } from '../application-access.js';
 import { audited } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
+import { deliverWithdrawal } from '../withdrawal.js';
 import { ProblemError } from '../problem.js';
-import { deliverUpdate } from '../workflow-updates.js';
 
 const withdrawBodySchema = z
   .object({
@@ -43,12 +41,7 @@ export const opsWithdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         body: withdrawBodySchema,
         response: {
           202: applicationViewSchema,
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-          404: problemSchema,
-          409: problemSchema,
-          503: problemSchema,
+          ...problemResponses(400, 401, 403, 404, 409, 503),
         },
       },
     },
@@ -63,20 +56,13 @@ export const opsWithdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
           const application = await findApplication(deps.pool, id);
           if (!application)
             throw new ProblemError(404, problemCodes.applicationNotFound, `No application ${id}`);
-          const ended = () =>
-            new ProblemError(
-              409,
-              problemCodes.applicationEnded,
-              'The application has already ended',
-              `It is ${application.application.status}; only a running application can be withdrawn.`,
-            );
-          if (finalApplicationStatuses.includes(application.application.status)) throw ended();
           const principal = principalOf(request);
-          await deliverUpdate(deps.temporal, id, withdraw, {
-            args: [{ reason, by: `${roleLabel(principal)} ${principal.name}` }],
-            refused: ended,
-            log: request.log,
-          });
+          await deliverWithdrawal(
+            deps.temporal,
+            application.application,
+            { reason, by: `${roleLabel(principal)} ${principal.name}` },
+            request.log,
+          );
           return application;
         },
       );

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { applicationTimeline, findStuckApplications } from '../../db/ops-queries.js';
 import { stuckCodes, stuckReason } from '../../ops/stuck-reasons.js';
 import { maskDeep, maskText } from '../../privacy/mask.js';
-import { applicationIdParamsSchema, problemSchema } from '../../schemas/api.js';
+import { applicationIdParamsSchema, problemResponses } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import type { pendingCallSchema } from '../../schemas/ops.js';
 import { opsApplicationSchema, opsListQuerySchema, opsListSchema } from '../../schemas/ops.js';
@@ -110,7 +110,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
           'Stuck: a department call retrying (past `retryingLongerThan` or `attemptsAtLeast`), a step past its due time, a wait for a department decision past `waitingLongerThan`, an overdue work-list task, or a compensation that failed. From the read model only; paginated by `cursor`.',
         tags: ['operations'],
         querystring: opsListQuerySchema,
-        response: { 200: opsListSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
+        response: { 200: opsListSchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
@@ -164,10 +164,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         params: applicationIdParamsSchema,
         response: {
           200: opsApplicationSchema,
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-          404: problemSchema,
+          ...problemResponses(400, 401, 403, 404),
         },
       },
     },

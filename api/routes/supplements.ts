@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findApplication } from '../../db/applications.js';
-import { applicationIdParamsSchema, applicationViewSchema, problemSchema } from '../../schemas/api.js';
+import { applicationIdParamsSchema, applicationViewSchema, problemResponses } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { supplementBodySchema } from '../../schemas/tasks.js';
 import { submitSupplement } from '../../workflows/messages.js';
@@ -28,12 +28,7 @@ export const supplementRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
         body: supplementBodySchema,
         response: {
           202: applicationViewSchema,
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-          404: problemSchema,
-          409: problemSchema,
-          503: problemSchema,
+          ...problemResponses(400, 401, 403, 404, 409, 503),
         },
       },
     },

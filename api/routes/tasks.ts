@@ -9,7 +9,7 @@ import {
   releaseHumanTask,
 } from '../../db/human-tasks.js';
 import type { HumanTaskRow, TaskActor, TaskChange } from '../../db/human-tasks.js';
-import { problemSchema } from '../../schemas/api.js';
+import { problemResponses, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import {
   completeTaskBodySchema,
@@ -33,11 +33,7 @@ import { deliverUpdate } from '../workflow-updates.js';
 import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../task-views.js';
 
 const errorResponses = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
+  ...problemResponses(400, 401, 403, 404, 409),
 } as const;
 
 /** The person, as the access log and the decision name them. */
@@ -146,7 +142,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
           "A clerk sees its own department's tasks; operators and admins any department's. Paginated by `cursor`.",
         tags: ['tasks'],
         querystring: taskListQuerySchema,
-        response: { 200: taskListSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
+        response: { 200: taskListSchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {

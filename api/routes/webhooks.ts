@@ -6,7 +6,7 @@ import { disableWebhook, insertWebhook, listWebhooks } from '../../db/webhooks.j
 import type { WebhookRow } from '../../db/webhooks.js';
 import { sealWebhookSecret } from '../../notifications/webhook-secrets.js';
 import { checkWebhookTarget, strictWebhookTargets } from '../../notifications/webhook-targets.js';
-import { problemSchema } from '../../schemas/api.js';
+import { problemResponses, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import {
   createdWebhookSchema,
@@ -34,7 +34,7 @@ const viewOf = (row: WebhookRow) => ({
   createdAt: new Date(row.created_at).toISOString(),
 });
 
-const errorResponses = { 401: problemSchema, 403: problemSchema, 429: problemSchema };
+const errorResponses = { ...problemResponses(401, 403, 429) };
 
 export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.post(
@@ -122,8 +122,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         params: webhookIdParamsSchema,
         response: {
           204: z.null().describe('deleted'),
-          400: problemSchema,
-          404: problemSchema,
+          ...problemResponses(400, 404),
           ...errorResponses,
         },
       },

@@ -1,13 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { applicationIdParamsSchema, applicationViewSchema, problemSchema } from '../../schemas/api.js';
-import { problemCodes } from '../../schemas/error-codes.js';
-import { finalApplicationStatuses } from '../../schemas/status.js';
-import { withdraw } from '../../workflows/messages.js';
+import { applicationIdParamsSchema, applicationViewSchema, problemResponses } from '../../schemas/api.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
-import { ProblemError } from '../problem.js';
-import { deliverUpdate } from '../workflow-updates.js';
+import { deliverWithdrawal } from '../withdrawal.js';
 
 const withdrawBodySchema = z
   .object({
@@ -29,30 +25,13 @@ export const withdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         body: withdrawBodySchema,
         response: {
           202: applicationViewSchema,
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-          404: problemSchema,
-          409: problemSchema,
-          503: problemSchema,
+          ...problemResponses(400, 401, 403, 404, 409, 503),
         },
       },
     },
     async (request, reply) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
-      const ended = () =>
-        new ProblemError(
-          409,
-          problemCodes.applicationEnded,
-          'The application has already ended',
-          `It is ${found.application.status}; only a running application can be withdrawn.`,
-        );
-      if (finalApplicationStatuses.includes(found.application.status)) throw ended();
-      await deliverUpdate(deps.temporal, found.application.id, withdraw, {
-        args: [{ reason: request.body.reason }],
-        refused: ended,
-        log: request.log,
-      });
+      await deliverWithdrawal(deps.temporal, found.application, { reason: request.body.reason }, request.log);
       return reply.code(202).send(await viewFor(deps.pool, request, found));
     },
   );
