@@ -12,7 +12,8 @@ export type Refusal = { kind: 'refused'; reason: string } | { kind: 'ended' };
 /**
  * Delivers an update to an application's workflow, the single source of truth. A refusal (the
  * validator said no, or the workflow has ended) becomes the problem `refused` builds, changing
- * nothing; anything else is a 503 that says the same request may be sent again.
+ * nothing; anything else is a 503 that says the same request may be sent again (the workflow
+ * applies an action at most once: a repeat of one that got through is refused).
  */
 export async function deliverUpdate<Ret, Args extends [unknown, ...unknown[]]>(
   temporal: Client,
@@ -43,7 +44,7 @@ export async function deliverUpdate<Ret, Args extends [unknown, ...unknown[]]>(
       503,
       problemCodes.engineUnavailable,
       'This could not be delivered to the application yet',
-      'Send the same request again; it is applied once.',
+      'Send the same request again. It is applied at most once: if this one got through after all, the repeat is refused (409) and the application already shows its effect.',
     );
   }
 }
