@@ -23,7 +23,8 @@ const repeats = Number(process.env.OPS_BENCH_REPEATS ?? 200);
 
 // Per 100 applications: 70 completed, 5 retrying a department call, 3 past a step's due time,
 // 2 waiting long for a department decision, 1 with an overdue work-list task, half of the
-// next (1 in 200) withdrawn with a failed compensation, the rest running normally.
+// next (1 in 200) withdrawn with a failed compensation, 1 with a failed step held for an
+// operator, 1 waiting at a paused department (medical insurance), the rest running normally.
 const seedSql = `
 INSERT INTO applications (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status,
                           workflow_started, created_at, updated_at, due_at)
@@ -45,6 +46,8 @@ SELECT md5('app' || i)::uuid, 'step' || p, p,
          WHEN k BETWEEN 78 AND 79 AND p = 2 THEN 'waiting'
          WHEN k = 80 AND p = 2 THEN 'waiting'
          WHEN k = 81 AND i % 200 = 81 AND p = 2 THEN 'failed'
+         WHEN k = 82 AND p = 2 THEN 'failed'
+         WHEN k = 83 AND p = 2 THEN 'waiting'
          WHEN p = 2 THEN 'running'
          ELSE 'pending' END,
        CASE WHEN k BETWEEN 70 AND 74 AND p = 2 THEN 2 + i % 30 WHEN k < 70 OR p <= 2 THEN 1 ELSE 0 END,
@@ -55,10 +58,13 @@ SELECT md5('app' || i)::uuid, 'step' || p, p,
            THEN jsonb_build_object('code', 'DepartmentUnavailable', 'message', 'police answered 503', 'attempt', 2 + i % 30)
          WHEN k = 81 AND i % 200 = 81 AND p = 2
            THEN jsonb_build_object('code', 'CompensationFailed', 'message', 'the department could not cancel')
+         WHEN k = 82 AND p = 2
+           THEN jsonb_build_object('code', 'StepFailed', 'message', 'the department answered 422')
        END,
        CASE
          WHEN k BETWEEN 78 AND 79 AND p = 2 THEN jsonb_build_object('reason', 'department-decision', 'message', 'waiting')
          WHEN k = 80 AND p = 2 THEN jsonb_build_object('reason', 'human-task', 'message', 'waiting for a clerk')
+         WHEN k = 83 AND p = 2 THEN jsonb_build_object('reason', 'department-paused', 'message', 'outage')
        END,
        CASE
          WHEN k BETWEEN 75 AND 77 AND p = 2 THEN now() - (1 + i % 72) * interval '1 hour'
@@ -71,6 +77,10 @@ INSERT INTO human_tasks (id, application_id, step_id, round, department, service
 SELECT md5('task' || i)::uuid, md5('app' || i)::uuid, 'step2', 1, 'medical-insurance', 'service2', 'review', 'open',
        '{}'::jsonb, now() - (1 + i % 48) * interval '1 hour', i % 2 = 0
 FROM generate_series(1, $1::int) AS i WHERE i % 100 = 80;
+
+INSERT INTO department_pauses (department, reason, paused_by)
+SELECT 'medical-insurance', 'planned outage of the benefits system', 'k1 bench operator'
+WHERE $1::int > 0;
 `;
 
 async function freePort(): Promise<number> {
@@ -137,6 +147,8 @@ try {
     ['waiting-department > 1h', { codes: ['waiting-department'], waitingLongerThanMs: 3_600_000, limit: 50 }],
     ['task-overdue', { codes: ['task-overdue'], limit: 50 }],
     ['compensation-failed', { codes: ['compensation-failed'], limit: 50 }],
+    ['step-failed', { codes: ['step-failed'], limit: 50 }],
+    ['department-paused', { codes: ['department-paused'], limit: 50 }],
     [
       'all kinds, bundle=newborn, department=medical-insurance',
       { codes: stuckCodes, bundleId: 'newborn', department: 'medical-insurance', limit: 50 },

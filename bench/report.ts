@@ -1,6 +1,6 @@
 import type { ApiThroughput } from './api-throughput.js';
 import type { EngineVsRaw } from './engine-vs-raw.js';
-import type { EventSpread } from './history.js';
+import type { EncodingCounts, EventSpread } from './history.js';
 import { kindLabels } from './kinds.js';
 import type { Kind } from './kinds.js';
 
@@ -20,8 +20,13 @@ export interface BenchResults {
     concurrency: number;
   };
   engineVsRaw: Omit<EngineVsRaw, 'applicationIds' | 'lastWorkflowIds'>;
-  /** History events per workflow over a sample of the last round of each kind. */
-  history: { sampled: number; byKind: Partial<Record<Kind, EventSpread>> };
+  /** History events per workflow over a sample of the last round of each kind, and their payloads by encoding. */
+  history: {
+    sampled: number;
+    byKind: Partial<Record<Kind, EventSpread>>;
+    /** Summed over the sample: shows which kinds the server held encrypted payloads for. */
+    payloadEncodings: Partial<Record<Kind, EncodingCounts>>;
+  };
   api: ApiThroughput;
   totalSeconds: number;
 }
@@ -31,6 +36,7 @@ export const targetRatio = 0.8;
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const percent = (share: number | undefined) => `${f((share ?? Number.NaN) * 100, 0)} %`;
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${f(n, 1)}`;
 // Above this share of the machine, something else was running and the rates are not comparable.
 const othersWarning = 0.05;
 
@@ -52,16 +58,24 @@ export function formatReport(r: BenchResults): string {
   const cell = (kind: Kind, round: number) =>
     `${f(rateOf(kind, round))}${(roundOf(kind, round)?.othersBusy ?? 0) > othersWarning ? '*' : ' '}`;
   const disturbed = e.rounds.some((x) => (x.othersBusy ?? 0) > othersWarning);
+  const ratioOf = (round: number, a: Kind, b: Kind) => f(rateOf(a, round) / rateOf(b, round), 2);
   const roundRows = Array.from({ length: r.settings.rounds }, (_, i) => [
     `round ${i + 1}`,
     ...kinds.map((k) => cell(k, i + 1)),
-    f(rateOf('engine', i + 1) / rateOf('raw', i + 1), 2),
+    ratioOf(i + 1, 'engine', 'raw'),
+    ratioOf(i + 1, 'engineEncrypted', 'raw'),
+    ratioOf(i + 1, 'engineEncrypted', 'engine'),
   ]);
+  const { engineToRaw, encryptedToRaw, encryptedToEngine } = e.ratios;
   const median = [
     'median',
     ...kinds.map((k) => `${f(e.summary[k]?.medianRate ?? Number.NaN)} `),
-    f(e.ratio, 2),
+    f(engineToRaw, 2),
+    f(encryptedToRaw, 2),
+    f(encryptedToEngine, 2),
   ];
+  const met = (ratio: number) => `target ≥ ${targetRatio}: ${ratio >= targetRatio ? 'met' : 'NOT met'}`;
+  const aes = kindLabels.engineEncrypted;
   return [
     `Onething benchmarks, ${r.date}: ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`,
     `Code: ${r.source ? `${r.source.commit}${r.source.dirty ? ' with uncommitted changes' : ''}` : 'unknown'}`,
@@ -69,11 +83,13 @@ export function formatReport(r: BenchResults): string {
     `PostgreSQL: ${r.services.postgres}`,
     '',
     `Workflows per second: ${r.settings.workflows} per round, ${r.settings.rounds} rounds of each kind, alternating`,
-    table(['workflows/s', ...labels, 'engine/raw'], [...roundRows, median]),
+    table(['workflows/s', ...labels, 'engine/raw', `${aes}/raw`, `${aes}/engine`], [...roundRows, median]),
     ...(disturbed
       ? [`* other processes used over ${othersWarning * 100} % of the machine in this round`]
       : []),
-    `ratio engine/raw = ${f(e.ratio, 2)}; target ≥ ${targetRatio}: ${e.ratio >= targetRatio ? 'met' : 'NOT met'}`,
+    `ratio engine/raw = ${f(engineToRaw, 2)}; ${met(engineToRaw)}`,
+    `ratio ${aes}/raw = ${f(encryptedToRaw, 2)} (as deployed: every payload encrypted); ${met(encryptedToRaw)}`,
+    `ratio ${aes}/engine = ${f(encryptedToEngine, 2)}: what the engine keeps of its rate with every payload encrypted`,
     '',
     'Start → result latency per workflow, all measured rounds (ms)',
     table(
@@ -133,6 +149,13 @@ function cpuSection(r: BenchResults): string[] {
         ['  by others', ...kinds.map((k) => percent(summary[k]?.othersBusy))],
       ],
     ),
+    ...(kinds.includes('engineEncrypted') && kinds.includes('engine')
+      ? [
+          `encryption adds ${f(total('engineEncrypted') - total('engine'), 1)} CPU ms per workflow (${groups
+            .map((g) => `${g} ${signed((cpu('engineEncrypted')[g] ?? 0) - (cpu('engine')[g] ?? 0))}`)
+            .join(', ')})`,
+        ]
+      : []),
     ...(kinds.some((k) => (summary[k]?.othersBusy ?? 0) > othersWarning)
       ? [
           `WARNING: in half the rounds of a kind or more, other processes used over ${othersWarning * 100} % of the machine; rerun on a quiet one.`,
@@ -142,7 +165,7 @@ function cpuSection(r: BenchResults): string[] {
 }
 
 function historySection(r: BenchResults): string[] {
-  const { byKind, sampled } = r.history;
+  const { byKind, sampled, payloadEncodings } = r.history;
   const kinds = r.engineVsRaw.kinds;
   const types = [...new Set(kinds.flatMap((k) => Object.keys(byKind[k] ?? {})))].sort();
   const cell = (k: Kind, type: string) => {
@@ -156,5 +179,11 @@ function historySection(r: BenchResults): string[] {
       ['event', ...kinds.map((k) => kindLabels[k])],
       types.map((t) => [t, ...kinds.map((k) => cell(k, t))]),
     ),
+    `Payloads in those histories by encoding: ${kinds
+      .map((k) => {
+        const counts = Object.entries(payloadEncodings[k] ?? {});
+        return `${kindLabels[k]}: ${counts.length > 0 ? counts.map(([e, n]) => `${e} ${n}`).join(', ') : 'none'}`;
+      })
+      .join('; ')}`,
   ];
 }

@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: the engine against raw Temporal on the same server and worker settings, then
- * the read API under a bounded load. Starts what it needs (unless TEMPORAL_ADDRESS / DATABASE_URL
- * are set), prints a table, writes `.data/bench/latest.json`, and takes everything down again.
+ * `npm run bench`: the engine, without and with the production payload codec, against raw
+ * Temporal on the same server and worker settings, then the read API under a bounded load.
+ * Starts what it needs (unless TEMPORAL_ADDRESS / DATABASE_URL are set), prints a table, writes
+ * `.data/bench/latest.json`, and takes everything down again.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -12,11 +13,13 @@ import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { runApiThroughput } from './api-throughput.js';
 import { describeMachine, describeSource } from './environment.js';
-import { benchPortalClient, runEngineVsRaw } from './engine-vs-raw.js';
+import { runEngineVsRaw } from './engine-vs-raw.js';
 import { spreadOfHistories } from './history.js';
 import { comparedKinds, diagnosticKinds } from './kinds.js';
+import type { Kind } from './kinds.js';
 import { formatReport } from './report.js';
 import type { BenchResults } from './report.js';
+import { benchPortalClient } from './round.js';
 import { startBenchStack } from './stack.js';
 import type { BenchStack } from './stack.js';
 import { now } from './stats.js';
@@ -86,18 +89,24 @@ async function main(): Promise<number> {
     );
     await migrate(apiPool);
 
-    // One connection for both workers and the client.
+    // One connection for all workers and clients.
     const connection = await NativeConnection.connect({ address: stack.temporalAddress });
     closers.push(() => connection.close());
     const client = new Client({ connection });
-    say('bundling workflows and starting both workers…');
+    say('bundling workflows and starting the workers…');
     const diagnose = env.BENCH_DIAGNOSE === '1';
     const kinds = [...comparedKinds, ...(diagnose ? diagnosticKinds : [])];
     const workers = await startBenchWorkers(connection, workerPool, kinds);
     closers.push(() => workers.stop());
+    // A kind whose worker encrypts is started and awaited by a client with the same data converter.
+    const clients: Partial<Record<Kind, Client>> = {};
+    for (const kind of kinds) {
+      const dataConverter = workers.targets[kind]?.dataConverter;
+      clients[kind] = dataConverter ? new Client({ connection, dataConverter }) : client;
+    }
 
     const engineVsRaw = await runEngineVsRaw({
-      client,
+      clients,
       pool: apiPool,
       workers,
       kinds,
@@ -107,12 +116,17 @@ async function main(): Promise<number> {
       roundTimeoutMs: env.BENCH_ROUND_TIMEOUT_MS,
       progress: say,
     });
-    const byKind: BenchResults['history']['byKind'] = {};
+    const history: BenchResults['history'] = {
+      sampled: Math.min(historySample, env.BENCH_WORKFLOWS),
+      byKind: {},
+      payloadEncodings: {},
+    };
     for (const kind of kinds) {
       const ids = (engineVsRaw.lastWorkflowIds[kind] ?? []).slice(0, historySample);
-      byKind[kind] = await spreadOfHistories(client, ids);
+      const spread = await spreadOfHistories(clients[kind] ?? client, ids);
+      history.byKind[kind] = spread.events;
+      history.payloadEncodings[kind] = spread.encodings;
     }
-    const history = { sampled: Math.min(historySample, env.BENCH_WORKFLOWS), byKind };
 
     say(`API: ${env.BENCH_REQUESTS} GET requests, ${env.BENCH_CONCURRENCY} in flight…`);
     const api = await runApiThroughput({
@@ -143,7 +157,7 @@ async function main(): Promise<number> {
         kinds: engineVsRaw.kinds,
         rounds: engineVsRaw.rounds,
         summary: engineVsRaw.summary,
-        ratio: engineVsRaw.ratio,
+        ratios: engineVsRaw.ratios,
       },
       history,
       api,

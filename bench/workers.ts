@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Pool } from '../db/pool.js';
+import { dataConverterFor, failureConverterPath } from '../temporal/data-converter.js';
+import { randomKeyring } from '../temporal/keyring.js';
 import { createOnethingWorker, defaultTuning, workflowsPath } from '../worker.js';
 import type { Kind } from './kinds.js';
 import { noopAdapters } from './noop-adapter.js';
@@ -17,11 +20,13 @@ const rawWorkflowsPath = fileURLToPath(new URL('./raw-workflows.ts', import.meta
 export interface Target {
   taskQueue: string;
   workflowType: string;
+  /** The worker's data converter, shared by the client that starts and awaits its workflows; unset: the default. */
+  dataConverter?: DataConverter;
 }
 
 export interface BenchWorkers {
   /** The compared kinds always run; the diagnostic ones only when asked for. */
-  targets: Record<'engine' | 'raw', Target> & Partial<Record<Kind, Target>>;
+  targets: Record<'engine' | 'engineEncrypted' | 'raw', Target> & Partial<Record<Kind, Target>>;
   /** Rejects if a worker stops while the benchmark still needs it. */
   failed: Promise<never>;
   stop(): Promise<void>;
@@ -30,7 +35,8 @@ export interface BenchWorkers {
 /**
  * All workers on one connection, each on its own task queue, all running for the whole
  * benchmark: rounds alternate, so only one of them has work at a time; the idle ones just poll.
- * The raw workflows share one worker; the engine without a database gets its own.
+ * The raw workflows share one worker; the encrypted engine and the engine without a database
+ * get their own.
  */
 export async function startBenchWorkers(
   connection: NativeConnection,
@@ -41,22 +47,34 @@ export async function startBenchWorkers(
   const queue = (name: string) => `bench-${name}-${process.pid}-${Date.now()}`;
   // Bundled before any timing, as production would prebuild them.
   const engineBundle = await bundleWorkflowCode({ workflowsPath, logger });
+  // As production prebuilds it: with the failure converter the encrypting data converter names.
+  const encryptedBundle = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger });
   const rawBundle = await bundleWorkflowCode({ workflowsPath: rawWorkflowsPath, logger });
+  // A fresh key per run: nothing outlives the benchmark's in-memory Temporal server.
+  const encrypting = dataConverterFor(randomKeyring());
   const common = { connection, namespace: 'default' };
-  const engineWorker = (taskQueue: string, workerPool: Pool) =>
+  const engineWorker = (
+    taskQueue: string,
+    workerPool: Pool,
+    bundle: { code: string } = engineBundle,
+    dataConverter?: DataConverter,
+  ) =>
     createOnethingWorker({
       ...common,
       taskQueue,
       pool: workerPool,
       adapters: noopAdapters(),
-      workflowBundle: engineBundle,
+      workflowBundle: bundle,
       tuning: benchTuning,
+      ...(dataConverter ? { dataConverter } : {}),
     });
 
   const engineQueue = queue('engine');
+  const encryptedQueue = queue('engine-encrypted');
   const rawQueue = queue('raw');
   const workers: Worker[] = [
     await engineWorker(engineQueue, pool),
+    await engineWorker(encryptedQueue, pool, encryptedBundle, encrypting),
     await Worker.create({
       ...common,
       taskQueue: rawQueue,
@@ -67,6 +85,7 @@ export async function startBenchWorkers(
   ];
   const targets: BenchWorkers['targets'] = {
     engine: { taskQueue: engineQueue, workflowType: 'newborn' },
+    engineEncrypted: { taskQueue: encryptedQueue, workflowType: 'newborn', dataConverter: encrypting },
     raw: { taskQueue: rawQueue, workflowType: 'rawNewborn' },
   };
   if (kinds.includes('rawProjected')) {

@@ -1,22 +1,22 @@
 import {
-  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
   patched,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { DepartmentActivities, ReadModelActivities, RejectionDetails } from '../activities/types.js';
-import type { BundlePlan, StepDefinition } from '../schemas/bundle.js';
-import type { ApplicationStatus } from '../schemas/status.js';
+import type { ReadModelActivities } from '../activities/types.js';
+import type { StepDefinition } from '../schemas/bundle.js';
 import type { BundleOutcome, BundleWorkflowInput, StepError } from '../schemas/workflow.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import { durationMs } from './durations.js';
 import { compensate } from './compensation.js';
+import { departmentActivitiesFor, pollingActivitiesFor } from './department-calls.js';
+import { applicationOutcome, classifyStepFailure, provides } from './outcomes.js';
+import type { StepResult } from './outcomes.js';
 import { DepartmentPauses } from './department-pauses.js';
 import type { CompletedStep } from './compensation.js';
 import { departmentDecision, repairStep, withdraw } from './messages.js';
@@ -25,8 +25,6 @@ import { ProjectionQueue } from './projection.js';
 import { WorkList } from './work-list.js';
 import { buildStepInput, readSource, stepIdempotencyKey } from './step-inputs.js';
 import type { InputContext } from './step-inputs.js';
-
-type StepResult = BundleOutcome['steps'][string];
 
 /** Marks histories recorded with per-step repair scopes (operator retry and skip). */
 const repairsPatch = 'operator-step-repairs';
@@ -348,76 +346,4 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   // workflow does. No command: histories recorded before them replay unchanged.
   await condition(allHandlersFinished);
   return { status, steps };
-}
-
-function departmentActivitiesFor(step: StepDefinition, round = 0, pausedBefore = 0): DepartmentActivities {
-  // A retry asked by an operator is a new call, with its own id: the abandoned one may still be
-  // closing. So is a call made again after its department was resumed.
-  const retryId = round === 0 ? step.id : `${step.id}-retry-${round}`;
-  return proxyActivities<DepartmentActivities>({
-    activityId: pausedBefore === 0 ? retryId : `${retryId}-resumed-${pausedBefore}`,
-    startToCloseTimeout: durationMs(step.callTimeout),
-    retry: {
-      initialInterval: durationMs(step.retry.initialInterval),
-      backoffCoefficient: step.retry.backoffCoefficient,
-      maximumInterval: durationMs(step.retry.maximumInterval),
-      // 0 in a definition means unlimited, which Temporal expresses by leaving it out.
-      ...(step.retry.maximumAttempts > 0 ? { maximumAttempts: step.retry.maximumAttempts } : {}),
-    },
-  });
-}
-
-/** Polls are short calls; a department being away only delays the decision. */
-function pollingActivitiesFor(step: StepDefinition): DepartmentActivities {
-  return proxyActivities<DepartmentActivities>({
-    startToCloseTimeout: durationMs(step.callTimeout),
-    retry: {
-      initialInterval: durationMs(step.retry.initialInterval),
-      backoffCoefficient: step.retry.backoffCoefficient,
-      maximumInterval: durationMs(step.retry.maximumInterval),
-    },
-  });
-}
-
-/** A department's decision against the applicant is `rejected`; anything else that ended the step is `failed`. */
-function classifyStepFailure(err: unknown): { status: 'rejected' | 'failed'; error: StepError } {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure && cause.type === stepErrorCodes.departmentRejected) {
-    const details = cause.details?.[0] as RejectionDetails | undefined;
-    return {
-      status: 'rejected',
-      error: {
-        code: stepErrorCodes.departmentRejected,
-        message: details?.reason ?? cause.message,
-        ...(details ? { reasonCode: details.reasonCode } : {}),
-      },
-    };
-  }
-  if (cause instanceof ApplicationFailure && cause.type) {
-    return { status: 'failed', error: { code: cause.type, message: cause.message } };
-  }
-  const message = cause instanceof Error ? cause.message : 'the step failed';
-  return { status: 'failed', error: { code: stepErrorCodes.stepFailed, message } };
-}
-
-/**
- * A required step's rejection rejects the application; its failure fails it. An opted-in
- * optional step that did not complete leaves the application partially completed.
- */
-/** A step whose outputs its dependants can use: completed, or skipped by an operator who entered them. */
-function provides(result: StepResult | undefined): boolean {
-  return (
-    result?.status === 'completed' ||
-    (result?.status === 'skipped' && result.error?.code === stepErrorCodes.skippedByOperator)
-  );
-}
-
-function applicationOutcome(plan: BundlePlan, steps: BundleOutcome['steps']): ApplicationStatus {
-  const required = plan.steps.filter((step) => step.optInField === undefined);
-  if (required.some((step) => steps[step.id]?.status === 'rejected')) return 'rejected';
-  if (required.some((step) => !provides(steps[step.id]))) return 'failed';
-  const optionalMissed = plan.steps.some(
-    (step) => step.optInField !== undefined && ['rejected', 'failed'].includes(steps[step.id]?.status ?? ''),
-  );
-  return optionalMissed ? 'partially_completed' : 'completed';
 }
