@@ -43,6 +43,12 @@ export interface TaskDecisionUpdate {
   missing?: string[];
   /** The clerk or officer (role, name and key id). */
   decidedBy: string;
+  /**
+   * The task's step and round, as the work list stored them: a decision that overtakes the
+   * workflow learning the id of a task it has just opened is kept, not refused.
+   */
+  stepId?: string;
+  round?: number;
 }
 
 /** Delivers a task decision; refused unless a step waits on that task and it is still open. */

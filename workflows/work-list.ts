@@ -42,6 +42,8 @@ export class WorkList {
   private readonly escalated = new Set<string>();
   /** Tasks whose reassignment is being recorded. */
   private readonly reassigning = new Set<string>();
+  /** Tasks being opened, by `<step id>#<round>`: their ids are not known to the workflow yet. */
+  private readonly opening = new Set<string>();
 
   constructor(
     private readonly applicationId: string,
@@ -55,7 +57,12 @@ export class WorkList {
       },
       {
         validator: (decision: TaskDecisionUpdate) => {
-          if (!this.isOpen(decision.taskId)) {
+          // The task is in the clerk's list as soon as the activity stored it, a moment before
+          // the workflow learns its id: a decision for the task being opened is kept meanwhile.
+          const beingOpened =
+            !this.decisions.has(decision.taskId) &&
+            this.opening.has(`${decision.stepId ?? ''}#${decision.round ?? 0}`);
+          if (!this.isOpen(decision.taskId) && !beingOpened) {
             throw new Error(`task ${decision.taskId} is not open on this application`);
           }
           // Its assignee may be changing: decided by whoever holds it once that is recorded.
@@ -159,18 +166,22 @@ export class WorkList {
     round: number,
     supplement: Record<string, string> | undefined,
   ): Promise<TaskDecisionUpdate> {
-    const { taskId, dueAt } = await tasks.openHumanTask({
-      applicationId: this.applicationId,
-      stepId: step.id,
-      department: step.department,
-      service: step.service,
-      kind: step.taskKind ?? 'review',
-      round,
-      input,
-      ...(supplement ? { supplement } : {}),
-      timeLimitWorkingDays: step.timeLimitWorkingDays,
-      title: `waiting for ${step.department} ${step.taskKind === 'video-verification' ? 'video verification' : 'review'}`,
-    });
+    const opening = `${step.id}#${round}`;
+    this.opening.add(opening);
+    const { taskId, dueAt } = await tasks
+      .openHumanTask({
+        applicationId: this.applicationId,
+        stepId: step.id,
+        department: step.department,
+        service: step.service,
+        kind: step.taskKind ?? 'review',
+        round,
+        input,
+        ...(supplement ? { supplement } : {}),
+        timeLimitWorkingDays: step.timeLimitWorkingDays,
+        title: `waiting for ${step.department} ${step.taskKind === 'video-verification' ? 'video verification' : 'review'}`,
+      })
+      .finally(() => this.opening.delete(opening));
     this.open.set(taskId, step.id);
     try {
       const untilDue = Math.max(0, Date.parse(dueAt) - Date.now());

@@ -285,6 +285,8 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     const decidedBy = personOf(principal);
     const update: TaskDecisionUpdate = {
       taskId: task.id,
+      stepId: task.step_id,
+      round: task.round,
       decision: body.decision,
       decidedBy,
       ...(body.decision === 'approve' ? { outputs: body.outputs } : {}),

@@ -12,6 +12,8 @@ import { submitSupplement, taskDecision } from '../../workflows/messages.js';
 let env: TestWorkflowEnvironment;
 const calls: Array<{ name: string; input: unknown }> = [];
 const taskQueue = `work-list-timers-${randomUUID()}`;
+/** Runs inside the stubbed `openHumanTask`, after the task is "stored". */
+let whileOpening: ((input: OpenHumanTaskInput) => Promise<void>) | undefined;
 let worker: Worker;
 let running: Promise<void>;
 
@@ -19,6 +21,8 @@ const day = 24 * 60 * 60 * 1000;
 const stubs: HumanTaskActivities & Record<string, (input: never) => Promise<unknown>> = {
   async openHumanTask(input: OpenHumanTaskInput) {
     calls.push({ name: 'openHumanTask', input });
+    // A clerk may decide the moment the task is stored, before the workflow learns its id.
+    await whileOpening?.(input);
     return { taskId: `${input.stepId}-${input.round}`, dueAt: new Date(Date.now() + day).toISOString() };
   },
   async escalateHumanTask(input) {
@@ -42,6 +46,7 @@ const stubs: HumanTaskActivities & Record<string, (input: never) => Promise<unkn
 
 // A fresh test server per test: time skipped in one test must not shift the next one's clock.
 beforeEach(async () => {
+  whileOpening = undefined;
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: '.venv/bin/temporal-test-server' } },
   });
@@ -126,6 +131,8 @@ describe('work-list timers (time skipping)', () => {
       args: [
         {
           taskId: 'birthCertificate-1',
+          stepId: 'birthCertificate',
+          round: 1,
           decision: 'approve',
           outputs: { certificateNumber: 'Y123' },
           decidedBy: 'clerk',
@@ -144,6 +151,8 @@ describe('work-list timers (time skipping)', () => {
       args: [
         {
           taskId: 'birthCertificate-1',
+          stepId: 'birthCertificate',
+          round: 1,
           decision: 'request-supplement',
           missing: ['delivery record'],
           decidedBy: 'clerk',
@@ -173,13 +182,17 @@ describe('work-list timers (time skipping)', () => {
       args: [
         {
           taskId: 'birthCertificate-1',
+          stepId: 'birthCertificate',
+          round: 1,
           decision: 'request-supplement',
           missing: ['delivery record'],
           decidedBy: 'clerk',
         },
       ],
     });
-    // The request reaches the applicant once the workflow has stopped the clock for it.
+    // The request reaches the applicant once the workflow has stopped the clock for it. Each
+    // decision names its task's step and round, as the API sends them: one made the moment the
+    // task was stored, before the workflow learned its id, is kept.
     await called('pauseApplicationClock', applicationId);
     await handle.executeUpdate(submitSupplement, { args: [{ answers: { 'delivery record': 'DR-2026-1' } }] });
     await taskOpened(applicationId, 2);
@@ -187,6 +200,8 @@ describe('work-list timers (time skipping)', () => {
       args: [
         {
           taskId: 'birthCertificate-2',
+          stepId: 'birthCertificate',
+          round: 2,
           decision: 'approve',
           outputs: { certificateNumber: 'Y9' },
           decidedBy: 'clerk',
@@ -198,5 +213,28 @@ describe('work-list timers (time skipping)', () => {
       .map((c) => c.input as OpenHumanTaskInput)
       .find((i) => i.round === 2 && i.supplement?.['delivery record'] === 'DR-2026-1');
     expect(second).toBeDefined();
+  });
+
+  it('keeps a decision made the moment the task was stored, before the workflow knew its id', async () => {
+    const refused: string[] = [];
+    whileOpening = async (input) => {
+      const handle = env.client.workflow.getHandle(`timers-${input.applicationId}`);
+      const decision = {
+        taskId: `${input.stepId}-${input.round}`,
+        decision: 'approve' as const,
+        outputs: { certificateNumber: 'Y1' },
+        decidedBy: 'clerk',
+      };
+      // Without the task's step and round the workflow cannot know the id yet: refused.
+      await handle.executeUpdate(taskDecision, { args: [decision] }).catch((err: Error) => {
+        refused.push(err.message);
+      });
+      await handle.executeUpdate(taskDecision, {
+        args: [{ ...decision, stepId: input.stepId, round: input.round }],
+      });
+    };
+    const outcome: BundleOutcome = await (await start()).result();
+    expect(outcome.status).toBe('completed');
+    expect(refused).toHaveLength(1);
   });
 });

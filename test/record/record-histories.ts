@@ -5,7 +5,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { allBundles } from '../../bundles/index.js';
 import type { ApplicationView } from '../../schemas/api.js';
-import { applicationWorkflowId } from '../../temporal/ids.js';
+import {
+  applicationWorkflowId,
+  bulkActionWorkflowId,
+  departmentResumeWorkflowId,
+} from '../../temporal/ids.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { finishWithOfficer } from '../support/officer.js';
 import { fixtureKeyring, historiesDir } from '../support/replay-fixtures.js';
@@ -24,11 +28,15 @@ afterAll(async () => {
 
 /** The history as the Temporal CLI exports it (proto3 JSON), which `runReplayHistories` reads. */
 async function record(name: string, view: ApplicationView) {
+  await recordWorkflow(name, applicationWorkflowId(view.id));
+}
+
+async function recordWorkflow(name: string, workflowId: string) {
   const { stdout } = await run(process.env.TEMPORAL_CLI_PATH ?? '.venv/bin/temporal', [
     'workflow',
     'show',
     '--workflow-id',
-    applicationWorkflowId(view.id),
+    workflowId,
     '--address',
     inject('temporalAddress'),
     '--output',
@@ -93,6 +101,9 @@ it('records the operators’ repairs: a paused department, a re-send, a failed c
   await stack.waitForApplication(paused.body.id, (v) => police(v)?.waiting?.reason === 'department-paused');
   expect((await ops('/v1/ops/departments/police/resume', { reason: 'recorded' })).status).toBe(202);
   await record('newborn-paused-resumed', await stack.waitForApplication(paused.body.id, ended));
+  const resumeId = departmentResumeWorkflowId('police');
+  await stack.client.workflow.getHandle(resumeId).result();
+  await recordWorkflow('resume-department', resumeId);
 
   await stack.simulator.setBehaviour('police', 'birth-registration', {
     decision: 'callback',
@@ -112,4 +123,22 @@ it('records the operators’ repairs: a paused department, a re-send, a failed c
   const retryPath = `/v1/ops/applications/${broken.body.id}/steps/householdRegistration/retry`;
   expect((await ops(retryPath, { reason: 'recorded' })).status).toBe(202);
   await record('newborn-failed-held-retried', await stack.waitForApplication(broken.body.id, ended));
+
+  await stack.simulator.setBehaviour('police', 'birth-registration', { failNext: 1000 });
+  const stuck = [await stack.submit(newbornRequest()), await stack.submit(newbornRequest())];
+  for (const { body } of stuck) {
+    await stack.waitForApplication(body.id, (v) => (police(v)?.attempts ?? 0) >= 2);
+  }
+  const bulk = await stack.request<{ id: string }>(
+    'POST',
+    '/v1/ops/bulk-actions',
+    { action: 'retry', reason: 'recorded', filter: { department: 'police', stuck: ['retrying'] } },
+    {},
+    'operator',
+  );
+  expect(bulk.status).toBe(202);
+  await stack.simulator.setBehaviour('police', 'birth-registration', {});
+  await stack.client.workflow.getHandle(bulkActionWorkflowId(bulk.body.id)).result();
+  await recordWorkflow('bulk-repair', bulkActionWorkflowId(bulk.body.id));
+  for (const { body } of stuck) await stack.waitForApplication(body.id, ended);
 });
