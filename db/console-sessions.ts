@@ -14,7 +14,13 @@ export async function insertConsoleSession(
   session: { tokenHash: string; keyId: string; csrfToken: string; ttlSeconds: number },
 ): Promise<Date> {
   const { rows } = await db.query<{ expires_at: Date }>(
-    `INSERT INTO console_sessions (token_hash, key_id, csrf_token, expires_at)
+    // Signing in also clears the key's sessions that ended over a day ago, so the table stays
+    // as small as the number of keys in use.
+    `WITH pruned AS (
+       DELETE FROM console_sessions
+       WHERE key_id = $2 AND (expires_at < now() - interval '1 day' OR revoked_at < now() - interval '1 day')
+     )
+     INSERT INTO console_sessions (token_hash, key_id, csrf_token, expires_at)
      VALUES ($1, $2, $3, now() + make_interval(secs => $4::integer))
      RETURNING expires_at`,
     [session.tokenHash, session.keyId, session.csrfToken, session.ttlSeconds],

@@ -288,6 +288,18 @@ describe('console sessions', () => {
     const expired = await call('GET', '/v1/console/session', { cookie });
     expect(expired.status).toBe(401);
     expect(expired.body).toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    // Ended over a day ago: the key's next sign-in removes it; a session still running stays.
+    await stack.pool.query(
+      `UPDATE console_sessions SET created_at = now() - interval '3 days', expires_at = now() - interval '2 days'
+       WHERE token_hash = $1`,
+      [hashSecret(token)],
+    );
+    const count = async (hash: string) =>
+      (await stack.pool.query('SELECT 1 FROM console_sessions WHERE token_hash = $1', [hash])).rowCount;
+    const next = await signedIn();
+    expect(await count(hashSecret(token))).toBe(0);
+    expect(await count(hashSecret(next.cookie.split('=')[1] ?? ''))).toBe(1);
   });
 
   it('replaces the session a browser held when it signs in again', async () => {
