@@ -44,7 +44,7 @@ export async function deliverUpdate<Ret, Args extends [unknown, ...unknown[]]>(
       503,
       problemCodes.engineUnavailable,
       'This could not be delivered to the application yet',
-      'Send the same request again. It is applied at most once: if this one got through after all, the repeat is refused (409) and the application already shows its effect.',
+      'Send the same request again. It is applied at most once: with the same Idempotency-Key (where the route takes one) a repeat gets the first answer; without one, a repeat of a request that got through after all is refused (409) and the application already shows its effect.',
     );
   }
 }

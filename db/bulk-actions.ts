@@ -21,6 +21,8 @@ export interface NewBulkAction {
   ratePerSecond: number;
   startedBy: { keyId: string; name: string; role: string };
   items: readonly BulkItemTarget[];
+  /** The caller's Idempotency-Key and the hash of its request body, when it sent one. */
+  idempotency?: { key: string; requestHash: string };
 }
 
 /** A bulk action as stored, with its items counted by state. */
@@ -74,8 +76,9 @@ const countsJoin = `CROSS JOIN LATERAL (
 export async function insertBulkAction(db: Queryable, job: NewBulkAction): Promise<void> {
   await db.query(
     `INSERT INTO bulk_actions
-       (id, action, reason, filter, rate_per_second, started_by_key, started_by_name, started_by_role)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)`,
+       (id, action, reason, filter, rate_per_second, started_by_key, started_by_name, started_by_role,
+        idempotency_key, request_hash)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)`,
     [
       job.id,
       job.action,
@@ -85,6 +88,8 @@ export async function insertBulkAction(db: Queryable, job: NewBulkAction): Promi
       job.startedBy.keyId,
       job.startedBy.name,
       job.startedBy.role,
+      job.idempotency?.key ?? null,
+      job.idempotency?.requestHash ?? null,
     ],
   );
   await db.query(
@@ -111,6 +116,19 @@ export async function findBulkAction(db: Queryable, id: string): Promise<BulkAct
   const { rows } = await db.query<BulkActionRow>(
     `SELECT ${jobColumns} FROM bulk_actions b ${countsJoin} WHERE b.id = $1`,
     [id],
+  );
+  return rows[0];
+}
+
+/** The job an API key started with this Idempotency-Key, with the hash of that request's body. */
+export async function findBulkActionByKey(
+  db: Queryable,
+  startedByKey: string,
+  idempotencyKey: string,
+): Promise<{ id: string; request_hash: string } | undefined> {
+  const { rows } = await db.query<{ id: string; request_hash: string }>(
+    `SELECT id, request_hash FROM bulk_actions WHERE started_by_key = $1 AND idempotency_key = $2`,
+    [startedByKey, idempotencyKey],
   );
   return rows[0];
 }

@@ -28,3 +28,8 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
     client.release();
   }
 }
+
+/** True for PostgreSQL's unique violation (SQLSTATE 23505): another writer got there first. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && err.code === '23505';
+}

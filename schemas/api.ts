@@ -46,6 +46,18 @@ export const idempotencyHeadersSchema = z.object({
     .describe('a key the portal chooses per submission; the same key returns the same application'),
 });
 
+/** An operator action's optional key: a retry after a 503 then repeats the first answer. */
+export const actionIdempotencyHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'optional, chosen per action: the same key (and body) repeats the first answer instead of acting again, so a request that got no answer can be sent again safely',
+    ),
+});
+
 export const stepErrorSchema = z.object({
   code: z.string(),
   message: z.string(),

@@ -5,15 +5,16 @@ import { z } from 'zod';
 import {
   deleteBulkAction,
   findBulkAction,
+  findBulkActionByKey,
   insertBulkAction,
   listBulkActions,
   listBulkItems,
   requestBulkCancel,
 } from '../../db/bulk-actions.js';
 import type { BulkActionRow, BulkItemRow } from '../../db/bulk-actions.js';
-import { withTransaction } from '../../db/pool.js';
+import { isUniqueViolation, withTransaction } from '../../db/pool.js';
 import { appliedBulkFilter, matchBulkItems, maxBulkItems } from '../../ops/bulk-snapshot.js';
-import { problemResponses, problemSchema } from '../../schemas/api.js';
+import { actionIdempotencyHeadersSchema, problemResponses, problemSchema } from '../../schemas/api.js';
 import {
   appliedBulkFilterSchema,
   bulkActionBodySchema,
@@ -34,6 +35,7 @@ import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { requestHash } from '../request-hash.js';
 
 const denied = { ...problemResponses(400, 401, 403) };
 const notFound = (id: string) =>
@@ -115,12 +117,39 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         summary: 'Retry or re-send every step matching a filter, throttled',
         description: `The matching steps are snapshotted now (at most ${maxBulkItems}) and worked through by a Temporal workflow, at most \`ratePerSecond\` a second, each as the workflow update an operator's single repair sends. A step no longer in progress by then is \`refused\`, not an error. Follow it at the \`Location\`.`,
         tags: ['operations'],
+        headers: actionIdempotencyHeadersSchema,
         body: bulkActionBodySchema,
-        response: { 202: bulkActionViewSchema, ...denied, ...problemResponses(422, 503) },
+        response: {
+          200: bulkActionViewSchema.describe('the job this Idempotency-Key started, as it is now'),
+          202: bulkActionViewSchema,
+          ...denied,
+          ...problemResponses(409, 422, 503),
+        },
       },
     },
     async (request, reply) => {
       const { action, reason, ratePerSecond } = request.body;
+      const principal = principalOf(request);
+      const key = request.headers['idempotency-key'];
+      const idempotency = key ? { key, requestHash: requestHash(request.body) } : undefined;
+      /** The job this key already started, answered as it is now; undefined if there is none. */
+      const startedBefore = async () => {
+        if (!idempotency) return undefined;
+        const existing = await findBulkActionByKey(deps.pool, principal.keyId, idempotency.key);
+        if (!existing) return undefined;
+        if (existing.request_hash !== idempotency.requestHash) {
+          throw new ProblemError(
+            409,
+            problemCodes.idempotencyKeyReused,
+            'This Idempotency-Key was used with another request body',
+            `It started bulk action ${existing.id}; use a new key for a new bulk action.`,
+          );
+        }
+        const job = await found(existing.id);
+        return reply.code(200).header('location', `/v1/ops/bulk-actions/${job.id}`).send(jobView(job));
+      };
+      const repeated = await startedBefore();
+      if (repeated) return repeated;
       const filter = appliedBulkFilter(action, request.body.filter);
       const matched = await matchBulkItems(deps.pool, filter);
       if (matched.tooMany) {
@@ -139,19 +168,26 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
           'Nothing to do; no bulk action was started.',
         );
       }
-      const principal = principalOf(request);
       const id = randomUUID();
-      await withTransaction(deps.pool, (db) =>
-        insertBulkAction(db, {
-          id,
-          action,
-          reason,
-          filter,
-          ratePerSecond,
-          startedBy: { keyId: principal.keyId, name: principal.name, role: roleLabel(principal) },
-          items: matched.items,
-        }),
-      );
+      try {
+        await withTransaction(deps.pool, (db) =>
+          insertBulkAction(db, {
+            id,
+            action,
+            reason,
+            filter,
+            ratePerSecond,
+            startedBy: { keyId: principal.keyId, name: principal.name, role: roleLabel(principal) },
+            items: matched.items,
+            ...(idempotency ? { idempotency } : {}),
+          }),
+        );
+      } catch (err) {
+        // The same key sent twice at once: the other request started the job.
+        const repeatedMeanwhile = isUniqueViolation(err) ? await startedBefore() : undefined;
+        if (repeatedMeanwhile) return repeatedMeanwhile;
+        throw err;
+      }
       // As it starts: nothing done yet (the workflow may be quicker than this answer).
       const started = jobView(await found(id));
       const audit = (result: string) =>

@@ -1,7 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findApplication } from '../../db/applications.js';
-import { applicationViewSchema, problemResponses } from '../../schemas/api.js';
+import {
+  actionIdempotencyHeadersSchema,
+  applicationViewSchema,
+  problemResponses,
+} from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { repairStep } from '../../workflows/messages.js';
 import type { RepairStepUpdate } from '../../workflows/messages.js';
@@ -59,8 +63,11 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
         result,
       });
     try {
+      const key = request.headers['idempotency-key'];
       await deliverUpdate(deps.temporal, params.id, repairStep, {
         args: [{ ...update, stepId: params.stepId, operator: `${roleLabel(principal)} ${principal.name}` }],
+        // The same key repeats the first answer: a repair that got no answer can be sent again.
+        ...(typeof key === 'string' ? { updateId: `repair:${principal.keyId}:${key}` } : {}),
         refused: (refusal) =>
           new ProblemError(
             409,
@@ -95,6 +102,7 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
           summary,
           tags: ['operations'],
           params: paramsSchema,
+          headers: actionIdempotencyHeadersSchema,
           body: retryBodySchema,
           response: responses,
         },
@@ -112,6 +120,7 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
         summary: 'End a step in progress, entering the outputs its dependants need',
         tags: ['operations'],
         params: paramsSchema,
+        headers: actionIdempotencyHeadersSchema,
         body: skipBodySchema,
         response: responses,
       },

@@ -320,6 +320,50 @@ describe('bulk actions: retry every application matching a filter', () => {
   });
 });
 
+describe('bulk actions: an Idempotency-Key starts a job once', () => {
+  it('answers repeats, even concurrent ones, with the one job, and refuses the key with another body', async () => {
+    await failingPolice();
+    const ids = await stuckAtPolice(1, retriedAtLeast(2));
+    const body = {
+      action: 'retry',
+      reason: 'police back',
+      filter: { department: 'police' },
+      ratePerSecond: 1,
+    };
+    const headers = { 'idempotency-key': `bulk-${ids[0]}` };
+    const answers = await Promise.all(
+      [1, 2, 3].map(() =>
+        stack.request<BulkActionView>('POST', '/v1/ops/bulk-actions', body, headers, 'operator'),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 202]);
+    const jobIds = new Set(answers.map((a) => a.body.id));
+    expect(jobIds.size).toBe(1);
+    const [jobId] = [...jobIds] as [string];
+    expect(await auditOf(jobId, 'bulk.start')).toHaveLength(1);
+
+    const other = await stack.request<{ code: string }>(
+      'POST',
+      '/v1/ops/bulk-actions',
+      { ...body, reason: 'another job' },
+      headers,
+      'operator',
+    );
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Another operator's same key is their own.
+    const admin = await stack.request<BulkActionView>('POST', '/v1/ops/bulk-actions', body, headers, 'admin');
+    expect(admin.status).toBe(202);
+    expect(admin.body.id).not.toBe(jobId);
+
+    for (const id of [jobId, admin.body.id]) {
+      await cancelBulk(id, { reason: 'test over' });
+      await waitForBulk(id, (v) => v.state !== 'running');
+    }
+    await withdrawAll(ids);
+  });
+});
+
 describe('bulk actions: re-send to a department after an outage', () => {
   it('re-submits steps waiting for the police decision, and refuses one that waits for nothing', async () => {
     // The police accept and decide only when told: the steps wait for their decision.

@@ -36,6 +36,37 @@ interface AuditRows {
 }
 
 describe('operators repair a step in progress', () => {
+  it('repeats the first answer to a retry sent again with its Idempotency-Key, calling once more, not twice', async () => {
+    await stack.simulator.setBehaviour('police', 'birth-registration', { failNext: 1000 });
+    const submitted = await stack.submit(newbornRequest());
+    await stack.waitForApplication(submitted.body.id, retrying);
+    const path = `/v1/ops/applications/${submitted.body.id}/steps/householdRegistration/retry`;
+    const keyed = { 'idempotency-key': `retry-${submitted.body.id}` };
+    const send = () => stack.request('POST', path, { reason: 'police back' }, keyed, 'operator');
+    expect((await send()).status).toBe(202);
+    expect((await send()).status).toBe(202);
+    // One operator retry: the call in flight is the first retry's, not a second one's.
+    const pending = async () =>
+      (
+        await stack.request<{ pendingCalls: Array<{ activityId: string }> | null }>(
+          'GET',
+          `/v1/ops/applications/${submitted.body.id}`,
+          undefined,
+          {},
+          'operator',
+        )
+      ).body.pendingCalls?.map((c) => c.activityId) ?? [];
+    const deadline = Date.now() + 20_000;
+    while (!(await pending()).includes('householdRegistration-retry-1')) {
+      if (Date.now() > deadline)
+        throw new Error(`no first retry pending: ${JSON.stringify(await pending())}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await pending()).not.toContain('householdRegistration-retry-2');
+    await stack.simulator.setBehaviour('police', 'birth-registration', {});
+    expect((await stack.waitForApplication(submitted.body.id, ended)).status).toBe('completed');
+  });
+
   it('retries the department call now, with a reason in the audit log', async () => {
     await stack.simulator.setBehaviour('police', 'birth-registration', { failNext: 1000 });
     const submitted = await stack.submit(newbornRequest());
