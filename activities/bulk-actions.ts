@@ -143,7 +143,8 @@ export function createBulkActionActivities(deps: BulkActionActivityDeps): BulkAc
 
     async finishBulkAction({ bulkActionId, cancel }) {
       const state = await finishBulkAction(deps.pool, bulkActionId, cancel);
-      if (!state || state === 'running') {
+      // `stopped` is only set once the workflow is gone, so it cannot be this workflow's end.
+      if (!state || state === 'running' || state === 'stopped') {
         throw ApplicationFailure.nonRetryable(
           `no bulk action ${bulkActionId}`,
           problemCodes.bulkActionNotFound,

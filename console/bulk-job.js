@@ -19,7 +19,15 @@ const itemStates = ['pending', 'done', 'refused', 'failed'];
 /** @param {BulkAction} job */
 function summary(job) {
   return facts([
-    ['State', el('span', { 'data-testid': 'bulk-state' }, bulkStateBadge(job.state))],
+    [
+      'State',
+      el(
+        'span',
+        { 'data-testid': 'bulk-state' },
+        bulkStateBadge(job.state),
+        job.stoppedReason ? ` ${job.stoppedReason}` : null,
+      ),
+    ],
     ['Action', `${bulkActionLabels[job.action]} (${job.action})`],
     ['Reason', job.reason],
     ['Filter', bulkFilterText(job.filter)],

@@ -194,7 +194,8 @@ export interface BulkAction {
   reason: string;
   filter: AppliedBulkFilter;
   ratePerSecond: number;
-  state: 'running' | 'completed' | 'cancelled';
+  state: 'running' | 'completed' | 'cancelled' | 'stopped';
+  stoppedReason: string | null;
   total: number;
   done: number;
   refused: number;

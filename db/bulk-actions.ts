@@ -2,7 +2,7 @@ import type { Queryable } from './pool.js';
 
 /** What a bulk action does to each step: see `RepairStepUpdate`. */
 export type BulkActionKind = 'retry' | 'resend';
-export type BulkActionState = 'running' | 'completed' | 'cancelled';
+export type BulkActionState = 'running' | 'completed' | 'cancelled' | 'stopped';
 export type BulkItemState = 'pending' | 'done' | 'refused' | 'failed';
 
 /** One (application, step) a bulk action acts on. */
@@ -41,6 +41,8 @@ export interface BulkActionRow {
   cancel_requested_at: Date | null;
   cancel_reason: string | null;
   cancelled_by: string | null;
+  /** Why a `stopped` job's workflow ended without finishing it. */
+  stopped_reason: string | null;
   total: number;
   done: number;
   refused: number;
@@ -62,7 +64,7 @@ export interface BulkItemRow {
 
 const jobColumns = `b.id, b.action, b.reason, b.filter, b.rate_per_second, b.state, b.started_by_key,
   b.started_by_name, b.started_by_role, b.started_at, b.finished_at, b.cancel_requested_at,
-  b.cancel_reason, b.cancelled_by, c.total, c.done, c.refused, c.failed, c.pending`;
+  b.cancel_reason, b.cancelled_by, b.stopped_reason, c.total, c.done, c.refused, c.failed, c.pending`;
 
 const countsJoin = `CROSS JOIN LATERAL (
   SELECT count(*)::int AS total,
@@ -118,6 +120,15 @@ export async function findBulkAction(db: Queryable, id: string): Promise<BulkAct
     [id],
   );
   return rows[0];
+}
+
+/** Marks a running job `stopped`: its workflow ended without finishing it. */
+export async function markBulkActionStopped(db: Queryable, id: string, reason: string): Promise<void> {
+  await db.query(
+    `UPDATE bulk_actions SET state = 'stopped', stopped_reason = $2, finished_at = now()
+     WHERE id = $1 AND state = 'running'`,
+    [id, reason],
+  );
 }
 
 /** The job an API key started with this Idempotency-Key, with the hash of that request's body. */

@@ -1,3 +1,6 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { eventsAfter } from '../db/events.js';
 import type { Pool } from '../db/pool.js';
 import type { ClaimedDelivery, DeliveryKey } from '../db/webhook-deliveries.js';
@@ -14,7 +17,13 @@ import type { EventFeed } from './listener.js';
 import { eventIdHeader, signatureHeader, signWebhookBody } from './signature.js';
 import { Wakeup } from './wakeup.js';
 import { openWebhookSecret } from './webhook-secrets.js';
-import { checkWebhookTarget, strictWebhookTargets, systemLookup } from './webhook-targets.js';
+import {
+  WebhookTargetRefusedError,
+  checkWebhookTarget,
+  guardedLookup,
+  strictWebhookTargets,
+  systemLookup,
+} from './webhook-targets.js';
 import type { HostLookup, WebhookTargetPolicy } from './webhook-targets.js';
 
 /** Retry delays after failed deliveries: `baseMs × 2^(attempts − 1)`, at most `maxMs`. */
@@ -27,16 +36,21 @@ export interface WebhookDispatcherOptions {
   pool: Pool;
   /** Wakes the dispatcher when events are written; without it, it only polls. */
   events?: EventFeed;
-  fetch?: typeof fetch;
   /** Opens the webhook secrets, sealed with it at registration; without it only clear-text (older) ones sign. */
   keyring?: Keyring;
   /**
-   * Which URLs are delivered to, checked again before every POST since DNS can change; strict
+   * Which URLs are delivered to, checked again before every POST since DNS can change, and unless
+   * private targets are allowed, also on every address the POST's connection resolves; strict
    * (public https only) when absent. A refused delivery is not sent and counts as a failed attempt.
    */
   targets?: WebhookTargetPolicy;
-  /** Resolves host names for that check; the system resolver when absent. */
+  /** Resolves host names for those checks and the connection; the system resolver when absent. */
   lookup?: HostLookup;
+  /**
+   * The connection pools of deliveries (TLS or keep-alive settings); the dispatcher's own when
+   * absent. Each request passes the guarded lookup, which an agent must not replace with its own.
+   */
+  agents?: { http?: HttpAgent; https?: HttpsAgent };
   /** The clock of the signature timestamps. */
   now?: () => Date;
   backoff?: Partial<BackoffOptions>;
@@ -80,7 +94,6 @@ type Outcome = { ok: true; status: number } | { ok: false; status: number | null
  */
 export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const { pool } = options;
-  const post = options.fetch ?? fetch;
   const now = options.now ?? (() => new Date());
   const backoff = { ...defaultBackoff, ...options.backoff };
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -90,6 +103,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const concurrency = options.concurrency ?? 8;
   const targets = options.targets ?? strictWebhookTargets;
   const lookup = options.lookup ?? systemLookup;
+  // Where private targets are allowed (development, tests), connections resolve as usual.
+  const connectLookup = targets.allowPrivate ? undefined : guardedLookup(lookup);
+  // Pools of their own: a kept-alive socket was connected through the guarded lookup.
+  const ownAgents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const agents = { ...ownAgents, ...options.agents };
 
   const wakeup = new Wakeup();
   const stopping = new AbortController();
@@ -107,38 +125,47 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   ): Promise<Outcome> {
     const body = JSON.stringify(event);
     const timestamp = Math.floor(now().getTime() / 1000);
-    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([timeout, stopping.signal]);
     try {
       const target = await abortable(checkWebhookTarget(delivery.url, targets, lookup), signal);
       if (!target.allowed) {
         const address = target.address ? ` (${target.address})` : '';
         return { ok: false, status: null, error: `target refused: ${target.reason}${address}` };
       }
-      const response = await post(delivery.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Onething-Webhooks/1',
-          [eventIdHeader]: event.id,
-          [signatureHeader]: signWebhookBody(secret, body, timestamp),
-        },
-        body,
-        // A redirect is an answer that is not 2xx, never a second request somewhere else.
-        redirect: 'manual',
-        signal,
-      });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-      return { ok: false, status: response.status, error: `answered HTTP ${response.status}` };
-    } catch (err) {
-      const timedOut = err instanceof Error && err.name === 'TimeoutError';
-      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      return {
-        ok: false,
-        status: null,
-        error: timedOut ? `no answer within ${timeoutMs} ms` : `${String(err)}${cause}`,
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'Onething-Webhooks/1',
+        [eventIdHeader]: event.id,
+        [signatureHeader]: signWebhookBody(secret, body, timestamp),
       };
+      const status = await post(new URL(delivery.url), headers, body, signal);
+      if (status >= 200 && status < 300) return { ok: true, status };
+      return { ok: false, status, error: `answered HTTP ${status}` };
+    } catch (err) {
+      if (timeout.aborted) return { ok: false, status: null, error: `no answer within ${timeoutMs} ms` };
+      if (err instanceof WebhookTargetRefusedError) return { ok: false, status: null, error: err.message };
+      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+      return { ok: false, status: null, error: `${String(err)}${cause}` };
     }
+  }
+
+  /**
+   * POSTs `body` and resolves to the status of the answer, whose body is discarded. Node's client
+   * follows no redirect: a 3xx is an answer that is not 2xx, never a request somewhere else.
+   */
+  function post(url: URL, headers: OutgoingHttpHeaders, body: string, signal: AbortSignal) {
+    const https = url.protocol === 'https:';
+    const send = https ? httpsRequest : httpRequest;
+    const agent = https ? agents.https : agents.http;
+    return new Promise<number>((resolve, reject) => {
+      send(url, { method: 'POST', headers, agent, lookup: connectLookup, signal }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end(body);
+    });
   }
 
   /** Records a failed attempt at the cursor's next event; it is retried after the backoff. */
@@ -248,6 +275,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       stopping.abort();
       unsubscribe?.();
       await running;
+      ownAgents.http.destroy();
+      ownAgents.https.destroy();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import type { Config } from '../config.js';
 
 /**
@@ -86,12 +87,47 @@ export async function checkWebhookTarget(
     const code = (err as NodeJS.ErrnoException).code;
     return { allowed: false, reason: `${host} could not be resolved${code ? ` (${code})` : ''}` };
   }
+  return checkAddresses(host, addresses);
+}
+
+/** Refuses a host name that resolved to no address or to any internal one. */
+function checkAddresses(host: string, addresses: ReadonlyArray<{ address: string }>): WebhookTargetCheck {
   if (addresses.length === 0) return { allowed: false, reason: `${host} resolves to no address` };
   for (const { address } of addresses) {
     const why = forbiddenAddressReason(address);
     if (why) return { allowed: false, reason: `${host} resolves to ${why}`, address };
   }
   return { allowed: true };
+}
+
+/** A connection the target rule refused when it resolved the host; its message says why. */
+export class WebhookTargetRefusedError extends Error {
+  override name = 'WebhookTargetRefusedError';
+}
+
+/**
+ * The `lookup` of a delivery's connection (`http.request`, `net.connect`): resolves with `lookup`
+ * and hands the socket those addresses only if none is internal, so the connection reaches an
+ * address the rule passed, not a second DNS answer given after the check (DNS rebinding).
+ */
+export function guardedLookup(lookup: HostLookup = systemLookup): LookupFunction {
+  return (hostname, options, callback) => {
+    void lookup(hostname).then(
+      (resolved) => {
+        const check = checkAddresses(hostname, resolved);
+        if (!check.allowed) {
+          const address = check.address ? ` (${check.address})` : '';
+          const why = `target refused when connecting: ${check.reason}${address}`;
+          callback(new WebhookTargetRefusedError(why), '');
+          return;
+        }
+        const addresses = resolved.map(({ address }) => ({ address, family: isIP(address) }));
+        if (options.all) callback(null, addresses);
+        else callback(null, addresses[0]?.address ?? '', addresses[0]?.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, ''),
+    );
+  };
 }
 
 type Range = { family: 4 | 6; prefix: bigint; bits: number; what: string };

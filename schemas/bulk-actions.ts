@@ -119,7 +119,10 @@ export const bulkActionViewSchema = z
     reason: z.string(),
     filter: appliedBulkFilterSchema,
     ratePerSecond: z.number().int(),
-    state: z.enum(['running', 'completed', 'cancelled']),
+    state: z
+      .enum(['running', 'completed', 'cancelled', 'stopped'])
+      .describe('`stopped`: its workflow ended without finishing it (see `stoppedReason`)'),
+    stoppedReason: z.string().nullable(),
     total: z.number().int(),
     done: z.number().int(),
     refused: z.number().int(),

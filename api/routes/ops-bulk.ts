@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   deleteBulkAction,
   findBulkAction,
   findBulkActionByKey,
+  markBulkActionStopped,
   insertBulkAction,
   listBulkActions,
   listBulkItems,
@@ -79,6 +81,7 @@ function jobView(row: BulkActionRow): BulkActionView {
     filter: appliedBulkFilterSchema.parse(row.filter),
     ratePerSecond: row.rate_per_second,
     state: row.state,
+    stoppedReason: row.stopped_reason,
     total: row.total,
     done: row.done,
     refused: row.refused,
@@ -107,6 +110,29 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     const row = await findBulkAction(deps.pool, id);
     if (!row) throw notFound(id);
     return row;
+  }
+
+  /**
+   * A job PostgreSQL still calls running whose workflow has ended without finishing it (someone
+   * terminated it in the Temporal UI, say) is marked stopped, so it does not show running for ever.
+   */
+  async function reconciled(row: BulkActionRow, log: FastifyBaseLogger): Promise<BulkActionRow> {
+    if (row.state !== 'running') return row;
+    let reason: string | undefined;
+    try {
+      const { status } = await deps.temporal.withDeadline(Date.now() + 2000, () =>
+        deps.temporal.workflow.getHandle(bulkActionWorkflowId(row.id)).describe(),
+      );
+      if (['TERMINATED', 'CANCELLED', 'FAILED', 'TIMED_OUT'].includes(status.name)) {
+        reason = `its workflow was ${status.name.toLowerCase().replace('_', ' ')} before finishing`;
+      }
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) reason = 'its workflow no longer exists';
+      else log.warn({ err }, 'bulk workflow not described; the job is shown as recorded');
+    }
+    if (!reason) return row;
+    await markBulkActionStopped(deps.pool, row.id, reason);
+    return found(row.id);
   }
 
   app.post(
@@ -258,7 +284,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request) => {
-      const row = await found(request.params.id);
+      const row = await reconciled(await found(request.params.id), request.log);
       const q = request.query;
       const items = await listBulkItems(deps.pool, row.id, {
         limit: q.itemsLimit,

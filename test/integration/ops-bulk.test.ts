@@ -364,6 +364,39 @@ describe('bulk actions: an Idempotency-Key starts a job once', () => {
   });
 });
 
+describe('bulk actions: a job whose workflow was terminated', () => {
+  it('shows it stopped, with why, instead of running for ever', async () => {
+    await failingPolice();
+    const ids = await stuckAtPolice(2, retriedAtLeast(2));
+    const started = await startBulk({
+      action: 'retry',
+      reason: 'police back',
+      filter: { department: 'police' },
+      ratePerSecond: 1,
+    });
+    expect(started.status).toBe(202);
+    await stack.client.workflow
+      .getHandle(started.body.workflowId)
+      .terminate('an operator ended it in the Temporal UI');
+    const seen = await bulkAction(started.body.id);
+    expect(seen.body).toMatchObject({
+      state: 'stopped',
+      stoppedReason: 'its workflow was terminated before finishing',
+      finishedAt: expect.any(String),
+    });
+    // The list shows the state recorded.
+    const list = await stack.request<{ bulkActions: BulkActionView[] }>(
+      'GET',
+      '/v1/ops/bulk-actions',
+      undefined,
+      {},
+      'operator',
+    );
+    expect(list.body.bulkActions.find((j) => j.id === started.body.id)?.state).toBe('stopped');
+    await withdrawAll(ids);
+  });
+});
+
 describe('bulk actions: re-send to a department after an outage', () => {
   it('re-submits steps waiting for the police decision, and refuses one that waits for nothing', async () => {
     // The police accept and decide only when told: the steps wait for their decision.

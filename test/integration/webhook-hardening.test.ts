@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { Agent } from 'node:http';
+import type { ClientRequestArgs } from 'node:http';
+import type { LookupFunction } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import type { ApiDeps } from '../../api/deps.js';
@@ -11,22 +15,61 @@ import type { TestStack } from '../support/stack.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 import type { WebhookReceiver } from '../support/webhook-receiver.js';
 
-// What the stub resolver answers for every host name; a test changes it to play a DNS change.
+// What the stub resolver answers for every host name, in turn (one lookup, the next answer); a
+// test changes it to play a DNS change.
 const publicAddress = '93.184.215.14';
-let resolvesTo = publicAddress;
-const lookup: HostLookup = async () => [{ address: resolvesTo }];
+let answers = [publicAddress];
+let lookups = 0;
+const lookup: HostLookup = async () => [{ address: answers[lookups++ % answers.length] ?? publicAddress }];
+/** The stub resolver answers `next` from now on, in turn. */
+function resolveTo(...next: string[]) {
+  answers = next;
+  lookups = 0;
+}
 // Private targets refused, as in production; http allowed, as the receivers have no certificate.
 const noPrivateTargets: WebhookTargetPolicy = { allowPrivate: false, requireHttps: false };
 
+/**
+ * The test's network: a connection to the public address reaches 127.0.0.1, where the receivers
+ * listen. It translates what the dispatcher's guarded lookup handed the socket, after the guard
+ * checked the resolver's answer, like a NAT on the way.
+ */
+class PublicAddressOnLoopback extends Agent {
+  override createConnection(
+    options: ClientRequestArgs,
+    callback?: (err: Error | null, socket: Duplex) => void,
+  ) {
+    const checked = options.lookup;
+    if (!checked) throw new Error('the dispatcher connected without its guarded lookup');
+    const reach = (address: string) => (address === publicAddress ? '127.0.0.1' : address);
+    const lookup: LookupFunction = (hostname, dnsOptions, done) =>
+      checked(hostname, dnsOptions, (err, address, family) =>
+        done(
+          err,
+          typeof address === 'string'
+            ? reach(address)
+            : address.map((a) => ({ ...a, address: reach(a.address) })),
+          family,
+        ),
+      );
+    return super.createConnection({ ...options, lookup }, callback);
+  }
+}
+
+const network = new PublicAddressOnLoopback({ keepAlive: true });
 let stack: TestStack;
 beforeAll(async () => {
   // The API registers 127.0.0.1 receivers as in every test stack; the dispatcher checks like
-  // production, through the stub resolver, so `localhost` passes while it "resolves" publicly
-  // (the real connection still goes to 127.0.0.1).
-  stack = await startTestStack({ webhookDispatch: { targets: noPrivateTargets, lookup } });
+  // production, through the stub resolver, at the check and at the connection, so `localhost`
+  // passes while it "resolves" publicly, and the test's network takes the public address to the
+  // receivers.
+  stack = await startTestStack({
+    webhookDispatch: { targets: noPrivateTargets, lookup, agents: { http: network } },
+  });
 });
 afterAll(async () => {
   await stack?.close();
+  network.destroy();
 });
 
 interface CreatedWebhook {
@@ -214,25 +257,28 @@ describe('webhook secrets', () => {
 });
 
 describe('webhook deliveries', () => {
+  /** The delivery cursor of a webhook and an application. */
+  const cursor = async (webhookId: string, applicationId: string) =>
+    (
+      await stack.pool.query<{ attempts: number; last_status: number | null; last_error: string | null }>(
+        `SELECT attempts, last_status, last_error FROM webhook_deliveries
+         WHERE webhook_id = $1 AND application_id = $2`,
+        [webhookId, applicationId],
+      )
+    ).rows[0];
+
   it('are not sent while the host resolves to an internal address, recorded as failures and retried', async () => {
-    onTestFinished(() => {
-      resolvesTo = publicAddress;
-    });
+    onTestFinished(() => resolveTo(publicAddress));
     const { receiver, url } = await receiverByName();
     const webhook = await register(url);
     // After registration, the host name is pointed at the metadata service.
-    resolvesTo = '169.254.169.254';
+    resolveTo('169.254.169.254');
 
     const application = await endedApplication();
-    const cursor = async () =>
-      (
-        await stack.pool.query<{ attempts: number; last_status: number | null; last_error: string | null }>(
-          `SELECT attempts, last_status, last_error FROM webhook_deliveries
-           WHERE webhook_id = $1 AND application_id = $2`,
-          [webhook.id, application.id],
-        )
-      ).rows[0];
-    const refused = await eventually(cursor, (row) => (row?.attempts ?? 0) >= 2);
+    const refused = await eventually(
+      () => cursor(webhook.id, application.id),
+      (row) => (row?.attempts ?? 0) >= 2,
+    );
     expect(refused).toMatchObject({
       last_status: null,
       last_error:
@@ -241,7 +287,33 @@ describe('webhook deliveries', () => {
     expect(receiver.of(application.id)).toEqual([]);
 
     // DNS points back at a public address: the retries go through, in order, signed.
-    resolvesTo = publicAddress;
+    resolveTo(publicAddress);
+    await allAcknowledged(receiver, application.id, application.events);
+    expect(receiver.of(application.id)[0]?.event.seq).toBe(1);
+    expect(allSignedWith(receiver, application.id, webhook.secret)).toBe(true);
+  });
+
+  it('are not sent when DNS rebinds between the check and the connection, recorded as failures and retried', async () => {
+    onTestFinished(() => resolveTo(publicAddress));
+    const { receiver, url } = await receiverByName();
+    const webhook = await register(url);
+    // A rebinding name server: each attempt's check is answered publicly, its connection with the
+    // metadata service.
+    resolveTo(publicAddress, '169.254.169.254');
+
+    const application = await endedApplication();
+    const refused = await eventually(
+      () => cursor(webhook.id, application.id),
+      (row) => (row?.attempts ?? 0) >= 2,
+    );
+    expect(refused).toMatchObject({
+      last_status: null,
+      last_error:
+        'target refused when connecting: localhost resolves to a link-local address (cloud metadata lives there) (169.254.169.254)',
+    });
+    expect(receiver.of(application.id)).toEqual([]);
+
+    resolveTo(publicAddress);
     await allAcknowledged(receiver, application.id, application.events);
     expect(receiver.of(application.id)[0]?.event.seq).toBe(1);
     expect(allSignedWith(receiver, application.id, webhook.secret)).toBe(true);

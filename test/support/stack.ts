@@ -52,8 +52,11 @@ export interface TestStackOptions {
   temporalUiOrigins?: readonly string[];
   /** How long a failed step waits for an operator's repair (`FAILED_STEP_HOLD`); unset: it fails at once. */
   failedStepHold?: string;
-  /** Where the webhook dispatcher delivers and how it resolves hosts; private http targets by default. */
-  webhookDispatch?: Pick<WebhookDispatcherOptions, 'targets' | 'lookup'>;
+  /**
+   * Where the webhook dispatcher may deliver, how it resolves hosts and connects; private http
+   * targets by default.
+   */
+  webhookDispatch?: Pick<WebhookDispatcherOptions, 'targets' | 'lookup' | 'agents'>;
 }
 
 /**

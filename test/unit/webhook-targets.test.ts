@@ -1,8 +1,14 @@
+import { request } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import {
+  WebhookTargetRefusedError,
   checkWebhookTarget,
   forbiddenAddressReason,
+  guardedLookup,
   strictWebhookTargets,
   webhookTargetPolicyOf,
 } from '../../notifications/webhook-targets.js';
@@ -216,5 +222,69 @@ describe('webhookTargetPolicyOf', () => {
     const blank = { NODE_ENV: 'production', WEBHOOK_ALLOW_PRIVATE_TARGETS: '', WEBHOOK_REQUIRE_HTTPS: '' };
     expect(webhookTargetPolicyOf(loadConfig(blank))).toEqual(strictWebhookTargets);
     expect(() => loadConfig({ WEBHOOK_REQUIRE_HTTPS: 'maybe' })).toThrow(/WEBHOOK_REQUIRE_HTTPS/);
+  });
+});
+
+describe('guardedLookup', () => {
+  /** What a connection's lookup hands back, asked as `net.connect` asks (all addresses) or one. */
+  const resolveWith = (lookup: LookupFunction, all: boolean) =>
+    new Promise<{ address: string | LookupAddress[]; family?: number }>((resolve, reject) =>
+      lookup('portal.example.org', { all }, (err, address, family) =>
+        err ? reject(err) : resolve({ address, family }),
+      ),
+    );
+
+  /** A POST with Node's client through `lookup`: its answer, or the error of its connection. */
+  const post = (url: string, lookup: LookupFunction) =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      request(url, { method: 'POST', lookup, agent: false }, resolve).on('error', reject).end('{}');
+    });
+
+  it('hands the connection the addresses the resolver gave, all of them public', async () => {
+    const { lookup } = stubLookup({ 'portal.example.org': ['93.184.215.14', '2606:4700::1'] });
+    expect(await resolveWith(guardedLookup(lookup), true)).toEqual({
+      address: [
+        { address: '93.184.215.14', family: 4 },
+        { address: '2606:4700::1', family: 6 },
+      ],
+    });
+    expect(await resolveWith(guardedLookup(lookup), false)).toEqual({ address: '93.184.215.14', family: 4 });
+  });
+
+  it('refuses the connection when the answer after the check is internal (DNS rebinding), saying why', async () => {
+    // A rebinding name server: public for the check, the metadata service for the connection.
+    const answers = ['93.184.215.14', '169.254.169.254'];
+    const asked: string[] = [];
+    const rebinding: HostLookup = async (hostname) => {
+      asked.push(hostname);
+      return [{ address: answers[asked.length - 1] ?? '169.254.169.254' }];
+    };
+    const url = 'http://portal.example.org:8080/hook';
+    expect(await checkWebhookTarget(url, httpAllowed, rebinding)).toEqual({ allowed: true });
+
+    const refused = post(url, guardedLookup(rebinding));
+    await expect(refused).rejects.toBeInstanceOf(WebhookTargetRefusedError);
+    await expect(refused).rejects.toThrow(
+      'target refused when connecting: portal.example.org resolves to a link-local address (cloud metadata lives there) (169.254.169.254)',
+    );
+    expect(asked).toEqual(['portal.example.org', 'portal.example.org']);
+  });
+
+  it('refuses a host name that resolves to any internal address or to none', async () => {
+    const { lookup } = stubLookup({ 'portal.example.org': ['93.184.215.14', 'fd00::5'] });
+    await expect(resolveWith(guardedLookup(lookup), true)).rejects.toThrow(
+      'portal.example.org resolves to a unique-local address (fd00::5)',
+    );
+    const empty = stubLookup({ 'portal.example.org': [] });
+    await expect(resolveWith(guardedLookup(empty.lookup), false)).rejects.toThrow(
+      'portal.example.org resolves to no address',
+    );
+  });
+
+  it("passes the resolver's own failure on to the connection", async () => {
+    const { lookup } = stubLookup({});
+    await expect(post('http://portal.example.org/hook', guardedLookup(lookup))).rejects.toMatchObject({
+      code: 'ENOTFOUND',
+    });
   });
 });
