@@ -4,6 +4,14 @@ import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 import { maskDeep, maskText } from './mask.js';
 
+/** What the request serializer reads of a Fastify request. */
+interface RequestLike {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+}
+
 /**
  * The process logger: every log object and message passes through the masking rule, so no
  * identity number, phone, account or name reaches a log in clear, whoever logs it.
@@ -13,6 +21,16 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       formatters: { log: (object) => maskDeep(object) },
+      // Serializers run after the formatter, on what it left alone: Fastify's request object,
+      // whose URL can carry anything a caller typed (errors are masked by the formatter).
+      serializers: {
+        req: (req: RequestLike) => ({
+          method: req.method,
+          url: maskText(req.url ?? ''),
+          host: req.host,
+          remoteAddress: req.ip,
+        }),
+      },
       hooks: {
         logMethod(args, method) {
           method.apply(

@@ -72,11 +72,16 @@ export default async function setup(project: TestProject) {
     const scan = await scanLogsForIdNumbers(logDir);
     // A full run (CI) always writes logs; none would mean the scan proves nothing. A single test
     // file that needs no stack writes none, and then there is nothing to scan.
+    // Vitest reports an error thrown here but still exits 0, so the run is failed explicitly too.
+    const fail = (message: string) => {
+      process.exitCode = 1;
+      throw new Error(message);
+    };
     if (scan.files === 0 && process.env.CI) {
-      throw new Error(`no test logs were written to ${logDir}: the log scan would prove nothing`);
+      fail(`no test logs were written to ${logDir}: the log scan would prove nothing`);
     }
     if (scan.findings.length > 0) {
-      throw new Error(`unmasked ID numbers in the test logs:\n${scan.findings.join('\n')}`);
+      fail(`unmasked ID numbers in the test logs:\n${scan.findings.join('\n')}`);
     }
   };
 }
