@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
+import { currentWorkflowFeatures } from '../workflows/features.js';
 import type { Client } from '@temporalio/client';
 import { planOf } from '../bundles/definition.js';
 import { newborn } from '../bundles/newborn.js';
@@ -82,7 +83,8 @@ async function runEngine(
   const handle = await client.workflow.start(target.workflowType, {
     workflowId,
     taskQueue: target.taskQueue,
-    args: [{ applicationId, plan, applicant, form }],
+    // As the API starts it: with the current workflow features, so no version markers.
+    args: [{ applicationId, plan, applicant, form, features: currentWorkflowFeatures }],
   });
   const outcome = (await handle.result()) as BundleOutcome;
   if (outcome.status !== 'completed') {

@@ -13,6 +13,11 @@ export interface BundleWorkflowInput {
    * duration (`3d`). Absent: the application fails at once.
    */
   failedStepHold?: string;
+  /**
+   * The workflow features (workflows/features.ts) this application was started with: their code
+   * paths are taken without a version marker in the history.
+   */
+  features?: string[];
 }
 
 /** Why a step did not complete, as the read model and the portal show it. */

@@ -18,6 +18,7 @@ import { departmentActivitiesFor, pollingActivitiesFor } from './department-call
 import { applicationOutcome, classifyStepFailure, provides } from './outcomes.js';
 import type { StepResult } from './outcomes.js';
 import { DepartmentPauses } from './department-pauses.js';
+import { workflowFeatures } from './features.js';
 import type { CompletedStep } from './compensation.js';
 import { departmentDecision, repairStep, withdraw } from './messages.js';
 import type { DepartmentDecisionUpdate, RepairStepUpdate, WithdrawUpdate } from './messages.js';
@@ -25,11 +26,6 @@ import { ProjectionQueue } from './projection.js';
 import { WorkList } from './work-list.js';
 import { buildStepInput, readSource, stepIdempotencyKey } from './step-inputs.js';
 import type { InputContext } from './step-inputs.js';
-
-/** Marks histories recorded with per-step repair scopes (operator retry and skip). */
-const repairsPatch = 'operator-step-repairs';
-/** Marks histories in which a failed step waited for an operator's repair. */
-const failedStepHoldPatch = 'failed-step-hold';
 
 const readModel = proxyLocalActivities<ReadModelActivities>({
   startToCloseTimeout: '10s',
@@ -44,6 +40,9 @@ const readModel = proxyLocalActivities<ReadModelActivities>({
 export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutcome> {
   const { applicationId, plan } = input;
   const failedStepHoldMs = input.failedStepHold ? durationMs(input.failedStepHold) : 0;
+  // A feature the application was started with needs no version marker; otherwise `patched()`
+  // decides, so histories recorded before the feature replay its old path (workflows/features.ts).
+  const hasFeature = (id: string) => input.features?.includes(id) === true || patched(id);
   // Not cancellable: a withdrawal cancels the steps, never the recording of what happened.
   const projection = new ProjectionQueue((transitions) =>
     CancellationScope.nonCancellable(() => readModel.recordTransitions({ applicationId, transitions })),
@@ -272,7 +271,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       }
       // Applications started before operator repairs existed run the call without a repair scope:
       // the scope changes the order of cancellations a withdrawal records (replay test).
-      if (!patched(repairsPatch)) return await departmentStep(step, 0);
+      if (!hasFeature(workflowFeatures.operatorStepRepairs)) return await departmentStep(step, 0);
       // An operator may retry the call now, or skip the step entering its outputs: while it is
       // in progress, and while a failed call is held for repair.
       for (let round = 0; ; round += 1) {
@@ -321,7 +320,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   const heldForRepair = async (step: StepDefinition, err: unknown): Promise<StepResult | undefined> => {
     if (isCancellation(err) || failedStepHoldMs === 0) throw err;
     const failed = classifyStepFailure(err);
-    if (failed.status !== 'failed' || !patched(failedStepHoldPatch)) throw err;
+    if (failed.status !== 'failed' || !hasFeature(workflowFeatures.failedStepHold)) throw err;
     projection.push({ step: { stepId: step.id, ...failed } });
     return (await condition(() => repairs.has(step.id), failedStepHoldMs)) ? undefined : failed;
   };

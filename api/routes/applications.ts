@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { planOf } from '../../bundles/definition.js';
+import { currentWorkflowFeatures } from '../../workflows/features.js';
 import { applicationDueAt } from '../../calendar/due-dates.js';
 import { defaultBusinessCalendar } from '../../calendar/load.js';
 import type { BundleDefinition } from '../../bundles/definition.js';
@@ -141,6 +142,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         applicant,
         form,
         ...(deps.failedStepHold ? { failedStepHold: deps.failedStepHold } : {}),
+        features: currentWorkflowFeatures,
       });
       const found = await findApplication(deps.pool, row.id);
       if (!found) throw new Error(`application ${row.id} vanished`);

@@ -1,0 +1,15 @@
+/**
+ * Changes to the workflow code that histories recorded before them do not know. Each has a
+ * version patch id: an application started with the feature in its input (`features`) takes the
+ * new path with no marker in its history; one started without it (its history recorded before
+ * the change, or started by an older API) asks `patched()`, which keeps old histories replaying.
+ */
+export const workflowFeatures = {
+  /** Each department call in its own cancellation scope, so an operator can retry or skip it. */
+  operatorStepRepairs: 'operator-step-repairs',
+  /** A failed call is held for an operator's repair (`failedStepHold`). */
+  failedStepHold: 'failed-step-hold',
+} as const;
+
+/** What the API starts every application with: all of them. */
+export const currentWorkflowFeatures: string[] = Object.values(workflowFeatures);
