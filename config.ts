@@ -52,6 +52,12 @@ export const configSchema = z.object({
   /** Requests per minute each API key may make. */
   RATE_LIMIT_PER_MINUTE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(600)),
   /**
+   * Behind a TLS-terminating proxy: `true` (trust any), or the proxies' addresses (comma-separated).
+   * Then X-Forwarded-Proto and -For count: session cookies are marked Secure, rate limits are per
+   * client. Unset: the API is reached directly.
+   */
+  TRUST_PROXY: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
+  /**
    * A JSON file of public holidays and swapped working days, `{ "holidays": [...], "workingDays": [...] }`,
    * that time limits are counted on. Unset: the shipped calendar (calendar/cn-2026.json).
    */

@@ -41,6 +41,8 @@ export interface BuildAppOptions {
   rateLimitPerMinute?: number;
   /** How long a verified API key is trusted before the database is asked again (revocation delay). */
   authCacheTtlMs?: number;
+  /** `TRUST_PROXY`: `true`, or the proxies' addresses, comma-separated. */
+  trustProxy?: string;
 }
 
 /** Builds the API; the caller listens and closes it. Routes get their dependencies, never globals. */
@@ -51,6 +53,12 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
       : { logger: options.logger ?? false }),
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
+    ...(options.trustProxy
+      ? {
+          trustProxy:
+            options.trustProxy === 'true' ? true : options.trustProxy.split(',').map((a) => a.trim()),
+        }
+      : {}),
   });
   // JSON only: any other media type is a clear 415, not a confusing validation error.
   app.removeContentTypeParser('text/plain');

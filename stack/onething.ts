@@ -129,6 +129,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
       {
         logger: logger.child({ component: 'api' }, { level: 'warn' }),
         rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+        ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
       },
     );
     await app.listen({ host: config.API_HOST, port: config.API_PORT });

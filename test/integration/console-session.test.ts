@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app.js';
 import { createApiKey, hashSecret } from '../../api/auth/api-keys.js';
 import { revokeApiKey } from '../../db/api-keys.js';
 import { startTestStack, testTemporalUiOrigin } from '../support/stack.js';
@@ -310,5 +311,26 @@ describe('console sessions', () => {
     expect((await call('GET', '/v1/console/session', { cookie: second.cookie })).body).toMatchObject({
       role: 'admin',
     });
+  });
+
+  it('marks the cookie Secure behind a trusted TLS proxy, and only there', async () => {
+    const signInThrough = async (trustProxy?: string) => {
+      const app = await buildApp(stack.apiDeps, trustProxy ? { trustProxy } : {});
+      try {
+        const answer = await app.inject({
+          method: 'POST',
+          url: '/v1/console/session',
+          headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+          payload: { apiKey: stack.keys.operator },
+        });
+        expect(answer.statusCode).toBe(200);
+        return String(answer.headers['set-cookie']);
+      } finally {
+        await app.close();
+      }
+    };
+    expect(await signInThrough('true')).toMatch(/; Secure/);
+    // Not trusted: a forwarded header from anyone proves nothing.
+    expect(await signInThrough()).not.toMatch(/Secure/);
   });
 });
