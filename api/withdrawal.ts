@@ -18,6 +18,7 @@ export async function deliverWithdrawal(
   application: ApplicationRow,
   update: WithdrawUpdate,
   log: FastifyBaseLogger,
+  updateId?: string,
 ): Promise<void> {
   const ended = () =>
     new ProblemError(
@@ -27,5 +28,10 @@ export async function deliverWithdrawal(
       `It is ${application.status}; only a running application can be withdrawn.`,
     );
   if (finalApplicationStatuses.includes(application.status)) throw ended();
-  await deliverUpdate(temporal, application.id, withdraw, { args: [update], refused: ended, log });
+  await deliverUpdate(temporal, application.id, withdraw, {
+    args: [update],
+    ...(updateId ? { updateId } : {}),
+    refused: ended,
+    log,
+  });
 }

@@ -1,10 +1,20 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { problemCodes } from '../schemas/error-codes.js';
 import { applicationWorkflowId } from '../temporal/ids.js';
 import { ProblemError } from './problem.js';
+
+/**
+ * The update id of an action sent with an `Idempotency-Key` (per API key): the workflow then
+ * answers a repeat with the first answer. Undefined without a key.
+ */
+export function keyedUpdateId(request: FastifyRequest, action: string): string | undefined {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string' || !request.principal) return undefined;
+  return `${action}:${request.principal.keyId}:${key}`;
+}
 
 /** Why the workflow refused an update: its validator's message, or that it has ended. */
 export type Refusal = { kind: 'refused'; reason: string } | { kind: 'ended' };

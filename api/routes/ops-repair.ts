@@ -16,7 +16,7 @@ import { viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { validServiceOutputs } from '../service-outputs.js';
-import { deliverUpdate } from '../workflow-updates.js';
+import { deliverUpdate, keyedUpdateId } from '../workflow-updates.js';
 
 const paramsSchema = z.object({ id: z.uuid(), stepId: z.string().min(1).max(64) });
 const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');
@@ -63,11 +63,11 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
         result,
       });
     try {
-      const key = request.headers['idempotency-key'];
+      const updateId = keyedUpdateId(request, 'repair');
       await deliverUpdate(deps.temporal, params.id, repairStep, {
         args: [{ ...update, stepId: params.stepId, operator: `${roleLabel(principal)} ${principal.name}` }],
         // The same key repeats the first answer: a repair that got no answer can be sent again.
-        ...(typeof key === 'string' ? { updateId: `repair:${principal.keyId}:${key}` } : {}),
+        ...(updateId ? { updateId } : {}),
         refused: (refusal) =>
           new ProblemError(
             409,

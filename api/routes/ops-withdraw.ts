@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findApplication } from '../../db/applications.js';
-import { applicationIdParamsSchema, applicationViewSchema, problemResponses } from '../../schemas/api.js';
+import {
+  actionIdempotencyHeadersSchema,
+  applicationIdParamsSchema,
+  applicationViewSchema,
+  problemResponses,
+} from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { viewFor } from '../application-access.js';
 import { audited } from '../audit.js';
@@ -9,6 +14,7 @@ import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { deliverWithdrawal } from '../withdrawal.js';
+import { keyedUpdateId } from '../workflow-updates.js';
 import { ProblemError } from '../problem.js';
 
 const withdrawBodySchema = z
@@ -38,6 +44,7 @@ export const opsWithdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
           'As the portal withdrawal: steps not yet started are not started; completed steps whose department can undo them are compensated, latest first. Answers 202: the application shows `withdrawn` once that is done.',
         tags: ['operations'],
         params: applicationIdParamsSchema,
+        headers: actionIdempotencyHeadersSchema,
         body: withdrawBodySchema,
         response: {
           202: applicationViewSchema,
@@ -62,6 +69,7 @@ export const opsWithdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
             application.application,
             { reason, by: `${roleLabel(principal)} ${principal.name}` },
             request.log,
+            keyedUpdateId(request, 'withdraw'),
           );
           return application;
         },

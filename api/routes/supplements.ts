@@ -1,13 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findApplication } from '../../db/applications.js';
-import { applicationIdParamsSchema, applicationViewSchema, problemResponses } from '../../schemas/api.js';
+import {
+  actionIdempotencyHeadersSchema,
+  applicationIdParamsSchema,
+  applicationViewSchema,
+  problemResponses,
+} from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { supplementBodySchema } from '../../schemas/tasks.js';
 import { submitSupplement } from '../../workflows/messages.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
-import { deliverUpdate } from '../workflow-updates.js';
+import { deliverUpdate, keyedUpdateId } from '../workflow-updates.js';
 
 /**
  * The applicant's answer to a clerk's request for supplementary materials (补正). The workflow's
@@ -25,6 +30,7 @@ export const supplementRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
           "Answer every item the waiting step's `waiting.missing` lists, keyed by the item. Answers 202 with the application; 409 `SUPPLEMENT_REFUSED` (with the reason) when nothing is requested or an item is unanswered.",
         tags: ['applications'],
         params: applicationIdParamsSchema,
+        headers: actionIdempotencyHeadersSchema,
         body: supplementBodySchema,
         response: {
           202: applicationViewSchema,
@@ -34,8 +40,10 @@ export const supplementRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
     },
     async (request, reply) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
+      const updateId = keyedUpdateId(request, 'supplement');
       await deliverUpdate(deps.temporal, found.application.id, submitSupplement, {
         args: [{ answers: request.body.answers }],
+        ...(updateId ? { updateId } : {}),
         refused: (refusal) =>
           new ProblemError(
             409,

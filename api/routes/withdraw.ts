@@ -1,9 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { applicationIdParamsSchema, applicationViewSchema, problemResponses } from '../../schemas/api.js';
+import {
+  actionIdempotencyHeadersSchema,
+  applicationIdParamsSchema,
+  applicationViewSchema,
+  problemResponses,
+} from '../../schemas/api.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { deliverWithdrawal } from '../withdrawal.js';
+import { keyedUpdateId } from '../workflow-updates.js';
 
 const withdrawBodySchema = z
   .object({
@@ -22,6 +28,7 @@ export const withdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
           'Steps not yet started are not started; completed steps whose department can undo them are compensated, latest first. Answers 202: the application shows `withdrawn` once that is done.',
         tags: ['applications'],
         params: applicationIdParamsSchema,
+        headers: actionIdempotencyHeadersSchema,
         body: withdrawBodySchema,
         response: {
           202: applicationViewSchema,
@@ -31,7 +38,13 @@ export const withdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
     },
     async (request, reply) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
-      await deliverWithdrawal(deps.temporal, found.application, { reason: request.body.reason }, request.log);
+      await deliverWithdrawal(
+        deps.temporal,
+        found.application,
+        { reason: request.body.reason },
+        request.log,
+        keyedUpdateId(request, 'withdraw'),
+      );
       return reply.code(202).send(await viewFor(deps.pool, request, found));
     },
   );

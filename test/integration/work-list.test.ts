@@ -135,7 +135,14 @@ describe('the work list', () => {
     expect((await stack.getApplication(id)).status).toBe('waiting');
 
     const answers = { [missing[0] as string]: 'DR-2026-112001', [missing[1] as string]: 'photo-ref-8843' };
-    expect((await stack.request('POST', `/v1/applications/${id}/supplements`, { answers })).status).toBe(202);
+    // Sent with an Idempotency-Key, a repeat (the portal got no answer) gets the first answer;
+    // without one, the same answers again are refused: nothing waits for them any more.
+    const keyed = { 'idempotency-key': `supplement-${id}` };
+    const supplement = (headers = {}) =>
+      stack.request('POST', `/v1/applications/${id}/supplements`, { answers }, headers);
+    expect((await supplement(keyed)).status).toBe(202);
+    expect((await supplement(keyed)).status).toBe(202);
+    expect((await supplement()).status).toBe(409);
     const second = await openTask(id, 'healthClerk', 2);
     const detail = await stack.request<{ supplement: Record<string, string> }>(
       'GET',
