@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type {
   BulkActionActivities,
   BulkRepairOutcome,
   CancelBulkRepairSignal,
 } from '../../workflows/bulk-repair-contract.js';
 import { cancelBulkRepair } from '../../workflows/bulk-repair-contract.js';
+import { timeSkippingWorkerPerTest } from '../support/time-skipping.js';
 
 // The bulkRepair workflow alone, on Temporal's time-skipping test server: its throttle timers pass
 // at once, so a job long enough to continue as new runs in seconds. The activities are stubs that
 // hand out a number of pending items.
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const taskQueue = `bulk-repair-${randomUUID()}`;
 
 let pending = 0;
@@ -34,28 +30,14 @@ const stubs: BulkActionActivities = {
 };
 
 // A fresh test server per test: time skipped in one test must not shift the next one's clock.
-beforeEach(async () => {
+const timeSkipping = timeSkippingWorkerPerTest(taskQueue, stubs);
+beforeEach(() => {
   batches.length = 0;
   finished = [];
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: '.venv/bin/temporal-test-server' } },
-  });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: stubs,
-  });
-  running = worker.run();
-});
-afterEach(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
 });
 
 const start = (ratePerSecond: number) =>
-  env.client.workflow.start('bulkRepair', {
+  timeSkipping.env().client.workflow.start('bulkRepair', {
     workflowId: `bulk-action-${randomUUID()}`,
     taskQueue,
     args: [{ bulkActionId: randomUUID(), ratePerSecond }],
@@ -72,8 +54,9 @@ describe('bulkRepair workflow (time skipping)', () => {
     expect(finished).toHaveLength(1);
 
     // The first run stopped after 100 batches; each waited a full second on a timer before the next.
-    const history = await env.client.workflow
-      .getHandle(handle.workflowId, handle.firstExecutionRunId)
+    const history = await timeSkipping
+      .env()
+      .client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId)
       .fetchHistory();
     const events = history.events ?? [];
     expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();

