@@ -30,26 +30,26 @@ export async function readableApplication(
 
 /**
  * The view a caller gets. The applicant's own portal sees the application in clear; anyone
- * else sees personal data masked, and the read goes to the applicant's access log.
+ * else sees personal data masked, and the read goes to the applicant's access log, with
+ * `alsoRead`: other fields the same answer shows (an operator's view of the steps' inputs).
  */
 export async function viewFor(
   db: Queryable,
   request: FastifyRequest,
   found: { application: ApplicationRow; steps: StepRow[] },
+  alsoRead: readonly string[] = [],
 ): Promise<ApplicationView> {
   const view = applicationView(found.application, found.steps);
   if (principalOf(request).role === 'portal') return view;
-  await recordRead(
-    db,
-    request,
-    view.id,
-    view.steps.flatMap((s) => Object.keys(s.outputs ?? {}).map((field) => `${s.id}.${field}`)),
-  );
+  await recordRead(db, request, view.id, [
+    ...view.steps.flatMap((s) => Object.keys(s.outputs ?? {}).map((field) => `${s.id}.${field}`)),
+    ...alsoRead,
+  ]);
   return { ...view, steps: view.steps.map((s) => ({ ...s, outputs: maskDeep(s.outputs) })) };
 }
 
 /** Records in the applicant's access log that the caller (not the applicant's portal) read these fields. */
-export async function recordRead(
+async function recordRead(
   db: Queryable,
   request: FastifyRequest,
   applicationId: string,

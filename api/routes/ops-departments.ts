@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { departments } from '../../departments/catalog/index.js';
 import {
   countPausedSteps,
+  findDepartmentPause,
   listDepartmentPauses,
   pauseDepartment,
   resumeDepartment,
@@ -124,12 +125,11 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
         throw new ProblemError(409, problemCodes.departmentPauseConflict, `${department} is already paused`);
       }
       await audit('ok');
-      const pauses = await listDepartmentPauses(deps.pool);
-      return stateOf(
-        department,
-        pauses.find((pause) => pause.department === department),
-        await countPausedSteps(deps.pool),
-      );
+      const [pause, waiting] = await Promise.all([
+        findDepartmentPause(deps.pool, department),
+        countPausedSteps(deps.pool),
+      ]);
+      return stateOf(department, pause, waiting);
     },
   );
 

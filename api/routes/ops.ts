@@ -15,7 +15,7 @@ import { problemCodes } from '../../schemas/error-codes.js';
 import type { pendingCallSchema } from '../../schemas/ops.js';
 import { opsApplicationSchema, opsListQuerySchema, opsListSchema } from '../../schemas/ops.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
-import { readableApplication, recordRead, viewFor } from '../application-access.js';
+import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 
@@ -170,22 +170,21 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     },
     async (request) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
-      const view = await viewFor(deps.pool, request, found);
-      const workflowId = applicationWorkflowId(view.id);
-      const outputs = Object.fromEntries(view.steps.map((s) => [s.id, s.outputs ?? undefined]));
+      const id = found.application.id;
+      const workflowId = applicationWorkflowId(id);
+      const outputs = Object.fromEntries(found.steps.map((s) => [s.step_id, s.outputs ?? undefined]));
       const [timeline, stuck, pending, tasks, inputs] = await Promise.all([
-        applicationTimeline(deps.pool, view.id),
-        findStuckApplications(deps.pool, { codes: stuckCodes, applicationId: view.id, limit: 1 }),
+        applicationTimeline(deps.pool, id),
+        findStuckApplications(deps.pool, { codes: stuckCodes, applicationId: id, limit: 1 }),
         pendingCalls(deps.temporal, workflowId),
-        listTasksOfApplication(deps.pool, view.id),
+        listTasksOfApplication(deps.pool, id),
         stepInputsOf(deps.temporal, workflowId, outputs),
       ]);
-      if (inputs.inputs) {
-        const read = Object.entries(inputs.inputs).flatMap(([stepId, input]) =>
-          Object.keys(input).map((field) => `${stepId}.input.${field}`),
-        );
-        await recordRead(deps.pool, request, view.id, read);
-      }
+      // One access-log entry for everything this answer shows: outputs and inputs.
+      const inputFields = Object.entries(inputs.inputs ?? {}).flatMap(([stepId, input]) =>
+        Object.keys(input).map((field) => `${stepId}.input.${field}`),
+      );
+      const view = await viewFor(deps.pool, request, found, inputFields);
       const now = new Date();
       const ui = (deps.temporalUiUrl ?? defaultTemporalUiUrl).replace(/\/+$/, '');
       const namespace = deps.temporal.options.namespace;

@@ -22,16 +22,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function openTask(applicationId: string): Promise<TaskSummary> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const task = (await stack.openTasks(applicationId, 'operator'))[0];
-    if (task) return task;
-    if (Date.now() > deadline) throw new Error(`no open task for ${applicationId}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const taskNow = async (id: string) =>
   (await stack.request<TaskSummary>('GET', `/v1/tasks/${id}`, undefined, {}, 'operator')).body;
 
@@ -39,7 +29,7 @@ describe('work-list tasks in the console', () => {
   it('escalates and reassigns a task from the application page, each with a reason', async () => {
     const submitted = await stack.submit(newbornRequest());
     const id = submitted.body.id;
-    const task = await openTask(id);
+    const task = await stack.waitForOpenTask(id, 'operator');
 
     const page = await (await browser.newContext()).newPage();
     const problems: string[] = [];

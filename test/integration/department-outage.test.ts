@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationView } from '../../schemas/api.js';
 import { ended, newbornRequest } from '../support/newborn.js';
+import { eventually } from '../support/eventually.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
 
@@ -35,15 +36,6 @@ const submitsToPolice = async (id: string) =>
   (await stack.simulator.requests({ keyPrefix: `${id}:householdRegistration` })).filter(
     (r) => r.kind === 'submit',
   ).length;
-
-/** Polls a condition every 100 ms, failing after `timeoutMs`. */
-async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('the condition did not hold in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 interface DepartmentState {
   id: string;
@@ -184,7 +176,9 @@ describe('re-sending to a department after an outage', () => {
     const resent = await ops('POST', `${path}/resend`, { reason: '公安系统丢失案件 / lost in the outage' });
     expect(resent.status).toBe(202);
 
-    await until(async () => (await submitsToPolice(id)) === 2);
+    await eventually('a second submit to the police', async () =>
+      (await submitsToPolice(id)) === 2 ? true : undefined,
+    );
     const again = await stack.waitForApplication(id, (view) => police(view)?.status === 'waiting');
     await stack.simulator.decideNow('police', 'birth-registration', police(again)?.receiptNumber ?? '');
     const done = await stack.waitForApplication(id, ended);

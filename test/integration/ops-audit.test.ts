@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TaskSummary } from '../../schemas/tasks.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
@@ -28,21 +27,11 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function openTask(applicationId: string): Promise<TaskSummary> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const task = (await stack.openTasks(applicationId, 'healthClerk'))[0];
-    if (task) return task;
-    if (Date.now() > deadline) throw new Error(`no open task for ${applicationId}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('the audit log', () => {
   it('records task claim, release and completion with who, what and the result', async () => {
     const submitted = await stack.submit(newbornRequest());
     const id = submitted.body.id;
-    const task = await openTask(id);
+    const task = await stack.waitForOpenTask(id, 'healthClerk');
     expect(
       (await stack.request('POST', `/v1/tasks/${task.id}/claim`, undefined, {}, 'healthClerk')).status,
     ).toBe(200);

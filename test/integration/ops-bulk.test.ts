@@ -36,6 +36,13 @@ const police = (view: ApplicationView) => view.steps.find((s) => s.id === 'house
 const failingPolice = () =>
   stack.simulator.setBehaviour('police', 'birth-registration', { failNext: 100_000 });
 
+/** A retry of every police step, one a second: slow enough to act on the job while it runs. */
+const slowPoliceRetry = {
+  action: 'retry',
+  reason: 'police back',
+  filter: { department: 'police' },
+  ratePerSecond: 1,
+};
 const startBulk = (body: unknown, as: TestRole = 'operator') =>
   stack.request<BulkActionView>('POST', '/v1/ops/bulk-actions', body, {}, as);
 const bulkAction = (id: string, query = '', as: TestRole = 'operator') =>
@@ -283,12 +290,7 @@ describe('bulk actions: retry every application matching a filter', () => {
     await failingPolice();
     const ids = await stuckAtPolice(4, retriedAtLeast(2));
 
-    const started = await startBulk({
-      action: 'retry',
-      reason: 'police back',
-      filter: { department: 'police' },
-      ratePerSecond: 1,
-    });
+    const started = await startBulk(slowPoliceRetry);
     expect(started.status).toBe(202);
     const cancelled = await cancelBulk(started.body.id, { reason: '公安又断了 / police down again' });
     expect(cancelled.status).toBe(202);
@@ -324,12 +326,7 @@ describe('bulk actions: an Idempotency-Key starts a job once', () => {
   it('answers repeats, even concurrent ones, with the one job, and refuses the key with another body', async () => {
     await failingPolice();
     const ids = await stuckAtPolice(1, retriedAtLeast(2));
-    const body = {
-      action: 'retry',
-      reason: 'police back',
-      filter: { department: 'police' },
-      ratePerSecond: 1,
-    };
+    const body = slowPoliceRetry;
     const headers = { 'idempotency-key': `bulk-${ids[0]}` };
     const answers = await Promise.all(
       [1, 2, 3].map(() =>
@@ -368,12 +365,7 @@ describe('bulk actions: a job whose workflow was terminated', () => {
   it('shows it stopped, with why, instead of running for ever', async () => {
     await failingPolice();
     const ids = await stuckAtPolice(2, retriedAtLeast(2));
-    const started = await startBulk({
-      action: 'retry',
-      reason: 'police back',
-      filter: { department: 'police' },
-      ratePerSecond: 1,
-    });
+    const started = await startBulk(slowPoliceRetry);
     expect(started.status).toBe(202);
     await stack.client.workflow
       .getHandle(started.body.workflowId)

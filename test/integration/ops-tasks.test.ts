@@ -80,13 +80,7 @@ async function applicationWithTask(): Promise<{ id: string; task: TaskSummary }>
   const submitted = await stack.submit(newbornRequest());
   expect(submitted.status).toBe(201);
   const id = submitted.body.id;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const task = (await stack.openTasks(id, 'operator'))[0];
-    if (task) return { id, task };
-    if (Date.now() > deadline) throw new Error(`no open task for ${id}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return { id, task: await stack.waitForOpenTask(id, 'operator') };
 }
 
 async function auditOf(applicationId: string) {

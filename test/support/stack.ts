@@ -33,6 +33,7 @@ import type { Keyring } from '../../temporal/codec.js';
 import { createLogger, temporalLoggerFor } from '../../privacy/logger.js';
 import { createOnethingWorker } from '../../worker.js';
 import { createTestDatabase } from './database.js';
+import { eventually } from './eventually.js';
 
 export interface HttpResult<T = unknown> {
   status: number;
@@ -285,6 +286,12 @@ export async function startTestStack(options: TestStackOptions = {}) {
       if (result.status !== 200)
         throw new Error(`GET /v1/tasks: ${result.status} ${JSON.stringify(result.body)}`);
       return result.body.tasks.filter((t) => t.applicationId === applicationId);
+    },
+    /** The application's open task of `round`, once the workflow has opened it (bounded wait). */
+    waitForOpenTask(applicationId: string, as: TestRole, round = 1): Promise<TaskSummary> {
+      return eventually(`an open task (round ${round}) of ${applicationId}`, async () =>
+        (await this.openTasks(applicationId, as)).find((t) => t.round === round),
+      );
     },
     /** Claims and completes a task as `as`; the completion's answer. */
     async decideTask(taskId: string, as: TestRole, decision: Record<string, unknown>) {
