@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, stat } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, readlink, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import exitHook from 'async-exit-hook';
@@ -34,10 +34,12 @@ const postgresBinaries = fileURLToPath(new URL('../node_modules/@embedded-postgr
  * pass through every directory above its binaries and its data. A checkout in a private directory
  * (`mktemp -d` makes it 0700) would stop it with EACCES: such directories are made traversable
  * by others (`o+x`: names must be known, nothing can be listed). Not as root: nothing to do.
+ * `from` and the directories above it change, never below: PostgreSQL refuses a data directory
+ * whose own mode is not 0700 or 0750, so callers start above the data directory.
  */
-async function letPostgresUserReach(path: string): Promise<void> {
+async function makeTraversableUpFrom(from: string): Promise<void> {
   if (process.getuid?.() !== 0) return;
-  for (let dir = path; ; dir = dirname(dir)) {
+  for (let dir = from; ; dir = dirname(dir)) {
     const { mode } = await stat(dir);
     if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
     if (dirname(dir) === dir) return;
@@ -53,9 +55,11 @@ const password = 'onething-local';
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.onLog ?? (() => undefined);
-  await mkdir(options.dataDir, { recursive: true });
-  await letPostgresUserReach(options.dataDir);
-  await letPostgresUserReach(postgresBinaries);
+  await mkdir(dirname(options.dataDir), { recursive: true });
+  await makeTraversableUpFrom(dirname(options.dataDir));
+  await makeTraversableUpFrom(postgresBinaries);
+  // Its own words are what a failed start reports: the last lines it logged.
+  const recent = new RecentLines(40);
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -65,20 +69,35 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: true,
     // Benchmarks and tests on a laptop-sized machine: durability of the last few ms is not needed here.
     postgresFlags: ['-c', 'max_connections=200', '-c', 'synchronous_commit=off'],
-    onLog: (line: unknown) => log(String(line)),
-    onError: (err: unknown) => log(String(err)),
+    onLog: (line: unknown) => {
+      recent.add(String(line));
+      log(String(line));
+    },
+    onError: (err: unknown) => {
+      recent.add(String(err));
+      log(String(err));
+    },
   });
   const initialised = await access(join(options.dataDir, 'PG_VERSION')).then(
     () => true,
     () => false,
   );
-  if (!initialised) await server.initialise();
+  const failed = (what: string, cause: unknown) => {
+    const said = recent.text() || (cause instanceof Error ? cause.message : '(nothing)');
+    return new Error(
+      `Embedded PostgreSQL ${what} (port ${options.port}, data in ${options.dataDir}). PostgreSQL said:\n${said}`,
+    );
+  };
+  if (!initialised)
+    await server
+      .initialise()
+      .catch((err: unknown) => Promise.reject(failed('could not be initialised', err)));
+  // A server left running by a start that was killed (its parent gone, it kept the data directory).
+  await stopLeftoverServer(options.dataDir, log);
   try {
     await server.start();
-  } catch {
-    throw new Error(
-      `Embedded PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}). Is another server using the port, or a stale postmaster.pid left there?`,
-    );
+  } catch (err) {
+    throw failed('did not start', err);
   }
   const urlFor = (database: string) => `postgres://${user}:${password}@127.0.0.1:${options.port}/${database}`;
   return {
@@ -96,6 +115,55 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // Its stop waits for the server's exit event, which never comes if the server already died.
     stop: () => settledWithin(server.stop(), 15_000),
   };
+}
+
+/** The last lines a server logged, for an error that quotes them. */
+class RecentLines {
+  private readonly lines: string[] = [];
+  constructor(private readonly limit: number) {}
+  add(chunk: string): void {
+    for (const line of chunk.split('\n')) {
+      if (line.trim() === '') continue;
+      this.lines.push(line.trimEnd());
+      if (this.lines.length > this.limit) this.lines.shift();
+    }
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/**
+ * If `postmaster.pid` names a live PostgreSQL of these binaries, it is a server a killed parent
+ * left behind (its children are not killed with it): it is stopped (fast shutdown) so this start
+ * can own the data directory. A stale file of a dead server needs nothing: PostgreSQL removes it.
+ */
+async function stopLeftoverServer(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number(pidFile?.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const binary = await readlink(`/proc/${pid}/exe`).catch(() => undefined);
+  if (!binary?.startsWith(postgresBinaries)) return;
+  log(`stopping PostgreSQL ${pid}, left running on ${dataDir} by an earlier start`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `PostgreSQL ${pid}, left running on ${dataDir} by an earlier start, did not stop within 30 s`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Waits for the promise, but no longer than `ms`. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 
@@ -50,18 +50,26 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   }
   // Activity results go straight back to the worker that asked, skipping a poll round trip.
   args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
-  const child = spawn(options.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
+  // A server a killed parent left behind would hold the port and the SQLite file.
+  const pidFile = options.dbFile ? `${options.dbFile}.pid` : undefined;
+  if (pidFile) await stopLeftoverServer(pidFile, options.binary);
+  const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (pidFile && child.pid) await writeFile(pidFile, String(child.pid));
+  // What the CLI says is what a failed start reports.
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const address = `127.0.0.1:${options.port}`;
 
   const deadline = Date.now() + 60_000;
   for (;;) {
     const early = await Promise.race([exited, Promise.resolve('running' as const)]);
-    if (early !== 'running') throw new Error(`Temporal dev server exited (${early}): ${stderr.trim()}`);
+    if (early !== 'running')
+      throw new Error(`Temporal dev server exited (${early}). It said:\n${output.trim() || '(nothing)'}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
@@ -70,7 +78,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     } catch (err) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`Temporal dev server did not answer at ${address} within 60 s: ${String(err)}`);
+        throw new Error(
+          `Temporal dev server did not answer at ${address} within 60 s (${String(err)}). It said:\n${output.trim() || '(nothing)'}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -84,6 +94,33 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      if (pidFile) await rm(pidFile, { force: true });
     },
   };
+}
+
+/**
+ * Stops the dev server whose pid an earlier start wrote, if that process still runs this binary:
+ * a start that was killed leaves its children running, holding the port and the database file.
+ */
+async function stopLeftoverServer(pidFile: string, binary: string): Promise<void> {
+  const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const running = await readlink(`/proc/${pid}/exe`).catch(() => undefined);
+  const ours = await realpath(binary).catch(() => undefined);
+  if (running === undefined || running !== ours) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
