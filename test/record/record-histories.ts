@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -12,7 +10,8 @@ import {
 } from '../../temporal/ids.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { finishWithOfficer } from '../support/officer.js';
-import { fixtureKeyring, historiesDir } from '../support/replay-fixtures.js';
+import { addRecording } from '../support/history-manifest.js';
+import { fixtureKeyring } from '../support/replay-fixtures.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
 
@@ -42,7 +41,9 @@ async function recordWorkflow(name: string, workflowId: string) {
     '--output',
     'json',
   ]);
-  await writeFile(join(historiesDir, `${name}.history.json`), `${JSON.stringify(JSON.parse(stdout))}\n`);
+  // Append-only: an existing recording stays as it is; a changed behaviour is recorded under a new name.
+  const done = await addRecording(`${name}.history.json`, `${JSON.stringify(JSON.parse(stdout))}\n`);
+  process.stdout.write(`${name}: ${done === 'kept' ? 'kept the existing recording' : 'recorded'}\n`);
 }
 
 const submitAndFinish = async (body: unknown) => {
