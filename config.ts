@@ -18,6 +18,15 @@ export const configSchema = z.object({
   /** host:port of a Temporal frontend. Unset: the embedded Temporal dev server is started. */
   TEMPORAL_ADDRESS: optionalUrl,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** A CA certificate (PEM file) the Temporal frontend's TLS certificate is checked against; sets TLS on. */
+  TEMPORAL_TLS_CA_FILE: optionalUrl,
+  /** This client's certificate and key (PEM files) for mutual TLS; both or neither. Sets TLS on. */
+  TEMPORAL_TLS_CERT_FILE: optionalUrl,
+  TEMPORAL_TLS_KEY_FILE: optionalUrl,
+  /** The name the frontend's certificate is checked for, when it differs from TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: optionalUrl,
+  /** An API key for Temporal Cloud or a server that accepts them (sent as a bearer token; TLS on). */
+  TEMPORAL_API_KEY: optionalUrl,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('onething'),
   /** The `temporal` CLI binary for the embedded dev server. */
   TEMPORAL_CLI_PATH: z.string().default('.venv/bin/temporal'),
@@ -37,8 +46,33 @@ export const configSchema = z.object({
   /** PostgreSQL connection string. Unset: an embedded PostgreSQL is started under DATA_DIR. */
   DATABASE_URL: optionalUrl,
   EMBEDDED_POSTGRES_PORT: port(54329),
+  /**
+   * TLS to PostgreSQL: `disable`, `require` (encrypted, certificate not checked), `verify-full`
+   * (checked against DATABASE_CA_FILE or the system's CAs, host name included). Unset: as DATABASE_URL says.
+   */
+  DATABASE_SSL_MODE: z.preprocess(unsetIfEmpty, z.enum(['disable', 'require', 'verify-full']).optional()),
+  /** A CA certificate (PEM file) PostgreSQL's certificate is checked against (`verify-full`). */
+  DATABASE_CA_FILE: optionalUrl,
+  /** Connections each process keeps to PostgreSQL at most. */
+  DATABASE_POOL_SIZE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(2).max(500).default(10)),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
+  /** Where a worker process (`npm run worker`) answers /health/live and /health/ready. */
+  WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
+  WORKER_HEALTH_PORT: port(3001),
+  /**
+   * A workflow bundle built ahead (`npm run build:workflows`, as the container image does): the
+   * worker starts without bundling. Unset: the workflows are bundled at start (a few seconds).
+   */
+  WORKFLOW_BUNDLE_PATH: optionalUrl,
+  /** How long a stopping worker lets in-flight department calls finish (SIGTERM) before it cancels them. */
+  WORKER_SHUTDOWN_GRACE: durationSchema.default('30s'),
+  /**
+   * The cloud window's video service: a module exporting `createVideoProvider(settings)` (a path
+   * relative to the working directory, or a package). Required in production; unset elsewhere:
+   * the stub that makes rooms under https://video.invalid.
+   */
+  VIDEO_PROVIDER_MODULE: optionalUrl,
   /** Base URL of the departments' systems. Unset: the embedded department simulator is started. */
   DEPARTMENTS_URL: optionalUrl,
   /**
@@ -93,4 +127,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return { ...parsed.data, DATA_DIR: resolve(parsed.data.DATA_DIR) };
+}
+
+/** Which processes a start composes: the whole embedded stack, or one role of a deployment. */
+export type ProcessRole = 'all-in-one' | 'api' | 'worker';
+
+/**
+ * What a process of `role` cannot start without, as one message naming every missing variable;
+ * undefined when nothing is missing. A single role never starts embedded services, so it always
+ * needs its Temporal and PostgreSQL; production needs everything a real deployment configures
+ * (no simulator, no dev server, no embedded PostgreSQL, no generated keys, no stub video provider).
+ */
+export function missingSettings(config: Config, role: ProcessRole): string | undefined {
+  const production = config.NODE_ENV === 'production';
+  const needs: Array<[boolean, string, string]> = [
+    [role !== 'all-in-one' || production, 'TEMPORAL_ADDRESS', 'the Temporal frontend (host:port)'],
+    [role !== 'all-in-one' || production, 'DATABASE_URL', 'the PostgreSQL connection string'],
+    [production, 'ENCRYPTION_KEYS', 'the keys that encrypt citizen data in Temporal'],
+    [
+      production,
+      'DEPARTMENTS_CONFIG or DEPARTMENTS_URL',
+      "where the departments' systems are, and their keys",
+    ],
+    [production && role !== 'api', 'VIDEO_PROVIDER_MODULE', "the cloud window's video service"],
+  ];
+  const set = (name: string) => name.split(' or ').some((one) => config[one as keyof Config] !== undefined);
+  const missing = needs.filter(([needed, name]) => needed && !set(name));
+  if (missing.length === 0) return undefined;
+  const where = production ? 'in production' : `for the ${role} process`;
+  return [
+    `Missing settings ${where}:`,
+    ...missing.map(([, name, what]) => `  ${name}: ${what}`),
+    'See .env.example.',
+  ].join('\n');
 }

@@ -23,6 +23,7 @@ import { opsTaskRoutes } from './routes/ops-tasks.js';
 import { opsWithdrawRoutes } from './routes/ops-withdraw.js';
 import { opsDepartmentRoutes } from './routes/ops-departments.js';
 import { withdrawRoutes } from './routes/withdraw.js';
+import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { opsRoutes } from './routes/ops.js';
 import { supplementRoutes } from './routes/supplements.js';
@@ -99,9 +100,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
         `At most ${context.max} requests per ${context.after}; retry after the Retry-After header.`,
       ),
   });
-  app.get('/health', { schema: { hide: true }, config: { access: 'public' } }, async () => ({
-    status: 'ok',
-  }));
+  await app.register(healthRoutes, deps);
   await app.register(bundleRoutes, deps);
   await app.register(applicationRoutes, deps);
   await app.register(applicationEventRoutes, deps);

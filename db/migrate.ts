@@ -42,3 +42,20 @@ export async function migrate(pool: Pool, dir = migrationsDir): Promise<string[]
   });
   return applied;
 }
+
+/**
+ * The migrations this code has that the database has not applied yet (none once start-up has
+ * migrated): the readiness check's "migrations applied".
+ */
+export async function pendingMigrations(pool: Pool, dir = migrationsDir): Promise<string[]> {
+  const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+  const { rows } = await pool
+    .query<{ version: string }>('SELECT version FROM schema_migrations')
+    .catch((err: { code?: string }) => {
+      // No table yet: nothing was ever applied.
+      if (err.code === '42P01') return { rows: [] };
+      throw err;
+    });
+  const done = new Set(rows.map((r) => r.version));
+  return files.filter((f) => !done.has(f));
+}

@@ -5,12 +5,32 @@ export type PoolClient = pg.PoolClient;
 /** Anything that runs a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'>;
 
+/** TLS to PostgreSQL (`DATABASE_SSL_MODE`, `DATABASE_CA_FILE`); undefined: as the connection string says. */
+export interface PoolTls {
+  mode: 'disable' | 'require' | 'verify-full';
+  /** PEM of the CA that signed the server's certificate; the system's CAs when absent. */
+  ca?: string;
+}
+
 /** A pool for one database; the composition root owns it and ends it on shutdown. */
-export function createPool(connectionString: string, max = 10): Pool {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'onething' });
+export function createPool(connectionString: string, max = 10, tls?: PoolTls): Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: 'onething',
+    ...(tls ? { ssl: sslOptions(tls) } : {}),
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;
+}
+
+function sslOptions(tls: PoolTls): pg.PoolConfig['ssl'] {
+  if (tls.mode === 'disable') return false;
+  // `require` encrypts without checking who answers (libpq's meaning); `verify-full` checks the
+  // certificate chain and the host name.
+  if (tls.mode === 'require') return { rejectUnauthorized: false };
+  return { rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}) };
 }
 
 /** Runs `work` in one transaction, rolled back if it throws. */

@@ -26,6 +26,10 @@ export const problemCodes = {
   idempotencyKeyRequired: 'IDEMPOTENCY_KEY_REQUIRED',
   idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   engineUnavailable: 'ENGINE_UNAVAILABLE',
+  /** PostgreSQL cannot be reached: nothing was changed; the same request may be sent again (Retry-After). */
+  databaseUnavailable: 'DATABASE_UNAVAILABLE',
+  /** A health check: a part the process needs (PostgreSQL, Temporal, migrations, its worker) is down. */
+  notReady: 'NOT_READY',
   applicationEnded: 'APPLICATION_ENDED',
   stepNotRepairable: 'STEP_NOT_REPAIRABLE',
   /** No department of that id in the catalogue. */

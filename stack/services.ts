@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ConfigError, missingSettings } from '../config.js';
 import type { Config } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { startSimulator } from '../departments/simulator/server.js';
@@ -20,6 +21,9 @@ export interface ServiceEndpoints {
  * applications survive a restart), PostgreSQL from node_modules, and the department simulator.
  */
 export async function startServices(config: Config, log: (line: string) => void): Promise<ServiceEndpoints> {
+  // Production never starts a simulator, a dev server or an embedded PostgreSQL in place of a missing setting.
+  const missing = config.NODE_ENV === 'production' ? missingSettings(config, 'all-in-one') : undefined;
+  if (missing) throw new ConfigError(missing);
   const stops: Array<() => Promise<void>> = [];
   const embedded: string[] = [];
   const stop = async () => {

@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { join } from 'node:path';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { buildApp } from '../../api/app.js';
 import type { ApiDeps } from '../../api/deps.js';
 import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
 import type { StepDeciders } from '../../bundles/definition.js';
@@ -16,9 +14,7 @@ import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 import type { Pool } from '../../db/pool.js';
 import { httpAdaptersUnder } from '../../departments/adapters.js';
-import { createWebhookDispatcher } from '../../notifications/dispatcher.js';
 import type { WebhookDispatcherOptions } from '../../notifications/dispatcher.js';
-import { createEventListener } from '../../notifications/listener.js';
 import type { ServiceBehaviour } from '../../departments/simulator/behaviour.js';
 import type { LedgerEntry, RequestRecord } from '../../departments/simulator/ledger.js';
 import type { SigningKey } from '../../departments/signing.js';
@@ -31,7 +27,9 @@ import { dataConverterFor } from '../../temporal/data-converter.js';
 import { randomKeyring } from '../../temporal/keyring.js';
 import type { Keyring } from '../../temporal/codec.js';
 import { createLogger, temporalLoggerFor } from '../../privacy/logger.js';
-import { createOnethingWorker } from '../../worker.js';
+import { startApiRole } from '../../stack/api-role.js';
+import { startWorkerRole } from '../../stack/worker-role.js';
+import type { WorkerRole } from '../../stack/worker-role.js';
 import { createTestDatabase } from './database.js';
 import { eventually } from './eventually.js';
 
@@ -91,14 +89,14 @@ export async function startTestStack(options: TestStackOptions = {}) {
   const keyring = options.keyring ?? randomKeyring();
   const dataConverter = dataConverterFor(keyring);
   const client = new Client({ connection: clientConnection, dataConverter });
-  const workerConnection = await NativeConnection.connect({ address });
   const calendar = loadBusinessCalendar();
 
-  let running: { worker: Worker; done: Promise<void> } | undefined;
+  // The worker and API roles production composes (`npm run worker`, `npm run api`), with a test's settings.
+  let worker: WorkerRole | undefined;
   const startWorker = async () => {
-    if (running) return;
-    const worker = await createOnethingWorker({
-      connection: workerConnection,
+    if (worker) return;
+    worker = await startWorkerRole({
+      temporal: { address },
       namespace: 'default',
       taskQueue,
       pool,
@@ -107,23 +105,17 @@ export async function startTestStack(options: TestStackOptions = {}) {
       workflowBundle: { codePath: inject('workflowBundlePath') },
       tuning: { shutdownGraceTime: '1s' },
       dataConverter,
+      log: logger.child({ component: 'worker' }),
     });
-    running = { worker, done: worker.run() };
   };
   const stopWorker = async () => {
-    if (!running) return;
-    const { worker, done } = running;
-    running = undefined;
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await done;
+    const running = worker;
+    worker = undefined;
+    await running?.stop();
   };
-  closers.push(() => workerConnection.close());
   closers.push(stopWorker);
   await startWorker();
 
-  const events = createEventListener({ pool });
-  await events.start();
-  closers.push(() => events.stop());
   const apiDeps: ApiDeps = {
     pool,
     temporal: client,
@@ -133,7 +125,6 @@ export async function startTestStack(options: TestStackOptions = {}) {
       codec: new EncryptionCodec(keyring),
       allowedOrigins: options.temporalUiOrigins ?? [testTemporalUiOrigin],
     },
-    events,
     calendar,
     ...(options.stepDeciders ? { stepDeciders: options.stepDeciders } : {}),
     ...(options.failedStepHold ? { failedStepHold: options.failedStepHold } : {}),
@@ -147,27 +138,17 @@ export async function startTestStack(options: TestStackOptions = {}) {
     // The webhook receivers of the tests run on 127.0.0.1.
     webhookTargets: testWebhookTargets,
   };
-  const app = await buildApp(apiDeps, {
-    authCacheTtlMs: 0,
-    rateLimitPerMinute: 100_000,
-    logger: logger.child({ component: 'api' }),
+  const api = await startApiRole({
+    deps: apiDeps,
+    app: { authCacheTtlMs: 0, rateLimitPerMinute: 100_000 },
+    listen: { host: '127.0.0.1', port: options.apiPort ?? 0 },
+    // Retries after 50 ms, 100 ms, 200 ms, …: a failing receiver is retried within a test's time.
+    webhooks: { backoff: { baseMs: 50 }, targets: testWebhookTargets, ...options.webhookDispatch },
+    log: logger,
+    requestLog: logger.child({ component: 'api' }),
   });
-  await app.listen({ host: '127.0.0.1', port: options.apiPort ?? 0 });
-  closers.push(() => app.close());
-  // Retries after 50 ms, 100 ms, 200 ms, …: a failing receiver is retried within a test's time.
-  const dispatcher = createWebhookDispatcher({
-    pool,
-    events,
-    backoff: { baseMs: 50 },
-    keyring,
-    targets: testWebhookTargets,
-    ...options.webhookDispatch,
-    log: logger.child({ component: 'webhooks' }),
-  });
-  dispatcher.start();
-  closers.push(() => dispatcher.stop());
-  const apiAddress = app.server.address();
-  const apiUrl = `http://127.0.0.1:${typeof apiAddress === 'object' && apiAddress ? apiAddress.port : 0}`;
+  closers.push(() => api.stop());
+  const apiUrl = api.url;
   // Departments that decide later call this API back, signing with their own key.
   await fetch(`${simulator.url}/admin/callbacks`, {
     method: 'PUT',

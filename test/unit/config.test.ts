@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../config.js';
+import { ConfigError, loadConfig, missingSettings } from '../../config.js';
 
 /** The error `loadConfig` throws for an environment, or a failure when it throws none. */
 function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
@@ -28,6 +28,10 @@ describe('loadConfig', () => {
       EMBEDDED_POSTGRES_PORT: 54329,
       API_HOST: '127.0.0.1',
       API_PORT: 3000,
+      DATABASE_POOL_SIZE: 10,
+      WORKER_HEALTH_HOST: '127.0.0.1',
+      WORKER_HEALTH_PORT: 3001,
+      WORKER_SHUTDOWN_GRACE: '30s',
       DEPARTMENTS_URL: undefined,
       SIMULATOR_PORT: 4100,
       DEPARTMENT_TIMEOUT_MS: 10_000,
@@ -112,5 +116,50 @@ describe('loadConfig', () => {
       expect.arrayContaining(['API_PORT', 'NODE_ENV']),
     );
     expect(lines).toHaveLength(3);
+  });
+});
+
+describe('missingSettings', () => {
+  const production = { NODE_ENV: 'production' };
+  const everything = {
+    TEMPORAL_ADDRESS: 'temporal:7233',
+    DATABASE_URL: 'postgres://db/onething',
+    ENCRYPTION_KEYS: 'k1:AAAA',
+    DEPARTMENTS_CONFIG: '/etc/onething/departments.json',
+    VIDEO_PROVIDER_MODULE: './video.js',
+  };
+
+  it('lets the embedded stack start with nothing set outside production', () => {
+    expect(missingSettings(loadConfig({}), 'all-in-one')).toBeUndefined();
+  });
+
+  it('names every variable production misses, in one message, for each role', () => {
+    const message = missingSettings(loadConfig(production), 'all-in-one') ?? '';
+    for (const name of [
+      'TEMPORAL_ADDRESS',
+      'DATABASE_URL',
+      'ENCRYPTION_KEYS',
+      'DEPARTMENTS_CONFIG or DEPARTMENTS_URL',
+      'VIDEO_PROVIDER_MODULE',
+    ])
+      expect(message).toContain(`  ${name}:`);
+    // The API makes no video rooms: it does not need the provider.
+    expect(missingSettings(loadConfig(production), 'api')).not.toContain('VIDEO_PROVIDER_MODULE');
+    expect(missingSettings(loadConfig(production), 'worker')).toContain('VIDEO_PROVIDER_MODULE');
+  });
+
+  it('is satisfied in production by a complete configuration, DEPARTMENTS_URL counting as departments', () => {
+    for (const role of ['all-in-one', 'api', 'worker'] as const)
+      expect(missingSettings(loadConfig({ ...production, ...everything }), role)).toBeUndefined();
+    const { DEPARTMENTS_CONFIG: _file, ...byUrl } = everything;
+    const viaUrl = loadConfig({ ...production, ...byUrl, DEPARTMENTS_URL: 'https://gw/onething' });
+    expect(missingSettings(viaUrl, 'worker')).toBeUndefined();
+  });
+
+  it('needs Temporal and PostgreSQL for a single role in every mode: it starts no embedded services', () => {
+    const message = missingSettings(loadConfig({}), 'worker') ?? '';
+    expect(message).toContain('TEMPORAL_ADDRESS');
+    expect(message).toContain('DATABASE_URL');
+    expect(message).not.toContain('ENCRYPTION_KEYS');
   });
 });

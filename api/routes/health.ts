@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { pendingMigrations } from '../../db/migrate.js';
+import { problemResponses } from '../../schemas/api.js';
+import { notReady } from '../../health/not-ready.js';
+import type { ApiDeps } from '../deps.js';
+
+const okSchema = z.object({ status: z.literal('ok') });
+
+/** How long a readiness probe waits for Temporal before it counts as down. */
+const temporalCheckMs = 2000;
+
+/**
+ * Probes for load balancers and orchestrators: `live` says the process runs, `ready` that it can
+ * serve (PostgreSQL and Temporal reachable, migrations applied). Public: they say nothing else.
+ */
+export const healthRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  const live = async () => ({ status: 'ok' as const });
+  const liveSchema = {
+    summary: 'The process runs',
+    tags: ['operations'],
+    response: { 200: okSchema },
+  };
+  app.get('/health/live', { config: { access: 'public' }, schema: liveSchema }, live);
+  // The route of the first version; the same answer as /health/live.
+  app.get('/health', { config: { access: 'public' }, schema: { ...liveSchema, hide: true } }, live);
+
+  app.get(
+    '/health/ready',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'PostgreSQL and Temporal are reachable and the migrations applied',
+        tags: ['operations'],
+        response: { 200: okSchema, ...problemResponses(503) },
+      },
+    },
+    async (_request, reply) => {
+      const down = await readinessProblems(deps);
+      if (down.length === 0) return { status: 'ok' as const };
+      return reply.code(503).type('application/problem+json').send(notReady(down));
+    },
+  );
+};
+
+/** What keeps the API from serving, by name; empty when nothing does. */
+async function readinessProblems(deps: ApiDeps): Promise<string[]> {
+  const [database, temporal] = await Promise.all([
+    pendingMigrations(deps.pool).then(
+      (pending) => (pending.length === 0 ? [] : ['migrations']),
+      () => ['postgres'],
+    ),
+    deps.temporal.connection
+      .withDeadline(Date.now() + temporalCheckMs, () => deps.temporal.workflowService.getSystemInfo({}))
+      .then(
+        () => [],
+        () => ['temporal'],
+      ),
+  ]);
+  return [...database, ...temporal];
+}

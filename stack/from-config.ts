@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { parseStepDeciders } from '../bundles/definition.js';
+import { bundleCatalog } from '../bundles/index.js';
+import type { BusinessCalendar } from '../calendar/business-calendar.js';
+import { loadBusinessCalendar } from '../calendar/load.js';
+import type { Config } from '../config.js';
+import { ConfigError } from '../config.js';
+import { migrate } from '../db/migrate.js';
+import { createPool } from '../db/pool.js';
+import type { Pool, PoolTls } from '../db/pool.js';
+import { loadDepartmentSettings } from '../departments/configuration.js';
+import type { DepartmentSettings } from '../departments/configuration.js';
+import { sealStoredWebhookSecrets } from '../notifications/webhook-secrets.js';
+import { webhookTargetPolicyOf } from '../notifications/webhook-targets.js';
+import { createTaskMetrics } from '../tasks/metrics.js';
+import type { TaskMetrics } from '../tasks/metrics.js';
+import { EncryptionCodec } from '../temporal/codec.js';
+import type { Keyring } from '../temporal/codec.js';
+import { temporalConnectionSettings } from '../temporal/connection.js';
+import type { TemporalConnectionSettings } from '../temporal/connection.js';
+import { dataConverterFor } from '../temporal/data-converter.js';
+import { loadKeyring } from '../temporal/keyring.js';
+import { startApiRole } from './api-role.js';
+import type { ApiRole } from './api-role.js';
+import { loadVideoProvider } from './video-module.js';
+import { startWorkerRole } from './worker-role.js';
+import type { WorkerRole } from './worker-role.js';
+
+/** Where the services a process depends on are: configured, or started by the embedded stack. */
+export interface Endpoints {
+  temporalAddress: string;
+  databaseUrl: string;
+  /** The departments' base URL when not in the configuration (the embedded simulator's). */
+  departmentsUrl?: string;
+}
+
+/** What every role of one process shares: one pool, one keyring, one set of adapters. */
+export interface SharedParts {
+  pool: Pool;
+  keyring: Keyring;
+  dataConverter: DataConverter;
+  departments: DepartmentSettings;
+  calendar: BusinessCalendar;
+  /** One registry per process: the API serves the worker's counters when both run in it. */
+  metrics: TaskMetrics;
+  temporal: TemporalConnectionSettings;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens what a process's roles share and migrates the database: every process migrates at start,
+ * serialised by an advisory lock, so one applies the new files and the others find them applied.
+ */
+export async function openSharedParts(
+  config: Config,
+  endpoints: Endpoints,
+  log: Logger,
+): Promise<SharedParts> {
+  // Before anything connects: production without encryption keys does not start at all.
+  const keyring = await loadKeyring(config);
+  const temporal = temporalConnectionSettings(endpoints.temporalAddress, config);
+  const pool = createPool(endpoints.databaseUrl, config.DATABASE_POOL_SIZE, poolTls(config));
+  try {
+    const applied = await migrate(pool);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    const departments = await loadDepartmentSettings(config, {
+      ...(endpoints.departmentsUrl ? { departmentsUrl: endpoints.departmentsUrl } : {}),
+    });
+    return {
+      pool,
+      keyring,
+      dataConverter: dataConverterFor(keyring),
+      departments,
+      calendar: loadBusinessCalendar(config.BUSINESS_CALENDAR_FILE),
+      metrics: createTaskMetrics(),
+      temporal,
+      close: () => pool.end(),
+    };
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+function poolTls(config: Config): PoolTls | undefined {
+  if (config.DATABASE_SSL_MODE === undefined) return undefined;
+  let ca: string | undefined;
+  if (config.DATABASE_CA_FILE) {
+    try {
+      ca = readFileSync(config.DATABASE_CA_FILE, 'utf8');
+    } catch (err) {
+      throw new ConfigError(
+        `DATABASE_CA_FILE (${config.DATABASE_CA_FILE}) cannot be read: ${(err as Error).message}`,
+      );
+    }
+  }
+  return { mode: config.DATABASE_SSL_MODE, ...(ca ? { ca } : {}) };
+}
+
+/** The worker role as the configuration says; `health` for a process of its own. */
+export async function startWorkerFromConfig(
+  config: Config,
+  shared: SharedParts,
+  log: Logger,
+  options: { health?: { host: string; port: number } } = {},
+): Promise<WorkerRole> {
+  return startWorkerRole({
+    temporal: shared.temporal,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    pool: shared.pool,
+    adapters: shared.departments.adapters,
+    dataConverter: shared.dataConverter,
+    calendar: shared.calendar,
+    metrics: shared.metrics,
+    video: await loadVideoProvider(config),
+    tuning: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE },
+    ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
+    ...(options.health ? { health: options.health } : {}),
+    log,
+  });
+}
+
+/** The API role (API and webhook dispatcher) as the configuration says. */
+export async function startApiFromConfig(
+  config: Config,
+  shared: SharedParts,
+  log: Logger,
+  options: { temporalUiUrl?: string } = {},
+): Promise<ApiRole> {
+  // Secrets stored in clear text before they were encrypted at rest, or under a retired key.
+  const resealed = await sealStoredWebhookSecrets(shared.pool, shared.keyring);
+  if (resealed.sealed > 0)
+    log.info({ webhooks: resealed.sealed }, 'webhook secrets sealed with the current key');
+  if (resealed.unreadable > 0) {
+    log.warn(
+      { webhooks: resealed.unreadable },
+      'webhook secrets sealed with a key ENCRYPTION_KEYS no longer lists: their deliveries fail until it is listed again',
+    );
+  }
+  const connection = await Connection.connect(shared.temporal);
+  try {
+    const temporal = new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: shared.dataConverter,
+    });
+    const role = await startApiRole({
+      deps: {
+        pool: shared.pool,
+        temporal,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        bundles: bundleCatalog,
+        codecServer: {
+          codec: new EncryptionCodec(shared.keyring),
+          allowedOrigins: temporalUiOrigins(config),
+        },
+        callbackKeys: shared.departments.callbackKeys,
+        calendar: shared.calendar,
+        metrics: shared.metrics,
+        stepDeciders: parseStepDeciders(config.WORKLIST_OVERRIDES, bundleCatalog.values()),
+        failedStepHold: config.FAILED_STEP_HOLD,
+        temporalUiUrl:
+          config.TEMPORAL_UI_URL ?? options.temporalUiUrl ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
+        keyring: shared.keyring,
+        webhookTargets: webhookTargetPolicyOf(config),
+      },
+      app: {
+        rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+        ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
+      },
+      listen: { host: config.API_HOST, port: config.API_PORT },
+      log,
+    });
+    return {
+      ...role,
+      async stop() {
+        await role.stop();
+        await connection.close();
+      },
+    };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}
+
+/** The Temporal UI origins the codec endpoint answers CORS for. */
+function temporalUiOrigins(config: Config): string[] {
+  if (config.TEMPORAL_UI_ORIGIN)
+    return config.TEMPORAL_UI_ORIGIN.split(',').map((o) => o.trim().replace(/\/+$/, ''));
+  return [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`];
+}
