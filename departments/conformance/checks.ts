@@ -125,6 +125,34 @@ const rejection: ConformanceCheck = {
   },
 };
 
+/** The service name the misrouted check asks for: one no department has. */
+const missingService = (target: ConformanceTarget) => `${target.service}-conformance-missing`;
+
+const misrouted: ConformanceCheck = {
+  id: 'misrouted',
+  title:
+    'takes a call the department cannot route (a service it does not have) for a failed call, not a rejection',
+  async run(target) {
+    // What a misrouted gateway or a changed API answers (404, a bare 400) is no decision about
+    // the applicant: only the department's explicit "no" with its reason code may reject.
+    const key = keyFor(target, 'misrouted');
+    const call = { ...callOf(target, key), service: missingService(target) };
+    const result = await settle(target.adapter.submit(call));
+    if (result.ok)
+      throw new ConformanceFailure(
+        'misrouted',
+        `a call to ${target.department}/${call.service}, which does not exist, was answered ${describeResult(result.value)}`,
+      );
+    if (result.error instanceof DepartmentRejection)
+      throw new ConformanceFailure(
+        'misrouted',
+        `an answer that is not the department's "no" (e.g. 404) must be a failed call, retried, not a rejection of the applicant; got ${describeError(result.error)}`,
+      );
+    await expectSideEffects(target, 'misrouted', key, 0);
+    return passed;
+  },
+};
+
 const transientFailure: ConformanceCheck = {
   id: 'transient-failure',
   title: 'surfaces a failing department as DepartmentUnavailable, and the retry acts once',
@@ -277,6 +305,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   idempotent,
   invalidInput,
   rejection,
+  misrouted,
   transientFailure,
   timeout,
   signature,

@@ -65,6 +65,7 @@ export type CheckId =
   | 'idempotent'
   | 'invalid-input'
   | 'rejection'
+  | 'misrouted'
   | 'transient-failure'
   | 'timeout'
   | 'signature'
