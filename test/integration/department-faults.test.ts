@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationView } from '../../schemas/api.js';
 import { quickRetry, startNewbornWithSteps } from '../support/adjusted-plan.js';
+import { eventually } from '../support/eventually.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
@@ -156,6 +157,38 @@ describe('answers that are not a decision', () => {
     const view = await stack.waitForApplication(submitted.body.id, ended);
     expect(view.status).toBe('completed');
     expect(stepOf(view, 'householdRegistration')).toMatchObject({ status: 'completed', error: null });
+  });
+
+  it('retries polls answered with a bare 404, then completes once the department decides', async () => {
+    const later = { decision: 'poll', decisionDelayMs: 600_000 } as const;
+    await stack.simulator.setBehaviour('police', 'birth-registration', later);
+    // Polled every 200 ms to 1 s instead of 30 s to 1 h, so the test need not wait.
+    const id = await startNewbornWithSteps(stack, {
+      householdRegistration: { pollInterval: '200ms', maxPollInterval: '1s' },
+    });
+    const waiting = await stack.waitForApplication(
+      id,
+      (v) => stepOf(v, 'householdRegistration')?.status === 'waiting',
+    );
+    // The accepted case keeps its verdict; only the way to it now answers 404 three times.
+    await stack.simulator.setBehaviour('police', 'birth-registration', {
+      ...later,
+      gatewayError: { status: 404, next: 3 },
+    });
+    await eventually('three polls answered 404', async () => {
+      const polls = await stack.simulator.requests({ keyPrefix: `${id}:householdRegistration` });
+      return polls.filter((r) => r.kind === 'poll' && r.status === 404).length >= 3 ? true : undefined;
+    });
+    expect(stepOf(await stack.getApplication(id), 'householdRegistration')?.status).toBe('waiting');
+
+    const receipt = stepOf(waiting, 'householdRegistration')?.receiptNumber ?? '';
+    await stack.simulator.decideNow('police', 'birth-registration', receipt);
+    const view = await stack.waitForApplication(id, ended);
+    expect(view.status).toBe('completed');
+    expect(stepOf(view, 'householdRegistration')).toMatchObject({
+      status: 'completed',
+      receiptNumber: receipt,
+    });
   });
 
   it.each([400, 409, 422])('retries a bare %i without a code, then completes', async (status) => {
