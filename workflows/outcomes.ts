@@ -17,11 +17,15 @@ function endingFailure(err: unknown): unknown {
   return cause instanceof TimeoutFailure && cause.cause ? cause.cause : cause;
 }
 
-/** True when the call stopped because its retry budget (`scheduleToCloseTimeout`) was spent. */
+/**
+ * True when the call stopped because its retry budget (`scheduleToCloseTimeout`) was spent: no
+ * retry fitted in it, or it ran out during an attempt. An attempt's own timeout (`callTimeout`,
+ * start-to-close) on the last allowed attempt is not that.
+ */
 function budgetSpent(err: unknown): boolean {
-  return (
-    err instanceof ActivityFailure && (err.retryState === 'TIMEOUT' || err.cause instanceof TimeoutFailure)
-  );
+  if (!(err instanceof ActivityFailure)) return false;
+  const timeout = err.cause instanceof TimeoutFailure ? err.cause : undefined;
+  return err.retryState === 'TIMEOUT' || timeout?.timeoutType === 'SCHEDULE_TO_CLOSE';
 }
 
 /** A department's decision against the applicant is `rejected`; anything else that ended the step is `failed`. */

@@ -98,6 +98,14 @@ describe('classifyStepFailure', () => {
     });
   });
 
+  it("does not take the last attempt's own timeout for a spent budget", () => {
+    const attemptTimeout = new TimeoutFailure('activity StartToClose timeout', undefined, 'START_TO_CLOSE');
+    expect(classifyStepFailure(activityFailure(attemptTimeout, 'MAXIMUM_ATTEMPTS_REACHED'))).toEqual({
+      status: 'failed',
+      error: { code: 'StepFailed', message: 'activity StartToClose timeout' },
+    });
+  });
+
   it('classifies a rejection, and a call out of attempts, as before', () => {
     const rejection = ApplicationFailure.create({
       message: 'police rejected: no household',
