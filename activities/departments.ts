@@ -103,7 +103,11 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
     });
   };
 
-  /** Outputs as the service declares them; anything else names the department and the field. */
+  /**
+   * Outputs as the service declares them. Anything else is a failed call naming the department,
+   * the service and the field: retried (the department may fix its bug) within the step's budget,
+   * with its own type so operators see the answer broke the contract, not that it was away.
+   */
   const validOutputs = (
     call: { department: string; service: string },
     service: ServiceDefinition,
@@ -112,7 +116,7 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
     const parsed = service.output.safeParse(outputs);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
-    throw ApplicationFailure.nonRetryable(
+    throw ApplicationFailure.retryable(
       `${call.department}/${call.service} returned an invalid output: field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
       failureTypes.departmentOutputInvalid,
     );
@@ -144,12 +148,46 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
     return failure;
   };
 
+  // The failed attempt as the portal and operators see it while the call is retried: an answer
+  // that broke the contract keeps its type; anything else is the department being unavailable.
   const recordRetry = (call: { applicationId: string; stepId: string }, attempt: number, err: unknown) =>
     recordStepAttempt(deps.pool, call.applicationId, call.stepId, attempt, {
-      code: stepErrorCodes.departmentUnavailable,
+      code:
+        err instanceof ApplicationFailure && err.type === failureTypes.departmentOutputInvalid
+          ? failureTypes.departmentOutputInvalid
+          : stepErrorCodes.departmentUnavailable,
       message: err instanceof Error ? err.message : String(err),
       attempt,
     }).catch(() => undefined);
+
+  /**
+   * A failed attempt as Temporal retries it: typed from the catalogue (`DepartmentUnavailable`)
+   * whatever the adapter threw (`DepartmentCredentialsRefused`, a module adapter's own error), so
+   * the step's code stays the same while retried and once the budget is spent.
+   */
+  const failedAttempt = (err: unknown) =>
+    err instanceof ApplicationFailure
+      ? err
+      : ApplicationFailure.create({
+          message: err instanceof Error ? err.message : String(err),
+          type: stepErrorCodes.departmentUnavailable,
+          ...(err instanceof Error ? { cause: err } : {}),
+        });
+
+  /** Outputs validated, or the failed attempt recorded and thrown to be retried. */
+  const checkedOutputs = async (
+    call: { applicationId: string; stepId: string; department: string; service: string },
+    service: ServiceDefinition,
+    outputs: unknown,
+    attempt: number,
+  ) => {
+    try {
+      return validOutputs(call, service, outputs);
+    } catch (err) {
+      await recordRetry(call, attempt, err);
+      throw err;
+    }
+  };
 
   return {
     async callDepartment(call: CallDepartmentInput): Promise<CallDepartmentResult> {
@@ -183,7 +221,7 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
       } catch (err) {
         if (err instanceof DepartmentRejection) throw await rejected(call, err, true);
         await recordRetry(call, attempt, err);
-        throw err;
+        throw failedAttempt(err);
       }
 
       if (isAcceptance(result)) {
@@ -202,7 +240,7 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         );
         return { accepted: true, receiptNumber: result.receiptNumber, pollable: adapter.poll !== undefined };
       }
-      const outputs = validOutputs(call, service, result.outputs);
+      const outputs = await checkedOutputs(call, service, result.outputs, attempt);
       await record(
         call,
         'decided',
@@ -256,10 +294,10 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
       } catch (err) {
         if (err instanceof DepartmentRejection) throw await rejected(call, err, false);
         await recordRetry(query, attempt, err);
-        throw err;
+        throw failedAttempt(err);
       }
       if (polled.pending) return { pending: true as const };
-      const outputs = validOutputs(query, service, polled.outputs);
+      const outputs = await checkedOutputs(query, service, polled.outputs, attempt);
       await record(call, 'decided', { stepId: query.stepId, status: 'completed', outputs, error: null });
       return { pending: false as const, outputs };
     },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { findService } from '../departments/catalog/index.js';
 import type { BundleDefinition } from './definition.js';
 import { bundlePlanSchema } from '../schemas/bundle.js';
+import { durationMs } from '../workflows/durations.js';
 
 /** One problem in a bundle definition, naming where it is. */
 export interface DefinitionProblem {
@@ -85,6 +86,14 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
       if (!stepsById.has(before)) report(`runs after ${before}, which is not a step of the bundle`, step.id);
     }
     if (predecessors(step.id).has(step.id)) report('is part of a dependency cycle', step.id);
+    // A budget shorter than one attempt would cut the first call short before the department answers.
+    if (step.retry.budget !== undefined && durationMs(step.retry.budget) < durationMs(step.callTimeout)) {
+      report(
+        `retry.budget ${step.retry.budget} is shorter than callTimeout ${step.callTimeout}`,
+        step.id,
+        'retry.budget',
+      );
+    }
     const service = findService(step.department, step.service);
     if (!service) {
       report(

@@ -61,7 +61,7 @@ function pendingCalls({ pendingCalls: calls, pendingCallsNote }) {
   if (calls === null) return el('p', { class: 'muted' }, pendingCallsNote ?? 'Temporal could not tell.');
   if (calls.length === 0) return el('p', { class: 'muted' }, 'No department call is pending.');
   return table(
-    ['Step', 'Call', 'State', 'Attempt', 'Last error (masked)', 'Next attempt'],
+    ['Step', 'Call', 'State', 'Attempt', 'Last error (masked)', 'Next attempt', 'Gives up'],
     calls.map((c) => [
       c.stepId,
       c.activityType,
@@ -69,6 +69,7 @@ function pendingCalls({ pendingCalls: calls, pendingCallsNote }) {
       attemptsOf(c),
       c.lastFailure ?? '—',
       dateTime(c.nextAttemptAt),
+      dateTime(c.givesUpAt),
     ]),
     { 'data-testid': 'pending-calls' },
   );

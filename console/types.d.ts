@@ -88,6 +88,8 @@ export interface PendingCall {
   scheduledAt: string | null;
   lastStartedAt: string | null;
   nextAttemptAt: string | null;
+  /** When the call's retry budget is spent; null for calls without one. */
+  givesUpAt: string | null;
 }
 
 export interface OpsApplication {

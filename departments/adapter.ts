@@ -60,7 +60,9 @@ export interface CompensationCall {
 
 /**
  * The department decided against the applicant. Final: retrying would get the same answer.
- * `reasonCode` and `reason` are the department's own, shown to the applicant.
+ * `reasonCode` and `reason` are the department's own, shown to the applicant. Throw it only for
+ * the department's explicit "no" with its reason code: an answer the adapter cannot read as a
+ * decision (a gateway's 404, a changed API's bare 400) is a failed call, `DepartmentUnavailable`.
  */
 export class DepartmentRejection extends Error {
   override readonly name = 'DepartmentRejection';
@@ -81,8 +83,8 @@ export class DepartmentUnavailable extends Error {
 export interface DepartmentAdapter {
   /**
    * Submits one call. Resolves with the decision or an acceptance (decision later), throws
-   * `DepartmentRejection` for a business rejection and anything else (typically
-   * `DepartmentUnavailable`) for a transient fault.
+   * `DepartmentRejection` for the department's explicit rejection and anything else (typically
+   * `DepartmentUnavailable`) for a failed call, which is retried within the step's budget.
    */
   submit(call: DepartmentCall): Promise<SubmitResult>;
   /** For departments that decide later and are asked rather than calling back. */

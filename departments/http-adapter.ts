@@ -39,9 +39,22 @@ export interface HttpAdapterOptions {
  */
 export class DepartmentCredentialsRefused extends DepartmentUnavailable {}
 
+/**
+ * A 4xx (or a `rejected` status) that is not the protocol's rejection: a gateway's 404 page, a
+ * changed API's bare 400, a code without a reason. It says nothing about the applicant, so it is a
+ * failed call: retried within the step's budget, then held for an operator, never a rejection.
+ */
+export class DepartmentUnexpectedAnswer extends DepartmentUnavailable {}
+
 /** 408 Request Timeout and 429 Too Many Requests say "try again later", not "no". */
 const retryableClientStatuses = new Set([408, 429]);
 const credentialStatuses = new Set([401, 403]);
+/**
+ * The statuses the protocol rejects with: 400 for an invalid input, 422 for a decision. Other 4xx
+ * (404, 405, 409, 410, 415, …) come as often from a gateway or a misrouted call as from a
+ * department's judgement, so even with a code they are not taken for a "no".
+ */
+const rejectionStatuses = new Set([400, 422]);
 
 interface AnswerBody {
   status?: unknown;
@@ -60,8 +73,10 @@ interface Answer {
 /**
  * The Onething department protocol over HTTP. A call is `POST <baseUrl>/services/<service>`:
  * 2xx → decided with outputs; 202 `{ status: 'accepted', receiptNumber }` → accepted, decided later;
- * 4xx → business rejection, except 408 and 429 (try later) and 401/403 (credentials); 5xx,
- * timeouts, connection errors and unreadable answers → transient (retried). A poll is
+ * a rejection only when the department says so: 400 or 422 with a JSON `{ code, reason }`, or a 2xx
+ * `{ status: 'rejected', code, reason }`. Everything else is a failed call, retried: any other
+ * 4xx (`DepartmentUnexpectedAnswer`), 401/403 (`DepartmentCredentialsRefused`), 408, 429, 5xx,
+ * timeouts, connection errors and unreadable answers. A poll is
  * `GET <baseUrl>/services/<service>/cases/<receiptNumber>`, answered the same way.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapter {
@@ -113,9 +128,10 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       );
     }
     if (status >= 400) {
-      throw new DepartmentRejection(
-        typeof body?.code === 'string' ? body.code : `HTTP_${status}`,
-        typeof body?.reason === 'string' ? body.reason : `rejected with HTTP ${status}`,
+      const rejection = rejectionStatuses.has(status) ? explicitRejection(body) : undefined;
+      if (rejection) throw rejection;
+      throw new DepartmentUnexpectedAnswer(
+        `${department} answered ${status} ${contentOf(body)}: not the protocol's rejection (400 or 422 with a code and a reason), so no decision; retried`,
       );
     }
     return { status, body };
@@ -140,6 +156,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
         }
         return { accepted: true, receiptNumber };
       }
+      if (answer.body?.status === 'rejected') throw rejectionIn(call.department, answer);
       return decisionOf(answer.body);
     },
     // Undo is `POST <baseUrl>/services/<service>/compensations`; any refusal leaves the step for an operator.
@@ -174,13 +191,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       const state = answer.body?.status;
       if (state === 'pending' || state === 'accepted') return { pending: true };
       if (state === 'decided') return decisionOf(answer.body);
-      if (state === 'rejected') {
-        const body = answer.body ?? {};
-        throw new DepartmentRejection(
-          typeof body.code === 'string' ? body.code : 'REJECTED',
-          typeof body.reason === 'string' ? body.reason : 'rejected',
-        );
-      }
+      if (state === 'rejected') throw rejectionIn(query.department, answer);
       throw new DepartmentUnavailable(
         `${query.department} answered the case ${query.receiptNumber} without a status of pending or decided`,
       );
@@ -208,6 +219,38 @@ function decisionOf(body: AnswerBody | undefined): DepartmentDecision {
   return typeof body?.receiptNumber === 'string'
     ? { outputs, receiptNumber: body.receiptNumber }
     : { outputs };
+}
+
+/** The department's explicit rejection, if the body is one: a non-empty `code` and `reason`. */
+function explicitRejection(body: AnswerBody | undefined): DepartmentRejection | undefined {
+  const code = body?.code;
+  const reason = body?.reason;
+  if (typeof code !== 'string' || code.trim() === '') return undefined;
+  if (typeof reason !== 'string' || reason.trim() === '') return undefined;
+  return new DepartmentRejection(code, reason);
+}
+
+/** A 2xx `{ status: 'rejected' }`: the department's rejection when it gives its code and reason. */
+function rejectionIn(department: string, answer: Answer): Error {
+  return (
+    explicitRejection(answer.body) ??
+    new DepartmentUnexpectedAnswer(
+      `${department} answered ${answer.status} "rejected" ${contentOf(answer.body)}: a rejection needs a code and a reason, so no decision; retried`,
+    )
+  );
+}
+
+/** What a non-decision answer carried, for the operator reading the failed call. */
+function contentOf(body: AnswerBody | undefined): string {
+  if (body === undefined) return 'with a body that is not JSON';
+  // Cut short: a gateway's error text can be long, and it ends up in the step's error.
+  const code = typeof body.code === 'string' && body.code !== '' ? body.code.slice(0, 100) : undefined;
+  const reason =
+    typeof body.reason === 'string' && body.reason !== '' ? body.reason.slice(0, 300) : undefined;
+  if (code && reason) return `${code} (${reason})`;
+  if (code) return `${code} without a reason`;
+  if (reason) return `without a code (${reason})`;
+  return 'without a code and a reason';
 }
 
 function reasonOf(body: AnswerBody | undefined): string {

@@ -173,10 +173,24 @@ export const departmentCallbackSchema = z
     receiptNumber: z.string().min(1).max(200),
     outcome: z.enum(['completed', 'rejected']),
     outputs: z.record(z.string(), z.unknown()).optional().describe("for `completed`: the service's outputs"),
-    reasonCode: z.string().max(100).optional(),
-    reason: z.string().max(2000).optional().describe('for `rejected`: shown to the applicant'),
+    reasonCode: z
+      .string()
+      .max(100)
+      .optional()
+      .describe("for `rejected`, required: the department's own reason code"),
+    reason: z.string().max(2000).optional().describe('for `rejected`, required: shown to the applicant'),
   })
   .strict()
+  // Only the department's explicit "no", with its code and reason, rejects the applicant: a
+  // `rejected` without them is refused (400), so the department sends it again complete.
+  .superRefine((callback, ctx) => {
+    if (callback.outcome !== 'rejected') return;
+    for (const field of ['reasonCode', 'reason'] as const) {
+      if (!callback[field]?.trim()) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'required for a rejection' });
+      }
+    }
+  })
   .meta({ id: 'DepartmentCallback' });
 
 export const departmentParamsSchema = z.object({ department: z.string().min(1).max(64) });

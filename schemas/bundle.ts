@@ -21,13 +21,23 @@ export const durationSchema = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, { message: 'a duration like 500ms, 30s, 5m' });
 
-/** How a transient department fault is retried (a business rejection never is). */
+/**
+ * How a failed department call is retried (a business rejection never is). No call retries
+ * forever: it stops at `maximumAttempts` or when its `budget` is spent, whichever comes first;
+ * the step is then failed and held for an operator (`FAILED_STEP_HOLD`).
+ */
 export const retryPolicySchema = z.object({
   initialInterval: durationSchema,
   backoffCoefficient: z.number().min(1).max(10),
   maximumInterval: durationSchema,
-  /** 0 means retry until the step's `callTimeout` budget or an operator stops it. */
+  /** 0: no limit on the number of attempts; the budget still bounds them. */
   maximumAttempts: z.number().int().min(0),
+  /**
+   * How long one call (all its attempts and their waits) may take, from its first attempt: `2h`,
+   * `3d`. Absent: one day per promised working day of the step (`timeLimitWorkingDays`), at least
+   * one day (workflows/call-budget.ts). Time an operator keeps the department paused is not spent.
+   */
+  budget: durationSchema.optional(),
 });
 export type RetryPolicy = z.infer<typeof retryPolicySchema>;
 

@@ -65,11 +65,14 @@ export const problemCodes = {
 } as const;
 export type ProblemCode = (typeof problemCodes)[keyof typeof problemCodes];
 
-/** `ApplicationFailure.type` values raised by activities; all are final (not retried). */
+/** `ApplicationFailure.type` values raised by activities; final (not retried) unless said otherwise. */
 export const failureTypes = {
   /** The department decided against the applicant (不予受理/不予许可). */
   departmentRejected: 'DepartmentRejected',
-  /** The department answered, but not with what its service declares. */
+  /**
+   * The department answered, but not with what its service declares (a department's bug): a
+   * failed call, retried within the step's budget, then held for an operator. Not final.
+   */
   departmentOutputInvalid: 'DepartmentOutputInvalid',
   /** The bundle names a department or service that no adapter serves. */
   departmentNotConfigured: 'DepartmentNotConfigured',

@@ -84,6 +84,10 @@ export const pendingCallSchema = z.object({
   scheduledAt: z.string().nullable(),
   lastStartedAt: z.string().nullable(),
   nextAttemptAt: z.string().nullable(),
+  givesUpAt: z
+    .string()
+    .nullable()
+    .describe("when the call's retry budget is spent: it then fails and is held for an operator"),
 });
 
 /** `GET /v1/ops/applications/:id`. */

@@ -137,6 +137,7 @@ async function show(id: string | undefined) {
       attempt: number;
       lastFailure: string | null;
       nextAttemptAt: string | null;
+      givesUpAt: string | null;
     }> | null;
     pendingCallsNote: string | null;
     workflow: { workflowId: string; temporalUiUrl: string };
@@ -166,8 +167,14 @@ async function show(id: string | undefined) {
   else
     out(
       table(
-        ['step', 'attempt', 'next attempt (UTC)', 'last failure'],
-        seen.pendingCalls.map((c) => [c.stepId, String(c.attempt), at(c.nextAttemptAt), c.lastFailure ?? '']),
+        ['step', 'attempt', 'next attempt (UTC)', 'gives up (UTC)', 'last failure'],
+        seen.pendingCalls.map((c) => [
+          c.stepId,
+          String(c.attempt),
+          at(c.nextAttemptAt),
+          at(c.givesUpAt),
+          c.lastFailure ?? '',
+        ]),
       ),
     );
   out('\nTimeline:');

@@ -1,34 +1,46 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { DepartmentActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
+import { callBudgetMs } from './call-budget.js';
 import { durationMs } from './durations.js';
 
-/** The department call of a step: its activity id, timeout and retry policy from the definition. */
+/**
+ * The department call of a step: its activity id, timeout and retry policy from the definition.
+ * `scheduleToCloseTimeout` is the call's budget: Temporal counts it over every attempt and the
+ * waits between them, and ends the call when it is spent (or schedules no retry that would start
+ * after it), so a failing call ends and the failed-call hold takes over.
+ */
 export function departmentActivitiesFor(
   step: StepDefinition,
   round = 0,
   pausedBefore = 0,
 ): DepartmentActivities {
   // A retry asked by an operator is a new call, with its own id: the abandoned one may still be
-  // closing. So is a call made again after its department was resumed.
+  // closing. So is a call made again after its department was resumed. Each has a fresh budget.
   const retryId = round === 0 ? step.id : `${step.id}-retry-${round}`;
   return proxyActivities<DepartmentActivities>({
     activityId: pausedBefore === 0 ? retryId : `${retryId}-resumed-${pausedBefore}`,
     startToCloseTimeout: durationMs(step.callTimeout),
+    scheduleToCloseTimeout: callBudgetMs(step),
     retry: {
       initialInterval: durationMs(step.retry.initialInterval),
       backoffCoefficient: step.retry.backoffCoefficient,
       maximumInterval: durationMs(step.retry.maximumInterval),
-      // 0 in a definition means unlimited, which Temporal expresses by leaving it out.
+      // 0 in a definition means no limit on attempts, which Temporal expresses by leaving it out.
       ...(step.retry.maximumAttempts > 0 ? { maximumAttempts: step.retry.maximumAttempts } : {}),
     },
   });
 }
 
-/** Polls are short calls; a department being away only delays the decision. */
+/**
+ * Polls are short calls; a department being away only delays the decision. Each poll is bounded
+ * by the same budget as the call, so a department that keeps failing to answer about its case
+ * (down, or answering a lost case with 404) ends up held for an operator instead of polled forever.
+ */
 export function pollingActivitiesFor(step: StepDefinition): DepartmentActivities {
   return proxyActivities<DepartmentActivities>({
     startToCloseTimeout: durationMs(step.callTimeout),
+    scheduleToCloseTimeout: callBudgetMs(step),
     retry: {
       initialInterval: durationMs(step.retry.initialInterval),
       backoffCoefficient: step.retry.backoffCoefficient,

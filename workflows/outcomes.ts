@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import type { RejectionDetails } from '../activities/types.js';
 import type { BundlePlan } from '../schemas/bundle.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
@@ -8,9 +8,29 @@ import type { BundleOutcome, StepError } from '../schemas/workflow.js';
 /** How one step ended, as the workflow returns it. */
 export type StepResult = BundleOutcome['steps'][string];
 
+/**
+ * What ended a call: its last attempt's failure, also when the call's budget ran out during an
+ * attempt (Temporal then reports a timeout whose cause is that failure, if there was one).
+ */
+function endingFailure(err: unknown): unknown {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof TimeoutFailure && cause.cause ? cause.cause : cause;
+}
+
+/**
+ * True when the call stopped because its retry budget (`scheduleToCloseTimeout`) was spent: no
+ * retry fitted in it, or it ran out during an attempt. An attempt's own timeout (`callTimeout`,
+ * start-to-close) on the last allowed attempt is not that.
+ */
+function budgetSpent(err: unknown): boolean {
+  if (!(err instanceof ActivityFailure)) return false;
+  const timeout = err.cause instanceof TimeoutFailure ? err.cause : undefined;
+  return err.retryState === 'TIMEOUT' || timeout?.timeoutType === 'SCHEDULE_TO_CLOSE';
+}
+
 /** A department's decision against the applicant is `rejected`; anything else that ended the step is `failed`. */
 export function classifyStepFailure(err: unknown): { status: 'rejected' | 'failed'; error: StepError } {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const cause = endingFailure(err);
   if (cause instanceof ApplicationFailure && cause.type === stepErrorCodes.departmentRejected) {
     const details = cause.details?.[0] as RejectionDetails | undefined;
     return {
@@ -22,11 +42,13 @@ export function classifyStepFailure(err: unknown): { status: 'rejected' | 'faile
       },
     };
   }
+  // The last failure's type stays the step's code (a broken answer stays DepartmentOutputInvalid).
+  const spent = budgetSpent(err) ? 'retry budget spent: ' : '';
   if (cause instanceof ApplicationFailure && cause.type) {
-    return { status: 'failed', error: { code: cause.type, message: cause.message } };
+    return { status: 'failed', error: { code: cause.type, message: `${spent}${cause.message}` } };
   }
   const message = cause instanceof Error ? cause.message : 'the step failed';
-  return { status: 'failed', error: { code: stepErrorCodes.stepFailed, message } };
+  return { status: 'failed', error: { code: stepErrorCodes.stepFailed, message: `${spent}${message}` } };
 }
 
 /** A step whose outputs its dependants can use: completed, or skipped by an operator who entered them. */

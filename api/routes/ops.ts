@@ -75,6 +75,7 @@ async function pendingCalls(
           scheduledAt: isoOf(a.scheduledTime),
           lastStartedAt: isoOf(a.lastStartedTime),
           nextAttemptAt: isoOf(a.nextAttemptScheduleTime),
+          givesUpAt: isoOf(a.expirationTime),
         };
       }),
     );

@@ -3,267 +3,31 @@
  * promises the engine relies on. Each check is a plain async function, so a test can run one and
  * expect it to fail; `describe.ts` wraps them all as a vitest suite.
  */
-import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { DepartmentRejection, DepartmentUnavailable, isAcceptance } from '../adapter.js';
-import type { DepartmentAdapter, DepartmentCall, PollResult, SubmitResult } from '../adapter.js';
-import { findService } from '../catalog/index.js';
-import type { ServiceDefinition } from '../definition.js';
-import type { CallbackInbox } from './callback-inbox.js';
+import { DepartmentRejection, isAcceptance } from '../adapter.js';
+import {
+  arranged,
+  callOf,
+  describeError,
+  describeResult,
+  expectAcceptance,
+  expectAnswer,
+  expectOutputs,
+  expectRejection,
+  expectSideEffects,
+  expectTransient,
+  keyFor,
+  serviceOf,
+  settle,
+} from './expectations.js';
+import { ConformanceFailure } from './target.js';
+import type { CheckId, CheckResult, ConformanceCheck, ConformanceTarget } from './target.js';
 
-/** Makes the department accept a call and decide it only when told: for the poll and callback checks. */
-export interface LaterHooks {
-  /** From now on the department answers a valid call with 202 and a receipt, and decides later. */
-  arrange: () => Promise<void>;
-  /** The department decides the accepted case now, in the applicant's favour. */
-  decide: (receiptNumber: string) => Promise<void>;
-  /** Back to deciding at once. */
-  restore: () => Promise<void>;
-}
-
-/** What a department team gives the kit: its adapter, one of its services, and hooks into its system. */
-export interface ConformanceTarget {
-  /** The adapter under test, configured as in production but with a short timeout (e.g. 300 ms). */
-  adapter: DepartmentAdapter;
-  department: string;
-  service: string;
-  /** An input the service decides in the applicant's favour (see `sampleInput`). */
-  validInput: Record<string, unknown>;
-  /**
-   * How many times the department acted (issued, registered, opened a case) on calls made under
-   * this idempotency key: for the simulator, its `/admin/ledger`; for a real system, its audit log.
-   */
-  sideEffects: (idempotencyKey: string) => Promise<number>;
-  /** Transient faults of the department, for the retry checks. Without them those checks are skipped. */
-  faults?: {
-    /** The department's next answer is a transient failure (e.g. 503), without side effect. */
-    failNext: () => Promise<void>;
-    /** The department answers slower than the adapter's timeout until `clear`. */
-    stall?: () => Promise<void>;
-    /** Undoes `failNext` and `stall`. */
-    clear: () => Promise<void>;
-  };
-  /** A case the department decides against the applicant, and the code and reason it gives. */
-  rejection?: {
-    /** The input it rejects; `validInput` when absent (with `arrange` making the department say no). */
-    input?: Record<string, unknown>;
-    arrange?: () => Promise<void>;
-    restore?: () => Promise<void>;
-    reasonCode: string;
-    /** The department's reason text, when it is fixed; otherwise any non-empty text passes. */
-    reason?: string;
-  };
-  /** The same adapter with a wrong secret: the department must refuse it, acting on nothing. */
-  signature?: { adapterWithWrongSecret: DepartmentAdapter };
-  /** For a service that can decide later: how to make it, and how it reports. */
-  decidesLater?: {
-    byPoll?: LaterHooks;
-    /** `inbox` receives the callbacks (see `startCallbackInbox`), checking their signatures. */
-    byCallback?: LaterHooks & { inbox: CallbackInbox; timeoutMs?: number };
-  };
-  /** A fresh idempotency key per call sequence; `conformance-<uuid>` by default. */
-  newKey?: () => string;
-}
-
-/** Ids of the checks, stable so a test or a report can name them. */
-export type CheckId =
-  | 'decides'
-  | 'idempotent'
-  | 'invalid-input'
-  | 'rejection'
-  | 'transient-failure'
-  | 'timeout'
-  | 'signature'
-  | 'poll'
-  | 'callback';
-
-export type CheckResult = { status: 'passed' } | { status: 'skipped'; reason: string };
-
-/** A broken promise, naming the check and what the department or adapter did instead. */
-export class ConformanceFailure extends Error {
-  override readonly name = 'ConformanceFailure';
-  constructor(
-    readonly check: CheckId,
-    message: string,
-  ) {
-    super(`${check}: ${message}`);
-  }
-}
-
-export interface ConformanceCheck {
-  id: CheckId;
-  title: string;
-  run(target: ConformanceTarget): Promise<CheckResult>;
-}
+export { ConformanceFailure } from './target.js';
+export type { CheckId, CheckResult, ConformanceCheck, ConformanceTarget, LaterHooks } from './target.js';
 
 const passed: CheckResult = { status: 'passed' };
 const skipped = (reason: string): CheckResult => ({ status: 'skipped', reason });
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof DepartmentRejection) return `DepartmentRejection ${error.reasonCode}: ${error.reason}`;
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-function describeResult(result: SubmitResult | PollResult): string {
-  return JSON.stringify(result);
-}
-
-function keyFor(target: ConformanceTarget, check: CheckId): string {
-  return target.newKey?.() ?? `conformance-${check}-${randomUUID()}`;
-}
-
-function callOf(
-  target: ConformanceTarget,
-  idempotencyKey: string,
-  attempt = 1,
-  input = target.validInput,
-): DepartmentCall {
-  return { department: target.department, service: target.service, input, idempotencyKey, attempt };
-}
-
-function serviceOf(target: ConformanceTarget, check: CheckId): ServiceDefinition {
-  const service = findService(target.department, target.service);
-  if (!service)
-    throw new ConformanceFailure(
-      check,
-      `the catalogue has no service ${target.department}/${target.service}`,
-    );
-  return service;
-}
-
-/** The outputs are exactly what the catalogue says the service returns. */
-function expectOutputs(target: ConformanceTarget, check: CheckId, outputs: unknown): void {
-  const parsed = serviceOf(target, check).output.strict().safeParse(outputs);
-  if (!parsed.success) {
-    const fields = parsed.error.issues
-      .map((issue) => `${issue.path.join('.') || '(outputs)'}: ${issue.message}`)
-      .join('; ');
-    throw new ConformanceFailure(
-      check,
-      `outputs do not match ${target.department}/${target.service}'s output schema: ${fields}`,
-    );
-  }
-}
-
-/** Submits and expects an answer in the applicant's favour: a decision or an acceptance. */
-async function expectAnswer(
-  target: ConformanceTarget,
-  check: CheckId,
-  call: DepartmentCall,
-  adapter: DepartmentAdapter = target.adapter,
-): Promise<SubmitResult> {
-  const result = await settle(adapter.submit(call));
-  if (!result.ok)
-    throw new ConformanceFailure(
-      check,
-      `a valid input (key ${call.idempotencyKey}) was not decided: ${describeError(result.error)}`,
-    );
-  return result.value;
-}
-
-async function expectAcceptance(target: ConformanceTarget, check: CheckId, call: DepartmentCall) {
-  const result = await expectAnswer(target, check, call);
-  if (!isAcceptance(result))
-    throw new ConformanceFailure(
-      check,
-      `the department was arranged to decide later but answered ${describeResult(result)}`,
-    );
-  if (typeof result.receiptNumber !== 'string' || result.receiptNumber === '')
-    throw new ConformanceFailure(check, 'an acceptance must carry the receipt number to follow the case by');
-  return result;
-}
-
-async function expectSideEffects(
-  target: ConformanceTarget,
-  check: CheckId,
-  key: string,
-  expected: number,
-): Promise<void> {
-  const count = await target.sideEffects(key);
-  if (count === expected) return;
-  const hint =
-    count === 0 && expected > 0
-      ? ' — does the adapter send the engine’s idempotency key, unchanged, on every call?'
-      : count > expected
-        ? ' — the department acted again for a repeated key: a retry must replay, not redo'
-        : '';
-  throw new ConformanceFailure(
-    check,
-    `expected ${expected} side effect(s) under key ${key}, the department recorded ${count}${hint}`,
-  );
-}
-
-/** Expects the call to fail as a transient fault, which the engine retries. */
-async function expectTransient(check: CheckId, promise: Promise<SubmitResult>, what: string): Promise<void> {
-  const result = await settle(promise);
-  if (result.ok)
-    throw new ConformanceFailure(
-      check,
-      `${what}, yet the adapter resolved with ${describeResult(result.value)}`,
-    );
-  if (!(result.error instanceof DepartmentUnavailable))
-    throw new ConformanceFailure(
-      check,
-      `${what}: expected DepartmentUnavailable (retried by the engine), got ${describeError(result.error)}`,
-    );
-}
-
-async function expectRejection(
-  check: CheckId,
-  promise: Promise<unknown>,
-  expected: { reasonCode?: string; reason?: string },
-): Promise<DepartmentRejection> {
-  const result = await settle(promise);
-  if (result.ok)
-    throw new ConformanceFailure(
-      check,
-      `expected a DepartmentRejection, got ${JSON.stringify(result.value)}`,
-    );
-  const error = result.error;
-  if (!(error instanceof DepartmentRejection))
-    throw new ConformanceFailure(
-      check,
-      `expected a DepartmentRejection (final, shown to the applicant), got ${describeError(error)}`,
-    );
-  if (expected.reasonCode !== undefined && error.reasonCode !== expected.reasonCode)
-    throw new ConformanceFailure(
-      check,
-      `expected reason code ${expected.reasonCode}, got ${error.reasonCode} (${error.reason})`,
-    );
-  if (expected.reason !== undefined && error.reason !== expected.reason)
-    throw new ConformanceFailure(check, `expected the reason "${expected.reason}", got "${error.reason}"`);
-  if (error.reasonCode === '' || error.reason === '')
-    throw new ConformanceFailure(
-      check,
-      'a rejection needs a reason code and a reason the applicant can read',
-    );
-  return error;
-}
-
-/** Runs `body`, then `restore` even if `body` failed, so one check never leaves the department changed. */
-async function arranged<T>(
-  arrange: (() => Promise<void>) | undefined,
-  restore: (() => Promise<void>) | undefined,
-  body: () => Promise<T>,
-): Promise<T> {
-  await arrange?.();
-  try {
-    return await body();
-  } finally {
-    await restore?.();
-  }
-}
 
 const decides: ConformanceCheck = {
   id: 'decides',
@@ -357,6 +121,34 @@ const rejection: ConformanceCheck = {
         throw new ConformanceFailure('rejection', 'a retry of a rejected call got another reason');
       await expectSideEffects(target, 'rejection', key, 0);
     });
+    return passed;
+  },
+};
+
+/** The service name the misrouted check asks for: one no department has. */
+const missingService = (target: ConformanceTarget) => `${target.service}-conformance-missing`;
+
+const misrouted: ConformanceCheck = {
+  id: 'misrouted',
+  title:
+    'takes a call the department cannot route (a service it does not have) for a failed call, not a rejection',
+  async run(target) {
+    // What a misrouted gateway or a changed API answers (404, a bare 400) is no decision about
+    // the applicant: only the department's explicit "no" with its reason code may reject.
+    const key = keyFor(target, 'misrouted');
+    const call = { ...callOf(target, key), service: missingService(target) };
+    const result = await settle(target.adapter.submit(call));
+    if (result.ok)
+      throw new ConformanceFailure(
+        'misrouted',
+        `a call to ${target.department}/${call.service}, which does not exist, was answered ${describeResult(result.value)}`,
+      );
+    if (result.error instanceof DepartmentRejection)
+      throw new ConformanceFailure(
+        'misrouted',
+        `an answer that is not the department's "no" (e.g. 404) must be a failed call, retried, not a rejection of the applicant; got ${describeError(result.error)}`,
+      );
+    await expectSideEffects(target, 'misrouted', key, 0);
     return passed;
   },
 };
@@ -513,6 +305,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   idempotent,
   invalidInput,
   rejection,
+  misrouted,
   transientFailure,
   timeout,
   signature,

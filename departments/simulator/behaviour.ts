@@ -65,9 +65,19 @@ export const serviceBehaviourSchema = z.strictObject({
   decisionDelayMs: z.int().min(0).max(maxDecisionDelayMs).optional(),
   /**
    * A department's bug: every call is answered 200 with outputs that break the service's contract
-   * (none at all), without deciding the case, so the call fails for good until the bug is fixed.
+   * (none at all), without deciding the case. Onething retries it within the step's budget (the
+   * bug may be fixed meanwhile), then holds the failed call for an operator.
    */
   brokenOutputs: z.boolean().optional(),
+  /**
+   * Something in front of the department answers instead of it (a misrouted gateway's 404 page, a
+   * changed API's bare 400): `status` with an HTML page, no protocol body and no side effect, for
+   * the next `next` requests (counting down like `failNext`), or every request without `next`.
+   * Not the department's "no", so Onething retries it. Applies to calls, polls and undos alike.
+   */
+  gatewayError: z
+    .strictObject({ status: z.int().min(400).max(499), next: z.int().min(0).optional() })
+    .optional(),
   /** `fail`: every undo (compensation) of this service answers 503, so it is retried and then gives up. */
   undo: z.enum(['ok', 'fail']).optional(),
 });

@@ -9,7 +9,7 @@ import { outageEnd, type ServiceBehaviour } from './behaviour.js';
 import { pollAnswer } from './cases.js';
 import { issueOutputs, receiptNumber } from './issuers.js';
 import type { CallRef, Decision, LaterDecision, LedgerRecord } from './ledger.js';
-import { describeIssues, simulatorCodes, type Problem } from './protocol.js';
+import { describeIssues, gatewayPage, simulatorCodes, type Problem } from './protocol.js';
 import { signatureProblem } from './signatures.js';
 import { serviceKey, type SimulatorState } from './state.js';
 
@@ -30,6 +30,22 @@ function failsNow(behaviour: ServiceBehaviour | undefined): boolean {
     return true;
   }
   return behaviour.failureRate !== undefined && Math.random() < behaviour.failureRate;
+}
+
+/** Consumes one gateway answer, if the behaviour has one for this request: the status it answers. */
+function gatewayStatus(state: SimulatorState, key: string): number | undefined {
+  const gateway = state.behaviours.get(key)?.gatewayError;
+  if (gateway === undefined) return undefined;
+  if (gateway.next === undefined) return gateway.status;
+  if (gateway.next <= 0) return undefined;
+  gateway.next -= 1;
+  return gateway.status;
+}
+
+/** Sends what was decided: a protocol body as JSON, a gateway's page as HTML. */
+function send(reply: FastifyReply, status: number, body: object | string): FastifyReply {
+  if (typeof body === 'string') return reply.code(status).type('text/html').send(body);
+  return reply.code(status).send(body);
 }
 
 /**
@@ -162,11 +178,13 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       const ref: CallRef = { department, service, idempotencyKey };
       const definition = findService(department, service);
       const record = definition === undefined ? undefined : state.ledger.touch(ref, receivedAt);
-      const answer = (status: number, body: object): FastifyReply => {
+      const answer = (status: number, body: object | string): FastifyReply => {
         state.requests.add({ ...ref, kind: 'submit', status, at: receivedAt.toISOString() });
-        return reply.code(status).send(body);
+        return send(reply, status, body);
       };
 
+      const bare = gatewayStatus(state, serviceKey(department, service));
+      if (bare !== undefined) return answer(bare, gatewayPage(bare));
       const refusal = await unavailability(state, serviceKey(department, service));
       if (refusal !== undefined) return answer(503, refusal);
 
@@ -203,9 +221,9 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       const header = request.headers['idempotency-key'];
       const idempotencyKey = typeof header === 'string' ? header : '';
       const ref: CallRef = { department, service, idempotencyKey };
-      const answer = (status: number, body: object): FastifyReply => {
+      const answer = (status: number, body: object | string): FastifyReply => {
         state.requests.add({ ...ref, kind: 'undo', status, at: new Date().toISOString() });
-        return reply.code(status).send(body);
+        return send(reply, status, body);
       };
       const forged = signatureProblem(state, department, request);
       if (forged !== undefined) return answer(401, forged);
@@ -221,6 +239,8 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
           reason: `${department}/${service} cannot be undone`,
         });
       }
+      const bare = gatewayStatus(state, serviceKey(department, service));
+      if (bare !== undefined) return answer(bare, gatewayPage(bare));
       const refusal = await unavailability(state, serviceKey(department, service));
       if (refusal !== undefined) return answer(503, refusal);
       if (state.behaviours.get(serviceKey(department, service))?.undo === 'fail') {
@@ -241,9 +261,9 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
         idempotencyKey: typeof header === 'string' ? header : '',
       };
       const receivedAt = new Date().toISOString();
-      const answer = (status: number, body: object): FastifyReply => {
+      const answer = (status: number, body: object | string): FastifyReply => {
         state.requests.add({ ...ref, kind: 'poll', status, at: receivedAt });
-        return reply.code(status).send(body);
+        return send(reply, status, body);
       };
       const forged = signatureProblem(state, department, request);
       if (forged !== undefined) return answer(401, forged);
@@ -254,6 +274,8 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
         });
       }
 
+      const bare = gatewayStatus(state, serviceKey(department, service));
+      if (bare !== undefined) return answer(bare, gatewayPage(bare));
       const refusal = await unavailability(state, serviceKey(department, service));
       if (refusal !== undefined) return answer(503, refusal);
 

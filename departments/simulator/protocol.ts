@@ -1,4 +1,5 @@
 /** What the simulator answers when it does not answer with a decision: `{ code, reason }` bodies. */
+import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { problemCodes } from '../../schemas/error-codes.js';
@@ -11,11 +12,11 @@ export const simulatorCodes = {
   unavailable: 'UNAVAILABLE',
   /** 503: the department is down for a window; transient like `UNAVAILABLE`. */
   outage: 'OUTAGE',
-  /** 404: the catalogue has no such department or service. */
+  /** 404: the catalogue has no such department or service. A misrouted call, not a rejection: retried. */
   unknownService: 'UNKNOWN_SERVICE',
-  /** 404: the service has no accepted case with that receipt number. */
+  /** 404: the service has no accepted case with that receipt number. A lost case, not a rejection: retried. */
   unknownCase: 'UNKNOWN_CASE',
-  /** 400, final: the body is not the service's input; `reason` names the field. */
+  /** 400, final (a rejection): the body is not the service's input; `reason` names the field. */
   invalidInput: 'INVALID_INPUT',
   /** 401: the request is not signed by the department's key; `reason` says how (see `VerifyFailure`). */
   signatureInvalid: 'SIGNATURE_INVALID',
@@ -42,4 +43,10 @@ export function describeIssues(error: z.ZodError): string {
 
 export function problem(reply: FastifyReply, status: number, code: string, reason: string): FastifyReply {
   return reply.code(status).send({ code, reason });
+}
+
+/** The page a web server or gateway answers an error with: HTML, nothing of the protocol. */
+export function gatewayPage(status: number): string {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  return `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>gateway</center></body></html>`;
 }

@@ -4,8 +4,9 @@
  * benchmarks use to shape each service's behaviour and to read what the departments received.
  *
  * Per service: instant (the default), slow (`latencyMs`), flaky (`failNext`, `failureRate`), down
- * for a window (`outage`), rejecting by rule (`reject`), and deciding later (`decision: 'callback'`
- * or `'poll'`, after `decisionDelayMs`).
+ * for a window (`outage`), rejecting by rule (`reject`), deciding later (`decision: 'callback'` or
+ * `'poll'`, after `decisionDelayMs`), breaking its output contract (`brokenOutputs`), and hidden
+ * behind a gateway answering bare 4xx pages (`gatewayError`).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { problemCodes } from '../../schemas/error-codes.js';

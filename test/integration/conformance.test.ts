@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DepartmentRejection, DepartmentUnavailable } from '../../departments/adapter.js';
 import type { DepartmentAdapter } from '../../departments/adapter.js';
+import { DepartmentUnexpectedAnswer } from '../../departments/http-adapter.js';
 import { departments } from '../../departments/catalog/index.js';
 import { startCallbackInbox } from '../../departments/conformance/callback-inbox.js';
 import type { CallbackInbox } from '../../departments/conformance/callback-inbox.js';
@@ -54,6 +55,7 @@ const mustPass = [
   'idempotent',
   'invalid-input',
   'rejection',
+  'misrouted',
   'transient-failure',
   'timeout',
   'signature',
@@ -109,6 +111,20 @@ function outageAsRejection(adapter: DepartmentAdapter): DepartmentAdapter {
   };
 }
 
+/** The bug issue 11 fixed: any 4xx taken for the department's "no", so a gateway's 404 rejected the applicant. */
+function anyClientErrorAsRejection(adapter: DepartmentAdapter): DepartmentAdapter {
+  return {
+    async submit(call) {
+      try {
+        return await adapter.submit(call);
+      } catch (err) {
+        if (err instanceof DepartmentUnexpectedAnswer) throw new DepartmentRejection('HTTP_404', err.message);
+        throw err;
+      }
+    },
+  };
+}
+
 describe('the conformance kit on broken adapters', () => {
   const police = () =>
     simulatorTarget({
@@ -138,6 +154,18 @@ describe('the conformance kit on broken adapters', () => {
 
     expect(failure).toBeInstanceOf(ConformanceFailure);
     expect(failure).toMatchObject({ check: 'transient-failure' });
+  });
+
+  it("fails an adapter that takes a 404 for the department's rejection", async () => {
+    const target = police();
+    const broken = { ...target, adapter: anyClientErrorAsRejection(target.adapter) };
+
+    const failure = await runConformanceCheck('misrouted', broken).catch((err: unknown) => err);
+
+    expect(failure).toBeInstanceOf(ConformanceFailure);
+    expect(failure).toMatchObject({ check: 'misrouted' });
+    // Its real rejections still pass: only the misrouted promise is broken.
+    await expect(runConformanceCheck('rejection', broken)).resolves.toEqual({ status: 'passed' });
   });
 
   it('reports every check of a whole run, failing only the broken promises', async () => {

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationView } from '../../schemas/api.js';
+import { quickRetry, startNewbornWithSteps } from '../support/adjusted-plan.js';
+import { eventually } from '../support/eventually.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
@@ -96,17 +98,106 @@ describe('department faults', () => {
     });
   });
 
-  it('fails the application at once on an answer that breaks the contract, with no hold configured', async () => {
+  it('retries an answer that breaks the contract, naming department, service and field, until the department fixes it', async () => {
     await stack.simulator.setBehaviour('police', 'birth-registration', { brokenOutputs: true });
     const submitted = await stack.submit(newbornRequest());
+    const retrying = await stack.waitForApplication(
+      submitted.body.id,
+      (v) => (stepOf(v, 'householdRegistration')?.attempts ?? 0) >= 2,
+    );
+    expect(retrying.status).toBe('running');
+    const police = stepOf(retrying, 'householdRegistration');
+    expect(police).toMatchObject({ status: 'running', error: { code: 'DepartmentOutputInvalid' } });
+    expect(police?.error?.message).toContain('police/birth-registration');
+    expect(police?.error?.message).toContain('field citizenIdNumber');
+
+    await stack.simulator.setBehaviour('police', 'birth-registration', {});
     const view = await stack.waitForApplication(submitted.body.id, ended);
-    expect(view.status).toBe('failed');
-    expect(stepOf(view, 'householdRegistration')).toMatchObject({
-      status: 'failed',
-      attempts: 1,
-      error: { code: 'DepartmentOutputInvalid' },
+    expect(view.status).toBe('completed');
+    expect(stepOf(view, 'householdRegistration')).toMatchObject({ status: 'completed', error: null });
+    // The broken answers decided nothing: the department acted once, when fixed.
+    const ledger = await stack.simulator.ledger({ keyPrefix: `${view.id}:`, department: 'police' });
+    expect(ledger).toEqual([expect.objectContaining({ outcome: 'done' })]);
+  });
+
+  it('fails the application when a broken answer outlasts the budget, with no hold configured', async () => {
+    await stack.simulator.setBehaviour('police', 'birth-registration', { brokenOutputs: true });
+    const id = await startNewbornWithSteps(stack, {
+      householdRegistration: { callTimeout: '2s', retry: quickRetry('2s') },
     });
+    const view = await stack.waitForApplication(id, ended);
+    expect(view.status).toBe('failed');
+    const police = stepOf(view, 'householdRegistration');
+    expect(police).toMatchObject({ status: 'failed', error: { code: 'DepartmentOutputInvalid' } });
+    expect(police?.attempts).toBeGreaterThan(1);
+    expect(police?.error?.message).toMatch(
+      /^retry budget spent: police\/birth-registration .*citizenIdNumber/,
+    );
     // Its dependants were never called.
     expect(stepOf(view, 'socialSecurityCard')?.status).toBe('skipped');
+  });
+});
+
+describe('answers that are not a decision', () => {
+  it("retries a gateway's 404 page for as long as it lasts, then completes: never a rejection", async () => {
+    await stack.simulator.setBehaviour('police', 'birth-registration', { gatewayError: { status: 404 } });
+    const submitted = await stack.submit(newbornRequest());
+    const retrying = await stack.waitForApplication(
+      submitted.body.id,
+      (v) => (stepOf(v, 'householdRegistration')?.attempts ?? 0) >= 3,
+    );
+    expect(retrying.status).toBe('running');
+    expect(stepOf(retrying, 'householdRegistration')).toMatchObject({
+      status: 'running',
+      error: { code: 'DepartmentUnavailable' },
+    });
+    expect(stepOf(retrying, 'householdRegistration')?.error?.message).toContain('police answered 404');
+
+    await stack.simulator.setBehaviour('police', 'birth-registration', {});
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+    expect(view.status).toBe('completed');
+    expect(stepOf(view, 'householdRegistration')).toMatchObject({ status: 'completed', error: null });
+  });
+
+  it('retries polls answered with a bare 404, then completes once the department decides', async () => {
+    const later = { decision: 'poll', decisionDelayMs: 600_000 } as const;
+    await stack.simulator.setBehaviour('police', 'birth-registration', later);
+    // Polled every 200 ms to 1 s instead of 30 s to 1 h, so the test need not wait.
+    const id = await startNewbornWithSteps(stack, {
+      householdRegistration: { pollInterval: '200ms', maxPollInterval: '1s' },
+    });
+    const waiting = await stack.waitForApplication(
+      id,
+      (v) => stepOf(v, 'householdRegistration')?.status === 'waiting',
+    );
+    // The accepted case keeps its verdict; only the way to it now answers 404 three times.
+    await stack.simulator.setBehaviour('police', 'birth-registration', {
+      ...later,
+      gatewayError: { status: 404, next: 3 },
+    });
+    await eventually('three polls answered 404', async () => {
+      const polls = await stack.simulator.requests({ keyPrefix: `${id}:householdRegistration` });
+      return polls.filter((r) => r.kind === 'poll' && r.status === 404).length >= 3 ? true : undefined;
+    });
+    expect(stepOf(await stack.getApplication(id), 'householdRegistration')?.status).toBe('waiting');
+
+    const receipt = stepOf(waiting, 'householdRegistration')?.receiptNumber ?? '';
+    await stack.simulator.decideNow('police', 'birth-registration', receipt);
+    const view = await stack.waitForApplication(id, ended);
+    expect(view.status).toBe('completed');
+    expect(stepOf(view, 'householdRegistration')).toMatchObject({
+      status: 'completed',
+      receiptNumber: receipt,
+    });
+  });
+
+  it.each([400, 409, 422])('retries a bare %i without a code, then completes', async (status) => {
+    await stack.simulator.setBehaviour('police', 'birth-registration', { gatewayError: { status, next: 2 } });
+    const submitted = await stack.submit(newbornRequest());
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+    expect(view.status).toBe('completed');
+    expect(stepOf(view, 'householdRegistration')).toMatchObject({ status: 'completed', attempts: 3 });
+    const answered = await stack.simulator.requests({ keyPrefix: `${view.id}:householdRegistration` });
+    expect(answered.map((r) => r.status)).toEqual([status, status, 200]);
   });
 });

@@ -121,6 +121,16 @@ describe('decisions that come later', () => {
     ).toMatchObject({
       status: 404,
     });
+    // A "no" without the department's reason code is not a rejection the protocol knows.
+    const { reasonCode: _code, ...withoutCode } = decision;
+    expect(await callback({ ...withoutCode, callbackId: randomUUID() })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.reasonCode' }] },
+    });
+    expect(await callback({ ...decision, callbackId: randomUUID(), reason: ' ' })).toMatchObject({
+      status: 400,
+      body: { errors: [{ path: 'body.reason' }] },
+    });
     expect(police(await stack.getApplication(waiting.id))?.status).toBe('waiting');
 
     expect(await callback(decision)).toMatchObject({ status: 200, body: { status: 'recorded' } });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newborn } from '../../bundles/newborn.js';
 import type { ApplicationView } from '../../schemas/api.js';
+import type { StepDefinition } from '../../schemas/bundle.js';
+import { callBudgetMs } from '../../workflows/call-budget.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
@@ -121,7 +124,12 @@ describe('looking into one application', () => {
       application: ApplicationView;
       timeline: Array<{ seq: number; at: string; stepId: string | null; status: string }>;
       reasons: Reason[];
-      pendingCalls: Array<{ stepId: string; attempt: number; lastFailure: string | null }> | null;
+      pendingCalls: Array<{
+        stepId: string;
+        attempt: number;
+        lastFailure: string | null;
+        givesUpAt: string | null;
+      }> | null;
       pendingCallsNote: string | null;
       stepInputs: Record<string, Record<string, unknown>> | null;
       workflow: { workflowId: string; temporalUiUrl: string };
@@ -155,6 +163,13 @@ describe('looking into one application', () => {
     const call = seen.body.pendingCalls?.find((c) => c.stepId === 'householdRegistration');
     expect(call?.attempt).toBeGreaterThanOrEqual(2);
     expect(call?.lastFailure).toMatch(/503/);
+    // The call gives up when its budget is spent: one day per promised working day of the step.
+    const budget = callBudgetMs(
+      newborn.steps.find((s) => s.id === 'householdRegistration') as StepDefinition,
+    );
+    const givesUpIn = Date.parse(call?.givesUpAt ?? '') - Date.now();
+    expect(givesUpIn).toBeGreaterThan(budget - 10 * 60_000);
+    expect(givesUpIn).toBeLessThanOrEqual(budget);
     expect(seen.body.workflow).toEqual({
       workflowId: `application-${id}`,
       temporalUiUrl: `http://127.0.0.1:8233/namespaces/default/workflows/application-${id}`,

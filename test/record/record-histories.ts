@@ -8,6 +8,7 @@ import {
   bulkActionWorkflowId,
   departmentResumeWorkflowId,
 } from '../../temporal/ids.js';
+import { quickRetry, startNewbornWithSteps } from '../support/adjusted-plan.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { finishWithOfficer } from '../support/officer.js';
 import { addRecording } from '../support/history-manifest.js';
@@ -117,13 +118,16 @@ it('records the operators’ repairs: a paused department, a re-send, a failed c
   await stack.simulator.decideNow('police', 'birth-registration', police(waiting)?.receiptNumber ?? '');
   await record('newborn-resent', await stack.waitForApplication(lost.body.id, ended));
 
+  // A broken answer is retried within the step's budget: two seconds here, so it is held soon.
   await stack.simulator.setBehaviour('police', 'birth-registration', { brokenOutputs: true });
-  const broken = await stack.submit(newbornRequest());
-  await stack.waitForApplication(broken.body.id, (v) => police(v)?.status === 'failed');
+  const broken = await startNewbornWithSteps(stack, {
+    householdRegistration: { callTimeout: '2s', retry: quickRetry('2s') },
+  });
+  await stack.waitForApplication(broken, (v) => police(v)?.status === 'failed');
   await stack.simulator.setBehaviour('police', 'birth-registration', {});
-  const retryPath = `/v1/ops/applications/${broken.body.id}/steps/householdRegistration/retry`;
+  const retryPath = `/v1/ops/applications/${broken}/steps/householdRegistration/retry`;
   expect((await ops(retryPath, { reason: 'recorded' })).status).toBe(202);
-  await record('newborn-failed-held-retried', await stack.waitForApplication(broken.body.id, ended));
+  await record('newborn-failed-held-retried', await stack.waitForApplication(broken, ended));
 
   await stack.simulator.setBehaviour('police', 'birth-registration', { failNext: 1000 });
   const stuck = [await stack.submit(newbornRequest()), await stack.submit(newbornRequest())];

@@ -46,6 +46,23 @@ describe('checkBundle', () => {
     ]);
   });
 
+  it('takes a retry budget as long as the call timeout, and reports a shorter one', () => {
+    const budget = (value: string) =>
+      withStep('vaccination', (s) => ({ callTimeout: '30s', retry: { ...s.retry, budget: value } }));
+
+    expect(checkBundle(budget('30s'))).toEqual([]);
+    expect(checkBundle(budget('2d'))).toEqual([]);
+    expect(checkBundle(budget('10s'))).toEqual([
+      problem('vaccination', 'retry.budget', 'retry.budget 10s is shorter than callTimeout 30s'),
+    ]);
+  });
+
+  it('reports a retry budget that is not a duration', () => {
+    const bundle = withStep('vaccination', (s) => ({ retry: { ...s.retry, budget: 'a week' } }));
+
+    expect(formatProblems(checkBundle(bundle))).toContain('a duration like 500ms, 30s, 5m');
+  });
+
   it('reports a step that runs after a step the bundle does not have', () => {
     const bundle = withStep('vaccination', () => ({ after: ['nursery'] }));
 

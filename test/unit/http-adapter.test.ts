@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DepartmentRejection, DepartmentUnavailable } from '../../departments/adapter.js';
 import type { DepartmentCall, PollQuery } from '../../departments/adapter.js';
-import { createHttpAdapter, DepartmentCredentialsRefused } from '../../departments/http-adapter.js';
+import {
+  createHttpAdapter,
+  DepartmentCredentialsRefused,
+  DepartmentUnexpectedAnswer,
+} from '../../departments/http-adapter.js';
 import { signatureHeaders, verifyRequest } from '../../departments/signing.js';
 
 interface Received {
@@ -120,16 +124,87 @@ describe('createHttpAdapter', () => {
     });
   });
 
-  it('turns a 400 without a problem body into a DepartmentRejection with the status', async () => {
-    const { baseUrl } = await department((response) => {
-      response.writeHead(400, { 'content-type': 'text/plain' });
-      response.end('bad request');
-    });
+  it("turns a 400 with the department's code and reason (an invalid input) into a DepartmentRejection", async () => {
+    const { baseUrl } = await department(
+      json(400, { code: 'INVALID_INPUT', reason: 'birthDate: not a date in the past' }),
+    );
 
     const err = await failureOf(createHttpAdapter({ baseUrl, timeoutMs: 5000 }).submit(call));
 
     expect(err).toBeInstanceOf(DepartmentRejection);
-    expect(err).toMatchObject({ reasonCode: 'HTTP_400', reason: 'rejected with HTTP 400' });
+    expect(err).toMatchObject({ reasonCode: 'INVALID_INPUT', reason: 'birthDate: not a date in the past' });
+  });
+
+  it('turns a 2xx { status: "rejected", code, reason } into a DepartmentRejection', async () => {
+    const { baseUrl } = await department(
+      json(200, { status: 'rejected', code: 'MOTHER_NOT_FOUND', reason: 'no delivery record' }),
+    );
+
+    const err = await failureOf(createHttpAdapter({ baseUrl, timeoutMs: 5000 }).submit(call));
+
+    expect(err).toBeInstanceOf(DepartmentRejection);
+    expect(err).toMatchObject({ reasonCode: 'MOTHER_NOT_FOUND', reason: 'no delivery record' });
+  });
+
+  // None of these is the department saying no: each is a failed call, retried, never a rejection.
+  it.each([
+    ['a 404 HTML page from a gateway', 404, 'text/html', '<html><body><h1>404 Not Found</h1></body></html>'],
+    ['a 400 without a body', 400, 'text/plain', ''],
+    ['a 400 JSON without a code', 400, 'application/json', JSON.stringify({ error: 'Bad Request' })],
+    ['a 400 with a code but no reason', 400, 'application/json', JSON.stringify({ code: 'E1001' })],
+    ['a 422 with an empty code', 422, 'application/json', JSON.stringify({ code: ' ', reason: 'no' })],
+    ['a 422 that is not JSON', 422, 'text/plain', 'Unprocessable Entity'],
+    [
+      'a 404 with a code (a misrouted call)',
+      404,
+      'application/json',
+      JSON.stringify({ code: 'UNKNOWN_SERVICE', reason: 'no service health/birth-certificate' }),
+    ],
+    [
+      'a 409 with a code',
+      409,
+      'application/json',
+      JSON.stringify({ code: 'CONFLICT', reason: 'key reused' }),
+    ],
+    ['a 405 from a changed API', 405, 'text/plain', 'Method Not Allowed'],
+  ])('turns %s into a failed call, not a rejection', async (_what, status, contentType, body) => {
+    const { baseUrl } = await department((response) => {
+      response.writeHead(status, { 'content-type': contentType });
+      response.end(body);
+    });
+
+    const err = await failureOf(createHttpAdapter({ baseUrl, timeoutMs: 5000 }).submit(call));
+
+    expect(err).toBeInstanceOf(DepartmentUnexpectedAnswer);
+    expect(err).toBeInstanceOf(DepartmentUnavailable);
+    expect(err).not.toBeInstanceOf(DepartmentRejection);
+    expect((err as Error).message).toMatch(new RegExp(`^health answered ${status} `));
+  });
+
+  it('names what a non-rejection 4xx carried, for the operator', async () => {
+    const { baseUrl } = await department(
+      json(404, { code: 'UNKNOWN_SERVICE', reason: 'no service health/birth-certificate' }),
+    );
+    const err = await failureOf(createHttpAdapter({ baseUrl, timeoutMs: 5000 }).submit(call));
+    expect((err as Error).message).toBe(
+      "health answered 404 UNKNOWN_SERVICE (no service health/birth-certificate): not the protocol's rejection (400 or 422 with a code and a reason), so no decision; retried",
+    );
+
+    const { baseUrl: gateway } = await department((response) => {
+      response.writeHead(404, { 'content-type': 'text/html' });
+      response.end('<html>Not Found</html>');
+    });
+    const html = await failureOf(createHttpAdapter({ baseUrl: gateway, timeoutMs: 5000 }).submit(call));
+    expect((html as Error).message).toContain('health answered 404 with a body that is not JSON');
+  });
+
+  it('turns a 2xx { status: "rejected" } without a code into a failed call', async () => {
+    const { baseUrl } = await department(json(200, { status: 'rejected', reason: 'no' }));
+
+    const err = await failureOf(createHttpAdapter({ baseUrl, timeoutMs: 5000 }).submit(call));
+
+    expect(err).toBeInstanceOf(DepartmentUnexpectedAnswer);
+    expect((err as Error).message).toContain('a rejection needs a code and a reason');
   });
 
   it('turns a 503 into DepartmentUnavailable, not a rejection', async () => {
@@ -351,6 +426,32 @@ describe('createHttpAdapter decisions that come later', () => {
     expect(err).toMatchObject({ reasonCode: 'NO_RECORD', reason: 'no delivery record' });
   });
 
+  it('turns a case polled as 200 { status: "rejected", code, reason } into a DepartmentRejection', async () => {
+    const { baseUrl } = await department(
+      json(200, { status: 'rejected', code: 'NO_RECORD', reason: 'no delivery record' }),
+    );
+
+    const err = await failureOf(poll(createHttpAdapter({ baseUrl, timeoutMs: 5000 })));
+
+    expect(err).toBeInstanceOf(DepartmentRejection);
+    expect(err).toMatchObject({ reasonCode: 'NO_RECORD', reason: 'no delivery record' });
+  });
+
+  it('retries a poll answered 404 (a lost case) or "rejected" without a code, never rejecting', async () => {
+    for (const [status, body] of [
+      [404, { code: 'UNKNOWN_CASE', reason: 'no case RCPT-1' }],
+      [404, '<html>Not Found</html>'],
+      [200, { status: 'rejected' }],
+    ] as const) {
+      const { baseUrl } = await department((response) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(typeof body === 'string' ? body : JSON.stringify(body));
+      });
+      const err = await failureOf(poll(createHttpAdapter({ baseUrl, timeoutMs: 5000 })));
+      expect(err, `${status} ${JSON.stringify(body)}`).toBeInstanceOf(DepartmentUnexpectedAnswer);
+    }
+  });
+
   it('has no poll for a department that only calls back', () => {
     const adapter = createHttpAdapter({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 5000, poll: false });
     expect('poll' in adapter).toBe(false);
@@ -364,6 +465,47 @@ describe('createHttpAdapter decisions that come later', () => {
       const { baseUrl } = await department(json(status, body));
       const err = await failureOf(poll(createHttpAdapter({ baseUrl, timeoutMs: 5000 })));
       expect(err, String(status)).toBeInstanceOf(DepartmentUnavailable);
+    }
+  });
+});
+
+describe('createHttpAdapter undo', () => {
+  const undo = {
+    department: 'health',
+    service: 'birth-certificate',
+    receiptNumber: 'RCPT-1',
+    outputs: { certificateNumber: 'Y1' },
+    idempotencyKey: 'undo:app-1:birthCertificate',
+  };
+
+  /** Runs `compensate`, which the HTTP adapter always has. */
+  function compensate(adapter: ReturnType<typeof createHttpAdapter>) {
+    if (!adapter.compensate) throw new Error('the HTTP adapter has no compensate');
+    return adapter.compensate(undo);
+  }
+
+  it('POSTs the undo to <baseUrl>/services/<service>/compensations', async () => {
+    const { baseUrl, received } = await department(json(200, { status: 'compensated' }));
+
+    await compensate(createHttpAdapter({ baseUrl, timeoutMs: 5000 }));
+
+    expect(received[0]?.url).toBe('/services/birth-certificate/compensations');
+    expect(JSON.parse(received[0]?.body ?? '')).toEqual({
+      receiptNumber: 'RCPT-1',
+      outputs: { certificateNumber: 'Y1' },
+    });
+  });
+
+  // An undo is never a decision about the applicant: a refusal, like any failure, is retried.
+  it('retries an undo the department refuses (422) or cannot route (404)', async () => {
+    for (const [status, body] of [
+      [422, { code: 'ALREADY_ISSUED', reason: 'the card was mailed' }],
+      [404, { error: 'Not Found' }],
+    ] as const) {
+      const { baseUrl } = await department(json(status, body));
+      const err = await failureOf(compensate(createHttpAdapter({ baseUrl, timeoutMs: 5000 })));
+      expect(err, String(status)).toBeInstanceOf(DepartmentUnavailable);
+      expect(err, String(status)).not.toBeInstanceOf(DepartmentRejection);
     }
   });
 });
