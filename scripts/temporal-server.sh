@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-version="${TEMPORAL_SERVER_VERSION:-v1.29.1}"
+# The pin: temporal/cluster.ts finds the binaries by the same file.
+version="$(cat temporal/server-version.txt)"
 out=".data/temporal-server/$version"
 
 # Written last: a build that was interrupted leaves no marker and is done again.
