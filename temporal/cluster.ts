@@ -84,7 +84,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     await access(file).catch(() => {
       const build = `'bash scripts/temporal-server.sh' (or 'bash scripts/setup.sh --temporal-server')`;
       throw new Error(
-        `${file} is missing: build the Temporal server with ${build}, about 3 minutes once per machine.`,
+        `${file} is missing: build the Temporal server with ${build}, a few minutes once per machine.`,
       );
     });
   }
