@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/pool.js';
 import type { Problem } from '../schemas/api.js';
 import { problemCodes } from '../schemas/error-codes.js';
 import type { ProblemCode } from '../schemas/error-codes.js';
@@ -21,8 +22,14 @@ export class ProblemError extends Error {
 const problemType = (code: ProblemCode) =>
   `https://onething.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`;
 
+/** Seconds a client waits before sending again a request answered 503 (nothing was changed). */
+export const retryAfterSeconds = 5;
+
 export function sendProblem(reply: FastifyReply, problem: Omit<Problem, 'type'>): FastifyReply {
   const code = problem.code as ProblemCode;
+  // A 503 always says when to try again, so portals and their HTTP clients back off the same way.
+  if (problem.status === 503 && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', String(retryAfterSeconds));
   return reply
     .code(problem.status)
     .type('application/problem+json')
@@ -90,6 +97,15 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (status >= 400 && status < 500) {
     return sendProblem(reply, { status, code: problemCodes.validationFailed, title: error.message });
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'PostgreSQL unavailable');
+    return sendProblem(reply, {
+      status: 503,
+      code: problemCodes.databaseUnavailable,
+      title: 'The service is briefly unavailable',
+      detail: `Nothing was changed. Send the same request again after ${retryAfterSeconds} seconds (with the same Idempotency-Key, if it had one).`,
+    });
   }
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(reply, { status: 500, code: problemCodes.internal, title: 'Internal error' });

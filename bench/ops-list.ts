@@ -112,7 +112,7 @@ async function time(pool: Pool, filter: StuckFilter) {
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'onething-ops-bench-pg-'));
-const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), durableCommits: false });
 const pool = createPool(server.urlFor('postgres'), 4);
 try {
   await migrate(pool);

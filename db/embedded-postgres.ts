@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, readFile, readlink, stat } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import exitHook from 'async-exit-hook';
@@ -16,6 +16,11 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Receives the server's log lines; dropped by default. */
   onLog?: (line: string) => void;
+  /**
+   * `false` for tests and benchmarks: commits return before their WAL reaches the disk, so a
+   * machine's power loss may lose the last moments. Default true: an answered 201 survives it.
+   */
+  durableCommits?: boolean;
 }
 
 export interface RunningPostgres {
@@ -67,8 +72,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password,
     persistent: true,
     createPostgresUser: true,
-    // Benchmarks and tests on a laptop-sized machine: durability of the last few ms is not needed here.
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'synchronous_commit=off'],
+    postgresFlags: [
+      '-c',
+      'max_connections=200',
+      '-c',
+      `synchronous_commit=${options.durableCommits === false ? 'off' : 'on'}`,
+    ],
     onLog: (line: unknown) => {
       recent.add(String(line));
       log(String(line));
@@ -136,14 +145,27 @@ class RecentLines {
 /**
  * If `postmaster.pid` names a live PostgreSQL of these binaries, it is a server a killed parent
  * left behind (its children are not killed with it): it is stopped (fast shutdown) so this start
- * can own the data directory. A stale file of a dead server needs nothing: PostgreSQL removes it.
+ * can own the data directory. If it names another live program, the server that wrote it died
+ * (a power loss) and its pid went to someone else (pids wrap at 32768 on small machines):
+ * PostgreSQL would refuse to start on that stale file, so it goes. A dead pid needs nothing.
  */
 async function stopLeftoverServer(dataDir: string, log: (line: string) => void): Promise<void> {
-  const pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
-  const pid = Number(pidFile?.split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  const pidFile = join(dataDir, 'postmaster.pid');
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => ''))?.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
   const binary = await readlink(`/proc/${pid}/exe`).catch(() => undefined);
-  if (!binary?.startsWith(postgresBinaries)) return;
+  if (binary === undefined) return;
+  // Through symlinks (a checkout whose node_modules is a link), as /proc shows it.
+  const ours = await realpath(postgresBinaries).catch(() => postgresBinaries);
+  // A postmaster names its data directory on its command line; a backend of another server does not.
+  const commandLine = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+  const postgresHere =
+    (binary.startsWith(ours) || binary.startsWith(postgresBinaries)) && commandLine.includes(dataDir);
+  if (!postgresHere) {
+    log(`removing ${pidFile}: its pid ${pid} is now another program (${binary})`);
+    await rm(pidFile, { force: true });
+    return;
+  }
   log(`stopping PostgreSQL ${pid}, left running on ${dataDir} by an earlier start`);
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;

@@ -18,6 +18,9 @@ export function createPool(connectionString: string, max = 10, tls?: PoolTls): P
     connectionString,
     max,
     application_name: 'onething',
+    // Without a limit a request waits forever for a connection while PostgreSQL is away; with it,
+    // the request fails soon and is answered 503 (isDatabaseUnavailable).
+    connectionTimeoutMillis: 5000,
     ...(tls ? { ssl: sslOptions(tls) } : {}),
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
@@ -52,4 +55,33 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
 /** True for PostgreSQL's unique violation (SQLSTATE 23505): another writer got there first. */
 export function isUniqueViolation(err: unknown): boolean {
   return err instanceof pg.DatabaseError && err.code === '23505';
+}
+
+/** SQLSTATE classes and codes that mean "PostgreSQL is not there", not "the query is wrong". */
+const unavailableStates = new Set(['57P01', '57P02', '57P03', '53300']);
+const unavailableSocketCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * True when `err` says PostgreSQL cannot be reached or is shutting down (connection refused or
+ * lost, no connection within the pool's timeout, the server starting or stopping, no slots):
+ * nothing was changed, and the same request may be sent again later.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (
+    typeof code === 'string' &&
+    (unavailableStates.has(code) || code.startsWith('08') || unavailableSocketCodes.has(code))
+  )
+    return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)/i.test(
+    err.message,
+  );
 }

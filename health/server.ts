@@ -21,7 +21,11 @@ export async function startHealthServer(
   const server = createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];
     const send = (status: number, type: string, body: unknown) => {
-      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      response.writeHead(status, {
+        'content-type': type,
+        'cache-control': 'no-store',
+        ...(status === 503 ? { 'retry-after': '5' } : {}),
+      });
       response.end(JSON.stringify(body));
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -4,6 +4,7 @@ import { pendingMigrations } from '../../db/migrate.js';
 import { problemResponses } from '../../schemas/api.js';
 import { notReady } from '../../health/not-ready.js';
 import type { ApiDeps } from '../deps.js';
+import { retryAfterSeconds } from '../problem.js';
 
 const okSchema = z.object({ status: z.literal('ok') });
 
@@ -38,7 +39,11 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
     async (_request, reply) => {
       const down = await readinessProblems(deps);
       if (down.length === 0) return { status: 'ok' as const };
-      return reply.code(503).type('application/problem+json').send(notReady(down));
+      return reply
+        .code(503)
+        .header('retry-after', String(retryAfterSeconds))
+        .type('application/problem+json')
+        .send(notReady(down));
     },
   );
 };

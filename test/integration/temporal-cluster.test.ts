@@ -85,7 +85,7 @@ beforeAll(async () => {
   Runtime.install({ logger: quiet });
   // Under the system temp dir: the `postgres` user that runs the server must reach it.
   dataDir = await mkdtemp(join(tmpdir(), 'onething-cluster-pg-'));
-  postgres = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), durableCommits: false });
   const url = new URL(postgres.urlFor('postgres'));
   endpoint = {
     host: url.hostname,

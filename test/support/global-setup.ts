@@ -50,7 +50,7 @@ export default async function setup(project: TestProject) {
   if (!postgresAdminUrl) {
     // Under the system temp dir: the `postgres` user that runs the server must reach it.
     const dataDir = await mkdtemp(join(tmpdir(), 'onething-test-pg-'));
-    const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+    const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), durableCommits: false });
     stops.push(async () => {
       await postgres.stop();
       await rm(dataDir, { recursive: true, force: true });
