@@ -14,7 +14,7 @@ import { findStuckApplications } from '../db/ops-queries.js';
 import type { StuckFilter } from '../db/ops-queries.js';
 import { createPool } from '../db/pool.js';
 import type { Pool } from '../db/pool.js';
-import { stuckCodes } from '../ops/stuck-reasons.js';
+import { stuckCodes } from '../schemas/ops.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 

@@ -3,7 +3,7 @@ import { findStuckApplications } from '../db/ops-queries.js';
 import type { StuckFilter } from '../db/ops-queries.js';
 import type { Queryable } from '../db/pool.js';
 import type { AppliedBulkFilter, BulkFilter } from '../schemas/bulk-actions.js';
-import type { StuckCode } from './stuck-reasons.js';
+import type { StuckCode } from '../schemas/ops.js';
 
 /** The most steps one bulk action may take: past it, the operator narrows the filter. */
 export const maxBulkItems = 10_000;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { taskSummarySchema } from './tasks.js';
-import { durationMs } from '../workflows/durations.js';
-import { stuckCodes } from '../ops/stuck-reasons.js';
+import { durationMs } from './durations.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
 import { applicationViewSchema } from './api.js';
 
@@ -20,7 +19,18 @@ const durationQuery = z
   .transform(durationMs)
   .refine((ms) => ms <= maxDurationMs, { message: 'at most ten years' });
 
+/** The ways an application can be stuck, as `GET /v1/ops/applications?stuck=` names them. */
+export const stuckCodes = [
+  'retrying',
+  'overdue',
+  'waiting-department',
+  'task-overdue',
+  'compensation-failed',
+  'department-paused',
+  'step-failed',
+] as const;
 export const stuckCodeSchema = z.enum(stuckCodes);
+export type StuckCode = (typeof stuckCodes)[number];
 
 /** `GET /v1/ops/applications`. */
 export const opsListQuerySchema = z

@@ -9,7 +9,7 @@ import type { HumanTaskActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepError } from '../schemas/workflow.js';
-import { durationMs } from './durations.js';
+import { durationMs } from '../schemas/durations.js';
 import { escalateTask, reassignTask, submitSupplement, taskDecision } from './messages.js';
 import type { EscalateTaskUpdate, ReassignTaskUpdate, TaskDecisionUpdate } from './messages.js';
 import type { ProjectionQueue } from './projection.js';
