@@ -9,7 +9,8 @@ import { auditRequest } from '../audit.js';
 import { hashSecret } from '../auth/api-keys.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
-import type { Principal, SessionAuth } from '../auth/principal.js';
+import type { SessionAuth } from '../auth/principal.js';
+import type { Principal } from '../../schemas/principal.js';
 import {
   clearedSessionCookie,
   newSessionSecret,
