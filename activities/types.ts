@@ -123,3 +123,39 @@ export interface DepartmentPauseActivities {
   /** A page of the applications waiting for the department to be resumed, by id after `after`. */
   applicationsPausedOn(input: { department: string; after: string | null; limit: number }): Promise<string[]>;
 }
+
+/** How a bulk action ended (the `bulkRepair` workflow's result). */
+export interface BulkRepairOutcome {
+  state: 'completed' | 'cancelled';
+}
+
+/** Who stops a bulk action, and why (the `cancelBulkRepair` signal). */
+export interface CancelBulkRepairSignal {
+  reason: string;
+  /** "<role> <name> (<key id>)". */
+  by: string;
+}
+
+/** Result of one batch of items. */
+export interface RepairBulkItemsResult {
+  /** Items this attempt acted on (done, refused or failed). */
+  handled: number;
+  /** Items still pending after the batch. */
+  pending: number;
+  /** A cancel was asked for: the batch stopped before its next item. */
+  cancelRequested: boolean;
+}
+
+/** The activities the `bulkRepair` workflow calls (`createBulkActionActivities`). */
+export interface BulkActionActivities {
+  /**
+   * Sends the repair to the workflows of at most `limit` pending items, one after another,
+   * recording each result and its audit entry; stops early when a cancel was asked for.
+   */
+  repairBulkItems(input: { bulkActionId: string; limit: number }): Promise<RepairBulkItemsResult>;
+  /** Ends the job in PostgreSQL: `cancelled` if it was cancelled with items left, else `completed`. */
+  finishBulkAction(input: {
+    bulkActionId: string;
+    cancel?: CancelBulkRepairSignal;
+  }): Promise<BulkRepairOutcome>;
+}

@@ -1,0 +1,27 @@
+// No zod here: workflow code imports this module, and zod stays out of the workflow bundle.
+
+/**
+ * The repairs an operator makes to a step in progress: `retry` calls the department again now;
+ * `resend` submits again to a department that lost the case in an outage (a step waiting for its
+ * decision); `skip` ends the step with the outputs the operator entered. The one list: the
+ * workflow's update, the routes, the bulk actions, the CLI and the console take it from here.
+ */
+export const repairActions = ['retry', 'resend', 'skip'] as const;
+export type RepairAction = (typeof repairActions)[number];
+
+/** An operator's repair of one step in progress, with the reason the audit log keeps. */
+export interface RepairStepUpdate {
+  stepId: string;
+  action: RepairAction;
+  reason: string;
+  /** For `skip`: what the step's dependants need, validated by the API against the service. */
+  outputs?: Record<string, unknown>;
+  /** Who (role, name and key id). */
+  operator: string;
+}
+
+/**
+ * The name of the workflow update that carries a `RepairStepUpdate` (`repairStep` in
+ * workflows/messages.ts), so that the bulk action's activity sends it without importing workflow code.
+ */
+export const repairStepUpdateName = 'repairStep';
