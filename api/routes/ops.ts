@@ -1,7 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { optionalTsToMs } from '@temporalio/common/lib/time.js';
-import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import { listTasksOfApplication } from '../../db/human-tasks.js';
 import { stepInputsOf } from '../step-inputs-view.js';
 import { taskSummaryView } from '../task-views.js';
@@ -15,6 +13,7 @@ import { problemCodes } from '../../schemas/error-codes.js';
 import type { pendingCallSchema } from '../../schemas/ops.js';
 import { opsApplicationSchema, opsListQuerySchema, opsListSchema, stuckCodes } from '../../schemas/ops.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
+import { decodeFailureToError, timestampIso } from '../../temporal/payloads.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
@@ -38,11 +37,6 @@ function decodeCursor(cursor: string): { sinceUs: string; id: string } | undefin
 
 type PendingCall = z.infer<typeof pendingCallSchema>;
 
-const isoOf = (ts: Parameters<typeof optionalTsToMs>[0]) => {
-  const ms = optionalTsToMs(ts);
-  return ms === undefined ? null : new Date(ms).toISOString();
-};
-
 /**
  * The department calls Temporal holds for the workflow: what the read model cannot know (the
  * attempt now scheduled, the next retry). Failure texts are decoded with the client's codec, then masked.
@@ -58,10 +52,9 @@ async function pendingCalls(
     const calls = await Promise.all(
       (description.raw.pendingActivities ?? []).map(async (a): Promise<PendingCall> => {
         const failure = a.lastFailure
-          ? await decodeOptionalFailureToOptionalError(
-              client.options.loadedDataConverter,
-              a.lastFailure,
-            ).catch(() => undefined)
+          ? await decodeFailureToError(client.options.loadedDataConverter, a.lastFailure).catch(
+              () => undefined,
+            )
           : undefined;
         const message = failure?.message ?? a.lastFailure?.message ?? null;
         return {
@@ -72,9 +65,9 @@ async function pendingCalls(
           attempt: a.attempt ?? 0,
           maximumAttempts: a.maximumAttempts ?? null,
           lastFailure: message === null ? null : maskText(message),
-          scheduledAt: isoOf(a.scheduledTime),
-          lastStartedAt: isoOf(a.lastStartedTime),
-          nextAttemptAt: isoOf(a.nextAttemptScheduleTime),
+          scheduledAt: timestampIso(a.scheduledTime),
+          lastStartedAt: timestampIso(a.lastStartedTime),
+          nextAttemptAt: timestampIso(a.nextAttemptScheduleTime),
         };
       }),
     );
