@@ -129,6 +129,19 @@ export const opsApplicationSchema = z
   })
   .meta({ id: 'OpsApplication' });
 
+/** A department as operators see it in outage mode (`GET /v1/ops/departments`). */
+export const departmentStateSchema = z
+  .object({
+    id: z.string(),
+    title: z.object({ zh: z.string(), en: z.string() }),
+    paused: z
+      .object({ reason: z.string(), pausedBy: z.string(), pausedAt: z.string() })
+      .nullable()
+      .describe('set while an operator keeps the department paused for an outage'),
+    waitingSteps: z.number().int().describe('steps whose call waits for the department to be resumed'),
+  })
+  .meta({ id: 'DepartmentState' });
+
 /** `GET /v1/ops/audit`. */
 export const auditQuerySchema = z
   .object({
