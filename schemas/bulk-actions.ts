@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { bulkRepairActions } from './repair-actions.js';
 import { opsListQuerySchema, stuckCodeSchema } from './ops.js';
 import { applicationStatusSchema } from './status.js';
 
 /** What a bulk action does to each step it matched (actions of the workflow's `repairStep` update). */
 export const bulkActionKindSchema = z
-  .enum(['retry', 'resend'])
+  .enum(bulkRepairActions)
   .describe(
     '`retry`: call the department again now (a step retrying or waiting); `resend`: submit again to the department a case waiting for its decision (after an outage)',
   );

@@ -9,6 +9,22 @@
 export const repairActions = ['retry', 'resend', 'skip'] as const;
 export type RepairAction = (typeof repairActions)[number];
 
+/** True for a repair action's name (a command line's or a path's word). */
+export const isRepairAction = (word: string): word is RepairAction =>
+  (repairActions as readonly string[]).includes(word);
+
+/**
+ * The repairs a bulk action applies to every step it matched: all but `skip`, whose outputs differ
+ * from step to step. The database's CHECK on `bulk_actions.action` must list the same
+ * (test/integration/repair-actions-db.test.ts compares them).
+ */
+export const bulkRepairActions = ['retry', 'resend'] as const satisfies readonly RepairAction[];
+export type BulkRepairAction = (typeof bulkRepairActions)[number];
+
+/** True for a bulk action's name. */
+export const isBulkRepairAction = (word: string): word is BulkRepairAction =>
+  (bulkRepairActions as readonly string[]).includes(word);
+
 /** An operator's repair of one step in progress, with the reason the audit log keeps. */
 export interface RepairStepUpdate {
   stepId: string;
