@@ -9,31 +9,19 @@ import { applicationTimeline, findStuckApplications } from '../../db/ops-queries
 import { stuckReason } from '../../ops/stuck-reasons.js';
 import { maskDeep, maskText } from '../../privacy/mask.js';
 import { applicationIdParamsSchema, problemResponses } from '../../schemas/api.js';
-import { problemCodes } from '../../schemas/error-codes.js';
 import type { pendingCallSchema } from '../../schemas/ops.js';
 import { opsApplicationSchema, opsListQuerySchema, opsListSchema, stuckCodes } from '../../schemas/ops.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
 import { decodeFailureToError, timestampIso } from '../../temporal/payloads.js';
 import { readableApplication, viewFor } from '../application-access.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
-import { ProblemError } from '../problem.js';
 
 /** The embedded dev server's UI, when the deployment names no other. */
 export const defaultTemporalUiUrl = 'http://127.0.0.1:8233';
 
-const cursorSchema = z.tuple([z.string().regex(/^-?\d{1,20}$/), z.uuid()]);
-
-const encodeCursor = (sinceUs: string, id: string) =>
-  Buffer.from(JSON.stringify([sinceUs, id])).toString('base64url');
-
-function decodeCursor(cursor: string): { sinceUs: string; id: string } | undefined {
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? { sinceUs: parsed.data[0], id: parsed.data[1] } : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The stuck list's cursor: the oldest reason's time in microseconds, and the application. */
+const cursorKey = z.tuple([z.string().regex(/^-?\d{1,20}$/), z.uuid()]);
 
 type PendingCall = z.infer<typeof pendingCallSchema>;
 
@@ -108,15 +96,8 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     },
     async (request) => {
       const q = request.query;
-      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-      if (q.cursor !== undefined && !after)
-        throw new ProblemError(
-          400,
-          problemCodes.validationFailed,
-          'The cursor is not valid',
-          'querystring.cursor',
-          [{ path: 'querystring.cursor', message: 'not a cursor this API gave' }],
-        );
+      const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, cursorKey);
+      const after = cursor && { sinceUs: cursor[0], id: cursor[1] };
       const page = await findStuckApplications(deps.pool, {
         codes: q.stuck ?? stuckCodes,
         limit: q.limit,
@@ -140,7 +121,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
           since: row.since.toISOString(),
           reasons: row.reasons.map((r) => stuckReason(r, now)),
         })),
-        nextCursor: page.more && last ? encodeCursor(last.since_us, last.id) : null,
+        nextCursor: page.more && last ? encodeCursor([last.since_us, last.id]) : null,
       };
     },
   );
