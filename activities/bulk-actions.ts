@@ -8,7 +8,8 @@ import {
   nextBulkItem,
   recordBulkItemResult,
 } from '../db/bulk-actions.js';
-import type { BulkItemState, NextBulkItem } from '../db/bulk-actions.js';
+import type { NextBulkItem } from '../db/bulk-actions.js';
+import type { BulkItemState } from '../schemas/bulk-actions.js';
 import type { Pool } from '../db/pool.js';
 import { withTransaction } from '../db/pool.js';
 import { maskText } from '../privacy/mask.js';

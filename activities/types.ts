@@ -1,3 +1,4 @@
+import type { TaskKind } from '../schemas/tasks.js';
 import type { StepError, Transition } from '../schemas/workflow.js';
 
 /** Input of one department call made for one step. */
@@ -78,7 +79,7 @@ export interface OpenHumanTaskInput {
   stepId: string;
   department: string;
   service: string;
-  kind: 'review' | 'video-verification' | 'approval';
+  kind: TaskKind;
   round: number;
   /** What the clerk decides on: exactly the fields mapped to the step. */
   input: Record<string, unknown>;

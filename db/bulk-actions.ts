@@ -1,8 +1,6 @@
+import type { BulkActionState, BulkItemState } from '../schemas/bulk-actions.js';
 import type { BulkRepairAction } from '../schemas/repair-actions.js';
 import type { Queryable } from './pool.js';
-
-export type BulkActionState = 'running' | 'completed' | 'cancelled' | 'stopped';
-export type BulkItemState = 'pending' | 'done' | 'refused' | 'failed';
 
 /** One (application, step) a bulk action acts on. */
 export interface BulkItemTarget {

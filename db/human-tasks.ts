@@ -1,8 +1,5 @@
+import type { TaskKind, TaskQueue, TaskStatus } from '../schemas/tasks.js';
 import type { Queryable } from './pool.js';
-
-export type HumanTaskKind = 'review' | 'video-verification' | 'approval';
-export type HumanTaskStatus = 'open' | 'claimed' | 'completed';
-export type HumanTaskQueue = 'department' | 'supervisor';
 
 /** The video session of a `video-verification` task. */
 export interface VideoSessionRow {
@@ -19,9 +16,9 @@ export interface HumanTaskRow {
   round: number;
   department: string;
   service: string;
-  kind: HumanTaskKind;
-  status: HumanTaskStatus;
-  queue: HumanTaskQueue;
+  kind: TaskKind;
+  status: TaskStatus;
+  queue: TaskQueue;
   /** "<key id> <name>" of the clerk who claimed it. */
   assignee: string | null;
   assignee_key: string | null;
@@ -44,7 +41,7 @@ export interface NewHumanTask {
   round: number;
   department: string;
   service: string;
-  kind: HumanTaskKind;
+  kind: TaskKind;
   input: Record<string, unknown>;
   supplement?: Record<string, string>;
   video?: VideoSessionRow;
@@ -117,11 +114,11 @@ export async function findHumanTask(db: Queryable, id: string): Promise<HumanTas
 /** Filters of the work list; every one is optional. */
 export interface HumanTaskFilter {
   department?: string;
-  status?: HumanTaskStatus;
+  status?: TaskStatus;
   /** Past its due time and not completed, or escalated. */
   overdue?: boolean;
-  kind?: HumanTaskKind;
-  queue?: HumanTaskQueue;
+  kind?: TaskKind;
+  queue?: TaskQueue;
   /** At most this many (1–100). */
   limit: number;
   /** Continue after this task (the last one of the previous page). */
@@ -297,16 +294,16 @@ export async function closeHumanTask(db: Queryable, id: string, reason: string):
 export async function countOpenHumanTasks(db: Queryable): Promise<
   Array<{
     department: string;
-    queue: HumanTaskQueue;
-    status: HumanTaskStatus;
+    queue: TaskQueue;
+    status: TaskStatus;
     count: number;
     overdue: number;
   }>
 > {
   const { rows } = await db.query<{
     department: string;
-    queue: HumanTaskQueue;
-    status: HumanTaskStatus;
+    queue: TaskQueue;
+    status: TaskStatus;
     count: number;
     overdue: number;
   }>(

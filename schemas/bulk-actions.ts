@@ -65,6 +65,11 @@ export const bulkItemStateSchema = z
   .describe(
     '`done`: the workflow took the repair; `refused`: it said no (the step is no longer in progress, the application ended), with why; `failed`: it could not be delivered',
   );
+export type BulkItemState = z.infer<typeof bulkItemStateSchema>;
+
+/** Where a bulk action stands. */
+export const bulkActionStateSchema = z.enum(['running', 'completed', 'cancelled', 'stopped']);
+export type BulkActionState = z.infer<typeof bulkActionStateSchema>;
 
 /** `GET /v1/ops/bulk-actions/:id`. */
 export const bulkActionQuerySchema = z
@@ -120,9 +125,9 @@ export const bulkActionViewSchema = z
     reason: z.string(),
     filter: appliedBulkFilterSchema,
     ratePerSecond: z.number().int(),
-    state: z
-      .enum(['running', 'completed', 'cancelled', 'stopped'])
-      .describe('`stopped`: its workflow ended without finishing it (see `stoppedReason`)'),
+    state: bulkActionStateSchema.describe(
+      '`stopped`: its workflow ended without finishing it (see `stoppedReason`)',
+    ),
     stoppedReason: z.string().nullable(),
     total: z.number().int(),
     done: z.number().int(),

@@ -16,7 +16,7 @@ export const isRepairAction = (word: string): word is RepairAction =>
 /**
  * The repairs a bulk action applies to every step it matched: all but `skip`, whose outputs differ
  * from step to step. The database's CHECK on `bulk_actions.action` must list the same
- * (test/integration/repair-actions-db.test.ts compares them).
+ * (test/integration/check-constraints.test.ts compares them).
  */
 export const bulkRepairActions = ['retry', 'resend'] as const satisfies readonly RepairAction[];
 export type BulkRepairAction = (typeof bulkRepairActions)[number];
