@@ -1,4 +1,4 @@
-import type { TaskKind } from '../schemas/tasks.js';
+import type { TaskKind } from '../schemas/work-list.js';
 import type { StepError, Transition } from '../schemas/workflow.js';
 
 /** Input of one department call made for one step. */

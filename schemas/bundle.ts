@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { taskKindSchema } from './tasks.js';
+import { taskKindSchema } from './work-list.js';
 
 /**
  * Where a step input value comes from:

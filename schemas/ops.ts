@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { taskSummarySchema } from './tasks.js';
+import { taskSummarySchema } from './work-list.js';
 import { durationMs } from './durations.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
 import { applicationViewSchema } from './api.js';

@@ -30,7 +30,7 @@ import {
   finalStepStatuses,
   stepStatusSchema,
 } from '../schemas/status.js';
-import { taskSummarySchema } from '../schemas/tasks.js';
+import { taskSummarySchema } from '../schemas/work-list.js';
 import { docComment, typeOf } from './json-schema-to-ts.js';
 import type { JsonSchema } from './json-schema-to-ts.js';
 

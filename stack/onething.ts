@@ -18,7 +18,7 @@ import { dataConverterFor } from '../temporal/data-converter.js';
 import { loadKeyring } from '../temporal/keyring.js';
 import { temporalLoggerFor } from '../privacy/logger.js';
 import { loadBusinessCalendar } from '../calendar/load.js';
-import { createTaskMetrics } from '../tasks/metrics.js';
+import { createTaskMetrics } from '../metrics/work-list.js';
 import { createOnethingWorker } from '../worker.js';
 import { ensureDevKeys } from './dev-keys.js';
 import type { ServiceEndpoints } from './services.js';

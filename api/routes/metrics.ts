@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countOpenHumanTasks } from '../../db/human-tasks.js';
+import { countOpenHumanTasks } from '../../db/work-list.js';
 import { problemResponses } from '../../schemas/api.js';
-import { createTaskMetrics, formatLabels } from '../../tasks/metrics.js';
+import { formatLabels } from '../../metrics/registry.js';
+import { createTaskMetrics } from '../../metrics/work-list.js';
 import type { ApiDeps } from '../deps.js';
 
 /**

@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { listTasksOfApplication } from '../../db/human-tasks.js';
+import { listTasksOfApplication } from '../../db/work-list.js';
 import { stepInputsOf } from '../step-inputs-view.js';
-import { taskSummaryView } from '../task-views.js';
+import { taskSummaryView } from '../work-list-views.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicationTimeline, findStuckApplications } from '../../db/ops-queries.js';

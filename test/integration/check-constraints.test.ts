@@ -9,7 +9,7 @@ import {
 } from '../../schemas/bulk-actions.js';
 import { bulkRepairActions, repairActions } from '../../schemas/repair-actions.js';
 import { applicationStatusSchema, stepStatusSchema } from '../../schemas/status.js';
-import { taskKindSchema, taskQueueSchema, taskStatusSchema } from '../../schemas/tasks.js';
+import { taskKindSchema, taskQueueSchema, taskStatusSchema } from '../../schemas/work-list.js';
 import { createTestDatabase } from '../support/database.js';
 
 // A migration cannot import the lists it checks, so this test is the guard: it reads the CHECK

@@ -1,4 +1,4 @@
-import type { TaskKind, TaskQueue, TaskStatus } from '../schemas/tasks.js';
+import type { TaskKind, TaskQueue, TaskStatus } from '../schemas/work-list.js';
 import type { Queryable } from './pool.js';
 
 /** The video session of a `video-verification` task. */

@@ -7,8 +7,8 @@ import {
   findHumanTask,
   listHumanTasks,
   releaseHumanTask,
-} from '../../db/human-tasks.js';
-import type { HumanTaskRow, TaskActor, TaskChange } from '../../db/human-tasks.js';
+} from '../../db/work-list.js';
+import type { HumanTaskRow, TaskActor, TaskChange } from '../../db/work-list.js';
 import { problemResponses, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import {
@@ -18,8 +18,8 @@ import {
   taskListQuerySchema,
   taskListSchema,
   taskSummarySchema,
-} from '../../schemas/tasks.js';
-import type { CompleteTaskBody } from '../../schemas/tasks.js';
+} from '../../schemas/work-list.js';
+import type { CompleteTaskBody } from '../../schemas/work-list.js';
 import { taskDecision } from '../../workflows/messages.js';
 import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { audited } from '../audit.js';
@@ -30,7 +30,7 @@ import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { validServiceOutputs } from '../service-outputs.js';
 import { deliverUpdate } from '../workflow-updates.js';
-import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../task-views.js';
+import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../work-list-views.js';
 
 const errorResponses = {
   ...problemResponses(400, 401, 403, 404, 409),

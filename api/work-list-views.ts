@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { HumanTaskRow } from '../db/human-tasks.js';
+import type { HumanTaskRow } from '../db/work-list.js';
 import { findService } from '../departments/catalog/index.js';
-import type { TaskDetail, TaskSummary } from '../schemas/tasks.js';
+import type { TaskDetail, TaskSummary } from '../schemas/work-list.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());

@@ -7,11 +7,11 @@ import {
   findHumanTaskOfRound,
   insertHumanTask,
   reassignHumanTask,
-} from '../db/human-tasks.js';
+} from '../db/work-list.js';
 import type { Pool } from '../db/pool.js';
 import { recordTransition } from '../db/transitions.js';
-import type { TaskMetrics } from '../tasks/metrics.js';
-import type { VideoProvider } from '../tasks/video-provider.js';
+import type { TaskMetrics } from '../metrics/work-list.js';
+import type { VideoProvider } from '../video/provider.js';
 import type { HumanTaskActivities, OpenHumanTaskInput, OpenHumanTaskResult } from './types.js';
 
 export interface HumanTaskActivityDeps {

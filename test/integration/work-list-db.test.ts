@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createHumanTaskActivities } from '../../activities/human-tasks.js';
+import { createHumanTaskActivities } from '../../activities/work-list.js';
 import type { OpenHumanTaskInput } from '../../activities/types.js';
 import { newborn } from '../../bundles/newborn.js';
 import { loadBusinessCalendar } from '../../calendar/load.js';
@@ -14,13 +14,13 @@ import {
   insertHumanTask,
   listHumanTasks,
   releaseHumanTask,
-} from '../../db/human-tasks.js';
-import type { NewHumanTask } from '../../db/human-tasks.js';
+} from '../../db/work-list.js';
+import type { NewHumanTask } from '../../db/work-list.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 import type { Pool } from '../../db/pool.js';
-import { createTaskMetrics } from '../../tasks/metrics.js';
-import { createStubVideoProvider } from '../../tasks/video-provider.js';
+import { createTaskMetrics } from '../../metrics/work-list.js';
+import { createStubVideoProvider } from '../../video/provider.js';
 import { createTestDatabase } from '../support/database.js';
 
 let pool: Pool;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
-import { insertHumanTask } from '../../db/human-tasks.js';
-import type { NewHumanTask } from '../../db/human-tasks.js';
+import { insertHumanTask } from '../../db/work-list.js';
+import type { NewHumanTask } from '../../db/work-list.js';
 import type { ApplicationView } from '../../schemas/api.js';
-import type { TaskDetail, TaskSummary } from '../../schemas/tasks.js';
+import type { TaskDetail, TaskSummary } from '../../schemas/work-list.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestRole, TestStack } from '../support/stack.js';
