@@ -8,7 +8,7 @@ import type { VideoProvider } from '../video/provider.js';
 import { createBulkActionActivities } from './bulk-actions.js';
 import { createDepartmentActivities } from './departments.js';
 import { createDepartmentPauseActivities } from './department-pauses.js';
-import { createHumanTaskActivities } from './work-list.js';
+import { createWorkListActivities } from './work-list.js';
 import { createReadModelActivities } from './read-model.js';
 
 export interface ActivityDeps {
@@ -29,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReadModelActivities(deps),
     ...createBulkActionActivities({ pool: deps.pool }),
     ...createDepartmentPauseActivities(deps),
-    ...createHumanTaskActivities({
+    ...createWorkListActivities({
       pool: deps.pool,
       calendar: deps.calendar ?? defaultBusinessCalendar(),
       video: deps.video ?? createStubVideoProvider(),

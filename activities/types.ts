@@ -74,7 +74,7 @@ export interface ReadModelActivities {
 export type { StepError };
 
 /** Opens a work-list task for a step (a new round after each supplement). Idempotent per (application, step, round). */
-export interface OpenHumanTaskInput {
+export interface OpenTaskInput {
   applicationId: string;
   stepId: string;
   department: string;
@@ -91,14 +91,18 @@ export interface OpenHumanTaskInput {
   title: string;
 }
 
-export interface OpenHumanTaskResult {
+export interface OpenTaskResult {
   taskId: string;
   dueAt: string;
 }
 
-/** Activities behind work-list steps: tasks in PostgreSQL, escalation, the applicant's clock. */
-export interface HumanTaskActivities {
-  openHumanTask(input: OpenHumanTaskInput): Promise<OpenHumanTaskResult>;
+/**
+ * Activities behind work-list steps: tasks in PostgreSQL, escalation, the applicant's clock. The
+ * task activities keep their first names (`openHumanTask`, …): a name is the activity type in
+ * every history recorded since, and a renamed one would not replay.
+ */
+export interface WorkListActivities {
+  openHumanTask(input: OpenTaskInput): Promise<OpenTaskResult>;
   /**
    * Moves an open task to the department's supervisor queue (never drops or reassigns it), marked
    * overdue; `operator`: who escalated it before its due time (then it is overdue only if past due).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HumanTaskRow } from '../db/work-list.js';
+import type { TaskRow } from '../db/work-list.js';
 import { findService } from '../departments/catalog/index.js';
 import type { TaskDetail, TaskSummary } from '../schemas/work-list.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** A task as the work list shows it (no application data). */
-export function taskSummaryView(row: HumanTaskRow & { is_overdue?: boolean }): TaskSummary {
+export function taskSummaryView(row: TaskRow & { is_overdue?: boolean }): TaskSummary {
   return {
     id: row.id,
     applicationId: row.application_id,
@@ -32,7 +32,7 @@ export function taskSummaryView(row: HumanTaskRow & { is_overdue?: boolean }): T
 }
 
 /** A task with what the clerk decides on and the outputs an approval must give. */
-export function taskDetailView(row: HumanTaskRow): TaskDetail {
+export function taskDetailView(row: TaskRow): TaskDetail {
   const service = findService(row.department, row.service);
   return {
     ...taskSummaryView(row),
@@ -43,7 +43,7 @@ export function taskDetailView(row: HumanTaskRow): TaskDetail {
 }
 
 /** The opaque cursor of the page after `row`: its due time and id. */
-export function encodeTaskCursor(row: HumanTaskRow): string {
+export function encodeTaskCursor(row: TaskRow): string {
   return encodeCursor([new Date(row.due_at).toISOString(), row.id]);
 }
 
