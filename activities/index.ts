@@ -2,13 +2,13 @@ import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { DepartmentAdapters } from '../departments/adapter.js';
 import type { Pool } from '../db/pool.js';
 import { defaultBusinessCalendar } from '../calendar/load.js';
-import type { TaskMetrics } from '../tasks/metrics.js';
-import { createStubVideoProvider } from '../tasks/video-provider.js';
-import type { VideoProvider } from '../tasks/video-provider.js';
+import type { TaskMetrics } from '../metrics/work-list.js';
+import { createStubVideoProvider } from '../video/provider.js';
+import type { VideoProvider } from '../video/provider.js';
 import { createBulkActionActivities } from './bulk-actions.js';
 import { createDepartmentActivities } from './departments.js';
 import { createDepartmentPauseActivities } from './department-pauses.js';
-import { createHumanTaskActivities } from './human-tasks.js';
+import { createWorkListActivities } from './work-list.js';
 import { createReadModelActivities } from './read-model.js';
 
 export interface ActivityDeps {
@@ -29,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReadModelActivities(deps),
     ...createBulkActionActivities({ pool: deps.pool }),
     ...createDepartmentPauseActivities(deps),
-    ...createHumanTaskActivities({
+    ...createWorkListActivities({
       pool: deps.pool,
       calendar: deps.calendar ?? defaultBusinessCalendar(),
       video: deps.video ?? createStubVideoProvider(),

@@ -1,3 +1,4 @@
+import type { TaskKind } from '../schemas/work-list.js';
 import type { StepError, Transition } from '../schemas/workflow.js';
 
 /** Input of one department call made for one step. */
@@ -73,12 +74,12 @@ export interface ReadModelActivities {
 export type { StepError };
 
 /** Opens a work-list task for a step (a new round after each supplement). Idempotent per (application, step, round). */
-export interface OpenHumanTaskInput {
+export interface OpenTaskInput {
   applicationId: string;
   stepId: string;
   department: string;
   service: string;
-  kind: 'review' | 'video-verification' | 'approval';
+  kind: TaskKind;
   round: number;
   /** What the clerk decides on: exactly the fields mapped to the step. */
   input: Record<string, unknown>;
@@ -90,14 +91,18 @@ export interface OpenHumanTaskInput {
   title: string;
 }
 
-export interface OpenHumanTaskResult {
+export interface OpenTaskResult {
   taskId: string;
   dueAt: string;
 }
 
-/** Activities behind work-list steps: tasks in PostgreSQL, escalation, the applicant's clock. */
-export interface HumanTaskActivities {
-  openHumanTask(input: OpenHumanTaskInput): Promise<OpenHumanTaskResult>;
+/**
+ * Activities behind work-list steps: tasks in PostgreSQL, escalation, the applicant's clock. The
+ * task activities keep their first names (`openHumanTask`, …): a name is the activity type in
+ * every history recorded since, and a renamed one would not replay.
+ */
+export interface WorkListActivities {
+  openHumanTask(input: OpenTaskInput): Promise<OpenTaskResult>;
   /**
    * Moves an open task to the department's supervisor queue (never drops or reassigns it), marked
    * overdue; `operator`: who escalated it before its due time (then it is overdue only if past due).
@@ -122,4 +127,40 @@ export interface HumanTaskActivities {
 export interface DepartmentPauseActivities {
   /** A page of the applications waiting for the department to be resumed, by id after `after`. */
   applicationsPausedOn(input: { department: string; after: string | null; limit: number }): Promise<string[]>;
+}
+
+/** How a bulk action ended (the `bulkRepair` workflow's result). */
+export interface BulkRepairOutcome {
+  state: 'completed' | 'cancelled';
+}
+
+/** Who stops a bulk action, and why (the `cancelBulkRepair` signal). */
+export interface CancelBulkRepairSignal {
+  reason: string;
+  /** "<role> <name> (<key id>)". */
+  by: string;
+}
+
+/** Result of one batch of items. */
+export interface RepairBulkItemsResult {
+  /** Items this attempt acted on (done, refused or failed). */
+  handled: number;
+  /** Items still pending after the batch. */
+  pending: number;
+  /** A cancel was asked for: the batch stopped before its next item. */
+  cancelRequested: boolean;
+}
+
+/** The activities the `bulkRepair` workflow calls (`createBulkActionActivities`). */
+export interface BulkActionActivities {
+  /**
+   * Sends the repair to the workflows of at most `limit` pending items, one after another,
+   * recording each result and its audit entry; stops early when a cancel was asked for.
+   */
+  repairBulkItems(input: { bulkActionId: string; limit: number }): Promise<RepairBulkItemsResult>;
+  /** Ends the job in PostgreSQL: `cancelled` if it was cancelled with items left, else `completed`. */
+  finishBulkAction(input: {
+    bulkActionId: string;
+    cancel?: CancelBulkRepairSignal;
+  }): Promise<BulkRepairOutcome>;
 }

@@ -5,7 +5,7 @@ import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Pool } from '../db/pool.js';
 import type { EventFeed } from '../notifications/listener.js';
 import type { WebhookTargetPolicy } from '../notifications/webhook-targets.js';
-import type { TaskMetrics } from '../tasks/metrics.js';
+import type { TaskMetrics } from '../metrics/work-list.js';
 import type { Keyring } from '../temporal/codec.js';
 
 /** What the API's routes need; `buildApp` receives it from the composition root. */

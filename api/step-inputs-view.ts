@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import { maskDeep } from '../privacy/mask.js';
 import type { BundleWorkflowInput } from '../schemas/workflow.js';
+import { decodePayloadAt } from '../temporal/payloads.js';
 import { buildStepInput } from '../workflows/step-inputs.js';
 
 /**
@@ -25,7 +25,7 @@ export async function stepInputsOf(
       }),
     );
     const started = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const input = await decodeFromPayloadsAtIndex<BundleWorkflowInput>(
+    const input = await decodePayloadAt<BundleWorkflowInput>(
       client.options.loadedDataConverter,
       0,
       started?.input?.payloads,

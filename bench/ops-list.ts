@@ -4,7 +4,6 @@
  * the query behind `GET /v1/ops/applications`. Run: `npx tsx bench/ops-list.ts`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +13,8 @@ import { findStuckApplications } from '../db/ops-queries.js';
 import type { StuckFilter } from '../db/ops-queries.js';
 import { createPool } from '../db/pool.js';
 import type { Pool } from '../db/pool.js';
-import { stuckCodes } from '../ops/stuck-reasons.js';
+import { freePort } from '../net/free-port.js';
+import { stuckCodes } from '../schemas/ops.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -82,18 +82,6 @@ INSERT INTO department_pauses (department, reason, paused_by)
 SELECT 'medical-insurance', 'planned outage of the benefits system', 'k1 bench operator'
 WHERE $1::int > 0;
 `;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;

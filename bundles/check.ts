@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findService } from '../departments/catalog/index.js';
 import type { BundleDefinition } from './definition.js';
 import { bundlePlanSchema } from '../schemas/bundle.js';
-import { durationMs } from '../workflows/durations.js';
+import { durationMs } from '../schemas/durations.js';
 
 /** One problem in a bundle definition, naming where it is. */
 export interface DefinitionProblem {

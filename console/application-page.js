@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { el, facts, safeHttpUrl, table } from './dom.js';
-import { dateTime, endedStatuses, statusText, stuckLabel, timeAgo, titleText } from './format.js';
+import { finalApplicationStatuses } from './contract.js';
+import { dateTime, statusText, stuckLabel, timeAgo, titleText } from './format.js';
 import { repairPanels, repairPanelsKey } from './repair-actions.js';
 import { chartLegend, timelineChart } from './timeline-chart.js';
 
@@ -177,7 +178,7 @@ export async function renderApplication(main, { match, signal, fail }) {
     /** @type {OpsApplication} */
     const view = await api('GET', `/v1/ops/applications/${encodeURIComponent(id)}`);
     if (signal.aborted || mine !== generation) return;
-    const ended = endedStatuses.includes(view.application.status);
+    const ended = finalApplicationStatuses.includes(view.application.status);
     parts.summary.replaceChildren(summary(view));
     parts.reasons.replaceChildren(reasons(view));
     parts.chart.replaceChildren(timelineChart(view.application, view.timeline, ended, Date.now()), legend());

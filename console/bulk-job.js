@@ -3,6 +3,7 @@ import { noticeBox, reasonForm } from './action-form.js';
 import { bulkStateBadge } from './bulk-list.js';
 import { progressBar, progressCounts } from './bulk-progress.js';
 import { el, facts } from './dom.js';
+import { bulkItemStates } from './contract.js';
 import { bulkActionLabels, bulkFilterText, dateTime } from './format.js';
 
 /** @typedef {import('./types').BulkAction} BulkAction */
@@ -14,7 +15,6 @@ const refreshEveryMs = 2000;
 const pageSize = 100;
 // The most items one refresh reads again (the API's own limit for a page).
 const maxRefreshed = 500;
-const itemStates = ['pending', 'done', 'refused', 'failed'];
 
 /** @param {BulkAction} job */
 function summary(job) {
@@ -83,7 +83,7 @@ function itemFilter(id, chosen) {
         },
       },
       el('option', { value: '' }, 'all'),
-      itemStates.map((s) => el('option', { value: s, selected: s === chosen }, s)),
+      bulkItemStates.map((s) => el('option', { value: s, selected: s === chosen }, s)),
     ),
   );
 }
@@ -96,7 +96,8 @@ function itemFilter(id, chosen) {
  */
 export async function renderBulkJob(main, { match, params, signal, fail }) {
   const id = match[1] ?? '';
-  const itemState = itemStates.includes(params.get('itemState') ?? '') ? params.get('itemState') : null;
+  const asked = params.get('itemState');
+  const itemState = bulkItemStates.find((s) => s === asked) ?? null;
   const parts = { summary: el('div'), progress: el('div', { class: 'progress' }), cancel: el('div') };
   const items = el('tbody');
   const more = el('button', { type: 'button', hidden: true }, 'More items');

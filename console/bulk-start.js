@@ -1,11 +1,17 @@
 import { api } from './api.js';
 import { el, field } from './dom.js';
+import { bulkRepairActions } from './contract.js';
 import { statusText, stuckLabel } from './format.js';
 import { noticeBox, numberInput, reasonForm } from './action-form.js';
 
 /** @typedef {import('./types').BulkAction} BulkAction */
 /** @typedef {import('./types').BulkActionKind} BulkActionKind */
-/** @typedef {import('./types').BulkFilter} BulkFilter */
+/**
+ * What the console sends as a bulk action's filter: the list's filters as they stand, under the
+ * names the API's filter has (checked against it); the API validates the values and says what it
+ * refuses.
+ * @typedef {{ [K in keyof import('./types').BulkFilter]?: K extends 'stuck' | 'status' ? string[] : string | number }} BulkFilter
+ */
 
 const listFilters = /** @type {const} */ (['stuck', 'status']);
 const textFilters = /** @type {const} */ ([
@@ -50,21 +56,24 @@ function filterText({ stuck, status, ...others }) {
   return parts.length ? parts.join('; ') : 'none: every stuck application';
 }
 
-/** @type {Array<{ action: BulkActionKind, label: string, explain: string }>} */
-const kinds = [
-  {
-    action: 'retry',
+/**
+ * A button for each bulk action the API has (contract.js): the console's type check fails on one
+ * without its button.
+ * @type {{ [A in BulkActionKind]: { label: string, explain: string } }}
+ */
+const buttons = {
+  retry: {
     label: 'Retry all matching',
     explain:
       'Call the department again now for every matching step in progress (without a "why stuck" filter: those retrying or waiting for a decision).',
   },
-  {
-    action: 'resend',
+  resend: {
     label: 'Re-send all matching',
     explain:
       'Submit again every matching case waiting for a department decision, e.g. cases a department lost in an outage.',
   },
-];
+};
+const kinds = bulkRepairActions.map((action) => ({ action, ...buttons[action] }));
 
 /**
  * Starts a bulk action over what the list shows: every step the list's applied filters match,

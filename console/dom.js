@@ -1,7 +1,7 @@
 // Every value reaches the page as a text node or an attribute, never as markup: data from
 // departments and applicants cannot become HTML or script.
 
-/** @typedef {import('./types').Child} Child */
+/** @typedef {import('./dom-types').Child} Child */
 /** @typedef {Record<string, string | number | boolean | null | undefined | ((event: Event) => void)>} Props */
 
 /**

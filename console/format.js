@@ -1,4 +1,6 @@
 /** @typedef {import('./types').Title} Title */
+/** @typedef {import('./types').StuckCode} StuckCode */
+/** @typedef {import('./types').BulkActionKind} BulkActionKind */
 
 /**
  * Both languages, English first: data carries official Chinese titles that operators search by.
@@ -39,21 +41,11 @@ export const timeAgo = (iso, now = Date.now()) => `${duration(now - Date.parse(i
 export const dateTime = (iso) =>
   iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' }) : '—';
 
-/** Application statuses, as `GET /v1/ops/applications?status=` names them. */
-export const applicationStatuses = [
-  'running',
-  'waiting',
-  'completed',
-  'partially_completed',
-  'rejected',
-  'withdrawn',
-  'failed',
-];
-
-/** Statuses after which an application changes no more: the page stops refreshing. */
-export const endedStatuses = ['completed', 'partially_completed', 'rejected', 'withdrawn', 'failed'];
-
-/** The kinds of stuck, in words; the API's `reasons[].message` says the particulars. */
+/**
+ * The kinds of stuck, in words; the API's `reasons[].message` says the particulars. One for each
+ * code the API has (contract.js): the console's type check fails on a code without its label.
+ * @type {Record<StuckCode, string>}
+ */
 export const stuckLabels = {
   retrying: 'Department call retrying',
   overdue: 'Step past its due time',
@@ -68,14 +60,17 @@ export const stuckLabels = {
  * @param {string} code
  * @returns {string}
  */
-export const stuckLabel = (code) => stuckLabels[/** @type {keyof typeof stuckLabels} */ (code)] ?? code;
+export const stuckLabel = (code) => stuckLabels[/** @type {StuckCode} */ (code)] ?? code;
 
 /** @param {string} status */
 export const statusText = (status) => status.replace(/_/g, ' ');
 
 /** @typedef {import('./types').AppliedBulkFilter} AppliedBulkFilter */
 
-/** What a bulk action does, in words. */
+/**
+ * What a bulk action does, in words: one for each the API has.
+ * @type {Record<BulkActionKind, string>}
+ */
 export const bulkActionLabels = { retry: 'Retry', resend: 'Re-send' };
 
 /**

@@ -1,6 +1,7 @@
 import { ApiProblem, api } from './api.js';
 import { el, field } from './dom.js';
-import { endedStatuses, titleText } from './format.js';
+import { finalApplicationStatuses, repairActions } from './contract.js';
+import { titleText } from './format.js';
 
 /** @typedef {import('./types').ApplicationView} ApplicationView */
 /** @typedef {import('./types').StepView} StepView */
@@ -33,10 +34,13 @@ const inProgress = (/** @type {StepTarget} */ { step }) =>
 const stepPath = (/** @type {StepTarget} */ { application, step }, /** @type {string} */ action) =>
   `/v1/ops/applications/${encodeURIComponent(application.id)}/steps/${encodeURIComponent(step.id)}/${action}`;
 
-/** @type {Array<RepairAction<StepTarget>>} */
-export const stepActions = [
-  {
-    id: 'retry',
+/**
+ * The buttons of a step's repairs, one for each repair the API has (contract.js): the console's
+ * type check fails on a repair without its button.
+ * @type {{ [A in import('./types').RepairAction]: Omit<RepairAction<StepTarget>, 'id'> }}
+ */
+const stepButtons = {
+  retry: {
     label: 'Retry now',
     explain: 'Call the department again now, without waiting for the next scheduled attempt.',
     appliesTo: inProgress,
@@ -44,8 +48,7 @@ export const stepActions = [
     body: ({ reason }) => ({ reason }),
     done: 'Retry sent: the department is called again now.',
   },
-  {
-    id: 'resend',
+  resend: {
     label: 'Resend to the department',
     explain: 'Submit the case again to a department that lost it in an outage.',
     appliesTo: ({ step }) => step.status === 'waiting' && step.waiting?.reason === 'department-decision',
@@ -53,8 +56,7 @@ export const stepActions = [
     body: ({ reason }) => ({ reason }),
     done: 'Resent: the department has the case again.',
   },
-  {
-    id: 'skip',
+  skip: {
     label: 'Skip with outputs',
     explain: 'End the step, entering the outputs its dependants need (checked against the service).',
     appliesTo: inProgress,
@@ -63,10 +65,13 @@ export const stepActions = [
     body: ({ reason, outputs }) => ({ reason, outputs }),
     done: 'Skipped: the step ended with the outputs entered.',
   },
-];
+};
+
+/** @type {Array<RepairAction<StepTarget>>} */
+export const stepActions = repairActions.map((id) => ({ id, ...stepButtons[id] }));
 
 const unfinished = (/** @type {TaskTarget} */ { application, task }) =>
-  task.status !== 'completed' && !endedStatuses.includes(application.status);
+  task.status !== 'completed' && !finalApplicationStatuses.includes(application.status);
 const taskPath = (/** @type {TaskTarget} */ { task }, /** @type {string} */ action) =>
   `/v1/ops/tasks/${encodeURIComponent(task.id)}/${action}`;
 
@@ -100,7 +105,7 @@ export const applicationActions = [
     label: 'Withdraw application',
     explain:
       'Withdraw for the applicant: steps not started never start, completed steps are undone where the department can.',
-    appliesTo: (application) => !endedStatuses.includes(application.status),
+    appliesTo: (application) => !finalApplicationStatuses.includes(application.status),
     path: (application) => `/v1/ops/applications/${encodeURIComponent(application.id)}/withdraw`,
     body: ({ reason }) => ({ reason }),
     done: 'Withdrawal sent: the application ends once the undoing is done.',

@@ -1,15 +1,8 @@
 import { ApiProblem, api, withQuery } from './api.js';
 import { bulkStartPanel } from './bulk-start.js';
 import { el, field } from './dom.js';
-import {
-  applicationStatuses,
-  dateTime,
-  statusText,
-  stuckLabel,
-  stuckLabels,
-  timeAgo,
-  titleText,
-} from './format.js';
+import { applicationStatuses, stuckCodes } from './contract.js';
+import { dateTime, statusText, stuckLabel, stuckLabels, timeAgo, titleText } from './format.js';
 
 /** @typedef {import('./types').OpsList} OpsList */
 /** @typedef {import('./types').BundleSummary} BundleSummary */
@@ -85,7 +78,12 @@ function filterForm(params, bundles, reload) {
         else location.hash = target;
       },
     },
-    checkboxes('stuck', 'Why stuck (all when none)', Object.entries(stuckLabels), listOf('stuck')),
+    checkboxes(
+      'stuck',
+      'Why stuck (all when none)',
+      stuckCodes.map((code) => [code, stuckLabels[code]]),
+      listOf('stuck'),
+    ),
     checkboxes(
       'status',
       'Application status (all when none)',

@@ -1,4 +1,5 @@
 import { svg } from './dom.js';
+import { finalStepStatuses } from './contract.js';
 import { dateTime, duration, statusText, titleText } from './format.js';
 
 /** @typedef {import('./types').ApplicationView} ApplicationView */
@@ -14,7 +15,6 @@ import { dateTime, duration, statusText, titleText } from './format.js';
  */
 const offsetText = (ms, span) => (span < 10_000 ? `+${(ms / 1000).toFixed(1)}s` : `+${duration(ms)}`);
 
-const endedStepStatuses = ['completed', 'rejected', 'skipped', 'compensated', 'failed'];
 const layout = { width: 960, labelWidth: 280, rowHeight: 34, barHeight: 16, top: 28, right: 16, bottom: 8 };
 
 /**
@@ -35,7 +35,7 @@ function segmentsOf(step, events, end) {
   return own.map((event, i) => {
     const from = Date.parse(event.at);
     const next = own[i + 1];
-    const to = next ? Date.parse(next.at) : endedStepStatuses.includes(event.status) ? from : end;
+    const to = next ? Date.parse(next.at) : finalStepStatuses.some((s) => s === event.status) ? from : end;
     return { status: event.status, from, to };
   });
 }
@@ -142,7 +142,10 @@ export function timelineChart(application, events, ended, now) {
   );
 }
 
-/** The colours of the chart, in words, for the legend under it. */
+/**
+ * The colours of the chart, in words, for the legend under it.
+ * @type {import('./types').StepStatus[]}
+ */
 export const chartLegend = [
   'running',
   'waiting',

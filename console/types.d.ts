@@ -1,175 +1,276 @@
+// Generated from the zod schemas by `npm run console:types` (scripts/console-contract.ts): do not
+// edit. Change the schema, then run it again; test/unit/console-contract.test.ts fails while it is stale.
 // Types only, for checking the console's JavaScript: the browser never loads this file.
 
-/** What the DOM helpers take as children: nodes, texts, nothing, or lists of them. */
-export type Child = Node | string | number | null | undefined | false | Child[];
-
-// The API's answers as the console reads them (see schemas/ops.ts and schemas/api.ts).
-
-export interface Title {
+/** A title in both languages. */
+export type Title = {
   zh: string;
   en: string;
-}
+};
 
-export interface Problem {
-  status: number;
-  code: string;
+/** Where an application stands. */
+export type ApplicationStatus =
+  'running' | 'waiting' | 'completed' | 'partially_completed' | 'rejected' | 'withdrawn' | 'failed';
+
+/** Where one step stands. */
+export type StepStatus =
+  'pending' | 'running' | 'waiting' | 'completed' | 'rejected' | 'skipped' | 'compensated' | 'failed';
+
+/** Why an application is stuck. */
+export type StuckCode =
+  | 'retrying'
+  | 'overdue'
+  | 'waiting-department'
+  | 'task-overdue'
+  | 'compensation-failed'
+  | 'department-paused'
+  | 'step-failed';
+
+/** An error answer (problem+json). */
+export type Problem = {
+  /** a URI naming the kind of problem */
+  type: string;
   title: string;
+  status: number;
+  /** stable, machine-readable; see the error code catalogue */
+  code: string;
   detail?: string;
-}
+  instance?: string;
+  /** each invalid field: where it is and what is wrong */
+  errors?: Array<{
+    path: string;
+    message: string;
+  }>;
+};
 
-export interface Session {
+/** `POST` and `GET /v1/console/session`. */
+export type Session = {
+  /** send as X-CSRF-Token with every change made with the session cookie */
   csrfToken: string;
+  /** the API key's name */
   name: string;
+  /** operator or admin */
   role: string;
+  /** when the session ends; sign in again then */
   expiresAt: string;
-}
+};
 
-export interface StepView {
+/** One step of an application. */
+export type StepView = {
   id: string;
   department: string;
   title: Title;
-  status: string;
+  status: StepStatus;
   attempts: number;
   startedAt: string | null;
   completedAt: string | null;
   outputs: Record<string, unknown> | null;
-  error: { code: string; message: string; reasonCode?: string; attempt?: number } | null;
+  /** why the step did not complete, or the last failure of a retrying step */
+  error: {
+    code: string;
+    message: string;
+    /** the department's own reason code, for a rejection */
+    reasonCode?: string;
+    attempt?: number;
+  } | null;
+  /** the department's case number, once it gave one */
   receiptNumber: string | null;
-  waiting: { reason: string; message: string; missing?: string[] } | null;
+  /** what a waiting step waits for, e.g. "waiting for police decision" */
+  waiting: {
+    reason: 'department-decision' | 'human-task' | 'applicant-supplement' | 'department-paused';
+    message: string;
+    /** for a supplement: every item the clerk listed */
+    missing?: string[];
+  } | null;
+  /** when the step's promised limit ends (working days from its start); null until it starts */
   dueAt: string | null;
-}
+};
 
-export interface ApplicationView {
+/** An application as the read model has it. */
+export type ApplicationView = {
   id: string;
   bundleId: string;
   bundleVersion: number;
-  status: string;
+  status: ApplicationStatus;
   createdAt: string;
   updatedAt: string;
+  /** when the bundle's promised limit ends; moved on while waiting for the applicant */
   dueAt: string | null;
   steps: StepView[];
-}
+};
 
-export interface StuckReason {
-  code: string;
+/** Why an application is stuck at one step. */
+export type StuckReason = {
+  code: StuckCode;
+  /** why, in words; error texts masked */
   message: string;
   stepId: string;
+  /** since when: first attempt, due time, start of the wait, or failure */
   since: string;
-}
+};
 
-export interface OpsList {
+/** `GET /v1/ops/applications`. */
+export type OpsList = {
   applications: Array<{
     id: string;
     bundleId: string;
-    status: string;
+    status: ApplicationStatus;
     createdAt: string;
     dueAt: string | null;
+    /** the oldest reason: the list is ordered by it */
     since: string;
     reasons: StuckReason[];
   }>;
   nextCursor: string | null;
-}
+};
 
-export interface TimelineEvent {
+/** One event of an application's timeline. */
+export type TimelineEvent = {
   seq: number;
   at: string;
   stepId: string | null;
   status: string;
+  /** masked */
   data: Record<string, unknown>;
-}
+};
 
-export interface PendingCall {
+/** A department call Temporal holds. */
+export type PendingCall = {
+  activityId: string;
+  /** the activity id is the step id */
   stepId: string;
   activityType: string | null;
+  /** SCHEDULED, STARTED, CANCEL_REQUESTED, PAUSED, … */
   state: string | null;
   attempt: number;
+  /** 0 or null: unlimited */
   maximumAttempts: number | null;
+  /** masked */
   lastFailure: string | null;
   scheduledAt: string | null;
   lastStartedAt: string | null;
   nextAttemptAt: string | null;
-  /** When the call's retry budget is spent; null for calls without one. */
+  /** when the call's retry budget is spent: it then fails and is held for an operator */
   givesUpAt: string | null;
-}
+};
 
-export interface OpsApplication {
-  application: ApplicationView;
-  timeline: TimelineEvent[];
-  reasons: StuckReason[];
-  pendingCalls: PendingCall[] | null;
-  pendingCallsNote: string | null;
-  /** What each step's department received, masked, by step id; null when Temporal could not tell. */
-  stepInputs: Record<string, Record<string, unknown>> | null;
-  stepInputsNote: string | null;
-  tasks: TaskView[];
-  workflow: { workflowId: string; temporalUiUrl: string };
-}
-
-/** A work-list task of the application, as `GET /v1/ops/applications/:id` lists it. */
-export interface TaskView {
+/** A work-list task. */
+export type TaskView = {
   id: string;
+  applicationId: string;
   stepId: string;
+  /** 1, then one more after each answered request for supplements */
   round: number;
   department: string;
-  kind: string;
+  service: string;
+  kind: 'review' | 'video-verification' | 'approval';
   status: 'open' | 'claimed' | 'completed';
+  /** `supervisor` once the task was past due */
   queue: 'department' | 'supervisor';
+  /** the clerk who claimed it (key id and name) */
   assignee: string | null;
   dueAt: string;
   overdue: boolean;
   escalatedAt: string | null;
-}
+  video: {
+    room: string;
+    joinUrls: {
+      /** the link the applicant joins by */
+      citizen: string;
+      /** the link the officer joins by */
+      officer: string;
+    };
+    provider: string;
+  } | null;
+  decision: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+};
 
-export interface AuditList {
+/** `GET /v1/ops/applications/:id`. */
+export type OpsApplication = {
+  /** the read model, personal data masked */
+  application: ApplicationView;
+  timeline: TimelineEvent[];
+  /** why it is stuck now (default thresholds); empty if not */
+  reasons: StuckReason[];
+  /** department calls Temporal has scheduled or retries; null when Temporal could not tell */
+  pendingCalls: PendingCall[] | null;
+  /** why pendingCalls is null */
+  pendingCallsNote: string | null;
+  /** what each step's department received (or will), by step id, personal data masked; null when Temporal could not tell */
+  stepInputs: Record<string, Record<string, unknown>> | null;
+  /** why stepInputs is null */
+  stepInputsNote: string | null;
+  /** the application's work-list tasks in the order they were opened (decisions masked) */
+  tasks: TaskView[];
+  workflow: {
+    workflowId: string;
+    temporalUiUrl: string;
+  };
+};
+
+/** `GET /v1/ops/audit`. */
+export type AuditList = {
   entries: Array<{
     id: string;
     at: string;
-    actor: { keyId: string; name: string };
+    actor: {
+      keyId: string;
+      name: string;
+    };
     role: string;
     action: string;
     applicationId: string | null;
     stepId: string | null;
     target: string | null;
     reason: string | null;
+    /** ok, or why it did not happen */
     result: string;
+    detail: Record<string, unknown>;
   }>;
   nextCursor: string | null;
-}
+};
 
-export interface BundleSummary {
+/** A bundle as `GET /v1/bundles` lists it. */
+export type BundleSummary = {
   id: string;
+  version: number;
   title: Title;
-}
+  description: Title;
+  leadDepartment: string;
+  promisedWorkingDays: number;
+};
 
-/** `GET /v1/ops/departments` (api/routes/ops-departments.ts). */
-export interface DepartmentState {
+/** `GET /v1/ops/departments`. */
+export type DepartmentState = {
   id: string;
-  title: Title;
-  paused: { reason: string; pausedBy: string; pausedAt: string } | null;
+  title: {
+    zh: string;
+    en: string;
+  };
+  /** set while an operator keeps the department paused for an outage */
+  paused: {
+    reason: string;
+    pausedBy: string;
+    pausedAt: string;
+  } | null;
+  /** steps whose call waits for the department to be resumed */
   waitingSteps: number;
-}
+};
 
-// Bulk actions as schemas/bulk-actions.ts has them.
-
+/** What a bulk action repairs. `retry`: call the department again now (a step retrying or waiting); `resend`: submit again to the department a case waiting for its decision (after an outage) */
 export type BulkActionKind = 'retry' | 'resend';
+
+/** Where one bulk action's item stands. `done`: the workflow took the repair; `refused`: it said no (the step is no longer in progress, the application ended), with why; `failed`: it could not be delivered */
 export type BulkItemState = 'pending' | 'done' | 'refused' | 'failed';
 
-/** The filter `POST /v1/ops/bulk-actions` takes: the stuck list's, lists as arrays. */
-export interface BulkFilter {
-  stuck?: string[];
-  status?: string[];
-  bundle?: string;
-  department?: string;
-  retryingLongerThan?: string;
-  attemptsAtLeast?: number | string;
-  waitingLongerThan?: string;
-}
-
 /** The filter as the job applied it: defaults filled in, durations in milliseconds. */
-export interface AppliedBulkFilter {
-  stuck: string[];
+export type AppliedBulkFilter = {
+  stuck: StuckCode[];
   bundle?: string;
-  status?: string[];
+  status?: ApplicationStatus[];
   department?: string;
   stepId?: string;
   retryingLongerThanMs?: number;
@@ -177,25 +278,31 @@ export interface AppliedBulkFilter {
   waitingLongerThanMs?: number;
   stuckSince?: string;
   stuckBefore?: string;
-}
+};
 
-export interface BulkItem {
+/** One step a bulk action acts on. */
+export type BulkItem = {
+  /** the order the job works through the items */
   seq: number;
   applicationId: string;
   stepId: string;
   department: string;
   state: BulkItemState;
+  /** why it was refused or failed */
   result: string | null;
+  /** when the repair was sent */
   sentAt: string | null;
   finishedAt: string | null;
-}
+};
 
-export interface BulkAction {
+/** `GET /v1/ops/bulk-actions/:id`. */
+export type BulkAction = {
   id: string;
   action: BulkActionKind;
   reason: string;
   filter: AppliedBulkFilter;
   ratePerSecond: number;
+  /** `stopped`: its workflow ended without finishing it (see `stoppedReason`) */
   state: 'running' | 'completed' | 'cancelled' | 'stopped';
   stoppedReason: string | null;
   total: number;
@@ -203,16 +310,54 @@ export interface BulkAction {
   refused: number;
   failed: number;
   pending: number;
-  startedBy: { keyId: string; name: string; role: string };
+  startedBy: {
+    keyId: string;
+    name: string;
+    role: string;
+  };
   startedAt: string;
   finishedAt: string | null;
-  cancel: { requestedAt: string; reason: string | null; by: string | null } | null;
+  /** a cancel asked for: the job stops after the item in progress */
+  cancel: {
+    requestedAt: string;
+    reason: string | null;
+    by: string | null;
+  } | null;
+  /** the Temporal workflow that works through the items */
   workflowId: string;
+  /** a page of the items, in order, with results */
   items?: BulkItem[];
   nextItemsCursor?: string | null;
-}
+};
 
-export interface BulkActionList {
+/** `GET /v1/ops/bulk-actions`. */
+export type BulkActionList = {
   bulkActions: BulkAction[];
   nextCursor: string | null;
-}
+};
+
+/** The filter `POST /v1/ops/bulk-actions` takes: the stuck list's. */
+export type BulkFilter = {
+  /** why it is stuck, repeatable or comma-separated; all kinds when absent */
+  stuck?: string | string[];
+  bundle?: string;
+  /** application status, repeatable */
+  status?: string | string[];
+  /** only reasons at this department */
+  department?: string;
+  /** `retrying`: the first attempt started at least this long ago (e.g. 10m) */
+  retryingLongerThan?: string;
+  /** `retrying`: at least this many attempts; 2 when neither threshold is given */
+  attemptsAtLeast?: number;
+  /** `waiting-department`: waited at least this long for the decision */
+  waitingLongerThan?: string;
+  /** only this step of each application */
+  stepId?: string;
+  /** only steps stuck since this instant or later, e.g. when an outage began (ISO 8601) */
+  stuckSince?: string;
+  /** only steps stuck since before this instant (ISO 8601) */
+  stuckBefore?: string;
+};
+
+/** A repair of one step in progress (schemas/repair-actions.ts). */
+export type RepairAction = 'retry' | 'resend' | 'skip';

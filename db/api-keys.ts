@@ -1,4 +1,4 @@
-import type { Principal, RoleName } from '../api/auth/principal.js';
+import type { Principal, RoleName } from '../schemas/principal.js';
 import type { Queryable } from './pool.js';
 
 /** An API key as listed: never its secret. */

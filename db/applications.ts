@@ -1,4 +1,4 @@
-import type { BundleDefinition } from '../bundles/definition.js';
+import type { StepDefinition } from '../schemas/bundle.js';
 import type { ApplicationStatus, StepStatus } from '../schemas/status.js';
 import type { StepError, StepWaiting } from '../schemas/workflow.js';
 import type { Queryable } from './pool.js';
@@ -39,7 +39,14 @@ export interface StepRow {
 
 export interface NewApplication {
   id: string;
-  bundle: BundleDefinition;
+  /** The bundle as it is now (a catalogue `BundleDefinition`): what the application's rows copy from it. */
+  bundle: {
+    id: string;
+    version: number;
+    steps: ReadonlyArray<
+      Pick<StepDefinition, 'id' | 'department' | 'service' | 'title' | 'timeLimitWorkingDays'>
+    >;
+  };
   clientId: string;
   idempotencyKey: string;
   requestHash: string;

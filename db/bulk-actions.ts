@@ -1,9 +1,6 @@
+import type { BulkActionState, BulkItemState } from '../schemas/bulk-actions.js';
+import type { BulkRepairAction } from '../schemas/repair-actions.js';
 import type { Queryable } from './pool.js';
-
-/** What a bulk action does to each step: see `RepairStepUpdate`. */
-export type BulkActionKind = 'retry' | 'resend';
-export type BulkActionState = 'running' | 'completed' | 'cancelled' | 'stopped';
-export type BulkItemState = 'pending' | 'done' | 'refused' | 'failed';
 
 /** One (application, step) a bulk action acts on. */
 export interface BulkItemTarget {
@@ -15,7 +12,7 @@ export interface BulkItemTarget {
 /** A new bulk action and the steps it matched, in the order they are worked through. */
 export interface NewBulkAction {
   id: string;
-  action: BulkActionKind;
+  action: BulkRepairAction;
   reason: string;
   filter: Record<string, unknown>;
   ratePerSecond: number;
@@ -28,7 +25,7 @@ export interface NewBulkAction {
 /** A bulk action as stored, with its items counted by state. */
 export interface BulkActionRow {
   id: string;
-  action: BulkActionKind;
+  action: BulkRepairAction;
   reason: string;
   filter: Record<string, unknown>;
   rate_per_second: number;
@@ -181,7 +178,7 @@ export async function listBulkItems(
 
 /** What the worker needs to act on the next item, and whether it should stop instead. */
 export interface NextBulkItem {
-  action: BulkActionKind;
+  action: BulkRepairAction;
   reason: string;
   started_by_key: string;
   started_by_name: string;

@@ -1,4 +1,4 @@
-import type { Principal, RoleName } from '../api/auth/principal.js';
+import type { Principal, RoleName } from '../schemas/principal.js';
 import type { Queryable } from './pool.js';
 
 /** A live console session: who it acts for, and the token its changes must carry. */

@@ -1,4 +1,5 @@
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
+import { finalStepStatuses } from '../schemas/status.js';
 import type { Queryable } from './pool.js';
 
 /**
@@ -33,8 +34,6 @@ export async function pauseClock(db: Queryable, applicationId: string, at: Date)
   );
   return result.rowCount === 1;
 }
-
-const endedStepStatuses = ['completed', 'rejected', 'skipped', 'compensated', 'failed'];
 
 // Restarts the clock and adds the stop to paused_ms; the row lock serialises concurrent resumes,
 // so only one of them sees the stop and moves the due dates.
@@ -80,7 +79,7 @@ export async function resumeClock(
   const steps = await db.query<{ step_id: string; due_at: Date }>(
     `SELECT step_id, due_at FROM application_steps
      WHERE application_id = $1 AND due_at IS NOT NULL AND NOT (status = ANY($2::text[]))`,
-    [applicationId, endedStepStatuses],
+    [applicationId, finalStepStatuses],
   );
   const shift = (due: Date) => calendar.addWorkingDays(due, days);
   await db.query(shiftSql, [

@@ -1,4 +1,4 @@
-import type { StuckCode, StuckFacts } from '../ops/stuck-reasons.js';
+import type { StuckCode } from '../schemas/ops.js';
 import type { Queryable } from './pool.js';
 
 /** What `findStuckApplications` looks for; thresholds only narrow their own kind of reason. */
@@ -19,6 +19,23 @@ export interface StuckFilter {
   /** The page after this row (`since` in microseconds since the epoch, exact). */
   after?: { sinceUs: string; id: string };
   limit: number;
+}
+
+/** One reason as the query finds it: the facts, before they are put in words (`ops/stuck-reasons.ts`). */
+export interface StuckFacts {
+  code: StuckCode;
+  stepId: string;
+  department: string;
+  /** Since when it is stuck: first attempt, due time, start of the wait, task due time, failure. */
+  since: Date;
+  stepStatus: string;
+  attempts: number;
+  errorMessage: string | null;
+  receiptNumber: string | null;
+  taskKind: string | null;
+  taskRound: number | null;
+  /** "<key id> <name>" of the clerk holding the task, or null while it is unclaimed. */
+  taskAssignee: string | null;
 }
 
 /** A stuck application: its oldest reason first. */

@@ -1,9 +1,8 @@
 import type { AccessEntry } from './access-log.js';
+import { finalStepStatuses } from '../schemas/status.js';
 import type { StepError, Transition } from '../schemas/workflow.js';
 import { eventsChannel } from './events.js';
 import type { Queryable } from './pool.js';
-
-const endedStepStatuses = ['completed', 'rejected', 'skipped', 'compensated', 'failed'];
 
 // One statement, one round trip: number the transition from the application's counter (the
 // row lock orders concurrent writers), record the event, apply it to the step, log the data a
@@ -68,7 +67,7 @@ export async function recordTransition(
       step?.attempts ?? null,
       step?.outputs === undefined ? null : JSON.stringify(step.outputs),
       step?.error === undefined ? null : JSON.stringify(step.error),
-      endedStepStatuses,
+      finalStepStatuses,
       access?.actorType ?? null,
       access?.actor ?? null,
       access?.action ?? null,

@@ -1,21 +1,22 @@
-import type { BulkActionKind, BulkItemTarget } from '../db/bulk-actions.js';
+import type { BulkItemTarget } from '../db/bulk-actions.js';
 import { findStuckApplications } from '../db/ops-queries.js';
 import type { StuckFilter } from '../db/ops-queries.js';
 import type { Queryable } from '../db/pool.js';
 import type { AppliedBulkFilter, BulkFilter } from '../schemas/bulk-actions.js';
-import type { StuckCode } from './stuck-reasons.js';
+import type { StuckCode } from '../schemas/ops.js';
+import type { BulkRepairAction } from '../schemas/repair-actions.js';
 
 /** The most steps one bulk action may take: past it, the operator narrows the filter. */
 export const maxBulkItems = 10_000;
 
 /** Without `stuck`: the kinds of step each action can repair. */
-const defaultCodes: Record<BulkActionKind, readonly StuckCode[]> = {
+const defaultCodes: Record<BulkRepairAction, readonly StuckCode[]> = {
   retry: ['retrying', 'waiting-department'],
   resend: ['waiting-department'],
 };
 
 /** The filter as a job applies and shows it: defaults filled in, durations in milliseconds. */
-export function appliedBulkFilter(action: BulkActionKind, filter: BulkFilter): AppliedBulkFilter {
+export function appliedBulkFilter(action: BulkRepairAction, filter: BulkFilter): AppliedBulkFilter {
   return {
     stuck: filter.stuck ?? [...defaultCodes[action]],
     ...(filter.bundle === undefined ? {} : { bundle: filter.bundle }),

@@ -1,41 +1,10 @@
+import type { z } from 'zod';
+import type { StuckFacts } from '../db/ops-queries.js';
 import { maskText } from '../privacy/mask.js';
-
-/** The ways an application can be stuck, as `GET /v1/ops/applications?stuck=` names them. */
-export const stuckCodes = [
-  'retrying',
-  'overdue',
-  'waiting-department',
-  'task-overdue',
-  'compensation-failed',
-  'department-paused',
-  'step-failed',
-] as const;
-export type StuckCode = (typeof stuckCodes)[number];
-
-/** One reason as the query finds it: the facts, before they are put in words. */
-export interface StuckFacts {
-  code: StuckCode;
-  stepId: string;
-  department: string;
-  /** Since when it is stuck: first attempt, due time, start of the wait, task due time, failure. */
-  since: Date;
-  stepStatus: string;
-  attempts: number;
-  errorMessage: string | null;
-  receiptNumber: string | null;
-  taskKind: string | null;
-  taskRound: number | null;
-  /** "<key id> <name>" of the clerk holding the task, or null while it is unclaimed. */
-  taskAssignee: string | null;
-}
+import type { stuckReasonSchema } from '../schemas/ops.js';
 
 /** A reason as operators read it. */
-export interface StuckReason {
-  code: StuckCode;
-  message: string;
-  stepId: string;
-  since: string;
-}
+export type StuckReason = z.infer<typeof stuckReasonSchema>;
 
 const units: Array<[string, number]> = [
   ['d', 86_400_000],

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { bulkRepairActions } from './repair-actions.js';
 import { opsListQuerySchema, stuckCodeSchema } from './ops.js';
 import { applicationStatusSchema } from './status.js';
 
 /** What a bulk action does to each step it matched (actions of the workflow's `repairStep` update). */
 export const bulkActionKindSchema = z
-  .enum(['retry', 'resend'])
+  .enum(bulkRepairActions)
   .describe(
     '`retry`: call the department again now (a step retrying or waiting); `resend`: submit again to the department a case waiting for its decision (after an outage)',
   );
@@ -64,6 +65,11 @@ export const bulkItemStateSchema = z
   .describe(
     '`done`: the workflow took the repair; `refused`: it said no (the step is no longer in progress, the application ended), with why; `failed`: it could not be delivered',
   );
+export type BulkItemState = z.infer<typeof bulkItemStateSchema>;
+
+/** Where a bulk action stands. */
+export const bulkActionStateSchema = z.enum(['running', 'completed', 'cancelled', 'stopped']);
+export type BulkActionState = z.infer<typeof bulkActionStateSchema>;
 
 /** `GET /v1/ops/bulk-actions/:id`. */
 export const bulkActionQuerySchema = z
@@ -119,9 +125,9 @@ export const bulkActionViewSchema = z
     reason: z.string(),
     filter: appliedBulkFilterSchema,
     ratePerSecond: z.number().int(),
-    state: z
-      .enum(['running', 'completed', 'cancelled', 'stopped'])
-      .describe('`stopped`: its workflow ended without finishing it (see `stoppedReason`)'),
+    state: bulkActionStateSchema.describe(
+      '`stopped`: its workflow ended without finishing it (see `stoppedReason`)',
+    ),
     stoppedReason: z.string().nullable(),
     total: z.number().int(),
     done: z.number().int(),

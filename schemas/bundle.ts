@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { taskKindSchema } from './work-list.js';
 
 /**
  * Where a step input value comes from:
@@ -71,7 +72,7 @@ export const stepDefinitionSchema = z.object({
    */
   decidedBy: z.enum(['department', 'worklist']).optional(),
   /** For work-list steps: what the person does. */
-  taskKind: z.enum(['review', 'video-verification', 'approval']).optional(),
+  taskKind: taskKindSchema.optional(),
   /** How long the applicant has to answer a request for supplementary materials (default 10d). */
   supplementDeadline: durationSchema.optional(),
   /** The promised time limit (承诺时限) in working days; 0 means the same day. */

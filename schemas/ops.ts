@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { taskSummarySchema } from './tasks.js';
-import { durationMs } from '../workflows/durations.js';
-import { stuckCodes } from '../ops/stuck-reasons.js';
+import { taskSummarySchema } from './work-list.js';
+import { durationMs } from './durations.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
 import { applicationViewSchema } from './api.js';
 
@@ -20,7 +19,18 @@ const durationQuery = z
   .transform(durationMs)
   .refine((ms) => ms <= maxDurationMs, { message: 'at most ten years' });
 
+/** The ways an application can be stuck, as `GET /v1/ops/applications?stuck=` names them. */
+export const stuckCodes = [
+  'retrying',
+  'overdue',
+  'waiting-department',
+  'task-overdue',
+  'compensation-failed',
+  'department-paused',
+  'step-failed',
+] as const;
 export const stuckCodeSchema = z.enum(stuckCodes);
+export type StuckCode = (typeof stuckCodes)[number];
 
 /** `GET /v1/ops/applications`. */
 export const opsListQuerySchema = z
@@ -122,6 +132,19 @@ export const opsApplicationSchema = z
     workflow: z.object({ workflowId: z.string(), temporalUiUrl: z.string() }),
   })
   .meta({ id: 'OpsApplication' });
+
+/** A department as operators see it in outage mode (`GET /v1/ops/departments`). */
+export const departmentStateSchema = z
+  .object({
+    id: z.string(),
+    title: z.object({ zh: z.string(), en: z.string() }),
+    paused: z
+      .object({ reason: z.string(), pausedBy: z.string(), pausedAt: z.string() })
+      .nullable()
+      .describe('set while an operator keeps the department paused for an outage'),
+    waitingSteps: z.number().int().describe('steps whose call waits for the department to be resumed'),
+  })
+  .meta({ id: 'DepartmentState' });
 
 /** `GET /v1/ops/audit`. */
 export const auditQuerySchema = z

@@ -33,3 +33,12 @@ export const finalApplicationStatuses: readonly ApplicationStatus[] = [
   'withdrawn',
   'failed',
 ];
+
+/** Statuses after which a step changes no more (a compensated step was completed, then undone). */
+export const finalStepStatuses: readonly StepStatus[] = [
+  'completed',
+  'rejected',
+  'skipped',
+  'compensated',
+  'failed',
+];

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { BulkActionView } from '../schemas/bulk-actions.js';
+import { bulkRepairActions, isBulkRepairAction } from '../schemas/repair-actions.js';
 
 /** What the command line gives these commands: its API call and its output. */
 export interface OpsIo {
@@ -46,9 +47,9 @@ export async function startBulk(args: string[], io: OpsIo): Promise<void> {
   });
   const [action] = positionals;
   const reason = typeof values.reason === 'string' ? values.reason : undefined;
-  if ((action !== 'retry' && action !== 'resend') || !reason) {
+  if (action === undefined || !isBulkRepairAction(action) || !reason) {
     throw new Error(
-      'usage: npm run ops -- bulk retry|resend --reason <reason> [--department police] [--stuck retrying] [--step <step id>] [--stuck-since <ISO time>] [--rate 5] …',
+      `usage: npm run ops -- bulk ${bulkRepairActions.join('|')} --reason <reason> [--department police] [--stuck retrying] [--step <step id>] [--stuck-since <ISO time>] [--rate 5] …`,
     );
   }
   const filter: Record<string, unknown> = {};

@@ -17,6 +17,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isRepairAction, repairActions } from '../schemas/repair-actions.js';
+import type { RepairAction } from '../schemas/repair-actions.js';
 import { bulkStatus, cancelBulk, startBulk } from './ops-bulk.js';
 import { listDepartments, pauseOrResume } from './ops-departments.js';
 
@@ -190,7 +192,7 @@ async function show(id: string | undefined) {
  * Retries a step now, re-sends it to a department that lost it, or skips it with the outputs its
  * dependants need; the reason goes to the audit log.
  */
-async function repair(action: 'retry' | 'resend' | 'skip', args: string[]) {
+async function repair(action: RepairAction, args: string[]) {
   const [id, stepId, ...more] = args;
   const outputs = action === 'skip' ? (JSON.parse(more.shift() ?? 'null') as unknown) : undefined;
   const reason = more.join(' ');
@@ -234,7 +236,7 @@ const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'stuck') await stuck(rest);
   else if (command === 'show') await show(rest[0]);
-  else if (command === 'retry' || command === 'resend' || command === 'skip') await repair(command, rest);
+  else if (command !== undefined && isRepairAction(command)) await repair(command, rest);
   else if (command === 'bulk') await startBulk(rest, { get, out, table });
   else if (command === 'bulk-status') await bulkStatus(rest, { get, out, table });
   else if (command === 'bulk-cancel') await cancelBulk(rest, { get, out, table });
@@ -245,7 +247,7 @@ try {
     await pauseOrResume(command, rest, { get, out, table });
   else
     throw new Error(
-      'usage: npm run ops -- stuck [--bundle X] [--department Y] | show <id> | retry|resend|skip … | withdraw … | escalate … | reassign … | bulk … | bulk-status … | bulk-cancel … | departments | pause … | resume …',
+      `usage: npm run ops -- stuck [--bundle X] [--department Y] | show <id> | ${repairActions.join('|')} … | withdraw … | escalate … | reassign … | bulk … | bulk-status … | bulk-cancel … | departments | pause … | resume …`,
     );
 } catch (err) {
   errOut((err as Error).message);

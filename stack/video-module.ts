@@ -2,8 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
-import { createStubVideoProvider } from '../tasks/video-provider.js';
-import type { VideoProvider } from '../tasks/video-provider.js';
+import { createStubVideoProvider } from '../video/provider.js';
+import type { VideoProvider } from '../video/provider.js';
 
 /** What a video provider module exports: `createVideoProvider(settings)`, sync or async. */
 export interface VideoProviderModule {

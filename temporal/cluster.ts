@@ -1,9 +1,9 @@
+import { msNumberToTs } from '@temporalio/common';
 import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, isGrpcServiceError } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { allocateServicePorts, clusterConfig, temporalServices } from './cluster-config.js';
 import type { PostgresEndpoint, ServicePorts, TemporalService } from './cluster-config.js';
@@ -253,7 +253,7 @@ async function ensureNamespace(address: string, namespace: string, retentionDays
   try {
     await connection.workflowService.registerNamespace({
       namespace,
-      workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
+      workflowExecutionRetentionPeriod: msNumberToTs(retentionDays * 24 * 3600 * 1000),
     });
   } catch (err) {
     if (!(isGrpcServiceError(err) && Number(err.code) === grpcAlreadyExists)) throw err;

@@ -1,10 +1,6 @@
 import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type {
-  BulkActionActivities,
-  BulkRepairInput,
-  BulkRepairOutcome,
-  CancelBulkRepairSignal,
-} from './bulk-repair-contract.js';
+import type { BulkActionActivities, BulkRepairOutcome, CancelBulkRepairSignal } from '../activities/types.js';
+import type { BulkRepairInput } from './bulk-repair-contract.js';
 import { cancelBulkRepair } from './bulk-repair-contract.js';
 
 /** The longest batch: the API allows at most 50 repairs a second. */

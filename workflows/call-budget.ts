@@ -1,5 +1,5 @@
 import type { StepDefinition } from '../schemas/bundle.js';
-import { durationMs } from './durations.js';
+import { durationMs } from '../schemas/durations.js';
 
 const day = durationMs('1d');
 

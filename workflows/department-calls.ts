@@ -2,7 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { DepartmentActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
 import { callBudgetMs } from './call-budget.js';
-import { durationMs } from './durations.js';
+import { durationMs } from '../schemas/durations.js';
 
 /**
  * The department call of a step: its activity id, timeout and retry policy from the definition.

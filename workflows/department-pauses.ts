@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { failureTypes } from '../schemas/error-codes.js';
-import { durationMs } from './durations.js';
+import { durationMs } from '../schemas/durations.js';
 import { departmentResumed } from './messages.js';
 
 /** A paused department is asked again this long after a pause if no resume signal came… */

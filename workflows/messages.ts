@@ -1,4 +1,9 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import { repairStepUpdateName } from '../schemas/repair-actions.js';
+import type { RepairStepUpdate } from '../schemas/repair-actions.js';
+
+// The repair's payload is a contract of schemas/ (the bulk action's activity sends it too).
+export type { RepairStepUpdate };
 
 /** A department's decision on a case it accepted earlier, delivered by its callback. */
 export interface DepartmentDecisionUpdate {
@@ -66,23 +71,8 @@ export interface SupplementUpdate {
  */
 export const submitSupplement = defineUpdate<'accepted', [SupplementUpdate]>('submitSupplement');
 
-/** An operator's repair of one step in progress, with the reason the audit log keeps. */
-export interface RepairStepUpdate {
-  stepId: string;
-  /**
-   * `retry`: call the department again now; `resend`: submit again to a department that lost the
-   * case in an outage (a step waiting for its decision); `skip`: end the step with the outputs entered.
-   */
-  action: 'retry' | 'resend' | 'skip';
-  reason: string;
-  /** For `skip`: what the step's dependants need, validated by the API against the service. */
-  outputs?: Record<string, unknown>;
-  /** Who (role, name and key id). */
-  operator: string;
-}
-
 /** Repairs a step that is still in progress (retrying or waiting); refused for any other. */
-export const repairStep = defineUpdate<'repairing', [RepairStepUpdate]>('repairStep');
+export const repairStep = defineUpdate<'repairing', [RepairStepUpdate]>(repairStepUpdateName);
 
 /** An operator resumed a department after an outage: calls waiting for it go out again. */
 export interface DepartmentResumedSignal {

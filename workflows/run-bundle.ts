@@ -12,7 +12,7 @@ import type { ReadModelActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
 import type { BundleOutcome, BundleWorkflowInput, StepError } from '../schemas/workflow.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
-import { durationMs } from './durations.js';
+import { durationMs } from '../schemas/durations.js';
 import { compensate } from './compensation.js';
 import { departmentActivitiesFor, pollingActivitiesFor } from './department-calls.js';
 import { applicationOutcome, classifyStepFailure, provides } from './outcomes.js';

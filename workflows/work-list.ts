@@ -5,16 +5,16 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { HumanTaskActivities } from '../activities/types.js';
+import type { WorkListActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepError } from '../schemas/workflow.js';
-import { durationMs } from './durations.js';
+import { durationMs } from '../schemas/durations.js';
 import { escalateTask, reassignTask, submitSupplement, taskDecision } from './messages.js';
 import type { EscalateTaskUpdate, ReassignTaskUpdate, TaskDecisionUpdate } from './messages.js';
 import type { ProjectionQueue } from './projection.js';
 
-const tasks = proxyActivities<HumanTaskActivities>({
+const tasks = proxyActivities<WorkListActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { insertApiKey } from '../../db/api-keys.js';
 import type { Queryable } from '../../db/pool.js';
-import type { RoleName } from './principal.js';
+import type { RoleName } from '../../schemas/principal.js';
 
 /** The sha256 of a secret: what is stored and looked up. Secrets are 256 random bits, so no salt is needed. */
 export function hashSecret(secret: string): string {

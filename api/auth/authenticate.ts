@@ -8,7 +8,7 @@ import type { Queryable } from '../../db/pool.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { sendProblem } from '../problem.js';
 import { hashSecret } from './api-keys.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../../schemas/principal.js';
 import { isAdmitted, roleLabel } from './principal.js';
 import { clearedSessionCookie, sameToken, sessionTokenFrom } from './session-cookie.js';
 

@@ -1,16 +1,4 @@
-/** The roles of Onething's callers. */
-export type RoleName = 'portal' | 'operator' | 'admin' | 'clerk' | 'department';
-
-/**
- * Who calls, from a verified API key (or, behind an OIDC proxy, a verified token).
- * `scope` is the portal's client id for `portal`, the department id for `clerk` and `department`.
- */
-export interface Principal {
-  keyId: string;
-  name: string;
-  role: RoleName;
-  scope: string | null;
-}
+import type { Principal } from '../../schemas/principal.js';
 
 /**
  * Who may call a route: `public`, or a list of roles. A role may be narrowed to one scope,

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { findPrincipalBySecretHash } from '../../db/api-keys.js';
 import { insertConsoleSession, revokeConsoleSession } from '../../db/console-sessions.js';
 import { problemResponses, problemSchema } from '../../schemas/api.js';
+import { consoleSessionSchema } from '../../schemas/console-session.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { auditRequest } from '../audit.js';
 import { hashSecret } from '../auth/api-keys.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
-import type { Principal, SessionAuth } from '../auth/principal.js';
+import type { SessionAuth } from '../auth/principal.js';
+import type { Principal } from '../../schemas/principal.js';
 import {
   clearedSessionCookie,
   newSessionSecret,
@@ -26,16 +28,6 @@ const consoleRoles = ['operator', 'admin'] as const;
 const signInBodySchema = z
   .object({ apiKey: z.string().min(1).max(200).describe("the operator's API key; never stored") })
   .strict();
-
-/** A console session as the browser sees it; the token itself stays in the HttpOnly cookie. */
-export const consoleSessionSchema = z
-  .object({
-    csrfToken: z.string().describe('send as X-CSRF-Token with every change made with the session cookie'),
-    name: z.string().describe("the API key's name"),
-    role: z.string().describe('operator or admin'),
-    expiresAt: z.iso.datetime().describe('when the session ends; sign in again then'),
-  })
-  .meta({ id: 'ConsoleSession' });
 
 const sessionView = (principal: Principal, csrfToken: string, expiresAt: Date) => ({
   csrfToken,

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countOpenHumanTasks } from '../../db/human-tasks.js';
+import { countOpenTasks } from '../../db/work-list.js';
 import { problemResponses } from '../../schemas/api.js';
-import { createTaskMetrics, formatLabels } from '../../tasks/metrics.js';
+import { formatLabels } from '../../metrics/registry.js';
+import { createTaskMetrics } from '../../metrics/work-list.js';
 import type { ApiDeps } from '../deps.js';
 
 /**
@@ -25,7 +26,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (_request, reply) => {
-      const counts = await countOpenHumanTasks(deps.pool);
+      const counts = await countOpenTasks(deps.pool);
       const lines = [
         '# HELP onething_tasks_open Work-list tasks not yet completed.',
         '# TYPE onething_tasks_open gauge',

@@ -35,6 +35,7 @@ import type { bulkRepair } from '../../workflows/bulk-repair.js';
 import { auditRequest } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { requestHash } from '../request-hash.js';
@@ -43,24 +44,9 @@ const denied = { ...problemResponses(400, 401, 403) };
 const notFound = (id: string) =>
   new ProblemError(404, problemCodes.bulkActionNotFound, `No bulk action ${id}`);
 
-const cursorSchema = z.tuple([z.string().regex(/^-?\d{1,16}$/), z.uuid()]);
-const encodeCursor = (startedAtUs: string, id: string) =>
-  Buffer.from(JSON.stringify([startedAtUs, id])).toString('base64url');
-function decodeCursor(cursor: string): { startedAtUs: string; id: string } {
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (parsed.success) return { startedAtUs: parsed.data[0], id: parsed.data[1] };
-  } catch {
-    // Answered below.
-  }
-  throw new ProblemError(
-    400,
-    problemCodes.validationFailed,
-    'The cursor is not valid',
-    'querystring.cursor',
-    [{ path: 'querystring.cursor', message: 'not a cursor this API gave' }],
-  );
-}
+/** The bulk actions list's cursor: when the last job shown started, in microseconds, and its id. */
+const cursorKey = z.tuple([z.string().regex(/^-?\d{1,16}$/), z.uuid()]);
+const startedBefore = ([startedAtUs, id]: z.infer<typeof cursorKey>) => ({ startedAtUs, id });
 
 const itemView = (item: BulkItemRow) => ({
   seq: item.seq,
@@ -261,12 +247,12 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       const { limit, cursor } = request.query;
       const page = await listBulkActions(deps.pool, {
         limit,
-        ...(cursor === undefined ? {} : { before: decodeCursor(cursor) }),
+        ...(cursor === undefined ? {} : { before: startedBefore(decodeCursor(cursor, cursorKey)) }),
       });
       const last = page.rows.at(-1);
       return {
         bulkActions: page.rows.map(jobView),
-        nextCursor: page.more && last ? encodeCursor(last.started_at_us, last.id) : null,
+        nextCursor: page.more && last ? encodeCursor([last.started_at_us, last.id]) : null,
       };
     },
   );

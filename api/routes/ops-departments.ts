@@ -12,25 +12,12 @@ import {
 import type { DepartmentPauseRow } from '../../db/department-pauses.js';
 import { problemResponses, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
+import { departmentStateSchema } from '../../schemas/ops.js';
 import { departmentResumeWorkflowId } from '../../temporal/ids.js';
 import { auditRequest } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
-
-const titleSchema = z.object({ zh: z.string(), en: z.string() });
-
-export const departmentStateSchema = z
-  .object({
-    id: z.string(),
-    title: titleSchema,
-    paused: z
-      .object({ reason: z.string(), pausedBy: z.string(), pausedAt: z.string() })
-      .nullable()
-      .describe('set while an operator keeps the department paused for an outage'),
-    waitingSteps: z.number().int().describe('steps whose call waits for the department to be resumed'),
-  })
-  .meta({ id: 'DepartmentState' });
 
 const paramsSchema = z.object({ department: z.string().min(1).max(64) });
 const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');

@@ -7,8 +7,9 @@ import {
   problemResponses,
 } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
+import { repairActions } from '../../schemas/repair-actions.js';
+import type { RepairAction, RepairStepUpdate } from '../../schemas/repair-actions.js';
 import { repairStep } from '../../workflows/messages.js';
-import type { RepairStepUpdate } from '../../workflows/messages.js';
 import { auditRequest } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
@@ -85,21 +86,20 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
     return viewFor(deps.pool, request, found);
   }
 
-  const calls = [
-    { action: 'retry', summary: 'Call the department again now, for a step retrying or waiting' },
-    {
-      action: 'resend',
-      summary:
-        'Submit again to a department that lost the case in an outage (a step waiting for its decision)',
-    },
-  ] as const;
-  for (const { action, summary } of calls) {
+  // Every repair but a skip takes only a reason: a new repair action does not compile until it
+  // has its summary here (or, taking more than a reason, its own route like the skip's).
+  const summaries: { [A in Exclude<RepairAction, 'skip'>]: string } = {
+    retry: 'Call the department again now, for a step retrying or waiting',
+    resend: 'Submit again to a department that lost the case in an outage (a step waiting for its decision)',
+  };
+  for (const action of repairActions) {
+    if (action === 'skip') continue;
     app.post(
       `/v1/ops/applications/:id/steps/:stepId/${action}`,
       {
         config: { access: ['operator', 'admin'] },
         schema: {
-          summary,
+          summary: summaries[action],
           tags: ['operations'],
           params: paramsSchema,
           headers: actionIdempotencyHeadersSchema,

@@ -1,47 +1,29 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { optionalTsToMs } from '@temporalio/common/lib/time.js';
-import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
-import { listTasksOfApplication } from '../../db/human-tasks.js';
+import { listTasksOfApplication } from '../../db/work-list.js';
 import { stepInputsOf } from '../step-inputs-view.js';
-import { taskSummaryView } from '../task-views.js';
+import { taskSummaryView } from '../work-list-views.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicationTimeline, findStuckApplications } from '../../db/ops-queries.js';
-import { stuckCodes, stuckReason } from '../../ops/stuck-reasons.js';
+import { stuckReason } from '../../ops/stuck-reasons.js';
 import { maskDeep, maskText } from '../../privacy/mask.js';
 import { applicationIdParamsSchema, problemResponses } from '../../schemas/api.js';
-import { problemCodes } from '../../schemas/error-codes.js';
 import type { pendingCallSchema } from '../../schemas/ops.js';
-import { opsApplicationSchema, opsListQuerySchema, opsListSchema } from '../../schemas/ops.js';
+import { opsApplicationSchema, opsListQuerySchema, opsListSchema, stuckCodes } from '../../schemas/ops.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
+import { decodeFailureToError, timestampIso } from '../../temporal/payloads.js';
 import { readableApplication, viewFor } from '../application-access.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
-import { ProblemError } from '../problem.js';
 
 /** The embedded dev server's UI, when the deployment names no other. */
 export const defaultTemporalUiUrl = 'http://127.0.0.1:8233';
 
-const cursorSchema = z.tuple([z.string().regex(/^-?\d{1,20}$/), z.uuid()]);
-
-const encodeCursor = (sinceUs: string, id: string) =>
-  Buffer.from(JSON.stringify([sinceUs, id])).toString('base64url');
-
-function decodeCursor(cursor: string): { sinceUs: string; id: string } | undefined {
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? { sinceUs: parsed.data[0], id: parsed.data[1] } : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The stuck list's cursor: the oldest reason's time in microseconds, and the application. */
+const cursorKey = z.tuple([z.string().regex(/^-?\d{1,20}$/), z.uuid()]);
 
 type PendingCall = z.infer<typeof pendingCallSchema>;
-
-const isoOf = (ts: Parameters<typeof optionalTsToMs>[0]) => {
-  const ms = optionalTsToMs(ts);
-  return ms === undefined ? null : new Date(ms).toISOString();
-};
 
 /**
  * The department calls Temporal holds for the workflow: what the read model cannot know (the
@@ -58,10 +40,9 @@ async function pendingCalls(
     const calls = await Promise.all(
       (description.raw.pendingActivities ?? []).map(async (a): Promise<PendingCall> => {
         const failure = a.lastFailure
-          ? await decodeOptionalFailureToOptionalError(
-              client.options.loadedDataConverter,
-              a.lastFailure,
-            ).catch(() => undefined)
+          ? await decodeFailureToError(client.options.loadedDataConverter, a.lastFailure).catch(
+              () => undefined,
+            )
           : undefined;
         const message = failure?.message ?? a.lastFailure?.message ?? null;
         return {
@@ -72,10 +53,10 @@ async function pendingCalls(
           attempt: a.attempt ?? 0,
           maximumAttempts: a.maximumAttempts ?? null,
           lastFailure: message === null ? null : maskText(message),
-          scheduledAt: isoOf(a.scheduledTime),
-          lastStartedAt: isoOf(a.lastStartedTime),
-          nextAttemptAt: isoOf(a.nextAttemptScheduleTime),
-          givesUpAt: isoOf(a.expirationTime),
+          scheduledAt: timestampIso(a.scheduledTime),
+          lastStartedAt: timestampIso(a.lastStartedTime),
+          nextAttemptAt: timestampIso(a.nextAttemptScheduleTime),
+          givesUpAt: timestampIso(a.expirationTime),
         };
       }),
     );
@@ -116,15 +97,8 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     },
     async (request) => {
       const q = request.query;
-      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-      if (q.cursor !== undefined && !after)
-        throw new ProblemError(
-          400,
-          problemCodes.validationFailed,
-          'The cursor is not valid',
-          'querystring.cursor',
-          [{ path: 'querystring.cursor', message: 'not a cursor this API gave' }],
-        );
+      const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, cursorKey);
+      const after = cursor && { sinceUs: cursor[0], id: cursor[1] };
       const page = await findStuckApplications(deps.pool, {
         codes: q.stuck ?? stuckCodes,
         limit: q.limit,
@@ -148,7 +122,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
           since: row.since.toISOString(),
           reasons: row.reasons.map((r) => stuckReason(r, now)),
         })),
-        nextCursor: page.more && last ? encodeCursor(last.since_us, last.id) : null,
+        nextCursor: page.more && last ? encodeCursor([last.since_us, last.id]) : null,
       };
     },
   );

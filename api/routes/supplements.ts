@@ -7,7 +7,7 @@ import {
   problemResponses,
 } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
-import { supplementBodySchema } from '../../schemas/tasks.js';
+import { supplementBodySchema } from '../../schemas/work-list.js';
 import { submitSupplement } from '../../workflows/messages.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';

@@ -4,7 +4,7 @@ import type {
   BulkActionActivities,
   BulkRepairOutcome,
   CancelBulkRepairSignal,
-} from '../../workflows/bulk-repair-contract.js';
+} from '../../activities/types.js';
 import { cancelBulkRepair } from '../../workflows/bulk-repair-contract.js';
 import { timeSkippingWorkerPerTest } from '../support/time-skipping.js';
 

@@ -9,7 +9,7 @@ import type { ApplicationView } from '../../schemas/api.js';
 import { startEmbeddedProcess } from '../support/embedded-process.js';
 import type { EmbeddedPorts, EmbeddedProcess } from '../support/embedded-process.js';
 import { eventually } from '../support/eventually.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../net/free-port.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 
 // `npm start` as a user runs it: a separate process on a private data directory (mktemp -d makes

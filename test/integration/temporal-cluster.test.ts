@@ -12,7 +12,7 @@ import { builtTemporalServerDir, startTemporalCluster } from '../../temporal/clu
 import type { PostgresEndpoint, RunningTemporalCluster } from '../../temporal/cluster.js';
 import type { greet, waitForRelease } from '../support/cluster-workflows.js';
 import { eventually } from '../support/eventually.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../net/free-port.js';
 
 const workflowsPath = fileURLToPath(new URL('../support/cluster-workflows.ts', import.meta.url));
 const taskQueue = `cluster-test-${process.pid}`;

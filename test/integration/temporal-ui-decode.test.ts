@@ -4,7 +4,7 @@ import { startTemporalDevServer } from '../../temporal/dev-server.js';
 import type { RunningDevServer } from '../../temporal/dev-server.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
 import { launchChromium } from '../support/browser.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../net/free-port.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { HumanTaskActivities, OpenHumanTaskInput } from '../../activities/types.js';
+import type { WorkListActivities, OpenTaskInput } from '../../activities/types.js';
 import type { BundlePlan } from '../../schemas/bundle.js';
 import type { BundleOutcome, BundleWorkflowInput } from '../../schemas/workflow.js';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -13,11 +13,11 @@ import { timeSkippingWorkerPerTest } from '../support/time-skipping.js';
 const calls: Array<{ name: string; input: unknown }> = [];
 const taskQueue = `work-list-timers-${randomUUID()}`;
 /** Runs inside the stubbed `openHumanTask`, after the task is "stored". */
-let whileOpening: ((input: OpenHumanTaskInput) => Promise<void>) | undefined;
+let whileOpening: ((input: OpenTaskInput) => Promise<void>) | undefined;
 
 const day = 24 * 60 * 60 * 1000;
-const stubs: HumanTaskActivities & Record<string, (input: never) => Promise<unknown>> = {
-  async openHumanTask(input: OpenHumanTaskInput) {
+const stubs: WorkListActivities & Record<string, (input: never) => Promise<unknown>> = {
+  async openHumanTask(input: OpenTaskInput) {
     calls.push({ name: 'openHumanTask', input });
     // A clerk may decide the moment the task is stored, before the workflow learns its id.
     await whileOpening?.(input);
@@ -168,7 +168,7 @@ describe('work-list timers (time skipping)', () => {
     await decide(handle, 2, { decision: 'approve', outputs: { certificateNumber: 'Y9' } });
     expect((await handle.result()).status).toBe('completed');
     const second = callsOf('openHumanTask')
-      .map((c) => c.input as OpenHumanTaskInput)
+      .map((c) => c.input as OpenTaskInput)
       .find((i) => i.round === 2 && i.supplement?.['delivery record'] === 'DR-2026-1');
     expect(second).toBeDefined();
   });

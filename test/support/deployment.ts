@@ -16,7 +16,7 @@ import { dataConverterFor } from '../../temporal/data-converter.js';
 import { startTemporalDevServer } from '../../temporal/dev-server.js';
 import type { RunningDevServer } from '../../temporal/dev-server.js';
 import { loadKeyring } from '../../temporal/keyring.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../net/free-port.js';
 import { startOnethingProcess } from './processes.js';
 import type { OnethingProcess } from './processes.js';
 

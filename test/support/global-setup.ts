@@ -7,7 +7,7 @@ import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { failureConverterPath } from '../../temporal/data-converter.js';
 import { startTemporalDevServer } from '../../temporal/dev-server.js';
 import { workflowsPath } from '../../worker.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../net/free-port.js';
 import { scanLogsForIdNumbers } from './log-scan.js';
 
 declare module 'vitest' {

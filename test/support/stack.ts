@@ -21,7 +21,7 @@ import type { SigningKey } from '../../departments/signing.js';
 import { departments } from '../../departments/catalog/index.js';
 import { startSimulator } from '../../departments/simulator/server.js';
 import type { ApplicationView } from '../../schemas/api.js';
-import type { TaskSummary } from '../../schemas/tasks.js';
+import type { TaskSummary } from '../../schemas/work-list.js';
 import { EncryptionCodec } from '../../temporal/codec.js';
 import { dataConverterFor } from '../../temporal/data-converter.js';
 import { randomKeyring } from '../../temporal/keyring.js';

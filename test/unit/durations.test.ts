@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs } from '../../workflows/durations.js';
+import { durationMs } from '../../schemas/durations.js';
 
 describe('durationMs', () => {
   it.each([

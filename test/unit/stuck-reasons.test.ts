@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { humanDuration, stuckMessage, stuckReason } from '../../ops/stuck-reasons.js';
-import type { StuckFacts } from '../../ops/stuck-reasons.js';
+import type { StuckFacts } from '../../db/ops-queries.js';
 
 const now = new Date('2026-11-20T12:00:00Z');
 const facts = (over: Partial<StuckFacts>): StuckFacts => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTaskMetrics } from '../../tasks/metrics.js';
-import { createStubVideoProvider } from '../../tasks/video-provider.js';
+import { createTaskMetrics } from '../../metrics/work-list.js';
+import { createStubVideoProvider } from '../../video/provider.js';
 
 describe('the stub video provider', () => {
   const request = {

@@ -1,6 +1,9 @@
 import { createServer } from 'node:net';
 
-/** A TCP port free on localhost right now. */
+/**
+ * A TCP port free on loopback right now, for a server started next (the test and benchmark
+ * stacks' PostgreSQL, Temporal and API). Another process may take it meanwhile, so use it at once.
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

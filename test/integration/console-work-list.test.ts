@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
-import type { TaskSummary } from '../../schemas/tasks.js';
+import type { TaskSummary } from '../../schemas/work-list.js';
 import { launchChromium } from '../support/browser.js';
 import { newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import type { HumanTaskRow } from '../db/human-tasks.js';
+import type { TaskRow } from '../db/work-list.js';
 import { findService } from '../departments/catalog/index.js';
-import type { TaskDetail, TaskSummary } from '../schemas/tasks.js';
+import type { TaskDetail, TaskSummary } from '../schemas/work-list.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** A task as the work list shows it (no application data). */
-export function taskSummaryView(row: HumanTaskRow & { is_overdue?: boolean }): TaskSummary {
+export function taskSummaryView(row: TaskRow & { is_overdue?: boolean }): TaskSummary {
   return {
     id: row.id,
     applicationId: row.application_id,
@@ -31,7 +32,7 @@ export function taskSummaryView(row: HumanTaskRow & { is_overdue?: boolean }): T
 }
 
 /** A task with what the clerk decides on and the outputs an approval must give. */
-export function taskDetailView(row: HumanTaskRow): TaskDetail {
+export function taskDetailView(row: TaskRow): TaskDetail {
   const service = findService(row.department, row.service);
   return {
     ...taskSummaryView(row),
@@ -41,19 +42,15 @@ export function taskDetailView(row: HumanTaskRow): TaskDetail {
   };
 }
 
-/** The opaque cursor of the page after `row`. */
-export function encodeTaskCursor(row: HumanTaskRow): string {
-  return Buffer.from(JSON.stringify([new Date(row.due_at).toISOString(), row.id])).toString('base64url');
+/** The opaque cursor of the page after `row`: its due time and id. */
+export function encodeTaskCursor(row: TaskRow): string {
+  return encodeCursor([new Date(row.due_at).toISOString(), row.id]);
 }
 
-const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+const cursorKey = z.tuple([z.iso.datetime(), z.uuid()]);
 
-/** The position a cursor stands for, or undefined if it is not one this API made. */
-export function decodeTaskCursor(cursor: string): { dueAt: Date; id: string } | undefined {
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? { dueAt: new Date(parsed.data[0]), id: parsed.data[1] } : undefined;
-  } catch {
-    return undefined;
-  }
+/** The position a cursor stands for; a 400 problem if it is not one this API made. */
+export function decodeTaskCursor(cursor: string): { dueAt: Date; id: string } {
+  const [dueAt, id] = decodeCursor(cursor, cursorKey);
+  return { dueAt: new Date(dueAt), id };
 }

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
 import { revokeApiKey } from '../../db/api-keys.js';
 import type { ApplicationView } from '../../schemas/api.js';
-import type { TaskSummary } from '../../schemas/tasks.js';
+import type { TaskSummary } from '../../schemas/work-list.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestRole, TestStack } from '../support/stack.js';

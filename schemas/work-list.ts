@@ -1,8 +1,14 @@
 import { z } from 'zod';
 
+/** What a person does with a work-list task. */
 export const taskKindSchema = z.enum(['review', 'video-verification', 'approval']);
+export type TaskKind = z.infer<typeof taskKindSchema>;
+/** Where a work-list task stands. */
 export const taskStatusSchema = z.enum(['open', 'claimed', 'completed']);
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+/** Whose queue of the department a work-list task is in (not a Temporal task queue): supervisors get those past due. */
 export const taskQueueSchema = z.enum(['department', 'supervisor']);
+export type TaskQueue = z.infer<typeof taskQueueSchema>;
 
 /** The cloud window's video session of a `video-verification` task. */
 export const videoSessionSchema = z.object({

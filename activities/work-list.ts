@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import { pauseClock, resumeClock } from '../db/due-dates.js';
-import {
-  closeHumanTask,
-  escalateHumanTask,
-  findHumanTaskOfRound,
-  insertHumanTask,
-  reassignHumanTask,
-} from '../db/human-tasks.js';
+import { closeTask, escalateTask, findTaskOfRound, insertTask, reassignTask } from '../db/work-list.js';
 import type { Pool } from '../db/pool.js';
 import { recordTransition } from '../db/transitions.js';
-import type { TaskMetrics } from '../tasks/metrics.js';
-import type { VideoProvider } from '../tasks/video-provider.js';
-import type { HumanTaskActivities, OpenHumanTaskInput, OpenHumanTaskResult } from './types.js';
+import type { TaskMetrics } from '../metrics/work-list.js';
+import type { VideoProvider } from '../video/provider.js';
+import type { WorkListActivities, OpenTaskInput, OpenTaskResult } from './types.js';
 
-export interface HumanTaskActivityDeps {
+export interface WorkListActivityDeps {
   pool: Pool;
   /** Dates each task from its time limit in working days. */
   calendar: BusinessCalendar;
@@ -30,12 +24,12 @@ export interface HumanTaskActivityDeps {
  * while a supplement is awaited. Every write is keyed or idempotent, so a retried activity
  * changes nothing the first attempt did.
  */
-export function createHumanTaskActivities(deps: HumanTaskActivityDeps): HumanTaskActivities {
+export function createWorkListActivities(deps: WorkListActivityDeps): WorkListActivities {
   return {
-    async openHumanTask(task: OpenHumanTaskInput): Promise<OpenHumanTaskResult> {
+    async openHumanTask(task: OpenTaskInput): Promise<OpenTaskResult> {
       const key = { applicationId: task.applicationId, stepId: task.stepId, round: task.round };
       // A retry after the insert keeps the first id and due time (and so the first video room).
-      const existing = await findHumanTaskOfRound(deps.pool, key);
+      const existing = await findTaskOfRound(deps.pool, key);
       const id = existing?.id ?? randomUUID();
       const now = new Date();
       const video =
@@ -47,7 +41,7 @@ export function createHumanTaskActivities(deps: HumanTaskActivityDeps): HumanTas
               department: task.department,
             })
           : undefined);
-      const { row } = await insertHumanTask(deps.pool, {
+      const { row } = await insertTask(deps.pool, {
         id,
         ...key,
         department: task.department,
@@ -76,16 +70,16 @@ export function createHumanTaskActivities(deps: HumanTaskActivityDeps): HumanTas
 
     async escalateHumanTask({ taskId, operator }) {
       const cause = operator === undefined ? 'overdue' : 'operator';
-      const escalated = await escalateHumanTask(deps.pool, taskId, new Date(), cause);
+      const escalated = await escalateTask(deps.pool, taskId, new Date(), cause);
       if (escalated) deps.metrics?.tasksEscalated.inc({ department: escalated.department });
     },
 
     async reassignHumanTask({ taskId, assignee }) {
-      return { reassigned: (await reassignHumanTask(deps.pool, taskId, assignee)) !== undefined };
+      return { reassigned: (await reassignTask(deps.pool, taskId, assignee)) !== undefined };
     },
 
     async closeHumanTask({ taskId, reason }) {
-      await closeHumanTask(deps.pool, taskId, reason);
+      await closeTask(deps.pool, taskId, reason);
     },
 
     async pauseApplicationClock({ applicationId, at }) {

@@ -1,8 +1,5 @@
+import type { TaskKind, TaskQueue, TaskStatus } from '../schemas/work-list.js';
 import type { Queryable } from './pool.js';
-
-export type HumanTaskKind = 'review' | 'video-verification' | 'approval';
-export type HumanTaskStatus = 'open' | 'claimed' | 'completed';
-export type HumanTaskQueue = 'department' | 'supervisor';
 
 /** The video session of a `video-verification` task. */
 export interface VideoSessionRow {
@@ -12,16 +9,16 @@ export interface VideoSessionRow {
 }
 
 /** A work-list task as stored. */
-export interface HumanTaskRow {
+export interface TaskRow {
   id: string;
   application_id: string;
   step_id: string;
   round: number;
   department: string;
   service: string;
-  kind: HumanTaskKind;
-  status: HumanTaskStatus;
-  queue: HumanTaskQueue;
+  kind: TaskKind;
+  status: TaskStatus;
+  queue: TaskQueue;
   /** "<key id> <name>" of the clerk who claimed it. */
   assignee: string | null;
   assignee_key: string | null;
@@ -37,14 +34,14 @@ export interface HumanTaskRow {
   completed_at: Date | null;
 }
 
-export interface NewHumanTask {
+export interface NewTask {
   id: string;
   applicationId: string;
   stepId: string;
   round: number;
   department: string;
   service: string;
-  kind: HumanTaskKind;
+  kind: TaskKind;
   input: Record<string, unknown>;
   supplement?: Record<string, string>;
   video?: VideoSessionRow;
@@ -55,11 +52,8 @@ export interface NewHumanTask {
  * Inserts the task of one round of a step, unless it exists: then returns the existing row and
  * `created: false` (a retried activity opens one task, with its first id and due time).
  */
-export async function insertHumanTask(
-  db: Queryable,
-  task: NewHumanTask,
-): Promise<{ created: boolean; row: HumanTaskRow }> {
-  const inserted = await db.query<HumanTaskRow>(
+export async function insertTask(db: Queryable, task: NewTask): Promise<{ created: boolean; row: TaskRow }> {
+  const inserted = await db.query<TaskRow>(
     `INSERT INTO human_tasks
        (id, application_id, step_id, round, department, service, kind, input, supplement, video, due_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11)
@@ -81,19 +75,19 @@ export async function insertHumanTask(
   );
   const row = inserted.rows[0];
   if (row) return { created: true, row };
-  const existing = await db.query<HumanTaskRow>(
+  const existing = await db.query<TaskRow>(
     'SELECT * FROM human_tasks WHERE application_id = $1 AND step_id = $2 AND round = $3',
     [task.applicationId, task.stepId, task.round],
   );
-  return { created: false, row: existing.rows[0] as HumanTaskRow };
+  return { created: false, row: existing.rows[0] as TaskRow };
 }
 
 /** The task of one round of a step, if it was opened. */
-export async function findHumanTaskOfRound(
+export async function findTaskOfRound(
   db: Queryable,
   key: { applicationId: string; stepId: string; round: number },
-): Promise<HumanTaskRow | undefined> {
-  const { rows } = await db.query<HumanTaskRow>(
+): Promise<TaskRow | undefined> {
+  const { rows } = await db.query<TaskRow>(
     'SELECT * FROM human_tasks WHERE application_id = $1 AND step_id = $2 AND round = $3',
     [key.applicationId, key.stepId, key.round],
   );
@@ -101,27 +95,27 @@ export async function findHumanTaskOfRound(
 }
 
 /** Every task of an application, in the order they were opened. */
-export async function listTasksOfApplication(db: Queryable, applicationId: string): Promise<HumanTaskRow[]> {
-  const { rows } = await db.query<HumanTaskRow>(
+export async function listTasksOfApplication(db: Queryable, applicationId: string): Promise<TaskRow[]> {
+  const { rows } = await db.query<TaskRow>(
     `SELECT * FROM human_tasks WHERE application_id = $1 ORDER BY created_at, step_id, round`,
     [applicationId],
   );
   return rows;
 }
 
-export async function findHumanTask(db: Queryable, id: string): Promise<HumanTaskRow | undefined> {
-  const { rows } = await db.query<HumanTaskRow>('SELECT * FROM human_tasks WHERE id = $1', [id]);
+export async function findTask(db: Queryable, id: string): Promise<TaskRow | undefined> {
+  const { rows } = await db.query<TaskRow>('SELECT * FROM human_tasks WHERE id = $1', [id]);
   return rows[0];
 }
 
 /** Filters of the work list; every one is optional. */
-export interface HumanTaskFilter {
+export interface TaskFilter {
   department?: string;
-  status?: HumanTaskStatus;
+  status?: TaskStatus;
   /** Past its due time and not completed, or escalated. */
   overdue?: boolean;
-  kind?: HumanTaskKind;
-  queue?: HumanTaskQueue;
+  kind?: TaskKind;
+  queue?: TaskQueue;
   /** At most this many (1–100). */
   limit: number;
   /** Continue after this task (the last one of the previous page). */
@@ -136,11 +130,11 @@ const overdueSql = `(t.overdue OR (t.status <> 'completed' AND t.due_at < now())
  * One page of the work list, earliest due first (ties by id), and whether more follow. Keyset
  * pagination: tasks opened or completed meanwhile neither repeat nor shift the pages.
  */
-export async function listHumanTasks(
+export async function listTasks(
   db: Queryable,
-  filter: HumanTaskFilter,
-): Promise<{ rows: Array<HumanTaskRow & { is_overdue: boolean }>; more: boolean }> {
-  const { rows } = await db.query<HumanTaskRow & { is_overdue: boolean }>(
+  filter: TaskFilter,
+): Promise<{ rows: Array<TaskRow & { is_overdue: boolean }>; more: boolean }> {
+  const { rows } = await db.query<TaskRow & { is_overdue: boolean }>(
     `SELECT t.*, ${overdueSql} AS is_overdue FROM human_tasks t
      WHERE ($1::text IS NULL OR t.department = $1)
        AND ($2::text IS NULL OR t.status = $2)
@@ -168,7 +162,7 @@ export async function listHumanTasks(
 export type TaskConflict =
   'not-found' | 'other-department' | 'completed' | 'claimed-by-other' | 'not-claimed';
 
-export type TaskChange = { ok: true; row: HumanTaskRow } | { ok: false; conflict: TaskConflict };
+export type TaskChange = { ok: true; row: TaskRow } | { ok: false; conflict: TaskConflict };
 
 /** A clerk acting on a task: its department and its API key. */
 export interface TaskActor {
@@ -179,7 +173,7 @@ export interface TaskActor {
 
 /** Explains, from the current row, why a conditional update changed nothing. */
 async function conflictOf(db: Queryable, id: string, actor: TaskActor): Promise<TaskChange> {
-  const row = await findHumanTask(db, id);
+  const row = await findTask(db, id);
   if (!row) return { ok: false, conflict: 'not-found' };
   if (row.department !== actor.department) return { ok: false, conflict: 'other-department' };
   if (row.status === 'completed') return { ok: false, conflict: 'completed' };
@@ -192,8 +186,8 @@ async function conflictOf(db: Queryable, id: string, actor: TaskActor): Promise<
  * Claims an open task of the clerk's department, atomically: of two clerks claiming at once,
  * one gets it. Claiming a task one already holds is harmless.
  */
-export async function claimHumanTask(db: Queryable, id: string, actor: TaskActor): Promise<TaskChange> {
-  const { rows } = await db.query<HumanTaskRow>(
+export async function claimTask(db: Queryable, id: string, actor: TaskActor): Promise<TaskChange> {
+  const { rows } = await db.query<TaskRow>(
     `UPDATE human_tasks SET status = 'claimed', assignee = $3, assignee_key = $4, updated_at = now()
      WHERE id = $1 AND department = $2
        AND (status = 'open' OR (status = 'claimed' AND assignee_key = $4))
@@ -205,8 +199,8 @@ export async function claimHumanTask(db: Queryable, id: string, actor: TaskActor
 }
 
 /** Puts a claimed task back in its queue; only its assignee can. */
-export async function releaseHumanTask(db: Queryable, id: string, actor: TaskActor): Promise<TaskChange> {
-  const { rows } = await db.query<HumanTaskRow>(
+export async function releaseTask(db: Queryable, id: string, actor: TaskActor): Promise<TaskChange> {
+  const { rows } = await db.query<TaskRow>(
     `UPDATE human_tasks SET status = 'open', assignee = NULL, assignee_key = NULL, updated_at = now()
      WHERE id = $1 AND department = $2 AND status = 'claimed' AND assignee_key = $3
      RETURNING *`,
@@ -220,13 +214,13 @@ export async function releaseHumanTask(db: Queryable, id: string, actor: TaskAct
  * Marks a task completed with its decision, atomically and once: only while claimed by this
  * clerk. A second completion changes nothing and reports `completed`.
  */
-export async function completeHumanTask(
+export async function completeTask(
   db: Queryable,
   id: string,
   actor: TaskActor,
   decision: Record<string, unknown>,
 ): Promise<TaskChange> {
-  const { rows } = await db.query<HumanTaskRow>(
+  const { rows } = await db.query<TaskRow>(
     `UPDATE human_tasks SET status = 'completed', decision = $4::jsonb, completed_at = now(), updated_at = now()
      WHERE id = $1 AND department = $2 AND status = 'claimed' AND assignee_key = $3
      RETURNING *`,
@@ -242,13 +236,13 @@ export async function completeHumanTask(
  * (`operator`). Idempotent: returns the task only to the call that escalated it; a completed
  * task is left as it is.
  */
-export async function escalateHumanTask(
+export async function escalateTask(
   db: Queryable,
   id: string,
   at: Date = new Date(),
   cause: 'overdue' | 'operator' = 'overdue',
-): Promise<HumanTaskRow | undefined> {
-  const { rows } = await db.query<HumanTaskRow>(
+): Promise<TaskRow | undefined> {
+  const { rows } = await db.query<TaskRow>(
     `UPDATE human_tasks
      SET overdue = (overdue OR $3 OR due_at <= $2), queue = 'supervisor', escalated_at = $2, updated_at = now()
      WHERE id = $1 AND status <> 'completed' AND escalated_at IS NULL
@@ -263,12 +257,12 @@ export async function escalateHumanTask(
  * for anyone to claim (`null`); an escalated task stays in the supervisor queue. Idempotent;
  * a completed task is left as it is (then undefined).
  */
-export async function reassignHumanTask(
+export async function reassignTask(
   db: Queryable,
   id: string,
   assignee: { keyId: string; name: string } | null,
-): Promise<HumanTaskRow | undefined> {
-  const { rows } = await db.query<HumanTaskRow>(
+): Promise<TaskRow | undefined> {
+  const { rows } = await db.query<TaskRow>(
     `UPDATE human_tasks
      SET status = CASE WHEN $2::text IS NULL THEN 'open' ELSE 'claimed' END,
          assignee = $3, assignee_key = $2, updated_at = now()
@@ -283,7 +277,7 @@ export async function reassignHumanTask(
  * Closes a task nobody needs to decide any more (its application was withdrawn): completed, with
  * why in place of a decision, so it leaves the clerks' lists. Idempotent.
  */
-export async function closeHumanTask(db: Queryable, id: string, reason: string): Promise<void> {
+export async function closeTask(db: Queryable, id: string, reason: string): Promise<void> {
   await db.query(
     `UPDATE human_tasks
      SET status = 'completed', decision = jsonb_build_object('closed', $2::text), completed_at = now(),
@@ -294,19 +288,19 @@ export async function closeHumanTask(db: Queryable, id: string, reason: string):
 }
 
 /** Open and claimed tasks by department, queue and status, and how many of them are overdue. */
-export async function countOpenHumanTasks(db: Queryable): Promise<
+export async function countOpenTasks(db: Queryable): Promise<
   Array<{
     department: string;
-    queue: HumanTaskQueue;
-    status: HumanTaskStatus;
+    queue: TaskQueue;
+    status: TaskStatus;
     count: number;
     overdue: number;
   }>
 > {
   const { rows } = await db.query<{
     department: string;
-    queue: HumanTaskQueue;
-    status: HumanTaskStatus;
+    queue: TaskQueue;
+    status: TaskStatus;
     count: number;
     overdue: number;
   }>(

@@ -1,26 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createHumanTaskActivities } from '../../activities/human-tasks.js';
-import type { OpenHumanTaskInput } from '../../activities/types.js';
+import { createWorkListActivities } from '../../activities/work-list.js';
+import type { OpenTaskInput } from '../../activities/types.js';
 import { newborn } from '../../bundles/newborn.js';
 import { loadBusinessCalendar } from '../../calendar/load.js';
 import { findApplication, insertApplication } from '../../db/applications.js';
 import {
-  claimHumanTask,
-  completeHumanTask,
-  escalateHumanTask,
-  findHumanTask,
-  insertHumanTask,
-  listHumanTasks,
-  releaseHumanTask,
-} from '../../db/human-tasks.js';
-import type { NewHumanTask } from '../../db/human-tasks.js';
+  claimTask,
+  completeTask,
+  escalateTask,
+  findTask,
+  insertTask,
+  listTasks,
+  releaseTask,
+} from '../../db/work-list.js';
+import type { NewTask } from '../../db/work-list.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 import type { Pool } from '../../db/pool.js';
-import { createTaskMetrics } from '../../tasks/metrics.js';
-import { createStubVideoProvider } from '../../tasks/video-provider.js';
+import { createTaskMetrics } from '../../metrics/work-list.js';
+import { createStubVideoProvider } from '../../video/provider.js';
 import { createTestDatabase } from '../support/database.js';
 
 let pool: Pool;
@@ -47,7 +47,7 @@ async function newApplication(): Promise<string> {
   return row.id;
 }
 
-const task = (applicationId: string, overrides: Partial<NewHumanTask> = {}): NewHumanTask => ({
+const task = (applicationId: string, overrides: Partial<NewTask> = {}): NewTask => ({
   id: randomUUID(),
   applicationId,
   stepId: 'householdRegistration',
@@ -64,63 +64,57 @@ const alice = { department: 'police', keyId: 'key_alice', name: 'Alice' };
 const bob = { department: 'police', keyId: 'key_bob', name: 'Bob' };
 const nurse = { department: 'health', keyId: 'key_nurse', name: 'Nurse' };
 
-describe('human tasks in PostgreSQL', () => {
+describe('work-list tasks in PostgreSQL', () => {
   it('inserts one task per application, step and round; a repeat returns the first', async () => {
     const applicationId = await newApplication();
-    const first = await insertHumanTask(pool, task(applicationId));
+    const first = await insertTask(pool, task(applicationId));
     expect(first.created).toBe(true);
     expect(first.row).toMatchObject({ status: 'open', queue: 'department', overdue: false, assignee: null });
-    const again = await insertHumanTask(pool, task(applicationId, { input: { other: true } }));
+    const again = await insertTask(pool, task(applicationId, { input: { other: true } }));
     expect(again).toMatchObject({ created: false, row: { id: first.row.id, input: { babyName: '王小明' } } });
-    const next = await insertHumanTask(
-      pool,
-      task(applicationId, { round: 2, supplement: { photo: 'p.jpg' } }),
-    );
+    const next = await insertTask(pool, task(applicationId, { round: 2, supplement: { photo: 'p.jpg' } }));
     expect(next.created).toBe(true);
     expect(next.row.supplement).toEqual({ photo: 'p.jpg' });
   });
 
   it('lets one clerk claim, refuses another, and only the assignee releases or completes, once', async () => {
-    const { row } = await insertHumanTask(pool, task(await newApplication()));
-    expect(await claimHumanTask(pool, row.id, nurse)).toEqual({ ok: false, conflict: 'other-department' });
-    const claimed = await claimHumanTask(pool, row.id, alice);
+    const { row } = await insertTask(pool, task(await newApplication()));
+    expect(await claimTask(pool, row.id, nurse)).toEqual({ ok: false, conflict: 'other-department' });
+    const claimed = await claimTask(pool, row.id, alice);
     expect(claimed).toMatchObject({ ok: true, row: { status: 'claimed', assignee: 'key_alice Alice' } });
-    expect((await claimHumanTask(pool, row.id, alice)).ok).toBe(true);
-    expect(await claimHumanTask(pool, row.id, bob)).toEqual({ ok: false, conflict: 'claimed-by-other' });
-    expect(await releaseHumanTask(pool, row.id, bob)).toEqual({ ok: false, conflict: 'claimed-by-other' });
-    expect(await completeHumanTask(pool, row.id, bob, { decision: 'approve' })).toEqual({
+    expect((await claimTask(pool, row.id, alice)).ok).toBe(true);
+    expect(await claimTask(pool, row.id, bob)).toEqual({ ok: false, conflict: 'claimed-by-other' });
+    expect(await releaseTask(pool, row.id, bob)).toEqual({ ok: false, conflict: 'claimed-by-other' });
+    expect(await completeTask(pool, row.id, bob, { decision: 'approve' })).toEqual({
       ok: false,
       conflict: 'claimed-by-other',
     });
 
-    expect(await releaseHumanTask(pool, row.id, alice)).toMatchObject({
+    expect(await releaseTask(pool, row.id, alice)).toMatchObject({
       ok: true,
       row: { status: 'open', assignee: null },
     });
-    expect(await releaseHumanTask(pool, row.id, alice)).toEqual({ ok: false, conflict: 'not-claimed' });
-    expect(await completeHumanTask(pool, row.id, alice, { decision: 'approve' })).toEqual({
+    expect(await releaseTask(pool, row.id, alice)).toEqual({ ok: false, conflict: 'not-claimed' });
+    expect(await completeTask(pool, row.id, alice, { decision: 'approve' })).toEqual({
       ok: false,
       conflict: 'not-claimed',
     });
 
-    expect((await claimHumanTask(pool, row.id, bob)).ok).toBe(true);
-    const done = await completeHumanTask(pool, row.id, bob, { decision: 'reject', reason: 'no' });
+    expect((await claimTask(pool, row.id, bob)).ok).toBe(true);
+    const done = await completeTask(pool, row.id, bob, { decision: 'reject', reason: 'no' });
     expect(done).toMatchObject({ ok: true, row: { status: 'completed', decision: { decision: 'reject' } } });
-    expect(await completeHumanTask(pool, row.id, bob, { decision: 'approve' })).toEqual({
+    expect(await completeTask(pool, row.id, bob, { decision: 'approve' })).toEqual({
       ok: false,
       conflict: 'completed',
     });
-    expect(await claimHumanTask(pool, row.id, alice)).toEqual({ ok: false, conflict: 'completed' });
-    expect((await findHumanTask(pool, row.id))?.decision).toEqual({ decision: 'reject', reason: 'no' });
-    expect(await claimHumanTask(pool, randomUUID(), alice)).toEqual({ ok: false, conflict: 'not-found' });
+    expect(await claimTask(pool, row.id, alice)).toEqual({ ok: false, conflict: 'completed' });
+    expect((await findTask(pool, row.id))?.decision).toEqual({ decision: 'reject', reason: 'no' });
+    expect(await claimTask(pool, randomUUID(), alice)).toEqual({ ok: false, conflict: 'not-found' });
   });
 
   it('gives one of two clerks claiming at once the task', async () => {
-    const { row } = await insertHumanTask(pool, task(await newApplication()));
-    const results = await Promise.all([
-      claimHumanTask(pool, row.id, alice),
-      claimHumanTask(pool, row.id, bob),
-    ]);
+    const { row } = await insertTask(pool, task(await newApplication()));
+    const results = await Promise.all([claimTask(pool, row.id, alice), claimTask(pool, row.id, bob)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
 
@@ -131,7 +125,7 @@ describe('human tasks in PostgreSQL', () => {
     const ids: string[] = [];
     // Inserted out of order; two share a due time (ordered by id then).
     for (const [i, days] of [3, 1, 4, 1, 5].entries()) {
-      const { row } = await insertHumanTask(
+      const { row } = await insertTask(
         pool,
         task(applicationId, {
           stepId: `step${i}`,
@@ -142,7 +136,7 @@ describe('human tasks in PostgreSQL', () => {
       );
       ids.push(row.id);
     }
-    const all = await listHumanTasks(pool, { department, limit: 100 });
+    const all = await listTasks(pool, { department, limit: 100 });
     const expected = await pool.query<{ id: string }>(
       'SELECT id FROM human_tasks WHERE department = $1 ORDER BY due_at, id',
       [department],
@@ -154,7 +148,7 @@ describe('human tasks in PostgreSQL', () => {
     const pages: string[] = [];
     let after: { dueAt: Date; id: string } | undefined;
     for (;;) {
-      const page = await listHumanTasks(pool, { department, limit: 2, ...(after ? { after } : {}) });
+      const page = await listTasks(pool, { department, limit: 2, ...(after ? { after } : {}) });
       pages.push(...page.rows.map((r) => r.id));
       const last = page.rows.at(-1);
       if (!page.more || !last) break;
@@ -162,59 +156,56 @@ describe('human tasks in PostgreSQL', () => {
     }
     expect(pages).toEqual(all.rows.map((r) => r.id));
 
+    expect((await listTasks(pool, { department, kind: 'video-verification', limit: 10 })).rows).toHaveLength(
+      1,
+    );
+    await claimTask(pool, ids[0] ?? '', { ...alice, department });
     expect(
-      (await listHumanTasks(pool, { department, kind: 'video-verification', limit: 10 })).rows,
-    ).toHaveLength(1);
-    await claimHumanTask(pool, ids[0] ?? '', { ...alice, department });
-    expect(
-      (await listHumanTasks(pool, { department, status: 'claimed', limit: 10 })).rows.map((r) => r.id),
+      (await listTasks(pool, { department, status: 'claimed', limit: 10 })).rows.map((r) => r.id),
     ).toEqual([ids[0]]);
-    expect((await listHumanTasks(pool, { department, overdue: true, limit: 10 })).rows).toHaveLength(0);
-    await escalateHumanTask(pool, ids[1] ?? '');
-    expect(
-      (await listHumanTasks(pool, { department, overdue: true, limit: 10 })).rows.map((r) => r.id),
-    ).toEqual([ids[1]]);
-    expect((await listHumanTasks(pool, { department, queue: 'supervisor', limit: 10 })).rows).toHaveLength(1);
+    expect((await listTasks(pool, { department, overdue: true, limit: 10 })).rows).toHaveLength(0);
+    await escalateTask(pool, ids[1] ?? '');
+    expect((await listTasks(pool, { department, overdue: true, limit: 10 })).rows.map((r) => r.id)).toEqual([
+      ids[1],
+    ]);
+    expect((await listTasks(pool, { department, queue: 'supervisor', limit: 10 })).rows).toHaveLength(1);
   });
 
   it('counts a task past due as overdue even before it is escalated', async () => {
     const department = `dept-${randomUUID().slice(0, 8)}`;
-    await insertHumanTask(
-      pool,
-      task(await newApplication(), { department, dueAt: new Date(Date.now() - 1000) }),
-    );
-    const page = await listHumanTasks(pool, { department, overdue: true, limit: 10 });
+    await insertTask(pool, task(await newApplication(), { department, dueAt: new Date(Date.now() - 1000) }));
+    const page = await listTasks(pool, { department, overdue: true, limit: 10 });
     expect(page.rows.map((r) => [r.is_overdue, r.overdue, r.queue])).toEqual([[true, false, 'department']]);
   });
 
   it('escalates once, keeping the assignee; a completed task is not escalated', async () => {
     const applicationId = await newApplication();
-    const { row } = await insertHumanTask(pool, task(applicationId));
-    await claimHumanTask(pool, row.id, alice);
-    const escalated = await escalateHumanTask(pool, row.id);
+    const { row } = await insertTask(pool, task(applicationId));
+    await claimTask(pool, row.id, alice);
+    const escalated = await escalateTask(pool, row.id);
     expect(escalated).toMatchObject({
       overdue: true,
       queue: 'supervisor',
       status: 'claimed',
       assignee: 'key_alice Alice',
     });
-    expect(await escalateHumanTask(pool, row.id)).toBeUndefined();
-    expect((await findHumanTask(pool, row.id))?.escalated_at).toEqual(escalated?.escalated_at);
+    expect(await escalateTask(pool, row.id)).toBeUndefined();
+    expect((await findTask(pool, row.id))?.escalated_at).toEqual(escalated?.escalated_at);
 
-    const { row: other } = await insertHumanTask(pool, task(applicationId, { stepId: 'other' }));
-    await claimHumanTask(pool, other.id, alice);
-    await completeHumanTask(pool, other.id, alice, { decision: 'approve' });
-    expect(await escalateHumanTask(pool, other.id)).toBeUndefined();
+    const { row: other } = await insertTask(pool, task(applicationId, { stepId: 'other' }));
+    await claimTask(pool, other.id, alice);
+    await completeTask(pool, other.id, alice, { decision: 'approve' });
+    expect(await escalateTask(pool, other.id)).toBeUndefined();
   });
 });
 
-describe('human task activities', () => {
+describe('the work list activities', () => {
   const calendar = loadBusinessCalendar();
   const metrics = createTaskMetrics();
   // Built per test: `pool` is set in beforeAll.
-  const get = () => createHumanTaskActivities({ pool, calendar, video: createStubVideoProvider(), metrics });
+  const get = () => createWorkListActivities({ pool, calendar, video: createStubVideoProvider(), metrics });
 
-  const open = (applicationId: string, overrides: Partial<OpenHumanTaskInput> = {}): OpenHumanTaskInput => ({
+  const open = (applicationId: string, overrides: Partial<OpenTaskInput> = {}): OpenTaskInput => ({
     applicationId,
     stepId: 'householdRegistration',
     department: 'police',
@@ -254,7 +245,7 @@ describe('human task activities', () => {
     const input = open(applicationId, { kind: 'video-verification', department: 'vehicle-office' });
     const { taskId } = await get().openHumanTask(input);
     await get().openHumanTask(input);
-    const row = await findHumanTask(pool, taskId);
+    const row = await findTask(pool, taskId);
     expect(row?.video).toEqual(
       await createStubVideoProvider().createSession({ taskId, applicationId, department: 'vehicle-office' }),
     );
@@ -264,7 +255,7 @@ describe('human task activities', () => {
     const { taskId } = await get().openHumanTask(open(await newApplication()));
     await get().escalateHumanTask({ taskId });
     await get().escalateHumanTask({ taskId });
-    expect(await findHumanTask(pool, taskId)).toMatchObject({ overdue: true, queue: 'supervisor' });
+    expect(await findTask(pool, taskId)).toMatchObject({ overdue: true, queue: 'supervisor' });
     expect(metrics.registry.render()).toContain('onething_tasks_escalated_total{department="police"} 1\n');
   });
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, parseRole } from '../../api/auth/api-keys.js';
-import { insertHumanTask } from '../../db/human-tasks.js';
-import type { NewHumanTask } from '../../db/human-tasks.js';
+import { insertTask } from '../../db/work-list.js';
+import type { NewTask } from '../../db/work-list.js';
 import type { ApplicationView } from '../../schemas/api.js';
-import type { TaskDetail, TaskSummary } from '../../schemas/tasks.js';
+import type { TaskDetail, TaskSummary } from '../../schemas/work-list.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestRole, TestStack } from '../support/stack.js';
@@ -26,8 +26,8 @@ type Problem = { code: string; detail?: string; errors?: Array<{ path: string }>
 type TaskList = { tasks: TaskSummary[]; nextCursor: string | null };
 
 /** A task row as the workflow's activity would open it, on the application the API created. */
-async function openTask(overrides: Partial<NewHumanTask> = {}) {
-  const { row } = await insertHumanTask(stack.pool, {
+async function openTask(overrides: Partial<NewTask> = {}) {
+  const { row } = await insertTask(stack.pool, {
     id: randomUUID(),
     applicationId,
     stepId: 'householdRegistration',

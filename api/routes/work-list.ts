@@ -1,14 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { recordAccess } from '../../db/access-log.js';
-import {
-  claimHumanTask,
-  completeHumanTask,
-  findHumanTask,
-  listHumanTasks,
-  releaseHumanTask,
-} from '../../db/human-tasks.js';
-import type { HumanTaskRow, TaskActor, TaskChange } from '../../db/human-tasks.js';
+import { claimTask, completeTask, findTask, listTasks, releaseTask } from '../../db/work-list.js';
+import type { TaskRow, TaskActor, TaskChange } from '../../db/work-list.js';
 import { problemResponses, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import {
@@ -18,19 +12,19 @@ import {
   taskListQuerySchema,
   taskListSchema,
   taskSummarySchema,
-} from '../../schemas/tasks.js';
-import type { CompleteTaskBody } from '../../schemas/tasks.js';
+} from '../../schemas/work-list.js';
+import type { CompleteTaskBody } from '../../schemas/work-list.js';
 import { taskDecision } from '../../workflows/messages.js';
 import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { audited } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../schemas/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { validServiceOutputs } from '../service-outputs.js';
 import { deliverUpdate } from '../workflow-updates.js';
-import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../task-views.js';
+import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../work-list-views.js';
 
 const errorResponses = {
   ...problemResponses(400, 401, 403, 404, 409),
@@ -41,7 +35,7 @@ const personOf = (principal: Principal) => `${roleLabel(principal)} ${principal.
 
 const notFound = (id: string) => new ProblemError(404, problemCodes.taskNotFound, `No task ${id}`);
 
-const otherDepartment = (task: HumanTaskRow) =>
+const otherDepartment = (task: TaskRow) =>
   new ProblemError(
     403,
     problemCodes.forbidden,
@@ -50,15 +44,15 @@ const otherDepartment = (task: HumanTaskRow) =>
   );
 
 /** Refuses a clerk another department's task; operators and admins may see any. */
-function checkVisible(request: FastifyRequest, task: HumanTaskRow): HumanTaskRow {
+function checkVisible(request: FastifyRequest, task: TaskRow): TaskRow {
   const principal = principalOf(request);
   if (principal.role === 'clerk' && principal.scope !== task.department) throw otherDepartment(task);
   return task;
 }
 
 /** The task if the caller may see it: a clerk only its department's, operators and admins any. */
-async function visibleTask(deps: ApiDeps, request: FastifyRequest, id: string): Promise<HumanTaskRow> {
-  const task = await findHumanTask(deps.pool, id);
+async function visibleTask(deps: ApiDeps, request: FastifyRequest, id: string): Promise<TaskRow> {
+  const task = await findTask(deps.pool, id);
   if (!task) throw notFound(id);
   return checkVisible(request, task);
 }
@@ -70,14 +64,14 @@ const actorOf = (principal: Principal): TaskActor => ({
 });
 
 /** What the audit entry of an action on a task says about it. */
-const aboutTask = (task: HumanTaskRow) => ({ applicationId: task.application_id, stepId: task.step_id });
+const aboutTask = (task: TaskRow) => ({ applicationId: task.application_id, stepId: task.step_id });
 
 /** The task a claim or release changed or, when refused, the one it was meant for (if any). */
 const taskOf = async (deps: ApiDeps, id: string, change: TaskChange) =>
-  change.ok ? change.row : findHumanTask(deps.pool, id);
+  change.ok ? change.row : findTask(deps.pool, id);
 
 /** Turns a claim, release or completion that did not happen into the problem that says why. */
-function changed(id: string, change: TaskChange): HumanTaskRow {
+function changed(id: string, change: TaskChange): TaskRow {
   if (change.ok) return change.row;
   switch (change.conflict) {
     case 'not-found':
@@ -102,7 +96,7 @@ function changed(id: string, change: TaskChange): HumanTaskRow {
  * What the decision must carry for this task: the service's outputs for an approval (named by
  * field when wrong) and, for a video verification, what the officer verified.
  */
-function checkedDecision(task: HumanTaskRow, body: CompleteTaskBody): CompleteTaskBody {
+function checkedDecision(task: TaskRow, body: CompleteTaskBody): CompleteTaskBody {
   const invalid = (errors: Array<{ path: string; message: string }>, title: string) =>
     new ProblemError(
       400,
@@ -131,7 +125,7 @@ function checkedDecision(task: HumanTaskRow, body: CompleteTaskBody): CompleteTa
  * The work list (办件): tasks of work-list steps, claimed, released and decided by the clerks
  * of their department. A decision reaches the waiting workflow as a Temporal update.
  */
-export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.get(
     '/v1/tasks',
     {
@@ -156,16 +150,8 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
           principal.scope ?? '',
         );
       const after = cursor === undefined ? undefined : decodeTaskCursor(cursor);
-      if (cursor !== undefined && !after)
-        throw new ProblemError(
-          400,
-          problemCodes.validationFailed,
-          'The cursor is not valid',
-          'querystring.cursor',
-          [{ path: 'querystring.cursor', message: 'not a cursor this API gave' }],
-        );
       const scope = principal.role === 'clerk' ? (principal.scope ?? '') : department;
-      const page = await listHumanTasks(deps.pool, {
+      const page = await listTasks(deps.pool, {
         ...filter,
         ...(scope === undefined ? {} : { department: scope }),
         ...(after ? { after } : {}),
@@ -222,7 +208,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     },
     async (request) =>
       audited(deps.pool, request, { action: 'task.claim', target: request.params.id }, async (note) => {
-        const change = await claimHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
+        const change = await claimTask(deps.pool, request.params.id, actorOf(principalOf(request)));
         const task = await taskOf(deps, request.params.id, change);
         if (task) note(aboutTask(task));
         return taskSummaryView(changed(request.params.id, change));
@@ -236,7 +222,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     },
     async (request) =>
       audited(deps.pool, request, { action: 'task.release', target: request.params.id }, async (note) => {
-        const change = await releaseHumanTask(deps.pool, request.params.id, actorOf(principalOf(request)));
+        const change = await releaseTask(deps.pool, request.params.id, actorOf(principalOf(request)));
         const task = await taskOf(deps, request.params.id, change);
         if (task) note(aboutTask(task));
         return taskSummaryView(changed(request.params.id, change));
@@ -263,7 +249,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         request,
         { action: 'task.complete', target: request.params.id, reason: request.body.decision },
         async (note) => {
-          const task = await findHumanTask(deps.pool, request.params.id);
+          const task = await findTask(deps.pool, request.params.id);
           if (!task) throw notFound(request.params.id);
           note(aboutTask(task));
           return complete(request, checkVisible(request, task), request.body);
@@ -272,7 +258,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   );
 
   /** Delivers the clerk's decision to the waiting workflow, then marks the task completed. */
-  async function complete(request: FastifyRequest, task: HumanTaskRow, decision: CompleteTaskBody) {
+  async function complete(request: FastifyRequest, task: TaskRow, decision: CompleteTaskBody) {
     const principal = principalOf(request);
     if (task.status === 'completed')
       throw new ProblemError(409, problemCodes.taskAlreadyCompleted, 'The task was already completed');
@@ -307,7 +293,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       log: request.log,
     });
     const { decision: _decision, ...details } = update;
-    const change = await completeHumanTask(deps.pool, task.id, actorOf(principal), {
+    const change = await completeTask(deps.pool, task.id, actorOf(principal), {
       decision: body.decision,
       ...details,
       ...('verification' in body && body.verification ? { verification: body.verification } : {}),

@@ -2,11 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findApiKey } from '../../db/api-keys.js';
-import { findHumanTask } from '../../db/human-tasks.js';
-import type { HumanTaskRow } from '../../db/human-tasks.js';
+import { findTask } from '../../db/work-list.js';
+import type { TaskRow } from '../../db/work-list.js';
 import { problemResponses } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
-import { taskSummarySchema } from '../../schemas/tasks.js';
+import { taskSummarySchema } from '../../schemas/work-list.js';
 import { escalateTask, reassignTask } from '../../workflows/messages.js';
 import type { ReassignTaskUpdate } from '../../workflows/messages.js';
 import { audited } from '../audit.js';
@@ -14,7 +14,7 @@ import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
-import { taskSummaryView } from '../task-views.js';
+import { taskSummaryView } from '../work-list-views.js';
 import { deliverUpdate } from '../workflow-updates.js';
 import type { Refusal } from '../workflow-updates.js';
 
@@ -62,13 +62,13 @@ const notWaitedFor = (refusal: Refusal) =>
  * workflow as updates, so it stays the single source of truth, and both answer once the task
  * has changed. Every attempt, done or refused, goes to the audit log with its reason.
  */
-export const opsTaskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+export const opsWorkListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   /** The task, not yet completed; its application and step go to the audit entry. */
   async function undecidedTask(
     taskId: string,
     note: (about: { applicationId: string; stepId: string }) => void,
-  ): Promise<HumanTaskRow> {
-    const task = await findHumanTask(deps.pool, taskId);
+  ): Promise<TaskRow> {
+    const task = await findTask(deps.pool, taskId);
     if (!task) throw new ProblemError(404, problemCodes.taskNotFound, `No task ${taskId}`);
     note({ applicationId: task.application_id, stepId: task.step_id });
     if (task.status === 'completed') throw completed();
@@ -77,13 +77,13 @@ export const opsTaskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
 
   /** The task as it is now, after the workflow changed it. */
   async function currentTask(taskId: string) {
-    const task = await findHumanTask(deps.pool, taskId);
+    const task = await findTask(deps.pool, taskId);
     if (!task) throw new ProblemError(404, problemCodes.taskNotFound, `No task ${taskId}`);
     return taskSummaryView(task);
   }
 
   /** The clerk `to` names: an active clerk key of the task's department. */
-  async function assigneeFor(task: HumanTaskRow, to: string): Promise<ReassignTaskUpdate['to']> {
+  async function assigneeFor(task: TaskRow, to: string): Promise<ReassignTaskUpdate['to']> {
     if (to === 'queue') return 'queue';
     const key = await findApiKey(deps.pool, to);
     if (!key || key.role !== 'clerk' || key.scope !== task.department) {

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** A console session as the browser sees it; the token itself stays in the HttpOnly cookie. */
+export const consoleSessionSchema = z
+  .object({
+    csrfToken: z.string().describe('send as X-CSRF-Token with every change made with the session cookie'),
+    name: z.string().describe("the API key's name"),
+    role: z.string().describe('operator or admin'),
+    expiresAt: z.iso.datetime().describe('when the session ends; sign in again then'),
+  })
+  .meta({ id: 'ConsoleSession' });

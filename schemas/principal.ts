@@ -1,0 +1,13 @@
+/** The roles of Onething's callers. */
+export type RoleName = 'portal' | 'operator' | 'admin' | 'clerk' | 'department';
+
+/**
+ * Who calls, from a verified API key (or, behind an OIDC proxy, a verified token).
+ * `scope` is the portal's client id for `portal`, the department id for `clerk` and `department`.
+ */
+export interface Principal {
+  keyId: string;
+  name: string;
+  role: RoleName;
+  scope: string | null;
+}
