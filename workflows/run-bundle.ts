@@ -19,13 +19,13 @@ import { applicationOutcome, classifyStepFailure, provides } from './outcomes.js
 import type { StepResult } from './outcomes.js';
 import { DepartmentPauses } from './department-pauses.js';
 import { workflowFeatures } from './features.js';
-import type { CompletedStep } from './compensation.js';
-import { departmentDecision, repairStep, withdraw } from './messages.js';
-import type { DepartmentDecisionUpdate, RepairStepUpdate, WithdrawUpdate } from './messages.js';
+import { departmentDecision, repairStep } from './messages.js';
+import type { DepartmentDecisionUpdate, RepairStepUpdate } from './messages.js';
 import { ProjectionQueue } from './projection.js';
 import { WorkList } from './work-list.js';
-import { buildStepInput, readSource, stepIdempotencyKey } from './step-inputs.js';
-import type { InputContext } from './step-inputs.js';
+import { stepIdempotencyKey } from './step-inputs.js';
+import { StepOutputs } from './step-outputs.js';
+import { Withdrawal } from './withdrawal.js';
 
 const readModel = proxyLocalActivities<ReadModelActivities>({
   startToCloseTimeout: '10s',
@@ -47,32 +47,10 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   const projection = new ProjectionQueue((transitions) =>
     CancellationScope.nonCancellable(() => readModel.recordTransitions({ applicationId, transitions })),
   );
-  const context: InputContext = { form: input.form, applicant: input.applicant, outputs: {} };
+  const outputs = new StepOutputs(input.form, input.applicant);
   const stepsById = new Map(plan.steps.map((step) => [step.id, step]));
   const results = new Map<string, Promise<StepResult>>();
-  const completed: CompletedStep[] = [];
-
-  // Withdrawal cancels the steps' scope: calls in flight are abandoned, waits end, nothing new starts.
-  const stepsScope = new CancellationScope();
-  let withdrawal: WithdrawUpdate | undefined;
-  let finished = false;
-  setHandler(
-    withdraw,
-    (request) => {
-      withdrawal = request;
-      stepsScope.cancel();
-      return 'withdrawing' as const;
-    },
-    {
-      validator: (_request: WithdrawUpdate) => {
-        if (finished) throw new Error('the application has already ended');
-        if (withdrawal) throw new Error('the application is already being withdrawn');
-      },
-    },
-  );
-  const withdrawn = (message: string): StepError => ({ code: stepErrorCodes.withdrawn, message });
-  // An operator's withdrawal names the operator and the reason on the steps it ends.
-  const withdrawnBy = () => (withdrawal?.by ? `${withdrawal.by} (${withdrawal.reason})` : 'the applicant');
+  const withdrawal = new Withdrawal();
   const workList = new WorkList(applicationId, projection);
   const pauses = new DepartmentPauses();
   // Steps an operator can repair now (a department call or wait in progress), and repairs asked for.
@@ -201,7 +179,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         stepId: step.id,
         department: step.department,
         service: step.service,
-        input: buildStepInput(step, context),
+        input: outputs.inputOf(step),
         idempotencyKey: stepIdempotencyKey(applicationId, step.id),
         purpose: `${step.title.zh} ${step.title.en}`,
         timeLimitWorkingDays: step.timeLimitWorkingDays,
@@ -223,15 +201,15 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         if (!recorded) projection.push({ step: { stepId: step.id, status: 'rejected', error } });
         return { status: 'rejected', error };
       }
-      const outputs = later.outputs ?? {};
-      context.outputs[step.id] = outputs;
-      completed.push({ step, outputs, receiptNumber: decision.receiptNumber });
+      const laterOutputs = later.outputs ?? {};
+      outputs.complete({ step, outputs: laterOutputs, receiptNumber: decision.receiptNumber });
       if (!recorded)
-        projection.push({ step: { stepId: step.id, status: 'completed', outputs, error: null } });
+        projection.push({
+          step: { stepId: step.id, status: 'completed', outputs: laterOutputs, error: null },
+        });
       return { status: 'completed' };
     }
-    context.outputs[step.id] = decision.outputs;
-    completed.push({
+    outputs.complete({
       step,
       outputs: decision.outputs,
       ...(decision.receiptNumber ? { receiptNumber: decision.receiptNumber } : {}),
@@ -241,9 +219,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
 
   const runStep = async (step: StepDefinition): Promise<StepResult> => {
     const needed = await Promise.all(step.after.map(resultOf));
-    if (withdrawal) {
-      return skip(step, withdrawn(`not started: the application was withdrawn by ${withdrawnBy()}`));
-    }
+    if (withdrawal.requested) return skip(step, withdrawal.notStartedError());
     const blocker = step.after.find((_, i) => !provides(needed[i]));
     if (blocker !== undefined) {
       return skip(step, {
@@ -251,19 +227,18 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         message: `not started: ${blocker} did not complete`,
       });
     }
-    if (step.optInField !== undefined && readSource(step.optInField, context) !== true) {
+    if (!outputs.optedIn(step)) {
       return skip(step, { code: stepErrorCodes.notOptedIn, message: 'the applicant did not opt in' });
     }
     try {
       if (step.decidedBy === 'worklist') {
         // A person decides: nothing records it but the workflow.
-        const decided = await workList.decide(step, buildStepInput(step, context));
+        const decided = await workList.decide(step, outputs.inputOf(step));
         if (decided.status === 'rejected') {
           projection.push({ step: { stepId: step.id, status: 'rejected', error: decided.error } });
           return decided;
         }
-        context.outputs[step.id] = decided.outputs;
-        completed.push({ step, outputs: decided.outputs });
+        outputs.complete({ step, outputs: decided.outputs });
         projection.push({
           step: { stepId: step.id, status: 'completed', outputs: decided.outputs, error: null },
         });
@@ -280,7 +255,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         try {
           return await scope.run(() => departmentStep(step, round));
         } catch (err) {
-          if (withdrawal) throw err;
+          if (withdrawal.requested) throw err;
           if (!(isCancellation(err) && repairs.has(step.id))) {
             const failed = await heldForRepair(step, err);
             if (failed) return failed;
@@ -292,18 +267,18 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
         repairs.delete(step.id);
         // A retry calls again now; a re-send submits again what the department lost in an outage.
         if (repair.action === 'retry' || repair.action === 'resend') continue;
-        const outputs = repair.outputs ?? {};
-        context.outputs[step.id] = outputs;
+        const entered = repair.outputs ?? {};
+        outputs.enter(step.id, entered);
         const error: StepError = {
           code: stepErrorCodes.skippedByOperator,
           message: `skipped by ${repair.operator}: ${repair.reason}`,
         };
-        projection.push({ step: { stepId: step.id, status: 'skipped', outputs, error } });
+        projection.push({ step: { stepId: step.id, status: 'skipped', outputs: entered, error } });
         return { status: 'skipped', error };
       }
     } catch (err) {
       if (isCancellation(err)) {
-        return skip(step, withdrawn(`withdrawn by ${withdrawnBy()} before the department decided`));
+        return skip(step, withdrawal.abandonedError());
       }
       const ended = classifyStepFailure(err);
       // A rejection is a decision the call already recorded; any other end is recorded here.
@@ -330,15 +305,15 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     return { status: 'skipped', error };
   };
 
-  const ended = await stepsScope.run(() => Promise.all(plan.steps.map((step) => resultOf(step.id))));
+  const ended = await withdrawal.steps.run(() => Promise.all(plan.steps.map((step) => resultOf(step.id))));
   const steps: BundleOutcome['steps'] = Object.fromEntries(
     plan.steps.map((step, i) => [step.id, ended[i] as StepResult]),
   );
   let status = applicationOutcome(plan, steps);
-  if (withdrawal || status === 'rejected')
-    await compensate(applicationId, completed, steps, projection, pauses);
-  if (withdrawal) status = 'withdrawn';
-  finished = true;
+  if (withdrawal.requested || status === 'rejected')
+    await compensate(applicationId, outputs.completed, steps, projection, pauses);
+  if (withdrawal.requested) status = 'withdrawn';
+  withdrawal.end();
   projection.push({ application: { status } });
   await projection.flush();
   // Update handlers that run activities (an operator's reassignment of a task) end before the
