@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
@@ -15,13 +14,14 @@ import { stepErrorCodes } from '../schemas/error-codes.js';
 import { durationMs } from './durations.js';
 import { compensate } from './compensation.js';
 import { departmentActivitiesFor, pollingActivitiesFor } from './department-calls.js';
-import { applicationOutcome, classifyStepFailure, provides } from './outcomes.js';
+import { applicationOutcome, classifyStepFailure } from './outcomes.js';
 import type { StepResult } from './outcomes.js';
 import { DepartmentPauses } from './department-pauses.js';
 import { workflowFeatures } from './features.js';
 import { departmentDecision, repairStep } from './messages.js';
 import type { DepartmentDecisionUpdate, RepairStepUpdate } from './messages.js';
 import { ProjectionQueue } from './projection.js';
+import { StepScheduler } from './step-scheduler.js';
 import { WorkList } from './work-list.js';
 import { stepIdempotencyKey } from './step-inputs.js';
 import { StepOutputs } from './step-outputs.js';
@@ -48,11 +48,10 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     CancellationScope.nonCancellable(() => readModel.recordTransitions({ applicationId, transitions })),
   );
   const outputs = new StepOutputs(input.form, input.applicant);
-  const stepsById = new Map(plan.steps.map((step) => [step.id, step]));
-  const results = new Map<string, Promise<StepResult>>();
   const withdrawal = new Withdrawal();
   const workList = new WorkList(applicationId, projection);
   const pauses = new DepartmentPauses();
+  const scheduler = new StepScheduler(plan, projection, outputs, withdrawal);
   // Steps an operator can repair now (a department call or wait in progress), and repairs asked for.
   const repairable = new Map<string, CancellationScope>();
   const repairs = new Map<string, RepairStepUpdate>();
@@ -81,7 +80,6 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   );
   // Steps a department accepted and decides later, by receipt number; and the decisions received.
   const awaiting = new Map<string, string>();
-  const settled = new Set<string>();
   const decisions = new Map<string, DepartmentDecisionUpdate>();
   setHandler(
     departmentDecision,
@@ -95,8 +93,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       validator: (decision: DepartmentDecisionUpdate) => {
         const expected = awaiting.get(decision.stepId);
         if (
-          !stepsById.has(decision.stepId) ||
-          settled.has(decision.stepId) ||
+          !scheduler.isUnsettled(decision.stepId) ||
           decisions.has(decision.stepId) ||
           (expected !== undefined && expected !== decision.receiptNumber)
         ) {
@@ -154,21 +151,6 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     return { decision: decisions.get(step.id) as DepartmentDecisionUpdate, recorded };
   };
 
-  const resultOf = (stepId: string): Promise<StepResult> => {
-    let result = results.get(stepId);
-    if (!result) {
-      const step = stepsById.get(stepId);
-      if (!step) throw ApplicationFailure.nonRetryable(`unknown step ${stepId}`, 'InvalidBundlePlan');
-      result = runStep(step);
-      results.set(stepId, result);
-      void result.then(
-        () => settled.add(stepId),
-        () => settled.add(stepId),
-      );
-    }
-    return result;
-  };
-
   /** One department call and, if the department decides later, the wait for its decision. */
   const departmentStep = async (step: StepDefinition, round: number): Promise<StepResult> => {
     // The call records its own step's start and the department's decision in the read model.
@@ -217,19 +199,14 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     return { status: 'completed' };
   };
 
+  /**
+   * One step, from the end of the steps it needs to its own. Every await of a step is in this
+   * one function, as it was when the recorded histories were made: moving one into a helper of
+   * its own would shift when later commands are sent, and old histories would not replay.
+   */
   const runStep = async (step: StepDefinition): Promise<StepResult> => {
-    const needed = await Promise.all(step.after.map(resultOf));
-    if (withdrawal.requested) return skip(step, withdrawal.notStartedError());
-    const blocker = step.after.find((_, i) => !provides(needed[i]));
-    if (blocker !== undefined) {
-      return skip(step, {
-        code: stepErrorCodes.blockedByDependency,
-        message: `not started: ${blocker} did not complete`,
-      });
-    }
-    if (!outputs.optedIn(step)) {
-      return skip(step, { code: stepErrorCodes.notOptedIn, message: 'the applicant did not opt in' });
-    }
+    const notStarted = scheduler.skipUnlessReady(step, await scheduler.dependenciesOf(step));
+    if (notStarted) return notStarted;
     try {
       if (step.decidedBy === 'worklist') {
         // A person decides: nothing records it but the workflow.
@@ -278,7 +255,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       }
     } catch (err) {
       if (isCancellation(err)) {
-        return skip(step, withdrawal.abandonedError());
+        return scheduler.skip(step, withdrawal.abandonedError());
       }
       const ended = classifyStepFailure(err);
       // A rejection is a decision the call already recorded; any other end is recorded here.
@@ -300,12 +277,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     return (await condition(() => repairs.has(step.id), failedStepHoldMs)) ? undefined : failed;
   };
 
-  const skip = (step: StepDefinition, error: StepError): StepResult => {
-    projection.push({ step: { stepId: step.id, status: 'skipped', error } });
-    return { status: 'skipped', error };
-  };
-
-  const ended = await withdrawal.steps.run(() => Promise.all(plan.steps.map((step) => resultOf(step.id))));
+  const ended = await withdrawal.steps.run(() => scheduler.runAll(runStep));
   const steps: BundleOutcome['steps'] = Object.fromEntries(
     plan.steps.map((step, i) => [step.id, ended[i] as StepResult]),
   );
