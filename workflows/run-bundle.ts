@@ -13,17 +13,16 @@ import type { BundleOutcome, BundleWorkflowInput, StepError } from '../schemas/w
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import { durationMs } from './durations.js';
 import { compensate } from './compensation.js';
-import { departmentActivitiesFor, pollingActivitiesFor } from './department-calls.js';
 import { applicationOutcome, classifyStepFailure } from './outcomes.js';
 import type { StepResult } from './outcomes.js';
 import { DepartmentPauses } from './department-pauses.js';
 import { workflowFeatures } from './features.js';
-import { departmentDecision, repairStep } from './messages.js';
-import type { DepartmentDecisionUpdate, RepairStepUpdate } from './messages.js';
+import { repairStep } from './messages.js';
+import type { RepairStepUpdate } from './messages.js';
 import { ProjectionQueue } from './projection.js';
+import { DepartmentSteps } from './department-step.js';
 import { StepScheduler } from './step-scheduler.js';
 import { WorkList } from './work-list.js';
-import { stepIdempotencyKey } from './step-inputs.js';
 import { StepOutputs } from './step-outputs.js';
 import { Withdrawal } from './withdrawal.js';
 
@@ -52,6 +51,13 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   const workList = new WorkList(applicationId, projection);
   const pauses = new DepartmentPauses();
   const scheduler = new StepScheduler(plan, projection, outputs, withdrawal);
+  const departmentSteps = new DepartmentSteps({
+    applicationId,
+    projection,
+    pauses,
+    outputs,
+    isUnsettled: (stepId) => scheduler.isUnsettled(stepId),
+  });
   // Steps an operator can repair now (a department call or wait in progress), and repairs asked for.
   const repairable = new Map<string, CancellationScope>();
   const repairs = new Map<string, RepairStepUpdate>();
@@ -68,7 +74,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
           throw new Error(`step ${repair.stepId} is not in progress, so it cannot be repaired now`);
         }
         if (!repair.reason.trim()) throw new Error('a reason is required');
-        if (repair.action === 'resend' && !awaiting.has(repair.stepId)) {
+        if (repair.action === 'resend' && !departmentSteps.isAwaitingDecision(repair.stepId)) {
           throw new Error(
             `step ${repair.stepId} is not waiting for a department decision, so there is nothing to re-send; retry it instead`,
           );
@@ -78,127 +84,6 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       },
     },
   );
-  // Steps a department accepted and decides later, by receipt number; and the decisions received.
-  const awaiting = new Map<string, string>();
-  const decisions = new Map<string, DepartmentDecisionUpdate>();
-  setHandler(
-    departmentDecision,
-    (decision) => {
-      decisions.set(decision.stepId, decision);
-      return 'recorded' as const;
-    },
-    {
-      // A callback may overtake the workflow learning of the acceptance (the department decided at
-      // once): a decision for a step still in progress is kept, and matched when the step waits.
-      validator: (decision: DepartmentDecisionUpdate) => {
-        const expected = awaiting.get(decision.stepId);
-        if (
-          !scheduler.isUnsettled(decision.stepId) ||
-          decisions.has(decision.stepId) ||
-          (expected !== undefined && expected !== decision.receiptNumber)
-        ) {
-          throw new Error(
-            `step ${decision.stepId} is not waiting for a decision on ${decision.receiptNumber}`,
-          );
-        }
-      },
-    },
-  );
-
-  /**
-   * Waits durably for a later decision: a callback, or polling with growing intervals (no
-   * activity is held open meanwhile). A polled decision was recorded by the poll itself.
-   */
-  const laterDecision = async (
-    step: StepDefinition,
-    receiptNumber: string,
-    pollable: boolean,
-  ): Promise<{ decision: DepartmentDecisionUpdate; recorded: boolean }> => {
-    let recorded = false;
-    awaiting.set(step.id, receiptNumber);
-    let interval = durationMs(step.pollInterval ?? '30s');
-    const maxInterval = durationMs(step.maxPollInterval ?? '1h');
-    // An operator's re-send ends the wait early (cancelled); the step is no longer awaiting then.
-    try {
-      while (!decisions.has(step.id)) {
-        if (!pollable) {
-          await condition(() => decisions.has(step.id));
-          break;
-        }
-        if (await condition(() => decisions.has(step.id), interval)) break;
-        const polled = await pollingActivitiesFor(step).pollDepartment({
-          applicationId,
-          stepId: step.id,
-          department: step.department,
-          service: step.service,
-          receiptNumber,
-          idempotencyKey: stepIdempotencyKey(applicationId, step.id),
-        });
-        if (!polled.pending && !decisions.has(step.id)) {
-          decisions.set(step.id, {
-            stepId: step.id,
-            receiptNumber,
-            outcome: 'completed',
-            outputs: polled.outputs,
-          });
-          recorded = true;
-        }
-        interval = Math.min(interval * 2, maxInterval);
-      }
-    } finally {
-      awaiting.delete(step.id);
-    }
-    return { decision: decisions.get(step.id) as DepartmentDecisionUpdate, recorded };
-  };
-
-  /** One department call and, if the department decides later, the wait for its decision. */
-  const departmentStep = async (step: StepDefinition, round: number): Promise<StepResult> => {
-    // The call records its own step's start and the department's decision in the read model.
-    // While an operator keeps the department paused (outage mode), the call waits to be made.
-    const decision = await pauses.callUnlessPaused(step.department, (pausedBefore) =>
-      departmentActivitiesFor(step, round, pausedBefore).callDepartment({
-        applicationId,
-        stepId: step.id,
-        department: step.department,
-        service: step.service,
-        input: outputs.inputOf(step),
-        idempotencyKey: stepIdempotencyKey(applicationId, step.id),
-        purpose: `${step.title.zh} ${step.title.en}`,
-        timeLimitWorkingDays: step.timeLimitWorkingDays,
-        ...(round > 0 || pausedBefore > 0 ? { callKey: `r${round}p${pausedBefore}` } : {}),
-      }),
-    );
-    if (decision.accepted) {
-      const { decision: later, recorded } = await laterDecision(
-        step,
-        decision.receiptNumber,
-        decision.pollable,
-      );
-      if (later.outcome === 'rejected') {
-        const error: StepError = {
-          code: stepErrorCodes.departmentRejected,
-          message: later.reason ?? 'rejected',
-          ...(later.reasonCode ? { reasonCode: later.reasonCode } : {}),
-        };
-        if (!recorded) projection.push({ step: { stepId: step.id, status: 'rejected', error } });
-        return { status: 'rejected', error };
-      }
-      const laterOutputs = later.outputs ?? {};
-      outputs.complete({ step, outputs: laterOutputs, receiptNumber: decision.receiptNumber });
-      if (!recorded)
-        projection.push({
-          step: { stepId: step.id, status: 'completed', outputs: laterOutputs, error: null },
-        });
-      return { status: 'completed' };
-    }
-    outputs.complete({
-      step,
-      outputs: decision.outputs,
-      ...(decision.receiptNumber ? { receiptNumber: decision.receiptNumber } : {}),
-    });
-    return { status: 'completed' };
-  };
-
   /**
    * One step, from the end of the steps it needs to its own. Every await of a step is in this
    * one function, as it was when the recorded histories were made: moving one into a helper of
@@ -223,14 +108,14 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
       }
       // Applications started before operator repairs existed run the call without a repair scope:
       // the scope changes the order of cancellations a withdrawal records (replay test).
-      if (!hasFeature(workflowFeatures.operatorStepRepairs)) return await departmentStep(step, 0);
+      if (!hasFeature(workflowFeatures.operatorStepRepairs)) return await departmentSteps.run(step, 0);
       // An operator may retry the call now, or skip the step entering its outputs: while it is
       // in progress, and while a failed call is held for repair.
       for (let round = 0; ; round += 1) {
         const scope = new CancellationScope();
         repairable.set(step.id, scope);
         try {
-          return await scope.run(() => departmentStep(step, round));
+          return await scope.run(() => departmentSteps.run(step, round));
         } catch (err) {
           if (withdrawal.requested) throw err;
           if (!(isCancellation(err) && repairs.has(step.id))) {
