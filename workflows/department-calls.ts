@@ -1,6 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { DepartmentActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
+import { callActivityId } from './activity-ids.js';
 import { durationMs } from './durations.js';
 
 /** The department call of a step: its activity id, timeout and retry policy from the definition. */
@@ -11,9 +12,8 @@ export function departmentActivitiesFor(
 ): DepartmentActivities {
   // A retry asked by an operator is a new call, with its own id: the abandoned one may still be
   // closing. So is a call made again after its department was resumed.
-  const retryId = round === 0 ? step.id : `${step.id}-retry-${round}`;
   return proxyActivities<DepartmentActivities>({
-    activityId: pausedBefore === 0 ? retryId : `${retryId}-resumed-${pausedBefore}`,
+    activityId: callActivityId(step.id, round, pausedBefore),
     startToCloseTimeout: durationMs(step.callTimeout),
     retry: {
       initialInterval: durationMs(step.retry.initialInterval),
@@ -25,9 +25,13 @@ export function departmentActivitiesFor(
   });
 }
 
-/** Polls are short calls; a department being away only delays the decision. */
-export function pollingActivitiesFor(step: StepDefinition): DepartmentActivities {
+/**
+ * Polls are short calls; a department being away only delays the decision. `activityId` names
+ * the step (activity-ids.ts); without it the SDK numbers the poll, as it did before.
+ */
+export function pollingActivitiesFor(step: StepDefinition, activityId?: string): DepartmentActivities {
   return proxyActivities<DepartmentActivities>({
+    ...(activityId ? { activityId } : {}),
     startToCloseTimeout: durationMs(step.callTimeout),
     retry: {
       initialInterval: durationMs(step.retry.initialInterval),

@@ -2,9 +2,11 @@ import { condition, setHandler } from '@temporalio/workflow';
 import type { StepDefinition } from '../schemas/bundle.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepError } from '../schemas/workflow.js';
+import { pollActivityId } from './activity-ids.js';
 import { departmentActivitiesFor, pollingActivitiesFor } from './department-calls.js';
 import type { DepartmentPauses } from './department-pauses.js';
 import { durationMs } from './durations.js';
+import { workflowFeatures } from './features.js';
 import { departmentDecision } from './messages.js';
 import type { DepartmentDecisionUpdate } from './messages.js';
 import type { StepResult } from './outcomes.js';
@@ -20,6 +22,7 @@ export interface DepartmentStepsDeps {
   outputs: StepOutputs;
   /** The step is in the plan and has not ended: a decision on it may still come. */
   isUnsettled: (stepId: string) => boolean;
+  hasFeature: (id: string) => boolean;
 }
 
 /**
@@ -88,6 +91,7 @@ export class DepartmentSteps {
     if (decision.accepted) {
       const { decision: later, recorded } = await this.laterDecision(
         step,
+        round,
         decision.receiptNumber,
         decision.pollable,
       );
@@ -122,13 +126,15 @@ export class DepartmentSteps {
    */
   private async laterDecision(
     step: StepDefinition,
+    round: number,
     receiptNumber: string,
     pollable: boolean,
   ): Promise<{ decision: DepartmentDecisionUpdate; recorded: boolean }> {
-    const { applicationId } = this.deps;
+    const { applicationId, hasFeature } = this.deps;
     const decided = () => this.decisions.has(step.id);
     let recorded = false;
     this.awaiting.set(step.id, receiptNumber);
+    let polls = 0;
     let interval = durationMs(step.pollInterval ?? '30s');
     const maxInterval = durationMs(step.maxPollInterval ?? '1h');
     // An operator's re-send ends the wait early (cancelled); the step is no longer awaiting then.
@@ -139,7 +145,13 @@ export class DepartmentSteps {
           break;
         }
         if (await condition(decided, interval)) break;
-        const polled = await pollingActivitiesFor(step).pollDepartment({
+        polls += 1;
+        // Asked before each poll: an application started before polls had ids replays the
+        // numbered ones its history holds, and names those it makes from now on.
+        const pollId = hasFeature(workflowFeatures.stepActivityIds)
+          ? pollActivityId(step.id, round, polls)
+          : undefined;
+        const polled = await pollingActivitiesFor(step, pollId).pollDepartment({
           applicationId,
           stepId: step.id,
           department: step.department,

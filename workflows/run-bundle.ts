@@ -54,6 +54,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     pauses,
     outputs,
     isUnsettled: (stepId) => scheduler.isUnsettled(stepId),
+    hasFeature,
   });
   const repairs = new StepRepairs({
     projection,
@@ -126,7 +127,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   );
   let status = applicationOutcome(plan, steps);
   if (withdrawal.requested || status === 'rejected')
-    await compensate(applicationId, outputs.completed, steps, projection, pauses);
+    await compensate(applicationId, outputs.completed, steps, projection, pauses, hasFeature);
   if (withdrawal.requested) status = 'withdrawn';
   withdrawal.end();
   projection.push({ application: { status } });

@@ -7,8 +7,8 @@ import type {
   CallDepartmentResult,
   PollDepartmentResult,
 } from '../../activities/types.js';
-import type { StepDefinition } from '../../schemas/bundle.js';
 import { stepErrorCodes } from '../../schemas/error-codes.js';
+import { workflowFeatures } from '../../workflows/features.js';
 import { departmentDecision } from '../../workflows/messages.js';
 import type { DepartmentDecisionUpdate } from '../../workflows/messages.js';
 import { eventually } from '../support/eventually.js';
@@ -27,8 +27,9 @@ const outputs = { citizenIdNumber: '330106202611201234' };
 let answer: (input: CallDepartmentInput) => Promise<CallDepartmentResult>;
 let pollAnswers: PollDepartmentResult[] = [];
 const calls: CallDepartmentInput[] = [];
-/** When each poll was scheduled, in the test server's (skipped) time. */
+/** When each poll was scheduled, in the test server's (skipped) time, and its activity id. */
 const polledAt: number[] = [];
+const pollIds: string[] = [];
 
 const timeSkipping = timeSkippingWorkerPerTest(
   taskQueue,
@@ -39,6 +40,7 @@ const timeSkipping = timeSkippingWorkerPerTest(
     },
     async pollDepartment(): Promise<PollDepartmentResult> {
       polledAt.push(Context.current().info.currentAttemptScheduledTimestampMs);
+      pollIds.push(Context.current().info.activityId);
       return pollAnswers.shift() ?? { pending: true };
     },
   },
@@ -47,14 +49,15 @@ const timeSkipping = timeSkippingWorkerPerTest(
 beforeEach(() => {
   calls.length = 0;
   polledAt.length = 0;
+  pollIds.length = 0;
   pollAnswers = [];
 });
 
-const start = (step: StepDefinition = police) =>
+const start = (features: string[] = Object.values(workflowFeatures)) =>
   timeSkipping.env().client.workflow.start<typeof departmentStep>('departmentStep', {
     workflowId: `department-step-${randomUUID()}`,
     taskQueue,
-    args: [{ step, readBack: reader }],
+    args: [{ step: police, readBack: reader, features }],
   });
 const accepted = (receiptNumber: string, pollable: boolean) => async (): Promise<CallDepartmentResult> => ({
   accepted: true,
@@ -149,5 +152,17 @@ describe('DepartmentSteps (time skipping)', () => {
     expect(gaps).toEqual([60, 120, 120, 120]);
     // The poll that found the decision recorded it.
     expect(transitions).toEqual([]);
+    // Each poll's activity id names its step, for operators' view of pending activities.
+    expect(pollIds).toEqual([1, 2, 3, 4, 5].map((n) => `${police.id}-poll-${n}`));
+  });
+
+  it('leaves polls numbered by the SDK for an application started before polls had ids', async () => {
+    answer = accepted('R-5', true);
+    pollAnswers = [{ pending: true }, { pending: false, outputs }];
+    const features = Object.values(workflowFeatures).filter((f) => f !== workflowFeatures.stepActivityIds);
+    const { result } = await (await start(features)).result();
+    expect(result).toEqual({ status: 'completed' });
+    expect(pollIds).toHaveLength(2);
+    for (const id of pollIds) expect(id).toMatch(/^\d+$/);
   });
 });

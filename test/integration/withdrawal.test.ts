@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CompensateDepartmentInput } from '../../activities/types.js';
 import { stepErrorCodes } from '../../schemas/error-codes.js';
+import { workflowFeatures } from '../../workflows/features.js';
 import { withdraw } from '../../workflows/messages.js';
 import { eventually } from '../support/eventually.js';
 import { applicationEnded } from '../support/piece-workflows.js';
@@ -16,11 +18,13 @@ import { timeSkippingWorkerPerTest } from '../support/time-skipping.js';
 // undo of `seal` fails at its department.
 const taskQueue = `withdrawal-${randomUUID()}`;
 const undone: string[] = [];
+const undoIds: string[] = [];
 const timeSkipping = timeSkippingWorkerPerTest(
   taskQueue,
   {
     async compensateDepartment(input: CompensateDepartmentInput) {
       undone.push(input.stepId);
+      undoIds.push(Context.current().info.activityId);
       if (input.stepId === 'seal')
         throw ApplicationFailure.nonRetryable('the seal is already cut', 'UndoRefused');
     },
@@ -29,6 +33,7 @@ const timeSkipping = timeSkippingWorkerPerTest(
 );
 beforeEach(() => {
   undone.length = 0;
+  undoIds.length = 0;
 });
 
 const plan = planOfSteps([
@@ -37,11 +42,11 @@ const plan = planOfSteps([
   step('seal', { compensable: true }),
   step('bankAccount', { compensable: true }),
 ]);
-const start = () =>
+const start = (features: string[] = Object.values(workflowFeatures)) =>
   timeSkipping.env().client.workflow.start<typeof withdrawnSteps>('withdrawnSteps', {
     workflowId: `withdrawal-${randomUUID()}`,
     taskQueue,
-    args: [{ plan, waitFrom: 3 }],
+    args: [{ plan, waitFrom: 3, features }],
   });
 const waiting = (handle: Awaited<ReturnType<typeof start>>) =>
   eventually('the waiting step', async () =>
@@ -68,6 +73,8 @@ describe('Withdrawal and compensation (time skipping)', () => {
     });
     // Latest first; a step its department cannot undo stays completed.
     expect(undone).toEqual(['seal', 'registration']);
+    // Each undo's activity id names its step, for operators' view of pending activities.
+    expect(undoIds).toEqual(['seal-undo', 'registration-undo']);
     expect(steps.registration).toEqual({ status: 'compensated' });
     expect(steps.notice).toEqual({ status: 'completed' });
     // A failed undo stays on the step for operators.
@@ -82,12 +89,14 @@ describe('Withdrawal and compensation (time skipping)', () => {
   });
 
   it('names the applicant when the applicant withdrew', async () => {
-    const handle = await start();
+    // An application started before undos had ids: the SDK numbers them, as its history holds.
+    const handle = await start([]);
     await waiting(handle);
     await handle.executeUpdate(withdraw, { args: [{ reason: 'moved abroad' }] });
     const { steps } = await handle.result();
     expect(steps.bankAccount?.error?.message).toBe(
       'withdrawn by the applicant before the department decided',
     );
+    for (const id of undoIds) expect(id).toMatch(/^\d+$/);
   });
 });

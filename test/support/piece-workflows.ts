@@ -71,8 +71,15 @@ export async function scheduledSteps(input: {
   };
 }
 
-/** One DepartmentSteps round; the outputs a dependant reading `steps.<id>.<field>` would get. */
-export async function departmentStep(input: { step: StepDefinition; readBack: StepDefinition }) {
+/**
+ * One DepartmentSteps round; the outputs a dependant reading `steps.<id>.<field>` would get.
+ * `features`: those the application was started with (workflows/features.ts).
+ */
+export async function departmentStep(input: {
+  step: StepDefinition;
+  readBack: StepDefinition;
+  features: string[];
+}) {
   const { transitions, projection, outputs } = parts();
   let ended = false;
   const steps = new DepartmentSteps({
@@ -81,6 +88,7 @@ export async function departmentStep(input: { step: StepDefinition; readBack: St
     pauses: new DepartmentPauses(),
     outputs,
     isUnsettled: (stepId) => stepId === input.step.id && !ended,
+    hasFeature: (id) => input.features.includes(id),
   });
   const result = await steps.run(input.step, 0);
   ended = true;
@@ -106,6 +114,7 @@ export async function repairedStep(input: {
     pauses: new DepartmentPauses(),
     outputs,
     isUnsettled: (stepId) => stepId === input.step.id && !ended,
+    hasFeature: (id) => input.features.includes(id),
   });
   const repairs = new StepRepairs({
     projection,
@@ -151,7 +160,7 @@ export const applicationEnded = defineQuery<boolean>('applicationEnded');
  * the completed steps are compensated, and the application ends an hour later, so the test
  * can see a late withdrawal refused.
  */
-export async function withdrawnSteps(input: { plan: BundlePlan; waitFrom: number }) {
+export async function withdrawnSteps(input: { plan: BundlePlan; waitFrom: number; features: string[] }) {
   const { transitions, projection, outputs } = parts();
   const withdrawal = new Withdrawal();
   let ended = false;
@@ -175,7 +184,9 @@ export async function withdrawnSteps(input: { plan: BundlePlan; waitFrom: number
   );
   const steps = Object.fromEntries(input.plan.steps.map((s, i) => [s.id, results[i] as StepResult]));
   if (!withdrawal.requested) throw ApplicationFailure.nonRetryable('the test expects a withdrawal');
-  await compensate(applicationId, outputs.completed, steps, projection, new DepartmentPauses());
+  await compensate(applicationId, outputs.completed, steps, projection, new DepartmentPauses(), (id) =>
+    input.features.includes(id),
+  );
   withdrawal.end();
   ended = true;
   await projection.flush();
