@@ -63,7 +63,7 @@ function pendingCalls({ pendingCalls: calls, pendingCallsNote }) {
   return table(
     ['Step', 'Call', 'State', 'Attempt', 'Last error (masked)', 'Next attempt'],
     calls.map((c) => [
-      c.stepId,
+      c.stepId ?? '—',
       c.activityType,
       c.state,
       attemptsOf(c),

@@ -79,7 +79,9 @@ export interface TimelineEvent {
 }
 
 export interface PendingCall {
-  stepId: string;
+  activityId: string;
+  /** Null when the activity names no step (a work-list task's, or an old application's poll or undo). */
+  stepId: string | null;
   activityType: string | null;
   state: string | null;
   attempt: number;

@@ -133,7 +133,7 @@ async function show(id: string | undefined) {
     timeline: Array<{ seq: number; at: string; stepId: string | null; status: string }>;
     reasons: Reason[];
     pendingCalls: Array<{
-      stepId: string;
+      stepId: string | null;
       attempt: number;
       lastFailure: string | null;
       nextAttemptAt: string | null;
@@ -167,7 +167,12 @@ async function show(id: string | undefined) {
     out(
       table(
         ['step', 'attempt', 'next attempt (UTC)', 'last failure'],
-        seen.pendingCalls.map((c) => [c.stepId, String(c.attempt), at(c.nextAttemptAt), c.lastFailure ?? '']),
+        seen.pendingCalls.map((c) => [
+          c.stepId ?? '—',
+          String(c.attempt),
+          at(c.nextAttemptAt),
+          c.lastFailure ?? '',
+        ]),
       ),
     );
   out('\nTimeline:');
