@@ -18,8 +18,7 @@ const form = z
 /**
  * 网约车变更使用性质 (预约出租转非营运, cloud window): video verification → the transport
  * department cancels the ride-hailing permit (data shared, no paper) → the office changes the
- * use to private, endorses the certificate and mails a new vehicle licence. The video step is, for
- * now, a department service the simulator decides.
+ * use to private, endorses the certificate and mails a new vehicle licence.
  */
 export const rideHailingToPrivate: BundleDefinition = {
   id: 'ride-hailing-to-private',

@@ -16,8 +16,7 @@ const form = z
 
 /**
  * 补领机动车登记证书 (cloud window): the officer verifies the owner by video and approves; the
- * office invalidates the old certificate and mails the new one. The video step is, for now, a
- * department service the simulator decides.
+ * office invalidates the old certificate and mails the new one.
  */
 export const vehicleCertificateReissue: BundleDefinition = {
   id: 'vehicle-certificate-reissue',

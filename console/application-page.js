@@ -64,7 +64,7 @@ function pendingCalls({ pendingCalls: calls, pendingCallsNote }) {
   return table(
     ['Step', 'Call', 'State', 'Attempt', 'Last error (masked)', 'Next attempt', 'Gives up'],
     calls.map((c) => [
-      c.stepId,
+      c.stepId ?? '—',
       c.activityType,
       c.state,
       attemptsOf(c),

@@ -137,8 +137,8 @@ export type TimelineEvent = {
 /** A department call Temporal holds. */
 export type PendingCall = {
   activityId: string;
-  /** the activity id is the step id */
-  stepId: string;
+  /** the call's step, read from its activity id (a retry's, a poll's or an undo's too); null for an activity of no step's call (a work-list task's), or a poll or undo the SDK numbered for an application started before they were named */
+  stepId: string | null;
   activityType: string | null;
   /** SCHEDULED, STARTED, CANCEL_REQUESTED, PAUSED, … */
   state: string | null;

@@ -85,7 +85,12 @@ export const opsListSchema = z
 
 export const pendingCallSchema = z.object({
   activityId: z.string(),
-  stepId: z.string().describe('the activity id is the step id'),
+  stepId: z
+    .string()
+    .nullable()
+    .describe(
+      "the call's step, read from its activity id (a retry's, a poll's or an undo's too); null for an activity of no step's call (a work-list task's), or a poll or undo the SDK numbered for an application started before they were named",
+    ),
   activityType: z.string().nullable(),
   state: z.string().nullable().describe('SCHEDULED, STARTED, CANCEL_REQUESTED, PAUSED, …'),
   attempt: z.number().int(),

@@ -135,7 +135,7 @@ async function show(id: string | undefined) {
     timeline: Array<{ seq: number; at: string; stepId: string | null; status: string }>;
     reasons: Reason[];
     pendingCalls: Array<{
-      stepId: string;
+      stepId: string | null;
       attempt: number;
       lastFailure: string | null;
       nextAttemptAt: string | null;
@@ -171,7 +171,7 @@ async function show(id: string | undefined) {
       table(
         ['step', 'attempt', 'next attempt (UTC)', 'gives up (UTC)', 'last failure'],
         seen.pendingCalls.map((c) => [
-          c.stepId,
+          c.stepId ?? '—',
           String(c.attempt),
           at(c.nextAttemptAt),
           at(c.givesUpAt),

@@ -5,13 +5,20 @@ import type { BundleOutcome, StepError } from '../schemas/workflow.js';
 import type { DepartmentPauses } from './department-pauses.js';
 import type { ProjectionQueue } from './projection.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
+import { undoActivityId } from './activity-ids.js';
+import { workflowFeatures } from './features.js';
 import { stepIdempotencyKey } from './step-inputs.js';
 
-/** An undo is retried a few times; one that still fails stays visible for operators. */
-const undo = proxyActivities<DepartmentActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 },
-});
+/**
+ * An undo is retried a few times; one that still fails stays visible for operators. `activityId`
+ * names the step (activity-ids.ts); without it the SDK numbers the undo, as it did before.
+ */
+const undoActivities = (activityId: string | undefined) =>
+  proxyActivities<DepartmentActivities>({
+    ...(activityId ? { activityId } : {}),
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 },
+  });
 
 export interface CompletedStep {
   step: StepDefinition;
@@ -30,6 +37,7 @@ export async function compensate(
   steps: BundleOutcome['steps'],
   projection: ProjectionQueue,
   pauses: DepartmentPauses,
+  hasFeature: (id: string) => boolean,
 ): Promise<void> {
   for (const { step, outputs, receiptNumber } of [...completed].reverse()) {
     if (!step.compensable) continue;
@@ -37,8 +45,10 @@ export async function compensate(
       // Not cancellable: a withdrawal has already cancelled the steps, not their undoing. An undo
       // for a paused department waits for it like any call.
       await CancellationScope.nonCancellable(() =>
-        pauses.callUnlessPaused(step.department, () =>
-          undo.compensateDepartment({
+        pauses.callUnlessPaused(step.department, (pausedBefore) =>
+          undoActivities(
+            hasFeature(workflowFeatures.stepActivityIds) ? undoActivityId(step.id, pausedBefore) : undefined,
+          ).compensateDepartment({
             applicationId,
             stepId: step.id,
             department: step.department,

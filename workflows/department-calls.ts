@@ -1,6 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { DepartmentActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
+import { callActivityId } from './activity-ids.js';
 import { callBudgetMs } from './call-budget.js';
 import { durationMs } from '../schemas/durations.js';
 
@@ -17,9 +18,8 @@ export function departmentActivitiesFor(
 ): DepartmentActivities {
   // A retry asked by an operator is a new call, with its own id: the abandoned one may still be
   // closing. So is a call made again after its department was resumed. Each has a fresh budget.
-  const retryId = round === 0 ? step.id : `${step.id}-retry-${round}`;
   return proxyActivities<DepartmentActivities>({
-    activityId: pausedBefore === 0 ? retryId : `${retryId}-resumed-${pausedBefore}`,
+    activityId: callActivityId(step.id, round, pausedBefore),
     startToCloseTimeout: durationMs(step.callTimeout),
     scheduleToCloseTimeout: callBudgetMs(step),
     retry: {
@@ -36,9 +36,11 @@ export function departmentActivitiesFor(
  * Polls are short calls; a department being away only delays the decision. Each poll is bounded
  * by the same budget as the call, so a department that keeps failing to answer about its case
  * (down, or answering a lost case with 404) ends up held for an operator instead of polled forever.
+ * `activityId` names the step (activity-ids.ts); without it the SDK numbers the poll, as it did before.
  */
-export function pollingActivitiesFor(step: StepDefinition): DepartmentActivities {
+export function pollingActivitiesFor(step: StepDefinition, activityId?: string): DepartmentActivities {
   return proxyActivities<DepartmentActivities>({
+    ...(activityId ? { activityId } : {}),
     startToCloseTimeout: durationMs(step.callTimeout),
     scheduleToCloseTimeout: callBudgetMs(step),
     retry: {

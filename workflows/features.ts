@@ -9,6 +9,11 @@ export const workflowFeatures = {
   operatorStepRepairs: 'operator-step-repairs',
   /** A failed call is held for an operator's repair (`failedStepHold`). */
   failedStepHold: 'failed-step-hold',
+  /**
+   * Polls and undos get activity ids that name their step (activity-ids.ts), as calls always
+   * had, so operators see whose they are; the SDK numbered them before.
+   */
+  stepActivityIds: 'step-activity-ids',
 } as const;
 
 /** What the API starts every application with: all of them. */

@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicationTimeline, findStuckApplications } from '../../db/ops-queries.js';
 import { stuckReason } from '../../ops/stuck-reasons.js';
+import { stepOfActivityId } from '../../workflows/activity-ids.js';
 import { maskDeep, maskText } from '../../privacy/mask.js';
 import { applicationIdParamsSchema, problemResponses } from '../../schemas/api.js';
 import type { pendingCallSchema } from '../../schemas/ops.js';
@@ -47,7 +48,7 @@ async function pendingCalls(
         const message = failure?.message ?? a.lastFailure?.message ?? null;
         return {
           activityId: a.activityId ?? '',
-          stepId: a.activityId ?? '',
+          stepId: stepOfActivityId(a.activityId ?? ''),
           activityType: a.activityType?.name ?? null,
           state: a.state === null || a.state === undefined ? null : String(pendingActivityState(a.state)),
           attempt: a.attempt ?? 0,

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationView } from '../../schemas/api.js';
+import { eventually } from '../support/eventually.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
@@ -65,6 +66,26 @@ describe('operators repair a step in progress', () => {
     expect(await pending()).not.toContain('householdRegistration-retry-2');
     await stack.simulator.setBehaviour('police', 'birth-registration', {});
     expect((await stack.waitForApplication(submitted.body.id, ended)).status).toBe('completed');
+  });
+
+  it("names the step of a call that retries after an operator's retry, not the retry's activity id", async () => {
+    await stack.simulator.setBehaviour('police', 'birth-registration', { failNext: 1000 });
+    const submitted = await stack.submit(newbornRequest());
+    const id = submitted.body.id;
+    await stack.waitForApplication(id, retrying);
+    expect((await repair(id, 'retry', { reason: 'police said it is back' })).status).toBe(202);
+    // The retry's own call fails too and Temporal retries it: just when an operator looks.
+    const call = await eventually('the retry retrying', async () => {
+      const seen = await stack.request<{
+        pendingCalls: Array<{ activityId: string; stepId: string | null; attempt: number }> | null;
+      }>('GET', `/v1/ops/applications/${id}`, undefined, {}, 'operator');
+      return seen.body.pendingCalls?.find(
+        (c) => c.activityId === 'householdRegistration-retry-1' && c.attempt >= 2,
+      );
+    });
+    expect(call.stepId).toBe('householdRegistration');
+    await stack.simulator.setBehaviour('police', 'birth-registration', {});
+    expect((await stack.waitForApplication(id, ended)).status).toBe('completed');
   });
 
   it('retries the department call now, with a reason in the audit log', async () => {

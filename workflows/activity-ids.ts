@@ -1,0 +1,40 @@
+/**
+ * Activity ids of a step's department activities. Each names its step, so the pending
+ * activities Temporal reports (`describe()`, which has no inputs) can be told apart by step:
+ *
+ * - `<step>`: the step's call; `<step>-retry-<n>`: the call an operator's nth retry or re-send
+ *   made; either followed by `-resumed-<m>` when made again after the department's mth resume;
+ * - `<call>-poll-<k>`: the kth poll for the decision the round's call was accepted for;
+ * - `<step>-undo`: the step's compensation, `-resumed-<m>` again after a resume.
+ *
+ * Ids are unique per workflow while pending: a new round never reuses an id, even while the
+ * activity it abandoned is still closing. Step ids are `[a-z][A-Za-z0-9]*`, so never hold a `-`.
+ */
+
+/** The id of a step's call in `round` (0 first), made again after `pausedBefore` resumes. */
+export function callActivityId(stepId: string, round = 0, pausedBefore = 0): string {
+  const retryId = round === 0 ? stepId : `${stepId}-retry-${round}`;
+  return pausedBefore === 0 ? retryId : `${retryId}-resumed-${pausedBefore}`;
+}
+
+/** The id of the `poll`th poll (from 1) for the decision on the step's call in `round`. */
+export function pollActivityId(stepId: string, round: number, poll: number): string {
+  return `${callActivityId(stepId, round)}-poll-${poll}`;
+}
+
+/** The id of the step's compensation, made again after `pausedBefore` resumes of its department. */
+export function undoActivityId(stepId: string, pausedBefore = 0): string {
+  return pausedBefore === 0 ? `${stepId}-undo` : `${stepId}-undo-resumed-${pausedBefore}`;
+}
+
+const stepActivityId =
+  /^([a-z][A-Za-z0-9]*)(?:-retry-\d+)?(?:-resumed-\d+)?(?:-poll-\d+|-undo(?:-resumed-\d+)?)?$/;
+
+/**
+ * The step a department activity belongs to, from its id; null for an id that names no step:
+ * another activity (a work-list task's), or a poll or undo the SDK numbered, as it did for
+ * applications started before polls and undos had ids of their own.
+ */
+export function stepOfActivityId(activityId: string): string | null {
+  return stepActivityId.exec(activityId)?.[1] ?? null;
+}
