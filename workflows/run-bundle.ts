@@ -22,6 +22,7 @@ import { workflowFeatures } from './features.js';
 import type { CompletedStep } from './compensation.js';
 import { departmentDecision, repairStep, withdraw } from './messages.js';
 import type { DepartmentDecisionUpdate, RepairStepUpdate, WithdrawUpdate } from './messages.js';
+import { nextPollInterval } from './poll-interval.js';
 import { ProjectionQueue } from './projection.js';
 import { WorkList } from './work-list.js';
 import { buildStepInput, readSource, stepIdempotencyKey } from './step-inputs.js';
@@ -132,7 +133,8 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
 
   /**
    * Waits durably for a later decision: a callback, or polling with growing intervals (no
-   * activity is held open meanwhile). A polled decision was recorded by the poll itself.
+   * activity is held open meanwhile; `nextPollInterval` keeps a long wait's history small). A
+   * polled decision was recorded by the poll itself.
    */
   const laterDecision = async (
     step: StepDefinition,
@@ -143,6 +145,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     awaiting.set(step.id, receiptNumber);
     let interval = durationMs(step.pollInterval ?? '30s');
     const maxInterval = durationMs(step.maxPollInterval ?? '1h');
+    const acceptedAt = Date.now();
     // An operator's re-send ends the wait early (cancelled); the step is no longer awaiting then.
     try {
       while (!decisions.has(step.id)) {
@@ -168,7 +171,8 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
           });
           recorded = true;
         }
-        interval = Math.min(interval * 2, maxInterval);
+        // A timer's duration is not part of what replay checks: running cases take the new spacing.
+        interval = nextPollInterval(interval, maxInterval, Date.now() - acceptedAt);
       }
     } finally {
       awaiting.delete(step.id);
