@@ -41,6 +41,8 @@ const httpEntrySchema = z.strictObject({
   auth: authSchema.optional(),
   /** `false` when the department only calls back and has no cases endpoint to poll. */
   poll: z.boolean().optional(),
+  /** Most bytes of an answer read (default 1 MiB); a larger answer is a failed call. */
+  maxAnswerBytes: z.int().min(1024, { message: 'at least 1024 (bytes)' }).optional(),
   callbackKeys: callbackKeysSchema.optional(),
 });
 
@@ -145,6 +147,7 @@ export async function loadDepartmentSettings(
           timeoutMs,
           ...(auth ? { auth } : {}),
           ...(entry.poll !== undefined ? { poll: entry.poll } : {}),
+          ...(entry.maxAnswerBytes !== undefined ? { maxAnswerBytes: entry.maxAnswerBytes } : {}),
         }),
       );
       if (auth?.type === 'hmac') settings.signingKeys.set(id, { keyId: auth.keyId, secret: auth.secret });

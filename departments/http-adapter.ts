@@ -30,7 +30,26 @@ export interface HttpAdapterOptions {
    * adapter then has no `poll`, so Onething waits for the callback instead of asking. Default true.
    */
   poll?: boolean;
+  /**
+   * Most bytes of an answer read (default {@link defaultMaxAnswerBytes}). A larger answer is not
+   * read into memory: it is a failed call (`DepartmentAnswerTooLarge`), retried, then held.
+   */
+  maxAnswerBytes?: number;
 }
+
+/**
+ * 1 MiB: a protocol answer is a few hundred bytes (issued numbers, a reason), so anything near
+ * this is a department's bug or something in front of it, never a decision to read.
+ */
+export const defaultMaxAnswerBytes = 1024 * 1024;
+
+/**
+ * The protocol's own bounds, those of a callback (`departmentCallbackSchema`): a receipt number
+ * longer than a callback may name could never be matched, and a reason is shown to the applicant.
+ */
+const maxReceiptLength = 200;
+const maxReasonCodeLength = 100;
+const maxReasonLength = 2000;
 
 /**
  * The department refused Onething's credentials (401 or 403): a configuration fault of the two
@@ -45,6 +64,13 @@ export class DepartmentCredentialsRefused extends DepartmentUnavailable {}
  * failed call: retried within the step's budget, then held for an operator, never a rejection.
  */
 export class DepartmentUnexpectedAnswer extends DepartmentUnavailable {}
+
+/**
+ * An answer larger than the adapter's `maxAnswerBytes`: left unread (a department's bug or a
+ * misbehaving proxy must not exhaust the worker's memory, nor reach Temporal's history), so it is
+ * no decision: a failed call, retried within the step's budget, then held for an operator.
+ */
+export class DepartmentAnswerTooLarge extends DepartmentUnavailable {}
 
 /** 408 Request Timeout and 429 Too Many Requests say "try again later", not "no". */
 const retryableClientStatuses = new Set([408, 429]);
@@ -76,11 +102,13 @@ interface Answer {
  * a rejection only when the department says so: 400 or 422 with a JSON `{ code, reason }`, or a 2xx
  * `{ status: 'rejected', code, reason }`. Everything else is a failed call, retried: any other
  * 4xx (`DepartmentUnexpectedAnswer`), 401/403 (`DepartmentCredentialsRefused`), 408, 429, 5xx,
- * timeouts, connection errors and unreadable answers. A poll is
+ * timeouts, connection errors, unreadable answers and answers over `maxAnswerBytes`
+ * (`DepartmentAnswerTooLarge`, never read into memory). A poll is
  * `GET <baseUrl>/services/<service>/cases/<receiptNumber>`, answered the same way.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapter {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const maxAnswerBytes = options.maxAnswerBytes ?? defaultMaxAnswerBytes;
 
   async function exchange(
     department: string,
@@ -106,18 +134,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
     } catch (cause) {
       throw new DepartmentUnavailable(`${department} unreachable: ${describe(cause)}`, { cause });
     }
-    let body: AnswerBody | undefined;
-    try {
-      const parsed: unknown = await response.json();
-      body = typeof parsed === 'object' && parsed !== null ? parsed : {};
-    } catch (cause) {
-      // A decision we could not read is no decision: retry, the key makes it safe.
-      if (response.ok) {
-        throw new DepartmentUnavailable(`${department} sent an unreadable answer: ${describe(cause)}`, {
-          cause,
-        });
-      }
-    }
+    const body = await bodyOf(department, response, maxAnswerBytes);
     const { status } = response;
     if (status >= 500 || retryableClientStatuses.has(status)) {
       throw new DepartmentUnavailable(`${department} answered ${status}: ${reasonOf(body)}`);
@@ -147,8 +164,8 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
         call.signal,
       );
       if (answer.status === 202 || answer.body?.status === 'accepted') {
-        const receiptNumber = answer.body?.receiptNumber;
-        if (typeof receiptNumber !== 'string' || receiptNumber === '') {
+        const receiptNumber = receiptIn(call.department, answer);
+        if (receiptNumber === undefined) {
           // Without a case number Onething can neither ask about the case nor match its callback.
           throw new DepartmentUnavailable(
             `${call.department} accepted the case (${answer.status}) without a receiptNumber to follow it by`,
@@ -157,7 +174,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
         return { accepted: true, receiptNumber };
       }
       if (answer.body?.status === 'rejected') throw rejectionIn(call.department, answer);
-      return decisionOf(answer.body);
+      return decisionOf(call.department, answer);
     },
     // Undo is `POST <baseUrl>/services/<service>/compensations`; any refusal leaves the step for an operator.
     async compensate(call: CompensationCall): Promise<void> {
@@ -190,7 +207,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       );
       const state = answer.body?.status;
       if (state === 'pending' || state === 'accepted') return { pending: true };
-      if (state === 'decided') return decisionOf(answer.body);
+      if (state === 'decided') return decisionOf(query.department, answer);
       if (state === 'rejected') throw rejectionIn(query.department, answer);
       throw new DepartmentUnavailable(
         `${query.department} answered the case ${query.receiptNumber} without a status of pending or decided`,
@@ -213,21 +230,111 @@ function authHeaders(
   );
 }
 
-function decisionOf(body: AnswerBody | undefined): DepartmentDecision {
+function decisionOf(department: string, answer: Answer): DepartmentDecision {
+  const { body } = answer;
   const outputs =
     body?.outputs && typeof body.outputs === 'object' ? (body.outputs as Record<string, unknown>) : {};
-  return typeof body?.receiptNumber === 'string'
-    ? { outputs, receiptNumber: body.receiptNumber }
-    : { outputs };
+  const receiptNumber = receiptIn(department, answer);
+  return receiptNumber === undefined ? { outputs } : { outputs, receiptNumber };
+}
+
+/** The answer's receipt number, if it gives one within the protocol's bound. */
+function receiptIn(department: string, answer: Answer): string | undefined {
+  const receiptNumber = answer.body?.receiptNumber;
+  if (typeof receiptNumber !== 'string' || receiptNumber === '') return undefined;
+  if (receiptNumber.length > maxReceiptLength) {
+    throw new DepartmentUnexpectedAnswer(
+      `${department} answered ${answer.status} with a receiptNumber of ${receiptNumber.length} characters (at most ${maxReceiptLength}), so no decision; retried`,
+    );
+  }
+  return receiptNumber;
+}
+
+/**
+ * The answer's body as JSON; undefined when it is not JSON. A 2xx that cannot be read is thrown
+ * (a decision we could not read is no decision: retried, the key makes it safe), and so is any
+ * answer over `maxBytes`, whatever its status.
+ */
+async function bodyOf(
+  department: string,
+  response: Response,
+  maxBytes: number,
+): Promise<AnswerBody | undefined> {
+  let text: string | undefined;
+  try {
+    text = await readCapped(response, maxBytes);
+  } catch (cause) {
+    // Cut off mid-answer (a timeout, a dropped connection).
+    if (response.ok) {
+      throw new DepartmentUnavailable(`${department} sent an unreadable answer: ${describe(cause)}`, {
+        cause,
+      });
+    }
+    return undefined;
+  }
+  if (text === undefined) {
+    throw new DepartmentAnswerTooLarge(
+      `${department} answered ${response.status} with more than ${bytesInWords(maxBytes)} (the adapter's maxAnswerBytes): not read, so no decision; retried`,
+    );
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch (cause) {
+    if (!response.ok) return undefined;
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new DepartmentUnavailable(
+      `${department} sent an unreadable answer (${response.status}, ${type.slice(0, 100)}): ${describe(cause)}`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * The body's text, or undefined when it is longer than `max` bytes: then it is not read on (the
+ * connection is let go), whether or not the department declared its length.
+ */
+async function readCapped(response: Response, max: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > max) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (response.body === null) return '';
+  // Node's fetch types the body's chunks loosely; they are bytes.
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function bytesInWords(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 /** The department's explicit rejection, if the body is one: a non-empty `code` and `reason`. */
 function explicitRejection(body: AnswerBody | undefined): DepartmentRejection | undefined {
   const code = body?.code;
   const reason = body?.reason;
-  if (typeof code !== 'string' || code.trim() === '') return undefined;
+  if (typeof code !== 'string' || code.trim() === '' || code.length > maxReasonCodeLength) return undefined;
   if (typeof reason !== 'string' || reason.trim() === '') return undefined;
-  return new DepartmentRejection(code, reason);
+  // The reason is the department's prose for the applicant: cut, not refused, when it runs long.
+  return new DepartmentRejection(
+    code,
+    reason.length > maxReasonLength ? `${reason.slice(0, maxReasonLength - 1)}…` : reason,
+  );
 }
 
 /** A 2xx `{ status: 'rejected' }`: the department's rejection when it gives its code and reason. */
@@ -254,10 +361,12 @@ function contentOf(body: AnswerBody | undefined): string {
 }
 
 function reasonOf(body: AnswerBody | undefined): string {
-  return typeof body?.reason === 'string' ? body.reason : 'no reason given';
+  // Cut short like `contentOf`: it ends up in the step's error and the call's failure.
+  return typeof body?.reason === 'string' ? body.reason.slice(0, 300) : 'no reason given';
 }
 
 function describe(cause: unknown): string {
-  if (cause instanceof Error) return cause.name === 'TimeoutError' ? 'timed out' : cause.message;
-  return String(cause);
+  if (cause instanceof Error)
+    return cause.name === 'TimeoutError' ? 'timed out' : cause.message.slice(0, 300);
+  return String(cause).slice(0, 300);
 }

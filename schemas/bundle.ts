@@ -57,7 +57,7 @@ export const stepDefinitionSchema = z.object({
   /** Time to wait for one department call before it counts as a transient fault. */
   callTimeout: durationSchema,
   retry: retryPolicySchema,
-  /** When a department accepts and decides later without calling back: first wait before asking it (default 30s), doubling up to `maxPollInterval` (default 1h). */
+  /** When a department accepts and decides later without calling back: first wait before asking it (default 30s), doubling up to `maxPollInterval` (default 1h); after a day of waiting, at least a 24th of the time waited, up to a day (`workflows/poll-interval.ts`). */
   pollInterval: durationSchema.optional(),
   maxPollInterval: durationSchema.optional(),
   /**

@@ -13,6 +13,7 @@ import type { StepResult } from './outcomes.js';
 import type { ProjectionQueue } from './projection.js';
 import { stepIdempotencyKey } from './step-inputs.js';
 import type { StepOutputs } from './step-outputs.js';
+import { nextPollInterval } from './poll-interval.js';
 
 /** What a department step needs from the rest of the workflow. */
 export interface DepartmentStepsDeps {
@@ -122,7 +123,8 @@ export class DepartmentSteps {
 
   /**
    * Waits durably for a later decision: a callback, or polling with growing intervals (no
-   * activity is held open meanwhile). A polled decision was recorded by the poll itself.
+   * activity is held open meanwhile; `nextPollInterval` keeps a long wait's history small). A
+   * polled decision was recorded by the poll itself.
    */
   private async laterDecision(
     step: StepDefinition,
@@ -137,6 +139,7 @@ export class DepartmentSteps {
     let polls = 0;
     let interval = durationMs(step.pollInterval ?? '30s');
     const maxInterval = durationMs(step.maxPollInterval ?? '1h');
+    const acceptedAt = Date.now();
     // An operator's re-send ends the wait early (cancelled); the step is no longer awaiting then.
     try {
       while (!decided()) {
@@ -168,7 +171,8 @@ export class DepartmentSteps {
           });
           recorded = true;
         }
-        interval = Math.min(interval * 2, maxInterval);
+        // A timer's duration is not part of what replay checks: running cases take the new spacing.
+        interval = nextPollInterval(interval, maxInterval, Date.now() - acceptedAt);
       }
     } finally {
       this.awaiting.delete(step.id);

@@ -9,6 +9,9 @@ export const maxDecisionDelayMs = 86_400_000;
 /** Longest outage set by duration: one day. */
 export const maxOutageMs = 86_400_000;
 
+/** Largest answer `oversizedAnswer` may pad to: 64 MiB, past any adapter's limit. */
+export const maxOversizedAnswerBytes = 64 * 1024 * 1024;
+
 /** A department decision against the applicant, and optionally the one input value that triggers it. */
 export const rejectRuleSchema = z.strictObject({
   /** The department's own code, returned as `code` of the 422 body. */
@@ -78,6 +81,18 @@ export const serviceBehaviourSchema = z.strictObject({
   gatewayError: z
     .strictObject({ status: z.int().min(400).max(499), next: z.int().min(0).optional() })
     .optional(),
+  /**
+   * Something other than the department's API answers at its URL (a web server's default page, a
+   * login portal): every call and poll is answered 200 `text/html`, without side effect. Not a
+   * decision Onething can read, so it is retried, then held for an operator.
+   */
+  nonJsonAnswer: z.boolean().optional(),
+  /**
+   * Every call and poll is answered as it would be (the department acts as usual), but its JSON
+   * body is padded with a `padding` field to `bytes` bytes and streamed without a declared length:
+   * a department's bug, or a proxy, sending far more than the protocol's few hundred bytes.
+   */
+  oversizedAnswer: z.strictObject({ bytes: z.int().min(1).max(maxOversizedAnswerBytes) }).optional(),
   /** `fail`: every undo (compensation) of this service answers 503, so it is retried and then gives up. */
   undo: z.enum(['ok', 'fail']).optional(),
 });

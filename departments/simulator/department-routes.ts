@@ -9,7 +9,14 @@ import { outageEnd, type ServiceBehaviour } from './behaviour.js';
 import { pollAnswer } from './cases.js';
 import { issueOutputs, receiptNumber } from './issuers.js';
 import type { CallRef, Decision, LaterDecision, LedgerRecord } from './ledger.js';
-import { describeIssues, gatewayPage, simulatorCodes, type Problem } from './protocol.js';
+import {
+  describeIssues,
+  gatewayPage,
+  paddedJson,
+  simulatorCodes,
+  welcomePage,
+  type Problem,
+} from './protocol.js';
 import { signatureProblem } from './signatures.js';
 import { serviceKey, type SimulatorState } from './state.js';
 
@@ -42,9 +49,21 @@ function gatewayStatus(state: SimulatorState, key: string): number | undefined {
   return gateway.status;
 }
 
-/** Sends what was decided: a protocol body as JSON, a gateway's page as HTML. */
-function send(reply: FastifyReply, status: number, body: object | string): FastifyReply {
+/**
+ * Sends what was decided: a protocol body as JSON (padded to its size when the service answers
+ * oversized), a page as HTML.
+ */
+function send(
+  reply: FastifyReply,
+  status: number,
+  body: object | string,
+  behaviour?: ServiceBehaviour,
+): FastifyReply {
   if (typeof body === 'string') return reply.code(status).type('text/html').send(body);
+  const oversized = behaviour?.oversizedAnswer;
+  if (oversized !== undefined) {
+    return reply.code(status).type('application/json').send(paddedJson(body, oversized.bytes));
+  }
   return reply.code(status).send(body);
 }
 
@@ -180,11 +199,14 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       const record = definition === undefined ? undefined : state.ledger.touch(ref, receivedAt);
       const answer = (status: number, body: object | string): FastifyReply => {
         state.requests.add({ ...ref, kind: 'submit', status, at: receivedAt.toISOString() });
-        return send(reply, status, body);
+        return send(reply, status, body, state.behaviours.get(serviceKey(department, service)));
       };
 
       const bare = gatewayStatus(state, serviceKey(department, service));
       if (bare !== undefined) return answer(bare, gatewayPage(bare));
+      if (state.behaviours.get(serviceKey(department, service))?.nonJsonAnswer) {
+        return answer(200, welcomePage());
+      }
       const refusal = await unavailability(state, serviceKey(department, service));
       if (refusal !== undefined) return answer(503, refusal);
 
@@ -263,7 +285,7 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       const receivedAt = new Date().toISOString();
       const answer = (status: number, body: object | string): FastifyReply => {
         state.requests.add({ ...ref, kind: 'poll', status, at: receivedAt });
-        return send(reply, status, body);
+        return send(reply, status, body, state.behaviours.get(serviceKey(department, service)));
       };
       const forged = signatureProblem(state, department, request);
       if (forged !== undefined) return answer(401, forged);
@@ -276,6 +298,9 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
 
       const bare = gatewayStatus(state, serviceKey(department, service));
       if (bare !== undefined) return answer(bare, gatewayPage(bare));
+      if (state.behaviours.get(serviceKey(department, service))?.nonJsonAnswer) {
+        return answer(200, welcomePage());
+      }
       const refusal = await unavailability(state, serviceKey(department, service));
       if (refusal !== undefined) return answer(503, refusal);
 

@@ -1,5 +1,6 @@
 /** What the simulator answers when it does not answer with a decision: `{ code, reason }` bodies. */
 import { STATUS_CODES } from 'node:http';
+import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { problemCodes } from '../../schemas/error-codes.js';
@@ -49,4 +50,30 @@ export function problem(reply: FastifyReply, status: number, code: string, reaso
 export function gatewayPage(status: number): string {
   const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
   return `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>gateway</center></body></html>`;
+}
+
+/** A web server's default page: what answers when something else than the department's API sits at its URL. */
+export function welcomePage(): string {
+  return '<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>It works!</h1><p>This is the default web page for this server.</p></body></html>';
+}
+
+/**
+ * `body` as JSON, padded with a `padding` field to `bytes` bytes (or as it is, if already that
+ * long), streamed in 64 KiB pieces so the simulator never holds a large answer in memory.
+ */
+export function paddedJson(body: object, bytes: number): Readable {
+  const text = JSON.stringify(body);
+  const head = `${text.slice(0, -1)}${text.length > 2 ? ',' : ''}"padding":"`;
+  const tail = '"}';
+  let padding = bytes - Buffer.byteLength(head) - tail.length;
+  if (padding < 0) return Readable.from([text]);
+  const piece = 'x'.repeat(64 * 1024);
+  return Readable.from(
+    (function* pieces() {
+      yield head;
+      for (; padding > 0; padding -= piece.length)
+        yield padding >= piece.length ? piece : piece.slice(0, padding);
+      yield tail;
+    })(),
+  );
 }

@@ -5,8 +5,9 @@
  *
  * Per service: instant (the default), slow (`latencyMs`), flaky (`failNext`, `failureRate`), down
  * for a window (`outage`), rejecting by rule (`reject`), deciding later (`decision: 'callback'` or
- * `'poll'`, after `decisionDelayMs`), breaking its output contract (`brokenOutputs`), and hidden
- * behind a gateway answering bare 4xx pages (`gatewayError`).
+ * `'poll'`, after `decisionDelayMs`), breaking its output contract (`brokenOutputs`), hidden
+ * behind a gateway answering bare 4xx pages (`gatewayError`), answering a 200 HTML page instead
+ * of JSON (`nonJsonAnswer`), and padding its answers to a size that can be set (`oversizedAnswer`).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { problemCodes } from '../../schemas/error-codes.js';

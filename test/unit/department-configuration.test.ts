@@ -162,6 +162,7 @@ describe('loadDepartmentSettings with a DEPARTMENTS_CONFIG file', () => {
         adapter: 'http',
         baseUrl: 'ftp://police.example',
         auth: { type: 'hmac', keyId: 'k 1', secret: 'short-secret' },
+        maxAnswerBytes: 10,
         retries: 3,
       },
       cdc: { adapter: 'grpc' },
@@ -178,6 +179,7 @@ describe('loadDepartmentSettings with a DEPARTMENTS_CONFIG file', () => {
       "department police: auth.keyId: 1 to 64 letters, digits, '.', '_' or '-'",
     );
     expect(error.message).toContain('department police: auth.secret: at least 16 characters');
+    expect(error.message).toContain('department police: maxAnswerBytes: at least 1024 (bytes)');
     expect(error.message).toContain('department police: retries: unknown field');
     expect(error.message).toContain(
       "department cdc: adapter: Invalid discriminator value. Expected 'http' | 'module'",
