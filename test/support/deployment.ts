@@ -14,7 +14,7 @@ import type { LedgerEntry } from '../../departments/simulator/ledger.js';
 import type { ApplicationView } from '../../schemas/api.js';
 import { dataConverterFor } from '../../temporal/data-converter.js';
 import { startTemporalDevServer } from '../../temporal/dev-server.js';
-import type { RunningDevServer } from '../../temporal/dev-server.js';
+import { builtTemporalServerDir, startTemporalCluster } from '../../temporal/cluster.js';
 import { loadKeyring } from '../../temporal/keyring.js';
 import { freePort } from '../../net/free-port.js';
 import { startOnethingProcess } from './processes.js';
@@ -44,8 +44,12 @@ export interface DeploymentOptions {
   workers?: number;
   /** Settings for every Onething process (e.g. DEPARTMENT_TIMEOUT_MS). */
   env?: Record<string, string>;
-  /** A Temporal frontend to use instead of the deployment's own dev server (e.g. a real cluster). */
-  temporal?: { address: string; namespace: string };
+  /**
+   * `dev-server` (default): the Temporal CLI's dev server on SQLite. `cluster`: the real Temporal
+   * server (`go.temporal.io/server`, built by scripts/temporal-server.sh) on the deployment's
+   * PostgreSQL, as production runs it.
+   */
+  temporal?: 'dev-server' | 'cluster';
 }
 
 /**
@@ -74,19 +78,26 @@ export async function startDeployment(options: DeploymentOptions) {
 
   const temporalPort = await freePort();
   const temporalDb = join(dataDir, 'temporal.sqlite');
-  let temporalServer: RunningDevServer | undefined;
+  let temporalServer: { stop(): Promise<void> } | undefined;
   const startTemporal = async () => {
-    if (options.temporal) throw new Error('this deployment uses an external Temporal frontend');
-    temporalServer = await startTemporalDevServer({
-      binary: '.venv/bin/temporal',
-      port: temporalPort,
-      dbFile: temporalDb,
-    });
+    temporalServer =
+      options.temporal === 'cluster'
+        ? await startTemporalCluster({
+            binDir: await builtTemporalServerDir(),
+            postgres: { host: '127.0.0.1', port: postgresPort, user: 'postgres', password: 'onething-local' },
+            frontendPort: temporalPort,
+            workDir: join(dataDir, 'temporal-cluster'),
+          })
+        : await startTemporalDevServer({
+            binary: '.venv/bin/temporal',
+            port: temporalPort,
+            dbFile: temporalDb,
+          });
   };
-  if (!options.temporal) await startTemporal();
+  await startTemporal();
   closers.push(() => temporalServer?.stop() ?? Promise.resolve());
-  const temporalAddress = options.temporal?.address ?? `127.0.0.1:${temporalPort}`;
-  const namespace = options.temporal?.namespace ?? 'default';
+  const temporalAddress = `127.0.0.1:${temporalPort}`;
+  const namespace = 'default';
 
   // Keys the portal and the operator use; the API processes would create none (not a dev stack).
   const setupPool = createPool(databaseUrl, 2);
@@ -260,6 +271,7 @@ export async function startDeployment(options: DeploymentOptions) {
       },
       start: startTemporal,
       kill: async () => {
+        if (options.temporal === 'cluster') throw new Error('power loss is tested on the dev server');
         await killByPidFile(`${temporalDb}.pid`);
         temporalServer = undefined;
       },
