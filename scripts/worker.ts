@@ -24,9 +24,6 @@ await runUntilSignalled(
     );
     const worker = await startWorkerFromConfig(config, shared, logger, {
       health: { host: config.WORKER_HEALTH_HOST, port: config.WORKER_HEALTH_PORT },
-      ...(process.env.WORKFLOW_BUNDLE_PATH
-        ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH } }
-        : {}),
     }).catch(async (err: unknown) => {
       await shared.close();
       throw err;

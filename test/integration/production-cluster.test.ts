@@ -102,7 +102,8 @@ describe('a production deployment on the real Temporal server', () => {
     const ids = await submitThroughBoth(10);
     await eventually('the first calls to reach the department', async () => {
       const entries = await deployment.simulator.ledger();
-      const mine = entries.filter((e) => ids.some((id) => e.idempotencyKey.startsWith(`${id}:`)));
+      const keys = new Set(ids.map((id) => `${id}:${slow.id}`));
+      const mine = entries.filter((e) => keys.has(e.idempotencyKey));
       return mine.length === ids.length ? mine : undefined;
     });
     const live = [];
@@ -120,6 +121,34 @@ describe('a production deployment on the real Temporal server', () => {
       const entry = entries.find((e) => e.idempotencyKey === `${id}:${slow.id}`);
       expect(entry?.requestCount, id).toBe(1);
     }
+  }, 600_000);
+
+  it('measures the throughput with one worker and with two (figures for docs/deployment.md)', async () => {
+    await slowDepartments(0);
+    const live = [];
+    for (const worker of deployment.workers) if ((await worker.processes()).length > 0) live.push(worker);
+    for (const extra of live.slice(1)) expect(await extra.terminate()).toBe(0);
+    if (live.length === 0) await deployment.startWorker();
+    const measure = async () => {
+      const started = Date.now();
+      const ids = await Promise.all(Array.from({ length: 4 }, () => submitThroughBoth(25))).then((batches) =>
+        batches.flat(),
+      );
+      await waitUntilEnded(deployment, ids, 300_000);
+      return Math.round((ids.length / ((Date.now() - started) / 1000)) * 10) / 10;
+    };
+    const oneWorker = await measure();
+    await deployment.startWorker();
+    const twoWorkers = await measure();
+    await recordFaultResult({
+      id: 'P2',
+      scenario:
+        'throughput on the real Temporal server: 100 newborn applications (7 instant department calls each), 4 portals in parallel',
+      figures: { applicationsPerSecondOneWorker: oneWorker, applicationsPerSecondTwoWorkers: twoWorkers },
+      invariants: { allCompleted: true },
+    });
+    expect(oneWorker).toBeGreaterThan(0);
+    expect(twoWorkers).toBeGreaterThan(0);
   }, 600_000);
 
   it('delivered every event of every application to the webhook once, in order', async () => {
