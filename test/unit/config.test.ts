@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, missingSettings } from '../../config.js';
+import { ConfigError, configSchema, loadConfig, missingSettings } from '../../config.js';
 
 /** The error `loadConfig` throws for an environment, or a failure when it throws none. */
 function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
@@ -161,5 +161,35 @@ describe('missingSettings', () => {
     expect(message).toContain('TEMPORAL_ADDRESS');
     expect(message).toContain('DATABASE_URL');
     expect(message).not.toContain('ENCRYPTION_KEYS');
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every setting the configuration reads, and nothing it does not', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile('.env.example', 'utf8');
+    const documented = [...text.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect([...new Set(documented)].sort()).toEqual(Object.keys(configSchema.shape).sort());
+  });
+
+  it('parses: its example values are valid settings', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile('.env.example', 'utf8');
+    const env = Object.fromEntries(
+      [...text.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1] as string, m[2] as string]),
+    );
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+});
+
+describe('.env.example samples', () => {
+  it('names real steps in its WORKLIST_OVERRIDES sample, so copying it does not stop start-up', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parseStepDeciders } = await import('../../bundles/definition.js');
+    const { bundleCatalog } = await import('../../bundles/index.js');
+    const text = await readFile('.env.example', 'utf8');
+    const sample = /^# ?WORKLIST_OVERRIDES=(.+)$/m.exec(text)?.[1];
+    expect(sample).toBeDefined();
+    expect(parseStepDeciders(sample, bundleCatalog.values()).size).toBeGreaterThan(0);
   });
 });
