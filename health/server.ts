@@ -1,3 +1,4 @@
+import type { NotReadyPart } from '../schemas/api.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { problemCodes } from '../schemas/error-codes.js';
@@ -16,7 +17,7 @@ export interface HealthServer {
  */
 export async function startHealthServer(
   listen: { host: string; port: number },
-  down: () => Promise<string[]>,
+  down: () => Promise<NotReadyPart[]>,
 ): Promise<HealthServer> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];

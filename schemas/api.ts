@@ -28,6 +28,21 @@ export function problemResponses<const S extends readonly number[]>(
 }
 export type Problem = z.infer<typeof problemSchema>;
 
+/** What a readiness probe can find down. */
+export const notReadyPartSchema = z.enum([
+  'postgres',
+  'migrations',
+  'temporal',
+  'temporal-worker',
+  'health-check',
+]);
+export type NotReadyPart = z.infer<typeof notReadyPartSchema>;
+
+/** The 503 of a readiness probe: the problem, and the parts that are down by name. */
+export const notReadySchema = problemSchema.extend({
+  down: z.array(notReadyPartSchema).describe('what keeps the process from serving'),
+});
+
 /** Body of `POST /v1/applications`; `applicant` and `form` are checked against the bundle's own schemas. */
 export const createApplicationBodySchema = z
   .object({

@@ -2,6 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool.js';
+import type { NotReadyPart } from '../schemas/api.js';
 import type { TemporalConnectionSettings } from '../temporal/connection.js';
 import { createOnethingWorker } from '../worker.js';
 import type { WorkerDeps } from '../worker.js';
@@ -74,8 +75,8 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
 }
 
 /** Down parts by name; empty when the worker can do its work. */
-async function workerReadiness(isRunning: () => boolean, pool: Pool): Promise<string[]> {
-  const down: string[] = [];
+async function workerReadiness(isRunning: () => boolean, pool: Pool): Promise<NotReadyPart[]> {
+  const down: NotReadyPart[] = [];
   if (!isRunning()) down.push('temporal-worker');
   await pool.query('SELECT 1').catch(() => down.push('postgres'));
   return down;

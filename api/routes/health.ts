@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pendingMigrations } from '../../db/migrate.js';
-import { problemResponses } from '../../schemas/api.js';
+import { notReadySchema } from '../../schemas/api.js';
+import type { NotReadyPart } from '../../schemas/api.js';
 import { notReady } from '../../health/not-ready.js';
 import type { ApiDeps } from '../deps.js';
 import { retryAfterSeconds } from '../problem.js';
@@ -33,7 +34,7 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
       schema: {
         summary: 'PostgreSQL and Temporal are reachable and the migrations applied',
         tags: ['operations'],
-        response: { 200: okSchema, ...problemResponses(503) },
+        response: { 200: okSchema, 503: notReadySchema },
       },
     },
     async (_request, reply) => {
@@ -49,17 +50,17 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
 };
 
 /** What keeps the API from serving, by name; empty when nothing does. */
-async function readinessProblems(deps: ApiDeps): Promise<string[]> {
+async function readinessProblems(deps: ApiDeps): Promise<NotReadyPart[]> {
   const [database, temporal] = await Promise.all([
     pendingMigrations(deps.pool).then(
-      (pending) => (pending.length === 0 ? [] : ['migrations']),
-      () => ['postgres'],
+      (pending): NotReadyPart[] => (pending.length === 0 ? [] : ['migrations']),
+      (): NotReadyPart[] => ['postgres'],
     ),
     deps.temporal.connection
       .withDeadline(Date.now() + temporalCheckMs, () => deps.temporal.workflowService.getSystemInfo({}))
       .then(
-        () => [],
-        () => ['temporal'],
+        (): NotReadyPart[] => [],
+        (): NotReadyPart[] => ['temporal'],
       ),
   ]);
   return [...database, ...temporal];

@@ -31,6 +31,11 @@ describe('R4: the Temporal frontend down while portals submit', () => {
     await deployment.temporalServer.stop();
     const stoppedAt = Date.now();
     while (Date.now() - stoppedAt < outageMs) await submitOnce();
+    // Readiness tells the load balancer what is down; liveness stays up (restarting helps nothing).
+    const ready = await deployment.request<{ down: string[] }>('GET', '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.down).toEqual(['temporal']);
+    expect((await deployment.request('GET', '/health/live')).status).toBe(200);
     await deployment.temporalServer.start();
     const restartedAt = Date.now();
     for (let i = 0; i < sized(5, 20); i += 1) await submitOnce();
