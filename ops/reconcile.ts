@@ -18,7 +18,10 @@ export interface ReconcileDeps {
   pool: Pool;
   temporal: Client;
   taskQueue: string;
-  /** How long a worker has to answer one query (a closed workflow's is a replay); 10 s by default. */
+  /**
+   * How long a worker has to answer one query (a closed workflow's is a replay); 15 s by default,
+   * past the 10 s a workflow last run by a stopped worker waits on its sticky queue.
+   */
   queryTimeoutMs?: number;
 }
 
@@ -123,7 +126,7 @@ async function checkApplication(
     differences,
     ...(note === undefined ? {} : { note }),
   });
-  const timeoutMs = deps.queryTimeoutMs ?? 10_000;
+  const timeoutMs = deps.queryTimeoutMs ?? 15_000;
   const before = await findApplication(deps.pool, applicationId);
   const bundleId = before?.application.bundle_id ?? '';
   const read = () => readWorkflowView(deps.temporal, applicationId, bundleId, timeoutMs);
