@@ -19,7 +19,10 @@ export interface WorkerDeps {
   adapters: DepartmentAdapters;
   /** Dates the steps' promised limits (`loadBusinessCalendar(BUSINESS_CALENDAR_FILE)`); unset: the shipped one. */
   calendar?: BusinessCalendar;
-  /** A prebuilt workflow bundle (`bundleWorkflowCode`); without it the workflows are bundled at start. */
+  /**
+   * A prebuilt workflow bundle (`bundleWorkflowCode` with `workflowInterceptorModules`); without it
+   * the workflows are bundled at start.
+   */
   workflowBundle?: { codePath: string } | { code: string };
   /** Overrides of the tuning below, e.g. for benchmarks. */
   tuning?: Partial<WorkerOptions>;
@@ -35,6 +38,14 @@ export interface WorkerDeps {
 }
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+/**
+ * The workflow interceptors every bundle of the workflows is built with (`bundleWorkflowCode`'s
+ * `workflowInterceptorModules`): the one that answers the `progress` query reconciliation reads.
+ */
+export const workflowInterceptorModules = [
+  fileURLToPath(new URL('./workflows/progress-interceptors.ts', import.meta.url)),
+];
 
 /**
  * Tuned for a 2-core machine: workflow tasks are cheap and many run at once, department calls
@@ -55,7 +66,10 @@ export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    // A prebuilt bundle carries its interceptors; one bundled here is given them.
+    ...(deps.workflowBundle
+      ? { workflowBundle: deps.workflowBundle }
+      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } }),
     activities: createActivities({
       pool: deps.pool,
       adapters: deps.adapters,

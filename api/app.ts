@@ -21,6 +21,7 @@ import { opsBulkRoutes } from './routes/ops-bulk.js';
 import { opsRepairRoutes } from './routes/ops-repair.js';
 import { opsWorkListRoutes } from './routes/ops-work-list.js';
 import { opsWithdrawRoutes } from './routes/ops-withdraw.js';
+import { opsReconcileRoutes } from './routes/ops-reconcile.js';
 import { opsDepartmentRoutes } from './routes/ops-departments.js';
 import { withdrawRoutes } from './routes/withdraw.js';
 import { healthRoutes } from './routes/health.js';
@@ -113,6 +114,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(opsWithdrawRoutes, deps);
   await app.register(opsBulkRoutes, deps);
   await app.register(opsDepartmentRoutes, deps);
+  await app.register(opsReconcileRoutes, deps);
   await app.register(supplementRoutes, deps);
   await app.register(workListRoutes, deps);
   await app.register(metricsRoutes, deps);

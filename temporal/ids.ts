@@ -1,6 +1,16 @@
+/** What every application's workflow id starts with (visibility lists them by it). */
+export const applicationWorkflowIdPrefix = 'application-';
+
 /** The workflow id of an application: one application, one workflow, never two. */
 export function applicationWorkflowId(applicationId: string): string {
-  return `application-${applicationId}`;
+  return `${applicationWorkflowIdPrefix}${applicationId}`;
+}
+
+/** The application a workflow id names, or undefined for another kind of workflow. */
+export function applicationIdOf(workflowId: string): string | undefined {
+  if (!workflowId.startsWith(applicationWorkflowIdPrefix)) return undefined;
+  const id = workflowId.slice(applicationWorkflowIdPrefix.length);
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : undefined;
 }
 
 /** The workflow that wakes the applications waiting for a department an operator resumed. */
