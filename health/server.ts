@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { problemCodes } from '../schemas/error-codes.js';
 import { notReady } from './not-ready.js';
+import { healthPaths } from './paths.js';
 
 /** A process's own health endpoints, for a process that serves no API (the worker). */
 export interface HealthServer {
@@ -33,8 +34,8 @@ export async function startHealthServer(
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === '/health/live') return send(200, 'application/json', { status: 'ok' });
-    if (path !== '/health/ready') {
+    if (path === healthPaths.live) return send(200, 'application/json', { status: 'ok' });
+    if (path !== healthPaths.ready) {
       return send(404, 'application/problem+json', {
         type: 'about:blank',
         status: 404,
