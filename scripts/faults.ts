@@ -18,10 +18,14 @@ interface FaultResult {
 const resultsFile = resolve('.data/faults/results.jsonl');
 await mkdir(join(resultsFile, '..'), { recursive: true });
 await rm(resultsFile, { force: true });
-const run = spawnSync('npx', ['vitest', 'run', 'test/faults', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, FAULTS_FULL: '1', FAULTS_RESULTS: resultsFile },
-});
+const run = spawnSync(
+  'npx',
+  ['vitest', 'run', 'test/faults', 'test/integration/production-cluster.test.ts', ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, FAULTS_FULL: '1', FAULTS_RESULTS: resultsFile },
+  },
+);
 const results = (await readFile(resultsFile, 'utf8').catch(() => ''))
   .split('\n')
   .filter(Boolean)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newborn } from '../../bundles/newborn.js';
 import type { ApplicationView } from '../../schemas/api.js';
-import { checkInvariants, waitUntilEnded } from '../faults/invariants.js';
+import { checkInvariants, sized, waitUntilEnded } from '../faults/invariants.js';
 import { recordFaultResult } from '../faults/results.js';
 import { startDeployment } from '../support/deployment.js';
 import type { Deployment } from '../support/deployment.js';
