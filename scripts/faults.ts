@@ -42,7 +42,8 @@ function withTable(document: string, rows: Array<FaultResult & { at: string }>):
     '| id | what was done | figures | invariants | run |',
     '|---|---|---|---|---|',
     ...rows
-      .sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)))
+      // R1 … R10 in order, then the production-shaped P rows.
+      .sort((a, b) => a.id[0]!.localeCompare(b.id[0]!) * -1 || Number(a.id.slice(1)) - Number(b.id.slice(1)))
       .map((r) => {
         const figures = Object.entries(r.figures)
           .map(([k, v]) => `${k}: ${v}`)
