@@ -132,8 +132,9 @@ describe('a production deployment on the real Temporal server', () => {
     if (live.length === 0) await deployment.startWorker();
     const measure = async () => {
       const started = Date.now();
-      const ids = await Promise.all(Array.from({ length: 4 }, () => submitThroughBoth(25))).then((batches) =>
-        batches.flat(),
+      // Small in CI; `npm run faults` (FAULTS_FULL=1) measures 100 for docs/deployment.md.
+      const ids = await Promise.all(Array.from({ length: 4 }, () => submitThroughBoth(sized(5, 25)))).then(
+        (batches) => batches.flat(),
       );
       await waitUntilEnded(deployment, ids, 300_000);
       return Math.round((ids.length / ((Date.now() - started) / 1000)) * 10) / 10;
@@ -143,8 +144,7 @@ describe('a production deployment on the real Temporal server', () => {
     const twoWorkers = await measure();
     await recordFaultResult({
       id: 'P2',
-      scenario:
-        'throughput on the real Temporal server: 100 newborn applications (7 instant department calls each), 4 portals in parallel',
+      scenario: `throughput on the real Temporal server: ${sized(20, 100)} newborn applications (7 instant department calls each), 4 portals in parallel`,
       figures: { applicationsPerSecondOneWorker: oneWorker, applicationsPerSecondTwoWorkers: twoWorkers },
       invariants: { allCompleted: true },
     });
