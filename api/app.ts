@@ -90,8 +90,10 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: '1 minute',
-    // After authentication, so each API key has its own budget.
-    hook: 'preHandler',
+    // A route's own onRequest hook, so after the app-wide authentication: each API key has its own
+    // budget. Before validation and a route's own checks (a callback's signature), so a flood of
+    // bad requests is limited too.
+    hook: 'onRequest',
     keyGenerator: (request) => request.principal?.keyId ?? request.ip,
     errorResponseBuilder: (_request, context) =>
       new ProblemError(

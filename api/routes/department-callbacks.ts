@@ -55,32 +55,36 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
           ...problemResponses(400, 401, 404, 409, 503),
         },
       },
+      // The signature first, before the body is validated: an unsigned caller learns nothing of
+      // the schema (a 400 would list every expected field).
+      preValidation: async (request) => {
+        const { department } = request.params as { department: string };
+        const keys = deps.callbackKeys?.get(department) ?? new Map<string, string>();
+        const verified = verifyRequest(keys, {
+          method: 'POST',
+          path: request.url.split('?')[0] ?? request.url,
+          body: request.rawBody ?? '',
+          headers: request.headers,
+        });
+        if (!verified.ok) {
+          throw verified.failure === 'stale'
+            ? new ProblemError(
+                401,
+                problemCodes.callbackStale,
+                'The callback is stale or replayed',
+                'Its timestamp is more than 5 minutes from now.',
+              )
+            : new ProblemError(
+                401,
+                problemCodes.callbackSignatureInvalid,
+                'The callback signature is not valid',
+                `Reason: ${verified.failure}.`,
+              );
+        }
+      },
     },
     async (request) => {
       const { department } = request.params;
-      const keys = deps.callbackKeys?.get(department) ?? new Map<string, string>();
-      const verified = verifyRequest(keys, {
-        method: 'POST',
-        path: request.url.split('?')[0] ?? request.url,
-        body: request.rawBody ?? '',
-        headers: request.headers,
-      });
-      if (!verified.ok) {
-        throw verified.failure === 'stale'
-          ? new ProblemError(
-              401,
-              problemCodes.callbackStale,
-              'The callback is stale or replayed',
-              'Its timestamp is more than 5 minutes from now.',
-            )
-          : new ProblemError(
-              401,
-              problemCodes.callbackSignatureInvalid,
-              'The callback signature is not valid',
-              `Reason: ${verified.failure}.`,
-            );
-      }
-
       const callback = request.body;
       if (await callbackSeen(deps.pool, department, callback.callbackId))
         return { status: 'already-recorded' as const };
