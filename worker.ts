@@ -7,7 +7,10 @@ import type { BusinessCalendar } from './calendar/business-calendar.js';
 import { defaultBusinessCalendar } from './calendar/load.js';
 import type { DepartmentAdapters } from './departments/adapter.js';
 import type { Pool } from './db/pool.js';
-import type { TaskMetrics } from './metrics/work-list.js';
+import type { ServiceMetrics } from './metrics/service.js';
+import { applicationLogContext } from './telemetry/activity-log-context.js';
+import type { Tracing } from './telemetry/tracing.js';
+import { tracingWorkerParts, tracingWorkflowInterceptorsPath } from './temporal/tracing.js';
 import type { VideoProvider } from './video/provider.js';
 
 /** Everything the worker needs, built by whoever composes the process. */
@@ -31,7 +34,13 @@ export interface WorkerDeps {
   /** Makes the rooms of video-verification tasks; the stub provider when unset. */
   video?: VideoProvider;
   /** Counts work-list escalations; share it with the API to serve them at `GET /metrics`. */
-  metrics?: TaskMetrics;
+  metrics?: ServiceMetrics;
+  /**
+   * Traces workflows and activities when set (OTEL_* configured). A prebuilt `workflowBundle` must
+   * then be the traced one (`npm run build:workflows` writes both); without tracing no interceptor
+   * is installed and the workflows run as if the package were absent.
+   */
+  tracing?: Tracing;
 }
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -51,11 +60,18 @@ export const defaultTuning = {
 
 /** Builds the worker that runs every bundle workflow and the department and read-model activities. */
 export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
+  const traced = deps.tracing ? tracingWorkerParts(deps.tracing) : undefined;
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    interceptors: {
+      activity: [applicationLogContext, ...(traced?.activity ?? [])],
+      // A prebuilt bundle has its workflow interceptors built in (see WorkerDeps.tracing).
+      ...(traced && !deps.workflowBundle ? { workflowModules: [tracingWorkflowInterceptorsPath] } : {}),
+    },
+    ...(traced ? { sinks: traced.sinks } : {}),
     activities: createActivities({
       pool: deps.pool,
       adapters: deps.adapters,

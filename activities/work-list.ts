@@ -4,7 +4,7 @@ import { pauseClock, resumeClock } from '../db/due-dates.js';
 import { closeTask, escalateTask, findTaskOfRound, insertTask, reassignTask } from '../db/work-list.js';
 import type { Pool } from '../db/pool.js';
 import { recordTransition } from '../db/transitions.js';
-import type { TaskMetrics } from '../metrics/work-list.js';
+import type { ServiceMetrics } from '../metrics/service.js';
 import type { VideoProvider } from '../video/provider.js';
 import type { WorkListActivities, OpenTaskInput, OpenTaskResult } from './types.js';
 
@@ -15,7 +15,7 @@ export interface WorkListActivityDeps {
   /** Makes the rooms of video-verification tasks. */
   video: VideoProvider;
   /** Counts escalations; without it they are only stored. */
-  metrics?: TaskMetrics;
+  metrics?: ServiceMetrics;
 }
 
 /**
@@ -71,7 +71,7 @@ export function createWorkListActivities(deps: WorkListActivityDeps): WorkListAc
     async escalateHumanTask({ taskId, operator }) {
       const cause = operator === undefined ? 'overdue' : 'operator';
       const escalated = await escalateTask(deps.pool, taskId, new Date(), cause);
-      if (escalated) deps.metrics?.tasksEscalated.inc({ department: escalated.department });
+      if (escalated) deps.metrics?.tasksEscalated.inc({ department: escalated.department, cause });
     },
 
     async reassignHumanTask({ taskId, assignee }) {

@@ -64,6 +64,7 @@ export async function startApiRole(options: ApiRoleOptions): Promise<ApiRole> {
       events,
       ...(deps.keyring ? { keyring: deps.keyring } : {}),
       ...(deps.webhookTargets && !options.webhooks?.targets ? { targets: deps.webhookTargets } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       log: log.child({ component: 'webhooks' }),
     });
     dispatcher.start();
