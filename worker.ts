@@ -10,7 +10,11 @@ import type { Pool } from './db/pool.js';
 import type { ServiceMetrics } from './metrics/service.js';
 import { applicationLogContext } from './telemetry/activity-log-context.js';
 import type { Tracing } from './telemetry/tracing.js';
-import { tracingWorkerParts, tracingWorkflowInterceptorsPath } from './temporal/tracing.js';
+import {
+  tracingWorkerParts,
+  tracingWorkflowInterceptorsPath,
+  untracedWorkflowSinks,
+} from './temporal/tracing.js';
 import type { VideoProvider } from './video/provider.js';
 
 /** Everything the worker needs, built by whoever composes the process. */
@@ -36,14 +40,17 @@ export interface WorkerDeps {
   /** Counts work-list escalations; share it with the API to serve them at `GET /metrics`. */
   metrics?: ServiceMetrics;
   /**
-   * Traces workflows and activities when set (OTEL_* configured). A prebuilt `workflowBundle` must
-   * then be the traced one (`npm run build:workflows` writes both); without tracing no interceptor
-   * is installed and the workflows run as if the package were absent.
+   * Traces activities and exports the workflows' spans when set (OTEL_* configured). Whether a
+   * workflow runs its tracing interceptors is decided by its start, not by this (see
+   * `workflows/tracing-interceptors.ts`); without tracing no activity interceptor of it runs.
    */
   tracing?: Tracing;
 }
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+/** The workflow interceptor modules every bundle of `workflowsPath` is built with (`bundleWorkflowCode`). */
+export const workflowInterceptorModules = [tracingWorkflowInterceptorsPath];
 
 /**
  * Tuned for a 2-core machine: workflow tasks are cheap and many run at once, department calls
@@ -68,10 +75,10 @@ export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     interceptors: {
       activity: [applicationLogContext, ...(traced?.activity ?? [])],
-      // A prebuilt bundle has its workflow interceptors built in (see WorkerDeps.tracing).
-      ...(traced && !deps.workflowBundle ? { workflowModules: [tracingWorkflowInterceptorsPath] } : {}),
+      // A prebuilt bundle was built with them (`workflowInterceptorModules`).
+      ...(deps.workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
     },
-    ...(traced ? { sinks: traced.sinks } : {}),
+    sinks: traced?.sinks ?? untracedWorkflowSinks,
     activities: createActivities({
       pool: deps.pool,
       adapters: deps.adapters,

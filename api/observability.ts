@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
-import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServiceMetrics } from '../metrics/service.js';
 import { withApplicationId } from '../telemetry/log-context.js';
 
@@ -29,7 +29,7 @@ export function observeRequests(
   const tracer = trace.getTracer('onething-api');
 
   app.addHook('onRoute', (route) => {
-    const handler = route.handler as (...args: Parameters<RouteHandlerMethod>) => unknown;
+    const handler = route.handler;
     const isApplicationRoute = applicationRoute.test(route.url);
     route.handler = function (this: FastifyInstance, request, reply) {
       const run = () => handler.call(this, request, reply);
@@ -38,7 +38,7 @@ export function observeRequests(
       const inApplication = applicationId ? () => withApplicationId(applicationId, run) : run;
       const active = states.get(request)?.context;
       return active ? context.with(active, inApplication) : inApplication();
-    } as RouteHandlerMethod;
+    };
   });
 
   app.addHook('onRequest', (request, _reply, done) => {

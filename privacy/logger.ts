@@ -81,7 +81,7 @@ const pinoLevels: Record<TemporalLogLevel, 'trace' | 'debug' | 'info' | 'warn' |
 export function temporalLoggerFor(logger: Logger, level: TemporalLogLevel): DefaultLogger {
   return new DefaultLogger(level, (entry) => {
     // The SDK names the workflow; its application is what an operator searches by.
-    const workflowId = entry.meta?.workflowId;
+    const workflowId: unknown = entry.meta?.workflowId;
     const applicationId = typeof workflowId === 'string' ? applicationIdOfWorkflow(workflowId) : undefined;
     logger[pinoLevels[entry.level]](
       { ...entry.meta, ...(applicationId ? { applicationId } : {}), component: 'temporal' },

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -148,9 +148,7 @@ export async function startWorkerFromConfig(
     ...(shared.tracing ? { tracing: shared.tracing } : {}),
     video: await loadVideoProvider(config),
     tuning: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE },
-    ...(config.WORKFLOW_BUNDLE_PATH
-      ? { workflowBundle: { codePath: workflowBundleFor(config.WORKFLOW_BUNDLE_PATH, shared.tracing) } }
-      : {}),
+    ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     ...(options.health ? { health: options.health } : {}),
     log,
   });
@@ -220,27 +218,6 @@ export async function startApiFromConfig(
     await connection.close();
     throw err;
   }
-}
-
-/**
- * The prebuilt bundle to run: with tracing, its traced sibling (`x.js` → `x.traced.js`, written
- * by `npm run build:workflows` beside it), whose workflow code holds the OpenTelemetry
- * interceptors; a prebuilt bundle cannot gain them at start.
- */
-export function workflowBundleFor(path: string, tracing: Tracing | undefined): string {
-  if (!tracing) return path;
-  const traced = tracedBundlePath(path);
-  if (!existsSync(traced)) {
-    throw new ConfigError(
-      `Tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT) but the traced workflow bundle ${traced} is missing: build both with \`npm run build:workflows -- ${path}\`.`,
-    );
-  }
-  return traced;
-}
-
-/** Where `npm run build:workflows` writes the traced bundle beside `path`. */
-export function tracedBundlePath(path: string): string {
-  return path.endsWith('.js') ? `${path.slice(0, -3)}.traced.js` : `${path}.traced.js`;
 }
 
 /** The Temporal UI origins the codec endpoint answers CORS for. */

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ClientInterceptors } from '@temporalio/client';
 import {
   OpenTelemetryActivityInboundInterceptor,
@@ -11,14 +11,13 @@ import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry'
 import type { Tracing } from '../telemetry/tracing.js';
 
 /**
- * The workflow interceptors of Temporal's OpenTelemetry package, as its own plugin names them: the
- * module bundled into the workflow code (`workflowInterceptorModules`, or the worker's
- * `interceptors.workflowModules` when it bundles at start). They run in the sandbox, start a span
- * per workflow run and per scheduled activity, and put the trace context in the activities'
- * headers: headers, never commands, so histories replay with or without them.
+ * The workflow interceptor module every workflow bundle holds (`workflowInterceptorModules`, or
+ * the worker's `interceptors.workflowModules` when it bundles at start): Temporal's OpenTelemetry
+ * workflow interceptors for the workflows started with a trace context, nothing for the others
+ * (see the module for why the choice is per workflow, not per worker).
  */
-export const tracingWorkflowInterceptorsPath = createRequire(import.meta.url).resolve(
-  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+export const tracingWorkflowInterceptorsPath = fileURLToPath(
+  new URL('../workflows/tracing-interceptors.ts', import.meta.url),
 );
 
 /** The client's interceptors: a start or update carries the caller's trace to the workflow. */
@@ -45,3 +44,11 @@ export function tracingWorkerParts(tracing: Tracing): {
     sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
   };
 }
+
+/**
+ * The sink of a worker that does not trace: a workflow started traced (by a process that did)
+ * still makes its spans on replay or after a restart, and they end here, unexported.
+ */
+export const untracedWorkflowSinks: InjectedSinks<OpenTelemetrySinks> = {
+  exporter: { export: { fn: () => undefined } },
+};
