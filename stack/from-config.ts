@@ -13,6 +13,7 @@ import { createPool } from '../db/pool.js';
 import type { Pool, PoolTls } from '../db/pool.js';
 import { loadDepartmentSettings } from '../departments/configuration.js';
 import type { DepartmentSettings } from '../departments/configuration.js';
+import { loadDutyChannels } from '../notifications/duty-channels.js';
 import { sealStoredWebhookSecrets } from '../notifications/webhook-secrets.js';
 import { webhookTargetPolicyOf } from '../notifications/webhook-targets.js';
 import { startMetricsServer } from '../metrics/http.js';
@@ -205,6 +206,7 @@ export async function startApiFromConfig(
         ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
       },
       listen: { host: config.API_HOST, port: config.API_PORT },
+      duty: { channels: await loadDutyChannels(config.DUTY_CHANNELS_FILE) },
       log,
     });
     return {

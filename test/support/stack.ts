@@ -33,6 +33,7 @@ import { temporalRuntimeOptions } from '../../stack/runtime.js';
 import type { Tracing } from '../../telemetry/tracing.js';
 import { tracingClientInterceptors } from '../../temporal/tracing.js';
 import { startApiRole } from '../../stack/api-role.js';
+import type { ApiRoleOptions } from '../../stack/api-role.js';
 import { startWorkerRole } from '../../stack/worker-role.js';
 import type { WorkerRole } from '../../stack/worker-role.js';
 import { createTestDatabase } from './database.js';
@@ -61,6 +62,8 @@ export interface TestStackOptions {
    * targets by default.
    */
   webhookDispatch?: Pick<WebhookDispatcherOptions, 'targets' | 'lookup' | 'agents'>;
+  /** Duty channels and dispatcher settings of the API role; none by default. */
+  duty?: ApiRoleOptions['duty'];
   /** Traces the client, workflows and activities into this tracing (`installTracing`). */
   tracing?: Tracing;
 }
@@ -162,6 +165,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
     listen: { host: '127.0.0.1', port: options.apiPort ?? 0 },
     // Retries after 50 ms, 100 ms, 200 ms, …: a failing receiver is retried within a test's time.
     webhooks: { backoff: { baseMs: 50 }, targets: testWebhookTargets, ...options.webhookDispatch },
+    ...(options.duty ? { duty: options.duty } : {}),
     log: logger,
     requestLog: logger.child({ component: 'api' }),
   });
