@@ -9,7 +9,10 @@ import type { ReadModelActivities } from './types.js';
  * status is counted (`onething_applications_finished_total`) when it is first recorded, so a
  * retried activity counts it once.
  */
-export function createReadModelActivities(deps: { pool: Pool; metrics?: ServiceMetrics }): ReadModelActivities {
+export function createReadModelActivities(deps: {
+  pool: Pool;
+  metrics?: ServiceMetrics;
+}): ReadModelActivities {
   return {
     async recordTransitions({ applicationId, transitions }) {
       for (const t of transitions) {

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import { pauseClock, resumeClock } from '../db/due-dates.js';
 import { recordDutyNotification } from '../db/duty-notifications.js';
-import { closeTask, escalateTask, findTask, findTaskOfRound, insertTask, reassignTask } from '../db/work-list.js';
+import {
+  closeTask,
+  escalateTask,
+  findTask,
+  findTaskOfRound,
+  insertTask,
+  reassignTask,
+} from '../db/work-list.js';
 import type { Pool } from '../db/pool.js';
 import { recordTransition } from '../db/transitions.js';
 import type { ServiceMetrics } from '../metrics/service.js';

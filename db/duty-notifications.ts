@@ -67,7 +67,12 @@ export async function recordDutyDelivered(db: Queryable, id: string): Promise<vo
 }
 
 /** Records a failed attempt; the notification is due again after `delayMs`. */
-export async function recordDutyFailure(db: Queryable, id: string, delayMs: number, error: string): Promise<void> {
+export async function recordDutyFailure(
+  db: Queryable,
+  id: string,
+  delayMs: number,
+  error: string,
+): Promise<void> {
   await db.query(
     `UPDATE duty_notifications
      SET attempts = attempts + 1, last_error = $3,

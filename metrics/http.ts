@@ -28,7 +28,9 @@ export function metricsHandler(source: MetricsSource, authorize?: MetricsAuthori
           }
         }
         const text = await renderMetrics(source);
-        response.writeHead(200, { 'content-type': metricsContentType, 'cache-control': 'no-store' }).end(text);
+        response
+          .writeHead(200, { 'content-type': metricsContentType, 'cache-control': 'no-store' })
+          .end(text);
       } catch {
         // Nothing internal in the answer: the scrape fails and Prometheus' `up` says so.
         response.writeHead(503, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
@@ -54,7 +56,8 @@ export async function startMetricsServer(
 ): Promise<MetricsServer> {
   const handle = metricsHandler(source);
   const server = createServer((request, response) => {
-    if (!handle(request, response)) response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    if (!handle(request, response))
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

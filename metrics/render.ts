@@ -34,7 +34,8 @@ async function refreshReadModelGauges({ metrics, pool }: MetricsSource): Promise
   for (const gauge of Object.values(g)) gauge.reset();
   for (const row of snapshot.applicationsOpen)
     g.applicationsOpen.set({ bundle: row.bundle, status: row.status }, row.count);
-  for (const row of snapshot.applicationsPastDue) g.applicationsPastDue.set({ bundle: row.bundle }, row.count);
+  for (const row of snapshot.applicationsPastDue)
+    g.applicationsPastDue.set({ bundle: row.bundle }, row.count);
   for (const row of snapshot.stepsPastDue)
     g.stepsPastDue.set({ bundle: row.bundle, department: row.department }, row.count);
   for (const row of snapshot.tasks) {
@@ -44,7 +45,8 @@ async function refreshReadModelGauges({ metrics, pool }: MetricsSource): Promise
   }
   // Every department has a series, so "paused == 1" needs no absent() and panels keep their rows.
   const paused = new Set(snapshot.pausedDepartments);
-  for (const id of Object.keys(departments)) g.departmentPaused.set({ department: id }, paused.has(id) ? 1 : 0);
+  for (const id of Object.keys(departments))
+    g.departmentPaused.set({ department: id }, paused.has(id) ? 1 : 0);
   g.webhookPendingDeliveries.set(snapshot.webhooks.pending);
   g.webhookOldestPendingAge.set(snapshot.webhooks.oldestAgeSeconds);
 }

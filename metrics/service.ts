@@ -110,11 +110,11 @@ export function createServiceMetrics() {
         'Steps not yet final past their due time, by bundle and department (read model).',
         ['bundle', 'department'],
       ),
-      tasksOpen: gauge(
-        'onething_tasks_open',
-        'Work-list tasks not yet completed (read model).',
-        ['department', 'queue', 'status'],
-      ),
+      tasksOpen: gauge('onething_tasks_open', 'Work-list tasks not yet completed (read model).', [
+        'department',
+        'queue',
+        'status',
+      ]),
       tasksOverdue: gauge(
         'onething_tasks_overdue',
         'Work-list tasks past their due time and not completed (read model).',

@@ -195,7 +195,9 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       metrics.webhookDeliveries.inc({ outcome: 'delivered' });
       metrics.webhookDeliveryLag.observe(Math.max(0, (Date.now() - Date.parse(event.at)) / 1000));
     } else {
-      metrics.webhookDeliveries.inc({ outcome: outcome.error.startsWith('target refused') ? 'refused' : 'failed' });
+      metrics.webhookDeliveries.inc({
+        outcome: outcome.error.startsWith('target refused') ? 'refused' : 'failed',
+      });
     }
   }
 

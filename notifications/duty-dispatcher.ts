@@ -92,7 +92,10 @@ export function createDutyDispatcher(options: DutyDispatcherOptions): DutyDispat
     if (outcome === 'failed') {
       const delayMs = backoffDelay(attempt, backoff);
       await recordDutyFailure(pool, row.id, delayMs, failures.join('; '));
-      options.log?.warn({ notification: row.dedupe_key, attempt, retryInMs: delayMs, failures }, 'duty notification failed');
+      options.log?.warn(
+        { notification: row.dedupe_key, attempt, retryInMs: delayMs, failures },
+        'duty notification failed',
+      );
     } else {
       await recordDutyDelivered(pool, row.id);
     }

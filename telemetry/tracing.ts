@@ -72,7 +72,10 @@ export function tracingFromConfig(
 ): Tracing | undefined {
   const url = tracesUrlOf(config);
   if (!url || config.OTEL_SDK_DISABLED === true) return undefined;
-  const exporter = new OTLPTraceExporter({ url, headers: parseOtlpHeaders(config.OTEL_EXPORTER_OTLP_HEADERS) });
+  const exporter = new OTLPTraceExporter({
+    url,
+    headers: parseOtlpHeaders(config.OTEL_EXPORTER_OTLP_HEADERS),
+  });
   return installTracing({
     serviceName: config.OTEL_SERVICE_NAME,
     spanProcessor: new BatchSpanProcessor(exporter),

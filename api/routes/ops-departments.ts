@@ -123,7 +123,11 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
           key: `department:${department}:paused:${pause.paused_at.toISOString()}`,
           kind: 'department.paused',
           department,
-          payload: { reason: pause.reason, pausedBy: pause.paused_by, pausedAt: pause.paused_at.toISOString() },
+          payload: {
+            reason: pause.reason,
+            pausedBy: pause.paused_by,
+            pausedAt: pause.paused_at.toISOString(),
+          },
         });
       }
       return stateOf(department, pause, waiting);
