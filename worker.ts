@@ -7,7 +7,14 @@ import type { BusinessCalendar } from './calendar/business-calendar.js';
 import { defaultBusinessCalendar } from './calendar/load.js';
 import type { DepartmentAdapters } from './departments/adapter.js';
 import type { Pool } from './db/pool.js';
-import type { TaskMetrics } from './metrics/work-list.js';
+import type { ServiceMetrics } from './metrics/service.js';
+import { applicationLogContext } from './telemetry/activity-log-context.js';
+import type { Tracing } from './telemetry/tracing.js';
+import {
+  tracingWorkerParts,
+  tracingWorkflowInterceptorsPath,
+  untracedWorkflowSinks,
+} from './temporal/tracing.js';
 import type { VideoProvider } from './video/provider.js';
 
 /** Everything the worker needs, built by whoever composes the process. */
@@ -34,16 +41,24 @@ export interface WorkerDeps {
   /** Makes the rooms of video-verification tasks; the stub provider when unset. */
   video?: VideoProvider;
   /** Counts work-list escalations; share it with the API to serve them at `GET /metrics`. */
-  metrics?: TaskMetrics;
+  metrics?: ServiceMetrics;
+  /**
+   * Traces activities and exports the workflows' spans when set (OTEL_* configured). Whether a
+   * workflow runs its tracing interceptors is decided by its start, not by this (see
+   * `workflows/tracing-interceptors.ts`); without tracing no activity interceptor of it runs.
+   */
+  tracing?: Tracing;
 }
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 /**
- * The workflow interceptors every bundle of the workflows is built with (`bundleWorkflowCode`'s
- * `workflowInterceptorModules`): the one that answers the `progress` query reconciliation reads.
+ * The workflow interceptor modules every bundle of `workflowsPath` is built with (`bundleWorkflowCode`'s
+ * `workflowInterceptorModules`): tracing (only for workflows started with a trace context), and
+ * the one that answers the `progress` query reconciliation reads.
  */
 export const workflowInterceptorModules = [
+  tracingWorkflowInterceptorsPath,
   fileURLToPath(new URL('./workflows/progress-interceptors.ts', import.meta.url)),
 ];
 
@@ -62,14 +77,18 @@ export const defaultTuning = {
 
 /** Builds the worker that runs every bundle workflow and the department and read-model activities. */
 export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
+  const traced = deps.tracing ? tracingWorkerParts(deps.tracing) : undefined;
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    // A prebuilt bundle carries its interceptors; one bundled here is given them.
-    ...(deps.workflowBundle
-      ? { workflowBundle: deps.workflowBundle }
-      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } }),
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    interceptors: {
+      activity: [applicationLogContext, ...(traced?.activity ?? [])],
+      // A prebuilt bundle was built with them (`workflowInterceptorModules`).
+      ...(deps.workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
+    },
+    sinks: traced?.sinks ?? untracedWorkflowSinks,
     activities: createActivities({
       pool: deps.pool,
       adapters: deps.adapters,

@@ -13,6 +13,8 @@ import { problemCodes } from '../schemas/error-codes.js';
 import { authentication } from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
 import { refuseNulCharacters } from './nul-guard.js';
+import { observeRequests } from './observability.js';
+import { activeTracing } from '../telemetry/tracing.js';
 import { handleError, handleNotFound, ProblemError } from './problem.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { auditRoutes } from './routes/audit.js';
@@ -69,6 +71,11 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   app.setErrorHandler(handleError);
   refuseNulCharacters(app);
   app.setNotFoundHandler(handleNotFound);
+  // Before any route, so every handler runs inside its request's span.
+  observeRequests(app, {
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    tracing: activeTracing() !== undefined,
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -3,7 +3,8 @@
  * `dist/workflow-bundle.js`), as a container image does at build time: a worker given it in
  * WORKFLOW_BUNDLE_PATH starts without bundling. Built with the failure converter the worker's
  * data converter names, so failures raised in workflows are encrypted too, and with the workflow
- * interceptors (the `progress` query reconciliation reads).
+ * interceptors: the `progress` query reconciliation reads, and the tracing interceptor module (it
+ * traces only workflows started with a trace context).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { format, resolveConfig } from 'prettier';
 import { join, resolve } from 'node:path';
 
 /** One line of the results file, as test/faults/results.ts writes it. */
@@ -30,7 +31,12 @@ const results = (await readFile(resultsFile, 'utf8').catch(() => ''))
   .split('\n')
   .filter(Boolean)
   .map((line) => JSON.parse(line) as FaultResult & { at: string });
-await writeFile('RELIABILITY.md', withTable(await readFile('RELIABILITY.md', 'utf8'), results));
+// Formatted as the lint's prettier check expects, so a fault run leaves the tree clean.
+const updated = withTable(await readFile('RELIABILITY.md', 'utf8'), results);
+await writeFile(
+  'RELIABILITY.md',
+  await format(updated, { parser: 'markdown', ...(await resolveConfig('RELIABILITY.md')) }),
+);
 process.stdout.write(`RELIABILITY.md: ${results.length} scenarios recorded\n`);
 process.exit(run.status ?? 1);
 

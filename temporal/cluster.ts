@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, isGrpcServiceError } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { allocateServicePorts, clusterConfig, clusterDynamicConfig, temporalServices } from './cluster-config.js';
+import {
+  allocateServicePorts,
+  clusterConfig,
+  clusterDynamicConfig,
+  temporalServices,
+} from './cluster-config.js';
 import type { PostgresEndpoint, ServicePorts, TemporalService } from './cluster-config.js';
 import { ExitedError, ServerProcess } from './cluster-process.js';
 import { forgetEarlierMembers, setUpTemporalDatabases } from './cluster-schema.js';

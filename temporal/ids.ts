@@ -22,3 +22,11 @@ export function departmentResumeWorkflowId(department: string): string {
 export function bulkActionWorkflowId(bulkActionId: string): string {
   return `bulk-action-${bulkActionId}`;
 }
+
+/** The application a workflow id belongs to (see `applicationWorkflowId`); undefined for other workflows. */
+export function applicationIdOfWorkflow(workflowId: string): string | undefined {
+  const match = /^application-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
+    workflowId,
+  );
+  return match?.[1];
+}
