@@ -7,6 +7,7 @@ import type { EventFeed } from '../notifications/listener.js';
 import type { WebhookTargetPolicy } from '../notifications/webhook-targets.js';
 import type { ServiceMetrics } from '../metrics/service.js';
 import type { Keyring } from '../temporal/codec.js';
+import type { SignatureAlgorithm } from '../departments/signing.js';
 
 /** What the API's routes need; `buildApp` receives it from the composition root. */
 export interface ApiDeps {
@@ -23,6 +24,8 @@ export interface ApiDeps {
    * cannot call back: its callbacks are refused.
    */
   callbackKeys?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Departments whose callbacks are signed with another HMAC than HMAC-SHA256 (国密: HMAC-SM3). */
+  signatureAlgorithms?: ReadonlyMap<string, SignatureAlgorithm>;
   /** This deployment's choice of who decides which steps (`<bundle>.<step>`), over the bundles' own. */
   stepDeciders?: StepDeciders;
   /** Working days and holidays for due dates; the shipped mainland calendar when absent. */

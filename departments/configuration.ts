@@ -10,7 +10,8 @@ import { departments } from './catalog/index.js';
 import { createHttpAdapter } from './http-adapter.js';
 import type { HttpAuth } from './http-adapter.js';
 import { loadModuleAdapter, ModuleAdapterError } from './module-adapter.js';
-import type { SigningKey } from './signing.js';
+import { signatureAlgorithms } from './signing.js';
+import type { SignatureAlgorithm, SigningKey } from './signing.js';
 
 const keyIdSchema = z
   .string()
@@ -31,6 +32,12 @@ const callbackKeysSchema = z
   .record(keyIdSchema, secretSchema)
   .refine((keys) => Object.keys(keys).length > 0, { message: 'lists no key; leave it out instead' });
 
+/**
+ * The HMAC both directions of signing use for a department: `hmac-sm3` where its rules require
+ * Chinese commercial cryptography (国密); `hmac-sha256` when absent.
+ */
+const signatureAlgorithmSchema = z.enum(signatureAlgorithms);
+
 /** A department reached over HTTP with the Onething department protocol. */
 const httpEntrySchema = z.strictObject({
   adapter: z.literal('http'),
@@ -44,6 +51,7 @@ const httpEntrySchema = z.strictObject({
   /** Most bytes of an answer read (default 1 MiB); a larger answer is a failed call. */
   maxAnswerBytes: z.int().min(1024, { message: 'at least 1024 (bytes)' }).optional(),
   callbackKeys: callbackKeysSchema.optional(),
+  signatureAlgorithm: signatureAlgorithmSchema.optional(),
 });
 
 /** A department served by a module of the operator's own (another protocol, a queue, a SOAP bridge). */
@@ -55,6 +63,7 @@ const moduleEntrySchema = z.strictObject({
   /** Passed to the module's `createAdapter` as `options`, unchecked here. */
   options: z.record(z.string(), z.unknown()).optional(),
   callbackKeys: callbackKeysSchema.optional(),
+  signatureAlgorithm: signatureAlgorithmSchema.optional(),
 });
 
 /** The `DEPARTMENTS_CONFIG` file: per department id, the adapter that serves it. */
@@ -75,6 +84,8 @@ export interface DepartmentSettings {
   callbackKeys: Map<string, Map<string, string>>;
   /** Per department, the key Onething signs its calls with (HMAC departments only). */
   signingKeys: Map<string, SigningKey>;
+  /** Departments that sign with another HMAC than the default HMAC-SHA256, both ways. */
+  signatureAlgorithms: Map<string, SignatureAlgorithm>;
 }
 
 /** The file a development stack keeps its generated department secrets in. */
@@ -109,6 +120,7 @@ export async function loadDepartmentSettings(
     adapters: new Map(),
     callbackKeys: new Map(),
     signingKeys: new Map(),
+    signatureAlgorithms: new Map(),
   };
 
   const unlisted = Object.keys(departments).filter((id) => listed[id] === undefined);
@@ -138,8 +150,11 @@ export async function loadDepartmentSettings(
 
   for (const [id, entry] of Object.entries(listed)) {
     const timeoutMs = entry.timeoutMs ?? config.DEPARTMENT_TIMEOUT_MS;
+    const algorithm = entry.signatureAlgorithm;
+    if (algorithm) settings.signatureAlgorithms.set(id, algorithm);
     if (entry.adapter === 'http') {
-      const auth: HttpAuth | undefined = entry.auth;
+      const auth: HttpAuth | undefined =
+        entry.auth?.type === 'hmac' && algorithm ? { ...entry.auth, algorithm } : entry.auth;
       settings.adapters.set(
         id,
         createHttpAdapter({
@@ -150,7 +165,13 @@ export async function loadDepartmentSettings(
           ...(entry.maxAnswerBytes !== undefined ? { maxAnswerBytes: entry.maxAnswerBytes } : {}),
         }),
       );
-      if (auth?.type === 'hmac') settings.signingKeys.set(id, { keyId: auth.keyId, secret: auth.secret });
+      if (auth?.type === 'hmac') {
+        settings.signingKeys.set(id, {
+          keyId: auth.keyId,
+          secret: auth.secret,
+          ...(algorithm ? { algorithm } : {}),
+        });
+      }
     } else {
       try {
         settings.adapters.set(

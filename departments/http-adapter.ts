@@ -9,12 +9,16 @@ import type {
   SubmitResult,
 } from './adapter.js';
 import { signRequest } from './signing.js';
+import type { SignatureAlgorithm } from './signing.js';
 import { inDepartmentCallSpan } from './tracing.js';
 
 /** How Onething proves to a department that a call is its own. */
 export type HttpAuth =
-  /** HMAC-SHA256 over method, path, timestamp and body (see `signing.ts`), with a shared secret. */
-  | { type: 'hmac'; keyId: string; secret: string }
+  /**
+   * An HMAC over method, path, timestamp and body (see `signing.ts`) with a shared secret:
+   * HMAC-SHA256, or HMAC-SM3 for a department on Chinese commercial cryptography.
+   */
+  | { type: 'hmac'; keyId: string; secret: string; algorithm?: SignatureAlgorithm }
   /** A static token sent as `Authorization: Bearer <token>`. */
   | { type: 'bearer'; token: string };
 
@@ -249,7 +253,7 @@ function authHeaders(
   // The department verifies the path it was asked for, without host or query.
   const path = new URL(request.url).pathname;
   return signRequest(
-    { keyId: auth.keyId, secret: auth.secret },
+    { keyId: auth.keyId, secret: auth.secret, ...(auth.algorithm ? { algorithm: auth.algorithm } : {}) },
     { method: request.method, path, body: request.body },
   );
 }

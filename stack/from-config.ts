@@ -191,6 +191,7 @@ export async function startApiFromConfig(
           allowedOrigins: temporalUiOrigins(config),
         },
         callbackKeys: shared.departments.callbackKeys,
+        signatureAlgorithms: shared.departments.signatureAlgorithms,
         calendar: shared.calendar,
         metrics: shared.metrics,
         temporalMetricsUrl: shared.temporalMetricsUrl,

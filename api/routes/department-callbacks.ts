@@ -50,7 +50,7 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
       schema: {
         summary: "A department's later decision on a case it accepted",
         description:
-          'Signed with HMAC-SHA256: headers onething-key-id, onething-timestamp (unix seconds, within 5 minutes) and onething-signature: v1=<hex HMAC of "POST\\n<path>\\n<timestamp>\\n<sha256 hex of body>">.',
+          'Signed with HMAC-SHA256: headers onething-key-id, onething-timestamp (unix seconds, within 5 minutes) and onething-signature: v1=<hex HMAC of "POST\\n<path>\\n<timestamp>\\n<sha256 hex of body>">. A department configured for HMAC-SM3 (国密) signs the same string with the body\'s SM3 digest, labelled v1-sm3=<hex>.',
         tags: ['departments'],
         params: departmentParamsSchema,
         body: departmentCallbackSchema,
@@ -64,12 +64,17 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
       preValidation: async (request) => {
         const { department } = request.params;
         const keys = deps.callbackKeys?.get(department) ?? new Map<string, string>();
-        const verified = verifyRequest(keys, {
-          method: 'POST',
-          path: request.url.split('?')[0] ?? request.url,
-          body: request.rawBody ?? '',
-          headers: request.headers,
-        });
+        const verified = verifyRequest(
+          keys,
+          {
+            method: 'POST',
+            path: request.url.split('?')[0] ?? request.url,
+            body: request.rawBody ?? '',
+            headers: request.headers,
+          },
+          new Date(),
+          deps.signatureAlgorithms?.get(department),
+        );
         if (!verified.ok) {
           throw verified.failure === 'stale'
             ? new ProblemError(

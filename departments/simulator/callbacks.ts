@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { departments } from '../catalog/index.js';
-import { signRequest } from '../signing.js';
+import { signatureAlgorithms, signRequest } from '../signing.js';
 import type { AcceptedCase } from './cases.js';
 import type { CallRef, RequestLog } from './ledger.js';
 
@@ -18,7 +18,15 @@ export const callbackConfigSchema = z.strictObject({
   baseUrl: z.url({ protocol: /^https?$/ }),
   /** The key each department signs its callbacks with, by department id. */
   keys: z
-    .record(z.string(), z.strictObject({ keyId: z.string().min(1), secret: z.string().min(1) }))
+    .record(
+      z.string(),
+      z.strictObject({
+        keyId: z.string().min(1),
+        secret: z.string().min(1),
+        /** HMAC-SM3 for a department on Chinese commercial cryptography (国密); HMAC-SHA256 when absent. */
+        algorithm: z.enum(signatureAlgorithms).optional(),
+      }),
+    )
     .superRefine((keys, context) => {
       for (const department of Object.keys(keys)) {
         if (!Object.hasOwn(departments, department)) {

@@ -29,12 +29,17 @@ export function signatureProblem(
   if (config?.verifyRequests !== true || !Object.hasOwn(config.keys, department)) return undefined;
   const key = config.keys[department];
   if (key === undefined) return undefined;
-  const result = verifyRequest(new Map([[key.keyId, key.secret]]), {
-    method: request.method,
-    // Signed over the path alone, exactly as sent, and the body byte for byte as it arrived.
-    path: request.url.split('?', 1)[0] ?? '',
-    body: state.rawBodies.get(request) ?? '',
-    headers: request.headers,
-  });
+  const result = verifyRequest(
+    new Map([[key.keyId, key.secret]]),
+    {
+      method: request.method,
+      // Signed over the path alone, exactly as sent, and the body byte for byte as it arrived.
+      path: request.url.split('?', 1)[0] ?? '',
+      body: state.rawBodies.get(request) ?? '',
+      headers: request.headers,
+    },
+    new Date(),
+    key.algorithm,
+  );
   return result.ok ? undefined : { code: simulatorCodes.signatureInvalid, reason: result.failure };
 }

@@ -13,11 +13,12 @@ import { loadBusinessCalendar } from '../../calendar/load.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 import type { Pool } from '../../db/pool.js';
-import { httpAdaptersUnder } from '../../departments/adapters.js';
+import { departmentUrlUnder, httpAdaptersUnder } from '../../departments/adapters.js';
+import { createHttpAdapter } from '../../departments/http-adapter.js';
 import type { WebhookDispatcherOptions } from '../../notifications/dispatcher.js';
 import type { ServiceBehaviour } from '../../departments/simulator/behaviour.js';
 import type { LedgerEntry, RequestRecord } from '../../departments/simulator/ledger.js';
-import type { SigningKey } from '../../departments/signing.js';
+import type { SignatureAlgorithm, SigningKey } from '../../departments/signing.js';
 import { departments } from '../../departments/catalog/index.js';
 import { startSimulator } from '../../departments/simulator/server.js';
 import type { ApplicationView } from '../../schemas/api.js';
@@ -66,6 +67,11 @@ export interface TestStackOptions {
   duty?: ApiRoleOptions['duty'];
   /** Traces the client, workflows and activities into this tracing (`installTracing`). */
   tracing?: Tracing;
+  /**
+   * Departments that sign with another HMAC (国密: `hmac-sm3`). Each signs both ways: the worker
+   * signs its calls, the simulator verifies them and signs its callbacks, the API verifies those.
+   */
+  signatureAlgorithms?: Record<string, SignatureAlgorithm>;
 }
 
 /**
@@ -88,9 +94,33 @@ export async function startTestStack(options: TestStackOptions = {}) {
   const callbackKeys: Record<string, SigningKey> = Object.fromEntries(
     Object.keys(departments).map((id) => [
       id,
-      { keyId: `test-${id}`, secret: randomBytes(32).toString('hex') },
+      {
+        keyId: `test-${id}`,
+        secret: randomBytes(32).toString('hex'),
+        ...(options.signatureAlgorithms?.[id] ? { algorithm: options.signatureAlgorithms[id] } : {}),
+      },
     ]),
   );
+  const signatureAlgorithms = new Map(Object.entries(options.signatureAlgorithms ?? {}));
+  for (const department of signatureAlgorithms.keys()) {
+    if (callbackKeys[department] === undefined)
+      throw new Error(`signatureAlgorithms: no department ${department}`);
+  }
+  // With another algorithm in play every call is signed and checked, as in production; otherwise
+  // calls go unsigned, so tests can talk to the simulator directly.
+  const signCalls = signatureAlgorithms.size > 0;
+  const adapters = signCalls
+    ? new Map(
+        Object.entries(callbackKeys).map(([department, key]) => [
+          department,
+          createHttpAdapter({
+            baseUrl: departmentUrlUnder(simulator.url, department),
+            timeoutMs: 5000,
+            auth: { type: 'hmac', ...key },
+          }),
+        ]),
+      )
+    : httpAdaptersUnder(simulator.url, 5000);
   closers.push(() => simulator.close());
 
   const address = options.temporalAddress ?? inject('temporalAddress');
@@ -116,7 +146,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
       namespace: 'default',
       taskQueue,
       pool,
-      adapters: httpAdaptersUnder(simulator.url, 5000),
+      adapters,
       calendar,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       ...(options.tracing ? { tracing: options.tracing } : {}),
@@ -155,6 +185,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
         new Map([[key.keyId, key.secret]]),
       ]),
     ),
+    signatureAlgorithms,
     keyring,
     // The webhook receivers of the tests run on 127.0.0.1.
     webhookTargets: testWebhookTargets,
@@ -175,7 +206,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
   await fetch(`${simulator.url}/admin/callbacks`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ baseUrl: apiUrl, keys: callbackKeys }),
+    body: JSON.stringify({ baseUrl: apiUrl, keys: callbackKeys, verifyRequests: signCalls }),
   });
 
   /** A request as `as` (a role of `keys`, `portal` by default; null: no credentials). */

@@ -144,6 +144,50 @@ describe('loadDepartmentSettings with a DEPARTMENTS_CONFIG file', () => {
     await expect(stat(join(dir, 'data', devSecretsFileName))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('signs and verifies with HMAC-SM3 for a department configured for it (国密)', async () => {
+    const police = await department();
+    const file = await writeJson('departments.json', {
+      police: {
+        adapter: 'http',
+        baseUrl: police.url,
+        auth: { type: 'hmac', keyId: 'k1', secret: policeSecret },
+        callbackKeys: { k1: policeCallbackSecret },
+        signatureAlgorithm: 'hmac-sm3',
+      },
+    });
+    const settings = await loadDepartmentSettings(
+      configWith({ NODE_ENV: 'production', DEPARTMENTS_CONFIG: file }),
+    );
+    await submitTo(settings.adapters.get('police'), 'police');
+    const [signed] = police.received;
+    expect(signed?.headers[signatureHeaders.signature]).toMatch(/^v1-sm3=[0-9a-f]{64}$/);
+    const request = {
+      method: 'POST',
+      path: signed?.url ?? '',
+      body: signed?.body ?? '',
+      headers: signed?.headers ?? {},
+    };
+    const keys = new Map([['k1', policeSecret]]);
+    expect(verifyRequest(keys, request, new Date(), 'hmac-sm3')).toEqual({ ok: true, keyId: 'k1' });
+    // Checked as SHA-256 it does not verify: the algorithm is the department's, not the caller's.
+    expect(verifyRequest(keys, request)).toEqual({ ok: false, failure: 'bad-signature' });
+    expect(settings.signingKeys.get('police')).toEqual({
+      keyId: 'k1',
+      secret: policeSecret,
+      algorithm: 'hmac-sm3',
+    });
+    expect(settings.signatureAlgorithms).toEqual(new Map([['police', 'hmac-sm3']]));
+  });
+
+  it('names an unknown signature algorithm by department and field', async () => {
+    const file = await writeJson('departments.json', {
+      police: { adapter: 'http', baseUrl: 'http://127.0.0.1:1', signatureAlgorithm: 'hmac-md5' },
+    });
+    await expect(loadDepartmentSettings(configWith({ DEPARTMENTS_CONFIG: file }))).rejects.toThrow(
+      /department police: signatureAlgorithm: .*hmac-sm3/,
+    );
+  });
+
   it('accepts a module whose default export is the adapter', async () => {
     await writeFile(
       join(dir, 'adapter.mjs'),
