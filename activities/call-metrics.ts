@@ -8,7 +8,7 @@ export type CallOutcome = 'completed' | 'accepted' | 'pending' | 'rejected' | 'f
 export interface CallLabels {
   department: string;
   service: string;
-  operation: 'submit' | 'poll' | 'compensate';
+  operation: 'submit' | 'poll' | 'compensate' | 'cancel';
 }
 
 /**

@@ -15,6 +15,8 @@ import { outcomeOfError, startCallTimer } from './call-metrics.js';
 import { createPauseCheck } from './pause-check.js';
 import type { PauseCheck } from './pause-check.js';
 import type {
+  CancelDepartmentCaseInput,
+  CancelDepartmentCaseResult,
   CallDepartmentInput,
   CallDepartmentResult,
   CompensateDepartmentInput,
@@ -300,6 +302,41 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
             throw err;
           },
         );
+    },
+
+    async cancelDepartmentCase(input: CancelDepartmentCaseInput): Promise<CancelDepartmentCaseResult> {
+      const { attempt } = Context.current().info;
+      const { service, adapter } = resolve(input.department, input.service);
+      // A module adapter without `cancel` cannot be told; the step says so.
+      if (!adapter.cancel) return { status: 'cannot-cancel' };
+      const pause = await pauseOf(input.department);
+      if (pause) throw pauseFailure(pause);
+      const done = startCallTimer(deps.metrics, {
+        department: input.department,
+        service: input.service,
+        operation: 'cancel',
+      });
+      const answer = await adapter
+        .cancel({
+          department: input.department,
+          service: input.service,
+          receiptNumber: input.receiptNumber,
+          idempotencyKey: input.idempotencyKey,
+          signal: Context.current().cancellationSignal,
+        })
+        .catch((err: unknown) => {
+          done(outcomeOfError(err));
+          throw err;
+        });
+      done(answer.status === 'rejected' ? 'rejected' : 'completed');
+      if (answer.status !== 'decided') return answer;
+      // Decided before the cancellation arrived: what the department issued is undone like a completed step's.
+      const outputs = await checkedOutputs(input, service, answer.outputs, attempt);
+      return {
+        status: 'decided',
+        outputs,
+        ...(answer.receiptNumber ? { receiptNumber: answer.receiptNumber } : {}),
+      };
     },
 
     async pollDepartment(query: PollDepartmentInput) {

@@ -40,6 +40,27 @@ export interface PollDepartmentInput {
 
 export type PollDepartmentResult = { pending: true } | { pending: false; outputs: Record<string, unknown> };
 
+/** Cancels a case a department accepted and has not decided: the application was withdrawn. */
+export interface CancelDepartmentCaseInput {
+  applicationId: string;
+  stepId: string;
+  department: string;
+  service: string;
+  receiptNumber: string;
+  /** The step call's key; the cancellation is keyed from it, so a retried one acts once. */
+  idempotencyKey: string;
+}
+
+/**
+ * The department's answer: closed undecided; decided in favour before the cancellation arrived
+ * (outputs checked against the service, to be undone); decided against; or no way to tell it.
+ */
+export type CancelDepartmentCaseResult =
+  | { status: 'cancelled' }
+  | { status: 'decided'; outputs: Record<string, unknown>; receiptNumber?: string }
+  | { status: 'rejected'; reasonCode: string; reason: string }
+  | { status: 'cannot-cancel' };
+
 /** Details attached to a `DepartmentRejected` failure. */
 export interface RejectionDetails {
   department: string;
@@ -64,6 +85,7 @@ export interface DepartmentActivities {
   callDepartment(input: CallDepartmentInput): Promise<CallDepartmentResult>;
   pollDepartment(input: PollDepartmentInput): Promise<PollDepartmentResult>;
   compensateDepartment(input: CompensateDepartmentInput): Promise<void>;
+  cancelDepartmentCase(input: CancelDepartmentCaseInput): Promise<CancelDepartmentCaseResult>;
 }
 
 /** Activities that project workflow state into PostgreSQL. */

@@ -92,11 +92,18 @@ WITH reasons AS (
   FROM application_steps s
   WHERE 'compensation-failed' = ANY($1::text[]) AND s.error ->> 'code' = 'CompensationFailed'
   UNION ALL
+  -- A case a withdrawal could not cancel is the same kind of repair: the department must be told.
+  SELECT s.application_id, 'compensation-failed', s.step_id, s.department, s.updated_at,
+         s.status, s.attempts, s.error ->> 'message', s.receipt_number, NULL, NULL, NULL
+  FROM application_steps s
+  WHERE 'compensation-failed' = ANY($1::text[]) AND s.error ->> 'code' = 'CancellationFailed'
+  UNION ALL
   SELECT s.application_id, 'step-failed', s.step_id, s.department, s.updated_at,
          s.status, s.attempts, s.error ->> 'message', s.receipt_number, NULL, NULL, NULL
   FROM application_steps s JOIN applications held ON held.id = s.application_id
   WHERE 'step-failed' = ANY($1::text[]) AND s.status = 'failed'
-    AND s.error ->> 'code' <> 'CompensationFailed' AND held.status IN ('running', 'waiting')
+    AND s.error ->> 'code' NOT IN ('CompensationFailed', 'CancellationFailed')
+    AND held.status IN ('running', 'waiting')
   UNION ALL
   -- The pause's reason stands where an error message would be.
   SELECT s.application_id, 'department-paused', s.step_id, s.department, s.updated_at,

@@ -48,6 +48,24 @@ export interface PollQuery {
 /** A poll's answer: still deciding, or decided (a rejection is thrown as `DepartmentRejection`). */
 export type PollResult = { pending: true } | (DepartmentDecision & { pending?: false });
 
+/** Withdraws a case the department accepted and has not decided (the application was withdrawn). */
+export interface CancelQuery {
+  department: string;
+  service: string;
+  receiptNumber: string;
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * A cancellation's answer: the case is closed undecided, or the department had already decided
+ * it (in favour: Onething undoes it as a completed step; against: nothing to undo).
+ */
+export type CancelResult =
+  | { status: 'cancelled' }
+  | ({ status: 'decided' } & DepartmentDecision)
+  | { status: 'rejected'; reasonCode: string; reason: string };
+
 /** A department's undo of a completed step (e.g. cancel a registration), for compensation. */
 export interface CompensationCall {
   department: string;
@@ -91,6 +109,8 @@ export interface DepartmentAdapter {
   poll?(query: PollQuery): Promise<PollResult>;
   /** For departments that can undo a completed step. */
   compensate?(call: CompensationCall): Promise<void>;
+  /** For departments that accept cases and can close one undecided when the applicant withdraws. */
+  cancel?(query: CancelQuery): Promise<CancelResult>;
 }
 
 /** Adapters by department id: which adapter serves which department is configuration. */

@@ -1,5 +1,7 @@
 import { DepartmentRejection, DepartmentUnavailable } from './adapter.js';
 import type {
+  CancelQuery,
+  CancelResult,
   CompensationCall,
   DepartmentAdapter,
   DepartmentCall,
@@ -97,8 +99,8 @@ interface AnswerBody {
 
 /** One HTTP request of the protocol. */
 interface ProtocolRequest {
-  operation: 'submit' | 'poll' | 'compensate';
-  method: 'GET' | 'POST';
+  operation: 'submit' | 'poll' | 'compensate' | 'cancel';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   body: string;
   idempotencyKey: string;
@@ -118,7 +120,9 @@ interface Answer {
  * 4xx (`DepartmentUnexpectedAnswer`), 401/403 (`DepartmentCredentialsRefused`), 408, 429, 5xx,
  * timeouts, connection errors, unreadable answers and answers over `maxAnswerBytes`
  * (`DepartmentAnswerTooLarge`, never read into memory). A poll is
- * `GET <baseUrl>/services/<service>/cases/<receiptNumber>`, answered the same way.
+ * `GET <baseUrl>/services/<service>/cases/<receiptNumber>`, answered the same way; a cancellation
+ * (the applicant withdrew) is `DELETE` on the same URL: `200 { status: 'cancelled' }`, or the
+ * decision already made, as a poll answers it.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapter {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -222,12 +226,47 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       }
     },
   };
+  // A case's URL serves both its poll and its cancellation.
+  const caseUrl = (service: string, receiptNumber: string) =>
+    `${baseUrl}/services/${encodeURIComponent(service)}/cases/${encodeURIComponent(receiptNumber)}`;
+  adapter.cancel = async (query: CancelQuery): Promise<CancelResult> => {
+    let answer: Answer;
+    try {
+      answer = await exchange(
+        query.department,
+        {
+          operation: 'cancel',
+          method: 'DELETE',
+          url: caseUrl(query.service, query.receiptNumber),
+          body: '',
+          idempotencyKey: `cancel:${query.idempotencyKey}`,
+        },
+        query.signal,
+      );
+    } catch (err) {
+      // Rejected before the cancellation arrived: the decision stands, and there is nothing to undo.
+      if (err instanceof DepartmentRejection)
+        return { status: 'rejected', reasonCode: err.reasonCode, reason: err.reason };
+      throw err;
+    }
+    const state = answer.body?.status;
+    if (state === 'cancelled') return { status: 'cancelled' };
+    if (state === 'decided') return { status: 'decided', ...decisionOf(query.department, answer) };
+    if (state === 'rejected') {
+      const rejection = rejectionIn(query.department, answer);
+      if (!(rejection instanceof DepartmentRejection)) throw rejection;
+      return { status: 'rejected', reasonCode: rejection.reasonCode, reason: rejection.reason };
+    }
+    throw new DepartmentUnavailable(
+      `${query.department} answered the cancellation of case ${query.receiptNumber} without a status of cancelled or decided`,
+    );
+  };
   if (options.poll === false) return adapter;
 
   return {
     ...adapter,
     async poll(query: PollQuery): Promise<PollResult> {
-      const url = `${baseUrl}/services/${encodeURIComponent(query.service)}/cases/${encodeURIComponent(query.receiptNumber)}`;
+      const url = caseUrl(query.service, query.receiptNumber);
       const answer = await exchange(
         query.department,
         { operation: 'poll', method: 'GET', url, body: '', idempotencyKey: query.idempotencyKey },

@@ -54,7 +54,7 @@ export function stuckMessage(facts: StuckFacts, now: Date): string {
         facts.errorMessage ? ` (${maskText(facts.errorMessage).slice(0, 300)})` : ''
       }`;
     case 'compensation-failed':
-      return `${step}: ${facts.department} could not undo the step (${age} ago)${lastError(facts.errorMessage)}; an operator must repair it`;
+      return `${step}: ${facts.department} could not undo the step or cancel its case (${age} ago)${lastError(facts.errorMessage)}; an operator must repair it`;
   }
 }
 

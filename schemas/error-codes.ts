@@ -101,6 +101,8 @@ export const stepErrorCodes = {
   withdrawn: 'Withdrawn',
   /** The department could not undo the step; an operator must look at it. */
   compensationFailed: 'CompensationFailed',
+  /** The department could not be told to cancel the case it accepted; an operator must tell it. */
+  cancellationFailed: 'CancellationFailed',
   /** Retries were exhausted or the call failed for a reason that is not a decision. */
   stepFailed: 'StepFailed',
 } as const;

@@ -5,7 +5,8 @@
  * - `<step>`: the step's call; `<step>-retry-<n>`: the call an operator's nth retry or re-send
  *   made; either followed by `-resumed-<m>` when made again after the department's mth resume;
  * - `<call>-poll-<k>`: the kth poll for the decision the round's call was accepted for;
- * - `<step>-undo`: the step's compensation, `-resumed-<m>` again after a resume.
+ * - `<step>-undo`: the step's compensation, `-resumed-<m>` again after a resume;
+ * - `<step>-cancel`: the cancellation of its accepted case on withdrawal, `-resumed-<m>` likewise.
  *
  * Ids are unique per workflow while pending: a new round never reuses an id, even while the
  * activity it abandoned is still closing. Step ids are `[a-z][A-Za-z0-9]*`, so never hold a `-`.
@@ -27,8 +28,13 @@ export function undoActivityId(stepId: string, pausedBefore = 0): string {
   return pausedBefore === 0 ? `${stepId}-undo` : `${stepId}-undo-resumed-${pausedBefore}`;
 }
 
+/** The id of the cancellation of the step's accepted case, made again after `pausedBefore` resumes. */
+export function cancelActivityId(stepId: string, pausedBefore = 0): string {
+  return pausedBefore === 0 ? `${stepId}-cancel` : `${stepId}-cancel-resumed-${pausedBefore}`;
+}
+
 const stepActivityId =
-  /^([a-z][A-Za-z0-9]*)(?:-retry-\d+)?(?:-resumed-\d+)?(?:-poll-\d+|-undo(?:-resumed-\d+)?)?$/;
+  /^([a-z][A-Za-z0-9]*)(?:-retry-\d+)?(?:-resumed-\d+)?(?:-poll-\d+|-(?:undo|cancel)(?:-resumed-\d+)?)?$/;
 
 /**
  * The step a department activity belongs to, from its id; null for an id that names no step:

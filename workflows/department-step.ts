@@ -36,6 +36,11 @@ export class DepartmentSteps {
   private readonly awaiting = new Map<string, string>();
   /** Decisions received, by step id. */
   private readonly decisions = new Map<string, DepartmentDecisionUpdate>();
+  /**
+   * Cases a department accepted whose decision the step has not taken in: step id → receipt.
+   * Unlike `awaiting`, kept when the wait is cancelled, so a withdrawal can cancel the case.
+   */
+  private readonly openCases = new Map<string, string>();
 
   constructor(private readonly deps: DepartmentStepsDeps) {
     setHandler(
@@ -61,6 +66,11 @@ export class DepartmentSteps {
         },
       },
     );
+  }
+
+  /** The receipt of the step's accepted case when the step ended without its decision. */
+  undecidedCase(stepId: string): string | undefined {
+    return this.openCases.get(stepId);
   }
 
   /** The step waits for its department's later decision (an operator may re-send it). */
@@ -90,12 +100,14 @@ export class DepartmentSteps {
       }),
     );
     if (decision.accepted) {
+      this.openCases.set(step.id, decision.receiptNumber);
       const { decision: later, recorded } = await this.laterDecision(
         step,
         round,
         decision.receiptNumber,
         decision.pollable,
       );
+      this.openCases.delete(step.id);
       if (later.outcome === 'rejected') {
         const error: StepError = {
           code: stepErrorCodes.departmentRejected,

@@ -14,6 +14,11 @@ export const workflowFeatures = {
    * had, so operators see whose they are; the SDK numbered them before.
    */
   stepActivityIds: 'step-activity-ids',
+  /**
+   * A withdrawal cancels the cases departments accepted and had not decided, instead of leaving
+   * them to be worked on for nobody.
+   */
+  cancelOnWithdrawal: 'cancel-on-withdrawal',
 } as const;
 
 /** What the API starts every application with: all of them. */

@@ -9,6 +9,7 @@ import {
 import type { ReadModelActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
 import type { BundleOutcome, BundleWorkflowInput } from '../schemas/workflow.js';
+import { cancelUndecidedCases } from './case-cancellation.js';
 import { compensate } from './compensation.js';
 import { DepartmentPauses } from './department-pauses.js';
 import { DepartmentSteps } from './department-step.js';
@@ -125,6 +126,22 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   const steps: BundleOutcome['steps'] = Object.fromEntries(
     plan.steps.map((step, i) => [step.id, ended[i] as StepResult]),
   );
+  // Asked only when a case is open: a history recorded before cancellations replays unchanged.
+  const anyOpenCase = plan.steps.some((step) => departmentSteps.undecidedCase(step.id) !== undefined);
+  if (withdrawal.requested && anyOpenCase && hasFeature(workflowFeatures.cancelOnWithdrawal)) {
+    await cancelUndecidedCases(
+      {
+        applicationId,
+        plan,
+        projection,
+        pauses,
+        outputs,
+        undecidedCase: (stepId) => departmentSteps.undecidedCase(stepId),
+        withdrawnBy: () => withdrawal.by(),
+      },
+      steps,
+    );
+  }
   let status = applicationOutcome(plan, steps);
   if (withdrawal.requested || status === 'rejected')
     await compensate(applicationId, outputs.completed, steps, projection, pauses, hasFeature);

@@ -56,8 +56,8 @@ export class Withdrawal {
     return { code: stepErrorCodes.withdrawn, message };
   }
 
-  /** An operator's withdrawal names the operator and the reason on the steps it ends. */
-  private by(): string {
+  /** Who withdrew: the applicant, or an operator with the reason, as the steps it ends name them. */
+  by(): string {
     return this.request?.by ? `${this.request.by} (${this.request.reason})` : 'the applicant';
   }
 }

@@ -20,6 +20,8 @@ export interface AcceptedCase {
   /** The ledger record of the call, settled when the case is decided. */
   record: LedgerRecord;
   decidedAt: Date | null;
+  /** When Onething cancelled the case undecided (the application was withdrawn): it never decides then. */
+  cancelledAt: Date | null;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -54,7 +56,7 @@ export class Cases {
     fields: Pick<AcceptedCase, 'ref' | 'receiptNumber' | 'mode' | 'verdict' | 'record'>,
     delayMs: number,
   ): AcceptedCase {
-    const accepted: AcceptedCase = { ...fields, decidedAt: null, timer: undefined };
+    const accepted: AcceptedCase = { ...fields, decidedAt: null, cancelledAt: null, timer: undefined };
     if (this.closed) return accepted;
     accepted.timer = setTimeout(() => this.decide(accepted), delayMs);
     const { department, service } = fields.ref;
@@ -78,10 +80,21 @@ export class Cases {
   decide(accepted: AcceptedCase): void {
     clearTimeout(accepted.timer);
     accepted.timer = undefined;
-    if (accepted.decidedAt !== null) return;
+    if (accepted.decidedAt !== null || accepted.cancelledAt !== null) return;
     const at = new Date();
     accepted.decidedAt = at;
     this.onDecided(accepted, at);
+  }
+
+  /**
+   * Closes an undecided case without deciding it: no callback, no decision later. A decided case
+   * stays decided (the caller is told the decision); cancelling again changes nothing.
+   */
+  cancel(accepted: AcceptedCase): void {
+    if (accepted.decidedAt !== null || accepted.cancelledAt !== null) return;
+    clearTimeout(accepted.timer);
+    accepted.timer = undefined;
+    accepted.cancelledAt = new Date();
   }
 
   /** Forgets every case and cancels every pending decision (a reset). */
@@ -99,6 +112,8 @@ export class Cases {
 
 /** `200 pending` until decided, then `200 decided` with the outputs or `422` with the rejection. */
 export function pollAnswer(accepted: AcceptedCase): PollAnswer {
+  if (accepted.cancelledAt !== null)
+    return { status: 200, body: { status: 'cancelled', receiptNumber: accepted.receiptNumber } };
   if (accepted.decidedAt === null) return { status: 200, body: { status: 'pending' } };
   const { verdict, receiptNumber } = accepted;
   if (verdict.rejection !== undefined) return { status: 422, body: verdict.rejection };

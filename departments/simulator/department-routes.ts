@@ -1,6 +1,7 @@
 /**
  * The department protocol: `POST` a call with an `Idempotency-Key`, answered with a decision or,
- * for a department that decides later, 202 with a receipt; `GET` the case by receipt to poll it.
+ * for a department that decides later, 202 with a receipt; `GET` the case by receipt to poll it,
+ * `DELETE` it to cancel it when the application is withdrawn.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findService } from '../catalog/index.js';
@@ -330,6 +331,46 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
           reason: `no case ${receipt} at ${department}/${service}`,
         });
       }
+      const { status, body } = pollAnswer(accepted);
+      return answer(status, body);
+    },
+  );
+
+  // Onething withdraws a case the applicant gave up: closed undecided, or the decision already made.
+  app.delete<{ Params: CaseParams }>(
+    '/departments/:department/services/:service/cases/:receiptNumber',
+    async (request, reply) => {
+      const { department, service, receiptNumber: receipt } = request.params;
+      const header = request.headers['idempotency-key'];
+      const ref: CallRef = state.cases.find(department, service, receipt)?.ref ?? {
+        department,
+        service,
+        idempotencyKey: typeof header === 'string' ? header : '',
+      };
+      const answer = (status: number, body: object | string): FastifyReply => {
+        state.requests.add({
+          ...ref,
+          kind: 'cancel',
+          status,
+          at: new Date().toISOString(),
+          ...traced(request),
+        });
+        return send(reply, status, body);
+      };
+      const forged = signatureProblem(state, department, request);
+      if (forged !== undefined) return answer(401, forged);
+      const bare = gatewayStatus(state, serviceKey(department, service));
+      if (bare !== undefined) return answer(bare, gatewayPage(bare));
+      const refusal = await unavailability(state, serviceKey(department, service));
+      if (refusal !== undefined) return answer(503, refusal);
+      const accepted = state.cases.find(department, service, receipt);
+      if (accepted === undefined) {
+        return answer(404, {
+          code: simulatorCodes.unknownCase,
+          reason: `no case ${receipt} at ${department}/${service}`,
+        });
+      }
+      state.cases.cancel(accepted);
       const { status, body } = pollAnswer(accepted);
       return answer(status, body);
     },

@@ -172,8 +172,8 @@ function toEntry(record: LedgerRecord): LedgerEntry {
 
 /** One request a simulated department answered or sent, as `GET /admin/requests` shows it. */
 export interface RequestRecord extends CallRef {
-  /** A call or a poll the department answered, or a callback attempt it made to Onething. */
-  kind: 'submit' | 'poll' | 'callback' | 'undo';
+  /** A call, poll, undo or cancellation the department answered, or a callback attempt it made to Onething. */
+  kind: 'submit' | 'poll' | 'callback' | 'undo' | 'cancel';
   /** The status answered; for a callback, Onething's answer, 0 when none came. */
   status: number;
   /** When the request arrived, or the callback attempt was made (ISO string). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   callActivityId,
+  cancelActivityId,
   pollActivityId,
   stepOfActivityId,
   undoActivityId,
@@ -28,6 +29,12 @@ describe("the activity ids of a step's department activities", () => {
     ],
     ['an undo', undoActivityId('seal'), 'seal-undo'],
     ['an undo after a resume', undoActivityId('seal', 2), 'seal-undo-resumed-2'],
+    ['a cancellation', cancelActivityId('householdRegistration'), 'householdRegistration-cancel'],
+    [
+      'a cancellation after a resume',
+      cancelActivityId('householdRegistration', 1),
+      'householdRegistration-cancel-resumed-1',
+    ],
   ])('names the step of %s', (_what, id, expected) => {
     expect(id).toBe(expected);
     expect(stepOfActivityId(id)).toBe(expected.split('-')[0]);

@@ -88,7 +88,7 @@ describe('stuck reasons in words', () => {
     expect(
       stuckMessage(facts({ code: 'compensation-failed', since, errorMessage: 'undo refused' }), now),
     ).toBe(
-      'step householdRegistration (police): police could not undo the step (2h ago); last error: undo refused; an operator must repair it',
+      'step householdRegistration (police): police could not undo the step or cancel its case (2h ago); last error: undo refused; an operator must repair it',
     );
   });
 
