@@ -128,6 +128,9 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // Command-line shims: a few lines of plain Node that load the TypeScript they run.
+  { files: ['bin/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['bin/*.js'], languageOptions: { globals: globals.node } },
   // The operators' console: plain browser modules, type-checked by `tsc -p console` (JSDoc).
   { files: ['console/**/*.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['console/**/*.js'], languageOptions: { globals: globals.browser } },

@@ -299,6 +299,74 @@ const callback: ConformanceCheck = {
   },
 };
 
+const undo: ConformanceCheck = {
+  id: 'undo',
+  title: 'undoes a decided call when the service declares an undo, and a repeated undo is harmless',
+  async run(target) {
+    if (!serviceOf(target, 'undo').undo) return skipped('the service declares no undo');
+    const compensate = target.adapter.compensate?.bind(target.adapter);
+    if (!compensate)
+      throw new ConformanceFailure(
+        'undo',
+        'the service declares an undo but the adapter has no compensate()',
+      );
+    const key = keyFor(target, 'undo');
+    const decided = await expectAnswer(target, 'undo', callOf(target, key));
+    if (isAcceptance(decided))
+      return skipped('the service decided later; the undo is checked on a decided call');
+    const call = {
+      department: target.department,
+      service: target.service,
+      outputs: decided.outputs,
+      ...(decided.receiptNumber ? { receiptNumber: decided.receiptNumber } : {}),
+      idempotencyKey: `undo:${key}`,
+    };
+    for (const attempt of ['the undo', 'a repeat of the undo']) {
+      const result = await settle(compensate(call));
+      if (!result.ok)
+        throw new ConformanceFailure('undo', `${attempt} failed: ${describeError(result.error)}`);
+    }
+    return passed;
+  },
+};
+
+const cancel: ConformanceCheck = {
+  id: 'cancel',
+  title: 'cancels an accepted, undecided case (withdrawal), repeatably, and never decides it after',
+  async run(target) {
+    const cancelCase = target.adapter.cancel?.bind(target.adapter);
+    if (!cancelCase) return skipped('the adapter has no cancel(): a withdrawn case cannot be cancelled');
+    // With a hook the kit makes the department decide later; a live system may do so by itself.
+    const hooks = target.decidesLater?.byPoll ?? target.decidesLater?.byCallback;
+    return arranged(hooks?.arrange, hooks?.restore, async () => {
+      const key = keyFor(target, 'cancel');
+      const answer = await expectAnswer(target, 'cancel', callOf(target, key));
+      if (!isAcceptance(answer)) return skipped('the service decided at once: there was no case to cancel');
+      const query = {
+        department: target.department,
+        service: target.service,
+        receiptNumber: answer.receiptNumber,
+        idempotencyKey: key,
+      };
+      const first = await settle(cancelCase(query));
+      if (!first.ok || first.value.status !== 'cancelled')
+        throw new ConformanceFailure(
+          'cancel',
+          `an undecided case must answer "cancelled", got ${first.ok ? JSON.stringify(first.value) : describeError(first.error)}`,
+        );
+      // The department's own process may still try to decide it: a cancelled case stays cancelled.
+      await hooks?.decide(answer.receiptNumber).catch(() => undefined);
+      const again = await settle(cancelCase(query));
+      if (!again.ok || again.value.status !== 'cancelled')
+        throw new ConformanceFailure(
+          'cancel',
+          `a repeated cancellation must answer "cancelled" again, got ${again.ok ? JSON.stringify(again.value) : describeError(again.error)}`,
+        );
+      return passed;
+    });
+  },
+};
+
 /** Every check, in the order a suite runs them. */
 export const conformanceChecks: readonly ConformanceCheck[] = [
   decides,
@@ -311,6 +379,8 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   signature,
   poll,
   callback,
+  undo,
+  cancel,
 ];
 
 /** Runs one check by id; throws `ConformanceFailure` when the target breaks it. */

@@ -109,6 +109,7 @@ export async function expectSideEffects(
   key: string,
   expected: number,
 ): Promise<void> {
+  if (!target.sideEffects) return;
   const count = await target.sideEffects(key);
   if (count === expected) return;
   const hint =

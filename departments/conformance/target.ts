@@ -26,8 +26,10 @@ export interface ConformanceTarget {
   /**
    * How many times the department acted (issued, registered, opened a case) on calls made under
    * this idempotency key: for the simulator, its `/admin/ledger`; for a real system, its audit log.
+   * Without it (a live system run from the command line) side effects are not counted, and the
+   * report says so.
    */
-  sideEffects: (idempotencyKey: string) => Promise<number>;
+  sideEffects?: (idempotencyKey: string) => Promise<number>;
   /** Transient faults of the department, for the retry checks. Without them those checks are skipped. */
   faults?: {
     /** The department's next answer is a transient failure (e.g. 503), without side effect. */
@@ -70,7 +72,9 @@ export type CheckId =
   | 'timeout'
   | 'signature'
   | 'poll'
-  | 'callback';
+  | 'callback'
+  | 'undo'
+  | 'cancel';
 
 export type CheckResult = { status: 'passed' } | { status: 'skipped'; reason: string };
 

@@ -61,6 +61,7 @@ const mustPass = [
   'signature',
   'poll',
   'callback',
+  'cancel',
 ];
 describe('the conformance kit on the simulator, every service of every department', () => {
   for (const department of Object.values(departments)) {
@@ -80,11 +81,13 @@ describe('the conformance kit on the simulator, every service of every departmen
         // A service that takes no input has no invalid input to send.
         const inputless = Object.keys(service.input.shape).length === 0;
         const status = Object.fromEntries(report.map((r) => [r.id, r.status]));
-        expect(status).toEqual(
-          Object.fromEntries(
+        expect(status).toEqual({
+          ...Object.fromEntries(
             mustPass.map((id) => [id, inputless && id === 'invalid-input' ? 'skipped' : 'passed']),
           ),
-        );
+          // Only a service that declares an undo is asked to undo.
+          undo: service.undo ? 'passed' : 'skipped',
+        });
       }, 60_000);
     }
   }
@@ -166,6 +169,43 @@ describe('the conformance kit on broken adapters', () => {
     expect(failure).toMatchObject({ check: 'misrouted' });
     // Its real rejections still pass: only the misrouted promise is broken.
     await expect(runConformanceCheck('rejection', broken)).resolves.toEqual({ status: 'passed' });
+  });
+
+  it('fails an adapter that cannot undo a service that declares an undo', async () => {
+    const target = simulatorTarget({
+      simulatorUrl: simulator.url,
+      department: 'medical-insurance',
+      service: 'resident-enrolment',
+      signingKey: keyOf('medical-insurance'),
+    });
+    const submitOnly: DepartmentAdapter = { submit: (call) => target.adapter.submit(call) };
+
+    const failure = await runConformanceCheck('undo', { ...target, adapter: submitOnly }).catch(
+      (err: unknown) => err,
+    );
+
+    expect(failure).toMatchObject({ check: 'undo', message: expect.stringContaining('no compensate()') });
+    await expect(runConformanceCheck('undo', target)).resolves.toEqual({ status: 'passed' });
+  });
+
+  it('fails an adapter whose cancellation does not reach the department', async () => {
+    const target = police();
+    // Answers "cancelled" without telling anyone: the department decides the case anyway.
+    const silent: DepartmentAdapter = {
+      ...target.adapter,
+      submit: (call) => target.adapter.submit(call),
+      poll: (query) => target.adapter.poll?.(query) ?? Promise.resolve({ pending: true }),
+      cancel: async (query) => {
+        const answer = await target.adapter.poll?.(query);
+        return answer && !answer.pending ? { status: 'decided', ...answer } : { status: 'cancelled' };
+      },
+    };
+
+    const failure = await runConformanceCheck('cancel', { ...target, adapter: silent }).catch(
+      (err: unknown) => err,
+    );
+
+    expect(failure).toMatchObject({ check: 'cancel', message: expect.stringContaining('cancelled" again') });
   });
 
   it('reports every check of a whole run, failing only the broken promises', async () => {
