@@ -81,6 +81,11 @@ export const configSchema = z.object({
    * module). Departments it does not list are reached over HTTP under DEPARTMENTS_URL.
    */
   DEPARTMENTS_CONFIG: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
+  /**
+   * A JSON or YAML file of department definitions (services, what each receives and returns, its
+   * undo), replacing or adding to the built-in catalogue; the bundles are checked against it at start.
+   */
+  DEPARTMENT_CATALOG: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
   SIMULATOR_PORT: port(4100),
   /** Per-request limit of a department call over HTTP, in milliseconds. */
   DEPARTMENT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).default(10_000)),

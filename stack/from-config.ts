@@ -11,7 +11,10 @@ import { ConfigError } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import type { Pool, PoolTls } from '../db/pool.js';
+import { applyCatalog, readCatalogFile } from '../departments/catalog-file.js';
 import { loadDepartmentSettings } from '../departments/configuration.js';
+import { allBundles } from '../bundles/all.js';
+import { checkBundle, formatProblems } from '../bundles/check.js';
 import type { DepartmentSettings } from '../departments/configuration.js';
 import { loadDutyChannels } from '../notifications/duty-channels.js';
 import { sealStoredWebhookSecrets } from '../notifications/webhook-secrets.js';
@@ -84,6 +87,7 @@ export async function openSharedParts(
   try {
     const applied = await migrate(pool);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    if (config.DEPARTMENT_CATALOG) await loadCatalogFile(config.DEPARTMENT_CATALOG);
     const departments = await loadDepartmentSettings(config, {
       ...(endpoints.departmentsUrl ? { departmentsUrl: endpoints.departmentsUrl } : {}),
     });
@@ -228,4 +232,18 @@ function temporalUiOrigins(config: Config): string[] {
   if (config.TEMPORAL_UI_ORIGIN)
     return config.TEMPORAL_UI_ORIGIN.split(',').map((o) => o.trim().replace(/\/+$/, ''));
   return [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`];
+}
+
+/**
+ * Puts a deployment's department definitions into the catalogue, then checks every bundle
+ * against it as `npm run catalog:check` does: a bundle mapping a field the department no longer
+ * receives stops the start with each problem named.
+ */
+export async function loadCatalogFile(file: string): Promise<void> {
+  applyCatalog(await readCatalogFile(file));
+  const problems = allBundles.flatMap(checkBundle);
+  if (problems.length > 0)
+    throw new ConfigError(
+      `DEPARTMENT_CATALOG (${file}) does not fit the bundles:\n${formatProblems(problems)}`,
+    );
 }
