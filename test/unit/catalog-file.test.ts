@@ -29,10 +29,7 @@ function policeAsFile(change: (services: Record<string, Record<string, unknown>>
   const services = Object.fromEntries(
     Object.values(police.services).map((s) => [
       s.id,
-      { title: s.title, input: z.toJSONSchema(s.input), output: z.toJSONSchema(s.output) } as Record<
-        string,
-        unknown
-      >,
+      { title: s.title, input: z.toJSONSchema(s.input), output: z.toJSONSchema(s.output) },
     ]),
   );
   change(services);
