@@ -51,6 +51,10 @@ export const problemCodes = {
   taskAssigneeInvalid: 'TASK_ASSIGNEE_INVALID',
   /** A reassignment's `to` names a clerk key that was revoked. */
   taskAssigneeRevoked: 'TASK_ASSIGNEE_REVOKED',
+  /** A video-verification approval without a passed liveness check, a declared fact verified, or a recording reference; `errors` names each. */
+  verificationIncomplete: 'VERIFICATION_INCOMPLETE',
+  /** The approver also decided a step this one must be decided apart from (four eyes): another officer must. */
+  fourEyesRequired: 'FOUR_EYES_REQUIRED',
   /** The application does not wait for these supplementary materials (none requested, or items unanswered). */
   supplementRefused: 'SUPPLEMENT_REFUSED',
   /** No bulk action (operators' retry or re-send of many steps) of that id. */

@@ -23,6 +23,7 @@ import type { Principal } from '../../schemas/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { validServiceOutputs } from '../service-outputs.js';
+import { approvedVerification, checkFourEyes } from '../video-verification.js';
 import { deliverUpdate } from '../workflow-updates.js';
 import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../work-list-views.js';
 
@@ -96,7 +97,12 @@ function changed(id: string, change: TaskChange): TaskRow {
  * What the decision must carry for this task: the service's outputs for an approval (named by
  * field when wrong) and, for a video verification, what the officer verified.
  */
-function checkedDecision(task: TaskRow, body: CompleteTaskBody): CompleteTaskBody {
+function checkedDecision(
+  task: TaskRow,
+  body: CompleteTaskBody,
+  principal: Principal,
+  now: Date,
+): CompleteTaskBody {
   const invalid = (errors: Array<{ path: string; message: string }>, title: string) =>
     new ProblemError(
       400,
@@ -118,7 +124,13 @@ function checkedDecision(task: TaskRow, body: CompleteTaskBody): CompleteTaskBod
       );
   }
   if (body.decision !== 'approve') return body;
-  return { ...body, outputs: validServiceOutputs(task, body.outputs, 'body.outputs') };
+  const outputs = validServiceOutputs(task, body.outputs, 'body.outputs');
+  if (!body.verification) return { ...body, outputs };
+  // The record goes with the outputs, so a later step maps it to the department acting on it.
+  return {
+    ...body,
+    outputs: { ...outputs, verification: approvedVerification(task, body.verification, principal, now) },
+  };
 }
 
 /**
@@ -236,7 +248,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       schema: {
         summary: 'Decide a task you claimed: approve, reject, or request supplementary materials',
         description:
-          "`approve` gives the outputs the step's service declares (see the task's outputsSchema); `reject` a reason shown to the applicant; `request-supplement` everything missing, at once. Video-verification tasks also record `verification` with approve and reject.",
+          "`approve` gives the outputs the step's service declares (see the task's outputsSchema); `reject` a reason shown to the applicant; `request-supplement` everything missing, at once. Video-verification tasks also record `verification` with approve and reject; an approval needs a passed liveness check, every fact the service declares verified and a recording reference (409 `VERIFICATION_INCOMPLETE` names what is missing), and the record travels with the outputs to the department acting on it. A step decided apart from others (four eyes) is refused with 409 `FOUR_EYES_REQUIRED` to whoever decided one of those.",
         tags: ['tasks'],
         params: taskIdParamsSchema,
         body: completeTaskBodySchema,
@@ -267,7 +279,9 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         ok: false,
         conflict: task.status === 'claimed' ? 'claimed-by-other' : 'not-claimed',
       });
-    const body = checkedDecision(task, decision);
+    const now = new Date();
+    const body = checkedDecision(task, decision, principal, now);
+    if (body.decision === 'approve') await checkFourEyes(deps.pool, deps.bundles, task, principal);
     const decidedBy = personOf(principal);
     const update: TaskDecisionUpdate = {
       taskId: task.id,
@@ -297,7 +311,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       decision: body.decision,
       ...details,
       ...('verification' in body && body.verification ? { verification: body.verification } : {}),
-      decidedAt: new Date().toISOString(),
+      decidedAt: now.toISOString(),
     });
     return taskSummaryView(changed(task.id, change));
   }
