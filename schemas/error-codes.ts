@@ -20,6 +20,12 @@ export const problemCodes = {
   routeNotFound: 'ROUTE_NOT_FOUND',
   unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',
+  /** The caller's key is scoped to one department (`operator:<department>`) and this reaches another, or all. */
+  outOfScope: 'OUT_OF_SCOPE',
+  /** No API key of that id (admin key management). */
+  keyNotFound: 'KEY_NOT_FOUND',
+  /** The key cannot be rotated: revoked, expired or already rotated. */
+  keyNotActive: 'KEY_NOT_ACTIVE',
   /** A change authenticated by the console session cookie without the session's X-CSRF-Token. */
   csrfTokenInvalid: 'CSRF_TOKEN_INVALID',
   rateLimited: 'RATE_LIMITED',

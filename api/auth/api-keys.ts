@@ -8,12 +8,22 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** Parses `portal`, `operator`, `admin`, `clerk:<department>` or `department:<id>`. */
+const roleUsage =
+  'portal:<client>, operator, operator:<department>, admin, clerk:<department> or department:<id>';
+
+/**
+ * Parses `portal:<client>`, `operator` (every department), `operator:<department>` (one
+ * department's steps only), `admin`, `clerk:<department>` or `department:<id>`.
+ */
 export function parseRole(label: string): { role: RoleName; scope: string | null } {
   const [role = '', scope] = label.split(':', 2);
-  if (role === 'operator' || role === 'admin') {
-    if (scope !== undefined) throw new Error(`${role} keys have no scope`);
+  if (role === 'admin') {
+    if (scope !== undefined) throw new Error('admin keys have no scope');
     return { role, scope: null };
+  }
+  if (role === 'operator') {
+    if (scope === '') throw new Error('operator:<department>, or operator for every department');
+    return { role, scope: scope ?? null };
   }
   if (role === 'portal' || role === 'clerk' || role === 'department') {
     if (!scope)
@@ -22,15 +32,19 @@ export function parseRole(label: string): { role: RoleName; scope: string | null
       );
     return { role, scope };
   }
-  throw new Error(
-    `unknown role ${label}: portal:<client>, operator, admin, clerk:<department> or department:<id>`,
-  );
+  throw new Error(`unknown role ${label}: ${roleUsage}`);
 }
 
 /** Creates a key and returns its id and secret; the secret is never stored or shown again. */
 export async function createApiKey(
   db: Queryable,
-  key: { name: string; role: RoleName; scope: string | null },
+  key: {
+    name: string;
+    role: RoleName;
+    scope: string | null;
+    expiresAt?: Date | null;
+    createdBy?: string | null;
+  },
 ): Promise<{ id: string; secret: string }> {
   const id = `key_${randomBytes(6).toString('hex')}`;
   const secret = `ot_${randomBytes(32).toString('base64url')}`;

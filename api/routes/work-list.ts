@@ -19,6 +19,7 @@ import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { audited } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
+import { departmentScope, inScope } from '../auth/scope.js';
 import type { Principal } from '../../schemas/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
@@ -44,14 +45,13 @@ const otherDepartment = (task: TaskRow) =>
     `It is a task of ${task.department}.`,
   );
 
-/** Refuses a clerk another department's task; operators and admins may see any. */
+/** Refuses a clerk or scoped operator another department's task; other operators may see any. */
 function checkVisible(request: FastifyRequest, task: TaskRow): TaskRow {
-  const principal = principalOf(request);
-  if (principal.role === 'clerk' && principal.scope !== task.department) throw otherDepartment(task);
+  if (!inScope(principalOf(request), task.department)) throw otherDepartment(task);
   return task;
 }
 
-/** The task if the caller may see it: a clerk only its department's, operators and admins any. */
+/** The task if the caller may see it: a clerk or scoped operator only its department's, other operators any. */
 async function visibleTask(deps: ApiDeps, request: FastifyRequest, id: string): Promise<TaskRow> {
   const task = await findTask(deps.pool, id);
   if (!task) throw notFound(id);
@@ -141,11 +141,11 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
   app.get(
     '/v1/tasks',
     {
-      config: { access: ['clerk', 'operator', 'admin'] },
+      config: { access: ['clerk', 'operator'] },
       schema: {
         summary: 'The work list: tasks earliest due first',
         description:
-          "A clerk sees its own department's tasks; operators and admins any department's. Paginated by `cursor`.",
+          "A clerk or a scoped operator sees its own department's tasks; other operators any department's. Paginated by `cursor`.",
         tags: ['tasks'],
         querystring: taskListQuerySchema,
         response: { 200: taskListSchema, ...problemResponses(400, 401, 403) },
@@ -154,15 +154,11 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
     async (request) => {
       const principal = principalOf(request);
       const { department, cursor, ...filter } = request.query;
-      if (principal.role === 'clerk' && department !== undefined && department !== principal.scope)
-        throw new ProblemError(
-          403,
-          problemCodes.forbidden,
-          "Only your department's tasks",
-          principal.scope ?? '',
-        );
+      const own = departmentScope(principal);
+      if (own !== undefined && department !== undefined && department !== own)
+        throw new ProblemError(403, problemCodes.forbidden, "Only your department's tasks", own);
       const after = cursor === undefined ? undefined : decodeTaskCursor(cursor);
-      const scope = principal.role === 'clerk' ? (principal.scope ?? '') : department;
+      const scope = own ?? department;
       const page = await listTasks(deps.pool, {
         ...filter,
         ...(scope === undefined ? {} : { department: scope }),
@@ -179,7 +175,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
   app.get(
     '/v1/tasks/:id',
     {
-      config: { access: ['clerk', 'operator', 'admin'] },
+      config: { access: ['clerk', 'operator'] },
       schema: {
         summary: 'One task with the application data the clerk decides on',
         description: "The read is recorded in the application's access log.",
