@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createApiKey, parseRole } from '../auth/api-keys.js';
+import { createApiKey, parseRole, rotateApiKey } from '../auth/api-keys.js';
 import { roleLabel } from '../auth/principal.js';
 import { principalOf } from '../auth/authenticate.js';
-import { findApiKey, listApiKeys, retireApiKey, revokeApiKey } from '../../db/api-keys.js';
+import { findApiKey, listApiKeys, revokeApiKey } from '../../db/api-keys.js';
 import type { ApiKeyRow } from '../../db/api-keys.js';
-import { withTransaction } from '../../db/pool.js';
 import {
   apiKeyParamsSchema,
   apiKeyViewSchema,
@@ -162,21 +161,9 @@ export const adminKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         request,
         { action: 'key.rotate', target: id, detail: { graceSeconds } },
         async (note) => {
-          const old = await findApiKey(deps.pool, id);
-          if (!old) throw notFound(id);
-          // One transaction: the new key exists only if the old one was retired, never two successors.
-          const key = await withTransaction(deps.pool, async (tx) => {
-            const next = await createApiKey(tx, {
-              name: old.name,
-              role: old.role,
-              scope: old.scope,
-              expiresAt: old.expires_at,
-              createdBy: principalOf(request).keyId,
-            });
-            if (!(await retireApiKey(tx, id, next.id, new Date(Date.now() + graceSeconds * 1000))))
-              throw notActive(id, inactivity(old));
-            return next;
-          });
+          const key = await rotateApiKey(deps.pool, id, graceSeconds, principalOf(request).keyId);
+          if ('refused' in key)
+            throw key.refused === 'not-found' ? notFound(id) : notActive(id, inactivity(key.key));
           note({ detail: { graceSeconds, replacedBy: key.id } });
           return key;
         },
