@@ -17,6 +17,8 @@ import { observeRequests } from './observability.js';
 import { activeTracing } from '../telemetry/tracing.js';
 import { handleError, handleNotFound, ProblemError } from './problem.js';
 import { accessLogRoutes } from './routes/access-log.js';
+import { adminKeyRoutes } from './routes/admin-keys.js';
+import { departmentCaseRoutes } from './routes/department-cases.js';
 import { auditRoutes } from './routes/audit.js';
 import { departmentCallbackRoutes } from './routes/department-callbacks.js';
 import { opsBulkRoutes } from './routes/ops-bulk.js';
@@ -129,6 +131,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(metricsRoutes, deps);
   await app.register(opsRoutes, deps);
   await app.register(auditRoutes, deps);
+  await app.register(adminKeyRoutes, deps);
+  await app.register(departmentCaseRoutes, deps);
   await app.register(consoleSessionRoutes, deps);
   await app.register(consoleRoutes);
   if (deps.codecServer) await app.register(codecRoutes, deps.codecServer);

@@ -8,12 +8,14 @@ import type { ApplicationView } from '../schemas/api.js';
 import { problemCodes } from '../schemas/error-codes.js';
 import { principalOf } from './auth/authenticate.js';
 import { roleLabel } from './auth/principal.js';
+import { departmentScope, stepsInScope } from './auth/scope.js';
 import { ProblemError } from './problem.js';
 import { applicationView } from './views.js';
 
 /**
  * The application if the caller may see it: a portal only its own (another's is answered
- * exactly like one that does not exist), operators and admins any.
+ * exactly like one that does not exist), an operator any, a scoped operator only one with a
+ * step of its department (others answered as not existing too).
  */
 export async function readableApplication(
   db: Queryable,
@@ -22,7 +24,11 @@ export async function readableApplication(
 ): Promise<{ application: ApplicationRow; steps: StepRow[] }> {
   const found = await findApplication(db, id);
   const principal = principalOf(request);
-  if (!found || (principal.role === 'portal' && principal.scope !== found.application.client_id)) {
+  if (
+    !found ||
+    (principal.role === 'portal' && principal.scope !== found.application.client_id) ||
+    (departmentScope(principal) !== undefined && stepsInScope(principal, found.steps).length === 0)
+  ) {
     throw new ProblemError(404, problemCodes.applicationNotFound, `No application ${id}`);
   }
   return found;
@@ -39,8 +45,10 @@ export async function viewFor(
   found: { application: ApplicationRow; steps: StepRow[] },
   alsoRead: readonly string[] = [],
 ): Promise<ApplicationView> {
-  const view = applicationView(found.application, found.steps);
-  if (principalOf(request).role === 'portal') return view;
+  const principal = principalOf(request);
+  if (principal.role === 'portal') return applicationView(found.application, found.steps);
+  // A scoped operator sees only its department's steps: the others are not its business.
+  const view = applicationView(found.application, stepsInScope(principal, found.steps));
   await recordRead(db, request, view.id, [
     ...view.steps.flatMap((s) => Object.keys(s.outputs ?? {}).map((field) => `${s.id}.${field}`)),
     ...alsoRead,

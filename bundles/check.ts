@@ -86,6 +86,10 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
       if (!stepsById.has(before)) report(`runs after ${before}, which is not a step of the bundle`, step.id);
     }
     if (predecessors(step.id).has(step.id)) report('is part of a dependency cycle', step.id);
+    for (const other of step.separateFrom ?? []) {
+      if (!stepsById.has(other) || other === step.id)
+        report(`is decided apart from ${other}, which is not another step of the bundle`, step.id);
+    }
     // A budget shorter than one attempt would cut the first call short before the department answers.
     if (step.retry.budget !== undefined && durationMs(step.retry.budget) < durationMs(step.callTimeout)) {
       report(

@@ -81,13 +81,17 @@ export const coOwnedVehicleChange: BundleDefinition = {
       department: 'vehicle-office',
       service: 'owner-change',
       after: ['videoVerification', 'spouseVideoVerification'],
+      // A change of ownership on someone else's verification: never the same officer's alone.
+      separateFrom: ['videoVerification', 'spouseVideoVerification'],
       input: {
         plateNumber: 'form.plateNumber',
         ownerIdNumber: 'applicant.idNumber',
         ownerVerificationNumber: 'steps.videoVerification.verificationNumber',
+        ownerVerification: 'steps.videoVerification.verification',
         newOwnerName: 'form.spouse.name',
         newOwnerIdNumber: 'form.spouse.idNumber',
         newOwnerVerificationNumber: 'steps.spouseVideoVerification.verificationNumber',
+        newOwnerVerification: 'steps.spouseVideoVerification.verification',
         marriageCertificateNumber: 'form.marriageCertificateNumber',
         mailingAddress: 'form.mailingAddress',
         recipientPhone: 'applicant.phone',

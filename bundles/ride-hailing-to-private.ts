@@ -73,6 +73,7 @@ export const rideHailingToPrivate: BundleDefinition = {
         plateNumber: 'form.plateNumber',
         ownerIdNumber: 'applicant.idNumber',
         verificationNumber: 'steps.videoVerification.verificationNumber',
+        verification: 'steps.videoVerification.verification',
         permitCancellationNumber: 'steps.permitCancellation.cancellationNumber',
         mailingAddress: 'form.mailingAddress',
         recipientPhone: 'applicant.phone',

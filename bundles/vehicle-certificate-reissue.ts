@@ -58,6 +58,7 @@ export const vehicleCertificateReissue: BundleDefinition = {
         plateNumber: 'form.plateNumber',
         ownerIdNumber: 'applicant.idNumber',
         verificationNumber: 'steps.videoVerification.verificationNumber',
+        verification: 'steps.videoVerification.verification',
         mailingAddress: 'form.mailingAddress',
         recipientPhone: 'applicant.phone',
       },

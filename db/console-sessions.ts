@@ -49,7 +49,7 @@ export async function findConsoleSession(
     `SELECT k.id AS key_id, k.name, k.role, k.scope, s.csrf_token, s.expires_at
      FROM console_sessions s JOIN api_keys k ON k.id = s.key_id
      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-       AND k.revoked_at IS NULL`,
+       AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`,
     [tokenHash],
   );
   const row = rows[0];

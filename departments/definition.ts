@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Title } from '../schemas/bundle.js';
+import type { VerifiedFact } from '../schemas/work-list.js';
 
 /** One service a department offers to bundles. */
 export interface ServiceDefinition {
@@ -11,6 +12,11 @@ export interface ServiceDefinition {
   output: z.ZodObject;
   /** The department can undo a completed call (e.g. cancel an enrolment); used for compensation. */
   undo?: { title: Title };
+  /**
+   * For a cloud-window video verification: every fact an officer must have verified before
+   * approving it (the work list refuses an approval without them).
+   */
+  verifies?: readonly VerifiedFact[];
 }
 
 /** A department (部门) and the services it offers. */

@@ -73,6 +73,12 @@ export const stepDefinitionSchema = z.object({
   decidedBy: z.enum(['department', 'worklist']).optional(),
   /** For work-list steps: what the person does. */
   taskKind: taskKindSchema.optional(),
+  /**
+   * Four eyes (四眼原则): whoever decided one of these steps in the work list (the officer of a
+   * video verification) may not also decide this one. Where the department's own system decides
+   * it, the verification records it receives name the officer, so that system applies the rule.
+   */
+  separateFrom: z.array(z.string()).optional(),
   /** How long the applicant has to answer a request for supplementary materials (default 10d). */
   supplementDeadline: durationSchema.optional(),
   /** The promised time limit (承诺时限) in working days; 0 means the same day. */

@@ -20,6 +20,12 @@ export const problemCodes = {
   routeNotFound: 'ROUTE_NOT_FOUND',
   unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',
+  /** The caller's key is scoped to one department (`operator:<department>`) and this reaches another, or all. */
+  outOfScope: 'OUT_OF_SCOPE',
+  /** No API key of that id (admin key management). */
+  keyNotFound: 'KEY_NOT_FOUND',
+  /** The key cannot be rotated: revoked, expired or already rotated. */
+  keyNotActive: 'KEY_NOT_ACTIVE',
   /** A change authenticated by the console session cookie without the session's X-CSRF-Token. */
   csrfTokenInvalid: 'CSRF_TOKEN_INVALID',
   rateLimited: 'RATE_LIMITED',
@@ -51,6 +57,10 @@ export const problemCodes = {
   taskAssigneeInvalid: 'TASK_ASSIGNEE_INVALID',
   /** A reassignment's `to` names a clerk key that was revoked. */
   taskAssigneeRevoked: 'TASK_ASSIGNEE_REVOKED',
+  /** A video-verification approval without a passed liveness check, a declared fact verified, or a recording reference; `errors` names each. */
+  verificationIncomplete: 'VERIFICATION_INCOMPLETE',
+  /** The approver also decided a step this one must be decided apart from (four eyes): another officer must. */
+  fourEyesRequired: 'FOUR_EYES_REQUIRED',
   /** The application does not wait for these supplementary materials (none requested, or items unanswered). */
   supplementRefused: 'SUPPLEMENT_REFUSED',
   /** No bulk action (operators' retry or re-send of many steps) of that id. */

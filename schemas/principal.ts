@@ -3,7 +3,8 @@ export type RoleName = 'portal' | 'operator' | 'admin' | 'clerk' | 'department';
 
 /**
  * Who calls, from a verified API key (or, behind an OIDC proxy, a verified token).
- * `scope` is the portal's client id for `portal`, the department id for `clerk` and `department`.
+ * `scope` is the portal's client id for `portal`, the department id for `clerk` and `department`,
+ * and for `operator` the one department a scoped operator sees and repairs (null: every one).
  */
 export interface Principal {
   keyId: string;

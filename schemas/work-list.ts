@@ -20,7 +20,16 @@ export const videoSessionSchema = z.object({
   provider: z.string(),
 });
 
-/** What the officer of a cloud-window video verification records. */
+/** The facts a cloud-window officer can establish on video; a service declares those it needs (`verifies`). */
+export const verifiedFacts = ['identity', 'contact', 'address', 'vehicle'] as const;
+export const verifiedFactSchema = z.enum(verifiedFacts);
+export type VerifiedFact = z.infer<typeof verifiedFactSchema>;
+
+/**
+ * What the officer of a cloud-window video verification records. The schema takes a failed
+ * liveness check, missing facts or no recording (a rejection may say so); an approval without
+ * them is refused with 409 `VERIFICATION_INCOMPLETE`, naming each one.
+ */
 export const verificationSchema = z
   .object({
     liveness: z.enum(['passed', 'failed']).describe('the liveness check (活体检测) result'),
@@ -28,15 +37,33 @@ export const verificationSchema = z
     recordingRef: z
       .string()
       .trim()
-      .min(1)
       .max(500)
-      .describe("the recording's reference in the video platform"),
+      .optional()
+      .describe("the recording's reference in the video platform; an approval needs one"),
     verified: z
-      .array(z.enum(['identity', 'contact', 'address', 'vehicle']))
-      .describe('the facts the officer verified'),
+      .array(verifiedFactSchema)
+      .max(verifiedFacts.length)
+      .describe('the facts the officer verified; an approval needs every fact the service declares'),
   })
   .strict();
 export type Verification = z.infer<typeof verificationSchema>;
+
+/**
+ * The record of an approved video verification, as the department acting on it receives it (in
+ * the step's outputs, mapped to the later step's input): who verified, when, what, and where the
+ * recording is. Never the video itself.
+ */
+export const verificationRecordSchema = z
+  .object({
+    officer: z.string().min(1).max(200).describe('the officer as they named themselves'),
+    officerKey: z.string().min(1).max(100).describe('the API key the officer decided with'),
+    verifiedAt: z.string().min(1).max(40).describe('when the approval was given (ISO 8601)'),
+    facts: z.array(verifiedFactSchema).max(verifiedFacts.length),
+    liveness: z.literal('passed'),
+    recordingRef: z.string().min(1).max(500),
+  })
+  .strict();
+export type VerificationRecord = z.infer<typeof verificationRecordSchema>;
 
 /** `POST /v1/tasks/:id/complete`: the clerk's decision. */
 export const completeTaskBodySchema = z

@@ -1,17 +1,38 @@
 /**
- * Manages API keys in DATABASE_URL:
- *   npm run keys -- create <role> <name>     role: portal:<client> | operator | admin | clerk:<department> | department:<id>
+ * Manages API keys in DATABASE_URL (admins may also use `/v1/admin/keys`):
+ *   npm run keys -- create <role> <name> [--expires <ISO date>]
+ *       role: portal:<client> | operator | operator:<department> | admin | clerk:<department> | department:<id>
+ *   npm run keys -- rotate <key id> [grace seconds, default 3600]
  *   npm run keys -- revoke <key id>
  *   npm run keys -- list
- * The secret is printed once, at creation; only its hash is stored.
+ * A secret is printed once, at creation or rotation; only its hash is stored.
  */
-import { createApiKey, parseRole } from '../api/auth/api-keys.js';
+import { createApiKey, parseRole, rotateApiKey } from '../api/auth/api-keys.js';
 import { roleLabel } from '../api/auth/principal.js';
 import { loadConfig } from '../config.js';
 import { listApiKeys, revokeApiKey } from '../db/api-keys.js';
+import type { ApiKeyRow } from '../db/api-keys.js';
 import { createPool } from '../db/pool.js';
 
-const usage = 'usage: npm run keys -- create <role> <name> | revoke <key id> | list';
+const usage =
+  'usage: npm run keys -- create <role> <name> [--expires <ISO date>] | rotate <key id> [grace seconds] | revoke <key id> | list';
+
+/** `--expires <date>` taken out of the arguments; a date that does not parse is an error. */
+function expiryOf(args: string[]): { rest: string[]; expiresAt: Date | null } {
+  const at = args.indexOf('--expires');
+  if (at < 0) return { rest: args, expiresAt: null };
+  const expiresAt = new Date(args[at + 1] ?? '');
+  if (Number.isNaN(expiresAt.getTime())) throw new Error(`--expires: not a date: ${args[at + 1] ?? ''}`);
+  return { rest: [...args.slice(0, at), ...args.slice(at + 2)], expiresAt };
+}
+
+function stateOf(key: ApiKeyRow, now: Date): string {
+  if (key.revoked_at) return `revoked ${key.revoked_at.toISOString()}`;
+  const replaced = key.replaced_by ? `, replaced by ${key.replaced_by}` : '';
+  if (key.expires_at && key.expires_at <= now) return `expired ${key.expires_at.toISOString()}${replaced}`;
+  if (key.expires_at) return `active until ${key.expires_at.toISOString()}${replaced}`;
+  return 'active';
+}
 
 async function main() {
   const config = loadConfig();
@@ -21,17 +42,26 @@ async function main() {
   const pool = createPool(config.DATABASE_URL, 1);
   try {
     if (command === 'create' && args.length >= 2) {
-      const [label = '', ...name] = args;
-      const key = await createApiKey(pool, { name: name.join(' '), ...parseRole(label) });
+      const { rest, expiresAt } = expiryOf(args);
+      const [label = '', ...name] = rest;
+      const key = await createApiKey(pool, { name: name.join(' '), ...parseRole(label), expiresAt });
       process.stdout.write(`created ${key.id} (${label})\nsecret (shown once): ${key.secret}\n`);
+    } else if (command === 'rotate' && (args.length === 1 || args.length === 2)) {
+      const grace = Number(args[1] ?? 3600);
+      if (!Number.isInteger(grace) || grace < 0) throw new Error(`not a number of seconds: ${args[1] ?? ''}`);
+      const key = await rotateApiKey(pool, args[0] ?? '', grace, null);
+      if ('refused' in key) throw new Error(`no active key ${args[0] ?? ''}`);
+      process.stdout.write(
+        `rotated ${args[0] ?? ''} to ${key.id}; the old key works ${grace} more seconds\nsecret (shown once): ${key.secret}\n`,
+      );
     } else if (command === 'revoke' && args.length === 1) {
       const revoked = await revokeApiKey(pool, args[0] ?? '');
       if (!revoked) throw new Error(`no active key ${args[0]}`);
       process.stdout.write(`revoked ${args[0]}\n`);
     } else if (command === 'list') {
+      const now = new Date();
       for (const key of await listApiKeys(pool)) {
-        const state = key.revoked_at ? `revoked ${key.revoked_at.toISOString()}` : 'active';
-        process.stdout.write(`${key.id}\t${roleLabel(key)}\t${key.name}\t${state}\n`);
+        process.stdout.write(`${key.id}\t${roleLabel(key)}\t${key.name}\t${stateOf(key, now)}\n`);
       }
     } else {
       throw new Error(usage);

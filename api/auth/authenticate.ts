@@ -9,6 +9,7 @@ import { problemCodes } from '../../schemas/error-codes.js';
 import { sendProblem } from '../problem.js';
 import { hashSecret } from './api-keys.js';
 import type { Principal } from '../../schemas/principal.js';
+import type { RouteAccessEntry } from './principal.js';
 import { isAdmitted, roleLabel } from './principal.js';
 import { clearedSessionCookie, sameToken, sessionTokenFrom } from './session-cookie.js';
 
@@ -62,12 +63,17 @@ export const authentication = fp<AuthOptions>(
     });
     app.decorateRequest('principal', null);
     app.decorateRequest('consoleSession', null);
+    const routes: RouteAccessEntry[] = [];
+    app.decorate('routeAccess', routes);
     app.addHook('onRoute', (route) => {
-      if (route.config?.access === undefined && !route.url.startsWith('/docs')) {
+      if (route.url.startsWith('/docs')) return;
+      const access = route.config?.access;
+      if (access === undefined) {
         throw new Error(
           `route ${route.method.toString()} ${route.url} does not declare who may call it (config.access)`,
         );
       }
+      for (const method of [route.method].flat()) routes.push({ method, url: route.url, access });
     });
 
     async function refuseRole(

@@ -7,6 +7,13 @@ import type { Principal } from '../../schemas/principal.js';
  */
 export type RouteAccess = 'public' | readonly string[];
 
+/** One route and who may call it, as the authentication plugin saw it registered. */
+export interface RouteAccessEntry {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
 /** The console session a request was authenticated with (by its cookie, not a bearer key). */
 export interface SessionAuth {
   /** sha256 of the cookie's token: what is stored and revoked. */
@@ -34,12 +41,19 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Drops a signed-out session from the authentication cache, so it is refused at once. */
     forgetConsoleSession(tokenHash: string): void;
+    /**
+     * Every route but the OpenAPI pages, with who may call it: what the authorization test
+     * walks, so a route added later cannot go untested.
+     */
+    routeAccess: readonly RouteAccessEntry[];
   }
 }
 
-/** `portal`, `operator`, `clerk:police`, … as shown in dev-keys.json and the CLI. */
+/** `portal`, `operator`, `operator:police`, `clerk:police`, … as shown in dev-keys.json and the CLI. */
 export function roleLabel(principal: Pick<Principal, 'role' | 'scope'>): string {
-  return principal.role === 'clerk' || principal.role === 'department'
+  return principal.role === 'clerk' ||
+    principal.role === 'department' ||
+    (principal.role === 'operator' && principal.scope !== null)
     ? `${principal.role}:${principal.scope ?? ''}`
     : principal.role;
 }

@@ -8,7 +8,7 @@ export const accessLogRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
   app.get(
     '/v1/applications/:id/access-log',
     {
-      config: { access: ['portal', 'operator', 'admin'] },
+      config: { access: ['portal', 'operator'] },
       schema: {
         summary: "Who read or received which of the application's data, when and why",
         description:

@@ -58,7 +58,7 @@ export const applicationEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app
   app.get(
     '/v1/applications/:id/events',
     {
-      config: { access: ['portal', 'operator', 'admin'] },
+      config: { access: ['portal', 'operator'] },
       schema: {
         summary: "Stream an application's events (Server-Sent Events)",
         description:

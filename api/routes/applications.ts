@@ -154,7 +154,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
   app.get(
     '/v1/applications/:id',
     {
-      config: { access: ['portal', 'operator', 'admin'] },
+      config: { access: ['portal', 'operator'] },
       schema: {
         summary: 'Progress of an application, department by department',
         tags: ['applications'],

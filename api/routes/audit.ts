@@ -3,8 +3,9 @@ import { listAudit } from '../../db/audit-log.js';
 import { problemResponses } from '../../schemas/api.js';
 import { auditListSchema, auditQuerySchema } from '../../schemas/ops.js';
 import type { ApiDeps } from '../deps.js';
+import { requireUnscoped } from '../auth/scope.js';
 
-/** The audit log: every operator, clerk and admin action, newest first. */
+/** The audit log: every operator, clerk and admin action, newest first; for admins and unscoped operators. */
 export const auditRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.get(
     '/v1/ops/audit',
@@ -19,6 +20,8 @@ export const auditRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => 
       },
     },
     async (request) => {
+      // Everyone's actions on every department: not for an operator scoped to one.
+      requireUnscoped(request);
       const q = request.query;
       const page = await listAudit(deps.pool, {
         limit: q.limit,

@@ -7,6 +7,7 @@ import { problemCodes } from '../../schemas/error-codes.js';
 import { PayloadEncryptionError } from '../../temporal/codec.js';
 import type { CodecServerDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { requireUnscoped } from '../auth/scope.js';
 
 /** Protobuf JSON `bytes`: standard or URL-safe base64, padding optional. */
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'not base64');
@@ -97,7 +98,7 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecServerDeps> = async (app, d
   const schema = (summary: string) => ({
     summary,
     description:
-      'The Temporal codec server protocol; set `<API>/codec` as the codec endpoint in the Temporal UI. Authenticates with an operator key (`Authorization: Bearer`) or, from the Temporal UI with "Include cross-origin credentials" on, the console session cookie.',
+      'The Temporal codec server protocol; set `<API>/codec` as the codec endpoint in the Temporal UI. Authenticates with an unscoped operator key (`Authorization: Bearer`) or, from the Temporal UI with "Include cross-origin credentials" on, the console session cookie.',
     tags: ['operations'],
     headers: codecHeadersSchema,
     body: codecPayloadsSchema,
@@ -108,7 +109,9 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecServerDeps> = async (app, d
   });
   // A page of history may carry many payloads, each up to Temporal's 2 MB limit.
   const bodyLimit = 4 * 1024 * 1024;
-  const access = ['operator', 'admin'];
+  // Unscoped operators only: a decoded history shows every department's data, and an admin
+  // manages keys, not applications.
+  const access = ['operator'];
   // An operator's console session cookie authenticates these routes without X-CSRF-Token: the
   // Temporal UI sends the cookie ("Include cross-origin credentials") but cannot send our header.
   // A forged request gains nothing: decoding and encoding change nothing on the server, and only
@@ -122,6 +125,7 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecServerDeps> = async (app, d
     '/codec/decode',
     { config, bodyLimit, schema: schema('Decrypt Temporal payloads for the Temporal UI') },
     async (request) => {
+      requireUnscoped(request);
       try {
         const decoded = await deps.codec.decode(request.body.payloads.map(fromJson));
         return { payloads: decoded.map(toJson) };
@@ -144,8 +148,9 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecServerDeps> = async (app, d
       bodyLimit,
       schema: schema('Encrypt payloads, e.g. a signal sent from the Temporal UI'),
     },
-    async (request) => ({
-      payloads: (await deps.codec.encode(request.body.payloads.map(fromJson))).map(toJson),
-    }),
+    async (request) => {
+      requireUnscoped(request);
+      return { payloads: (await deps.codec.encode(request.body.payloads.map(fromJson))).map(toJson) };
+    },
   );
 };

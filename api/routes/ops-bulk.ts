@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -34,6 +34,7 @@ import { cancelBulkRepair } from '../../workflows/bulk-repair-contract.js';
 import type { bulkRepair } from '../../workflows/bulk-repair.js';
 import { auditRequest } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
+import { inScope, requireDepartment } from '../auth/scope.js';
 import { roleLabel } from '../auth/principal.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
@@ -98,6 +99,15 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     return row;
   }
 
+  /** A scoped operator sees only the jobs over its own department; any other is answered as absent. */
+  const visibleTo = (request: FastifyRequest, row: BulkActionRow) =>
+    inScope(principalOf(request), appliedBulkFilterSchema.parse(row.filter).department ?? '');
+  async function foundFor(request: FastifyRequest, id: string): Promise<BulkActionRow> {
+    const row = await found(id);
+    if (!visibleTo(request, row)) throw notFound(id);
+    return row;
+  }
+
   /**
    * A job PostgreSQL still calls running whose workflow has ended without finishing it (someone
    * terminated it in the Temporal UI, say) is marked stopped, so it does not show running for ever.
@@ -124,7 +134,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
   app.post(
     '/v1/ops/bulk-actions',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Retry or re-send every step matching a filter, throttled',
         description: `The matching steps are snapshotted now (at most ${maxBulkItems}) and worked through by a Temporal workflow, at most \`ratePerSecond\` a second, each as the workflow update an operator's single repair sends. A step no longer in progress by then is \`refused\`, not an error. Follow it at the \`Location\`.`,
@@ -163,6 +173,8 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       const repeated = await startedBefore();
       if (repeated) return repeated;
       const filter = appliedBulkFilter(action, request.body.filter);
+      // A scoped operator names its department: a job over every department is not its to start.
+      requireDepartment(request, filter.department ?? '');
       const matched = await matchBulkItems(deps.pool, filter);
       if (matched.tooMany) {
         throw new ProblemError(
@@ -235,7 +247,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
   app.get(
     '/v1/ops/bulk-actions',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Bulk actions, newest first, with their progress',
         tags: ['operations'],
@@ -251,7 +263,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       });
       const last = page.rows.at(-1);
       return {
-        bulkActions: page.rows.map(jobView),
+        bulkActions: page.rows.filter((row) => visibleTo(request, row)).map(jobView),
         nextCursor: page.more && last ? encodeCursor([last.started_at_us, last.id]) : null,
       };
     },
@@ -260,7 +272,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
   app.get(
     '/v1/ops/bulk-actions/:id',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'One bulk action: progress counts and a page of its items with their results',
         tags: ['operations'],
@@ -270,7 +282,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request) => {
-      const row = await reconciled(await found(request.params.id), request.log);
+      const row = await reconciled(await foundFor(request, request.params.id), request.log);
       const q = request.query;
       const items = await listBulkItems(deps.pool, row.id, {
         limit: q.itemsLimit,
@@ -289,7 +301,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
   app.post(
     '/v1/ops/bulk-actions/:id/cancel',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Stop a bulk action after the item in progress; the items not reached stay pending',
         tags: ['operations'],
@@ -303,6 +315,7 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       const { reason } = request.body;
       const principal = principalOf(request);
       const by = `${roleLabel(principal)} ${principal.name} (${principal.keyId})`;
+      await foundFor(request, id);
       const audit = (result: string) =>
         auditRequest(deps.pool, request, {
           action: 'bulk.cancel',

@@ -19,6 +19,7 @@ import { auditRequest } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { inScope, requireDepartment } from '../auth/scope.js';
 
 const paramsSchema = z.object({ department: z.string().min(1).max(64) });
 const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');
@@ -63,27 +64,32 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   app.get(
     '/v1/ops/departments',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Every department, whether it is paused, and how many calls wait for it',
         tags: ['operations'],
         response: { 200: z.object({ departments: z.array(departmentStateSchema) }), ...errors },
       },
     },
-    async () => {
+    async (request) => {
+      const principal = principalOf(request);
       const [pauses, waiting] = await Promise.all([
         listDepartmentPauses(deps.pool),
         countPausedSteps(deps.pool),
       ]);
       const byId = new Map(pauses.map((pause) => [pause.department, pause]));
-      return { departments: Object.keys(departments).map((id) => stateOf(id, byId.get(id), waiting)) };
+      return {
+        departments: Object.keys(departments)
+          .filter((id) => inScope(principal, id))
+          .map((id) => stateOf(id, byId.get(id), waiting)),
+      };
     },
   );
 
   app.post(
     '/v1/ops/departments/:department/pause',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Pause calls to a department for an outage: they wait, nothing fails',
         tags: ['operations'],
@@ -94,6 +100,8 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     },
     async (request) => {
       const { department } = request.params;
+      // Scope first: a scoped operator learns nothing of other departments, real or not.
+      requireDepartment(request, department);
       known(department);
       const principal = principalOf(request);
       const paused = await pauseDepartment(deps.pool, {
@@ -137,7 +145,7 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   app.post(
     '/v1/ops/departments/:department/resume',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Resume calls to a paused department; the waiting ones go out at the given rate',
         tags: ['operations'],
@@ -154,6 +162,8 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     },
     async (request, reply) => {
       const { department } = request.params;
+      // Scope first: a scoped operator learns nothing of other departments, real or not.
+      requireDepartment(request, department);
       known(department);
       const audit = (result: string, detail?: Record<string, unknown>) =>
         auditRequest(deps.pool, request, {

@@ -6,6 +6,7 @@ import { audited } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
+import { requireUnscoped } from '../auth/scope.js';
 
 /**
  * Reconciliation: the read model is compared with the workflows, the source of truth, and rows
@@ -16,7 +17,7 @@ export const opsReconcileRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, de
   app.post(
     '/v1/ops/reconcile',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Find and repair read-model rows that differ from their workflows',
         description:
@@ -27,6 +28,7 @@ export const opsReconcileRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, de
       },
     },
     async (request) => {
+      requireUnscoped(request);
       const { dryRun, since, after, limit, reason } = request.body;
       const principal = principalOf(request);
       return audited(

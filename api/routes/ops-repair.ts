@@ -18,6 +18,7 @@ import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { validServiceOutputs } from '../service-outputs.js';
 import { deliverUpdate, keyedUpdateId } from '../workflow-updates.js';
+import { requireDepartment } from '../auth/scope.js';
 
 const paramsSchema = z.object({ id: z.uuid(), stepId: z.string().min(1).max(64) });
 const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');
@@ -51,6 +52,7 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
         `No step ${params.stepId} of application ${params.id}`,
       );
     }
+    requireDepartment(request, step.department);
     if (update.action === 'skip') {
       update = { ...update, outputs: validServiceOutputs(step, update.outputs, 'outputs') };
     }
@@ -97,7 +99,7 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
     app.post(
       `/v1/ops/applications/:id/steps/:stepId/${action}`,
       {
-        config: { access: ['operator', 'admin'] },
+        config: { access: ['operator'] },
         schema: {
           summary: summaries[action],
           tags: ['operations'],
@@ -115,7 +117,7 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
   app.post(
     '/v1/ops/applications/:id/steps/:stepId/skip',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'End a step in progress, entering the outputs its dependants need',
         tags: ['operations'],

@@ -16,6 +16,7 @@ import type { ApiDeps } from '../deps.js';
 import { deliverWithdrawal } from '../withdrawal.js';
 import { keyedUpdateId } from '../workflow-updates.js';
 import { ProblemError } from '../problem.js';
+import { requireUnscoped } from '../auth/scope.js';
 
 const withdrawBodySchema = z
   .object({
@@ -37,7 +38,7 @@ export const opsWithdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
   app.post(
     '/v1/ops/applications/:id/withdraw',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Withdraw (撤回) an application before it completes, for the applicant',
         description:
@@ -53,6 +54,8 @@ export const opsWithdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       },
     },
     async (request, reply) => {
+      // Withdrawing ends every department's steps: not for an operator of one of them.
+      requireUnscoped(request);
       const { id } = request.params;
       const { reason } = request.body;
       const found = await audited(

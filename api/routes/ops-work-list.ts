@@ -17,6 +17,7 @@ import { ProblemError } from '../problem.js';
 import { taskSummaryView } from '../work-list-views.js';
 import { deliverUpdate } from '../workflow-updates.js';
 import type { Refusal } from '../workflow-updates.js';
+import { requireDepartment } from '../auth/scope.js';
 
 const paramsSchema = z.object({ taskId: z.uuid().describe('the task id') });
 const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');
@@ -65,12 +66,14 @@ const notWaitedFor = (refusal: Refusal) =>
 export const opsWorkListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   /** The task, not yet completed; its application and step go to the audit entry. */
   async function undecidedTask(
+    request: FastifyRequest,
     taskId: string,
     note: (about: { applicationId: string; stepId: string }) => void,
   ): Promise<TaskRow> {
     const task = await findTask(deps.pool, taskId);
     if (!task) throw new ProblemError(404, problemCodes.taskNotFound, `No task ${taskId}`);
     note({ applicationId: task.application_id, stepId: task.step_id });
+    requireDepartment(request, task.department);
     if (task.status === 'completed') throw completed();
     return task;
   }
@@ -110,7 +113,7 @@ export const opsWorkListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
   app.post(
     '/v1/ops/tasks/:taskId/escalate',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: "Move a task to its department's supervisor queue now, before its due time",
         description:
@@ -128,7 +131,7 @@ export const opsWorkListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         request,
         { action: 'task.escalate', target: taskId, reason: request.body.reason },
         async (note) => {
-          const task = await undecidedTask(taskId, note);
+          const task = await undecidedTask(request, taskId, note);
           if (task.escalated_at) {
             throw new ProblemError(
               409,
@@ -152,7 +155,7 @@ export const opsWorkListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
   app.post(
     '/v1/ops/tasks/:taskId/reassign',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Give a task to another clerk of its department, or back to its queue',
         description:
@@ -171,7 +174,7 @@ export const opsWorkListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         request,
         { action: 'task.reassign', target: taskId, reason, detail: { to } },
         async (note) => {
-          const task = await undecidedTask(taskId, note);
+          const task = await undecidedTask(request, taskId, note);
           const assignee = await assigneeFor(task, to);
           const outcome = await deliverUpdate(deps.temporal, task.application_id, reassignTask, {
             args: [{ taskId, to: assignee, reason, operator: operatorOf(request) }],

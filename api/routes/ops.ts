@@ -15,6 +15,8 @@ import { opsApplicationSchema, opsListQuerySchema, opsListSchema, stuckCodes } f
 import { applicationWorkflowId } from '../../temporal/ids.js';
 import { decodeFailureToError, timestampIso } from '../../temporal/payloads.js';
 import { readableApplication, viewFor } from '../application-access.js';
+import { principalOf } from '../auth/authenticate.js';
+import { departmentScope, inScope, requireDepartment } from '../auth/scope.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -86,7 +88,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.get(
     '/v1/ops/applications',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'Find stuck applications, oldest reason first',
         description:
@@ -98,6 +100,10 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     },
     async (request) => {
       const q = request.query;
+      // A scoped operator lists only its department's reasons, and names no other.
+      const scope = departmentScope(principalOf(request));
+      if (q.department !== undefined) requireDepartment(request, q.department);
+      const department = scope ?? q.department;
       const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, cursorKey);
       const after = cursor && { sinceUs: cursor[0], id: cursor[1] };
       const page = await findStuckApplications(deps.pool, {
@@ -105,7 +111,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         limit: q.limit,
         ...(q.bundle === undefined ? {} : { bundleId: q.bundle }),
         ...(q.status === undefined ? {} : { statuses: q.status }),
-        ...(q.department === undefined ? {} : { department: q.department }),
+        ...(department === undefined ? {} : { department }),
         ...(q.retryingLongerThan === undefined ? {} : { retryingLongerThanMs: q.retryingLongerThan }),
         ...(q.attemptsAtLeast === undefined ? {} : { attemptsAtLeast: q.attemptsAtLeast }),
         ...(q.waitingLongerThan === undefined ? {} : { waitingLongerThanMs: q.waitingLongerThan }),
@@ -131,7 +137,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.get(
     '/v1/ops/applications/:id',
     {
-      config: { access: ['operator', 'admin'] },
+      config: { access: ['operator'] },
       schema: {
         summary: 'One application as an operator sees it: steps, timeline, pending department calls',
         description:
@@ -147,15 +153,27 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     async (request) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
       const id = found.application.id;
+      const principal = principalOf(request);
+      const visibleStep = (stepId: string | null) =>
+        stepId === null || found.steps.some((s) => s.step_id === stepId && inScope(principal, s.department));
       const workflowId = applicationWorkflowId(id);
       const outputs = Object.fromEntries(found.steps.map((s) => [s.step_id, s.outputs ?? undefined]));
-      const [timeline, stuck, pending, tasks, inputs] = await Promise.all([
+      const [allEvents, stuck, pending, allTasks, allInputs] = await Promise.all([
         applicationTimeline(deps.pool, id),
         findStuckApplications(deps.pool, { codes: stuckCodes, applicationId: id, limit: 1 }),
         pendingCalls(deps.temporal, workflowId),
         listTasksOfApplication(deps.pool, id),
         stepInputsOf(deps.temporal, workflowId, outputs),
       ]);
+      // A scoped operator sees its department's steps only, wherever they show.
+      const timeline = allEvents.filter((e) => visibleStep(e.step_id));
+      const tasks = allTasks.filter((t) => inScope(principal, t.department));
+      const inputs = {
+        ...allInputs,
+        inputs:
+          allInputs.inputs &&
+          Object.fromEntries(Object.entries(allInputs.inputs).filter(([stepId]) => visibleStep(stepId))),
+      };
       // One access-log entry for everything this answer shows: outputs and inputs.
       const inputFields = Object.entries(inputs.inputs ?? {}).flatMap(([stepId, input]) =>
         Object.keys(input).map((field) => `${stepId}.input.${field}`),
@@ -173,8 +191,10 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
           status: e.status,
           data: maskDeep(e.data),
         })),
-        reasons: (stuck.rows[0]?.reasons ?? []).map((r) => stuckReason(r, now)),
-        pendingCalls: pending.calls,
+        reasons: (stuck.rows[0]?.reasons ?? [])
+          .filter((r) => inScope(principal, r.department))
+          .map((r) => stuckReason(r, now)),
+        pendingCalls: pending.calls && pending.calls.filter((c) => visibleStep(c.stepId)),
         pendingCallsNote: pending.note,
         stepInputs: inputs.inputs,
         stepInputsNote: inputs.note,

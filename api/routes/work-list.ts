@@ -19,10 +19,12 @@ import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { audited } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
+import { departmentScope, inScope } from '../auth/scope.js';
 import type { Principal } from '../../schemas/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { validServiceOutputs } from '../service-outputs.js';
+import { approvedVerification, checkFourEyes } from '../video-verification.js';
 import { deliverUpdate } from '../workflow-updates.js';
 import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../work-list-views.js';
 
@@ -43,14 +45,13 @@ const otherDepartment = (task: TaskRow) =>
     `It is a task of ${task.department}.`,
   );
 
-/** Refuses a clerk another department's task; operators and admins may see any. */
+/** Refuses a clerk or scoped operator another department's task; other operators may see any. */
 function checkVisible(request: FastifyRequest, task: TaskRow): TaskRow {
-  const principal = principalOf(request);
-  if (principal.role === 'clerk' && principal.scope !== task.department) throw otherDepartment(task);
+  if (!inScope(principalOf(request), task.department)) throw otherDepartment(task);
   return task;
 }
 
-/** The task if the caller may see it: a clerk only its department's, operators and admins any. */
+/** The task if the caller may see it: a clerk or scoped operator only its department's, other operators any. */
 async function visibleTask(deps: ApiDeps, request: FastifyRequest, id: string): Promise<TaskRow> {
   const task = await findTask(deps.pool, id);
   if (!task) throw notFound(id);
@@ -96,7 +97,12 @@ function changed(id: string, change: TaskChange): TaskRow {
  * What the decision must carry for this task: the service's outputs for an approval (named by
  * field when wrong) and, for a video verification, what the officer verified.
  */
-function checkedDecision(task: TaskRow, body: CompleteTaskBody): CompleteTaskBody {
+function checkedDecision(
+  task: TaskRow,
+  body: CompleteTaskBody,
+  principal: Principal,
+  now: Date,
+): CompleteTaskBody {
   const invalid = (errors: Array<{ path: string; message: string }>, title: string) =>
     new ProblemError(
       400,
@@ -118,7 +124,13 @@ function checkedDecision(task: TaskRow, body: CompleteTaskBody): CompleteTaskBod
       );
   }
   if (body.decision !== 'approve') return body;
-  return { ...body, outputs: validServiceOutputs(task, body.outputs, 'body.outputs') };
+  const outputs = validServiceOutputs(task, body.outputs, 'body.outputs');
+  if (!body.verification) return { ...body, outputs };
+  // The record goes with the outputs, so a later step maps it to the department acting on it.
+  return {
+    ...body,
+    outputs: { ...outputs, verification: approvedVerification(task, body.verification, principal, now) },
+  };
 }
 
 /**
@@ -129,11 +141,11 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
   app.get(
     '/v1/tasks',
     {
-      config: { access: ['clerk', 'operator', 'admin'] },
+      config: { access: ['clerk', 'operator'] },
       schema: {
         summary: 'The work list: tasks earliest due first',
         description:
-          "A clerk sees its own department's tasks; operators and admins any department's. Paginated by `cursor`.",
+          "A clerk or a scoped operator sees its own department's tasks; other operators any department's. Paginated by `cursor`.",
         tags: ['tasks'],
         querystring: taskListQuerySchema,
         response: { 200: taskListSchema, ...problemResponses(400, 401, 403) },
@@ -142,15 +154,11 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
     async (request) => {
       const principal = principalOf(request);
       const { department, cursor, ...filter } = request.query;
-      if (principal.role === 'clerk' && department !== undefined && department !== principal.scope)
-        throw new ProblemError(
-          403,
-          problemCodes.forbidden,
-          "Only your department's tasks",
-          principal.scope ?? '',
-        );
+      const own = departmentScope(principal);
+      if (own !== undefined && department !== undefined && department !== own)
+        throw new ProblemError(403, problemCodes.forbidden, "Only your department's tasks", own);
       const after = cursor === undefined ? undefined : decodeTaskCursor(cursor);
-      const scope = principal.role === 'clerk' ? (principal.scope ?? '') : department;
+      const scope = own ?? department;
       const page = await listTasks(deps.pool, {
         ...filter,
         ...(scope === undefined ? {} : { department: scope }),
@@ -167,7 +175,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
   app.get(
     '/v1/tasks/:id',
     {
-      config: { access: ['clerk', 'operator', 'admin'] },
+      config: { access: ['clerk', 'operator'] },
       schema: {
         summary: 'One task with the application data the clerk decides on',
         description: "The read is recorded in the application's access log.",
@@ -236,7 +244,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       schema: {
         summary: 'Decide a task you claimed: approve, reject, or request supplementary materials',
         description:
-          "`approve` gives the outputs the step's service declares (see the task's outputsSchema); `reject` a reason shown to the applicant; `request-supplement` everything missing, at once. Video-verification tasks also record `verification` with approve and reject.",
+          "`approve` gives the outputs the step's service declares (see the task's outputsSchema); `reject` a reason shown to the applicant; `request-supplement` everything missing, at once. Video-verification tasks also record `verification` with approve and reject; an approval needs a passed liveness check, every fact the service declares verified and a recording reference (409 `VERIFICATION_INCOMPLETE` names what is missing), and the record travels with the outputs to the department acting on it. A step decided apart from others (four eyes) is refused with 409 `FOUR_EYES_REQUIRED` to whoever decided one of those.",
         tags: ['tasks'],
         params: taskIdParamsSchema,
         body: completeTaskBodySchema,
@@ -267,7 +275,9 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         ok: false,
         conflict: task.status === 'claimed' ? 'claimed-by-other' : 'not-claimed',
       });
-    const body = checkedDecision(task, decision);
+    const now = new Date();
+    const body = checkedDecision(task, decision, principal, now);
+    if (body.decision === 'approve') await checkFourEyes(deps.pool, deps.bundles, task, principal);
     const decidedBy = personOf(principal);
     const update: TaskDecisionUpdate = {
       taskId: task.id,
@@ -297,7 +307,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       decision: body.decision,
       ...details,
       ...('verification' in body && body.verification ? { verification: body.verification } : {}),
-      decidedAt: new Date().toISOString(),
+      decidedAt: now.toISOString(),
     });
     return taskSummaryView(changed(task.id, change));
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../../schemas/fields.js';
+import { verificationRecordSchema } from '../../schemas/work-list.js';
 import { defineDepartment } from '../definition.js';
 
 /**
@@ -15,6 +16,11 @@ export const plateNumber = z
 // What the office receives: the bundle's form already checked the plate's format.
 const plate = z.string().min(1).max(16);
 const address = z.string().min(1).max(200);
+/**
+ * The officer's record of the video verification the office acts on. Optional: a deployment
+ * whose own system verifies (a `department` decider) may have none to send.
+ */
+const verification = verificationRecordSchema.optional();
 
 /** Vehicle administration office (车管所) of the traffic police, serving through the cloud window. */
 export const vehicleOffice = defineDepartment(
@@ -33,7 +39,13 @@ export const vehicleOffice = defineDepartment(
         address,
         plateNumber: plate,
       }),
-      output: z.object({ verificationNumber: issuedNumber, recordingReference: issuedNumber }),
+      verifies: ['identity', 'contact', 'address', 'vehicle'],
+      output: z.object({
+        verificationNumber: issuedNumber,
+        recordingReference: issuedNumber,
+        // Added by the work list from what the officer recorded, never typed in by them.
+        verification,
+      }),
     },
     {
       id: 'certificate-reissue',
@@ -42,6 +54,7 @@ export const vehicleOffice = defineDepartment(
         plateNumber: plate,
         ownerIdNumber: citizenIdNumber,
         verificationNumber: issuedNumber,
+        verification,
         mailingAddress: address,
         recipientPhone: phoneNumber,
       }),
@@ -54,6 +67,7 @@ export const vehicleOffice = defineDepartment(
         plateNumber: plate,
         ownerIdNumber: citizenIdNumber,
         verificationNumber: issuedNumber,
+        verification,
         permitCancellationNumber: issuedNumber,
         mailingAddress: address,
         recipientPhone: phoneNumber,
@@ -67,9 +81,11 @@ export const vehicleOffice = defineDepartment(
         plateNumber: plate,
         ownerIdNumber: citizenIdNumber,
         ownerVerificationNumber: issuedNumber,
+        ownerVerification: verification,
         newOwnerName: personName,
         newOwnerIdNumber: citizenIdNumber,
         newOwnerVerificationNumber: issuedNumber,
+        newOwnerVerification: verification,
         marriageCertificateNumber: issuedNumber,
         mailingAddress: address,
         recipientPhone: phoneNumber,

@@ -125,6 +125,15 @@ const accountOpeningIssuer: Issuer = (_input, seed) => ({
   accountNumber: `6222${String(numberFrom(seed, 'accountNumber', 10 ** 12)).padStart(12, '0')}001`,
 });
 
+/**
+ * A video verification the office's own system runs: numbers only. The officer's record
+ * (`verification`) is what Onething's work list adds; a system of its own has none to give.
+ */
+const videoVerificationIssuer: Issuer = (input, seed, definition) => {
+  const { verification: _record, ...numbers } = genericIssuer(input, seed, definition);
+  return numbers;
+};
+
 const specialIssuers: Readonly<Record<string, Issuer>> = {
   'police/birth-registration': birthRegistrationIssuer,
   'health/birth-certificate': birthCertificateIssuer,
@@ -143,6 +152,7 @@ const specialIssuers: Readonly<Record<string, Issuer>> = {
   // A new taxpayer's first monthly quota of digital invoices (数电发票).
   'tax/invoice-registration': withAmounts(() => ({ invoiceQuotaYuan: 100_000 })),
   'bank/account-opening': accountOpeningIssuer,
+  'vehicle-office/video-verification': videoVerificationIssuer,
 };
 
 /** The outputs a department issues for a call; the caller validates them against the service. */

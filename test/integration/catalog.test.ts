@@ -41,7 +41,11 @@ describe('every bundle of the catalogue', () => {
       const ledger = await stack.simulator.ledger({ keyPrefix: `${view.id}:` });
       const byPeople = bundle.steps.filter((s) => s.decidedBy === 'worklist');
       for (const step of byPeople) {
-        expect(view.steps.find((s) => s.id === step.id)?.outputs).toEqual(officerOutputs.get(step.id));
+        // What the officer entered, and the record of their verification that later steps receive.
+        expect(view.steps.find((s) => s.id === step.id)?.outputs).toEqual({
+          ...officerOutputs.get(step.id),
+          verification: expect.objectContaining({ liveness: 'passed', officer: '张警官 officer Zhang' }),
+        });
       }
       const executed = bundle.steps.filter((s) => runs(bundle, s.id) && s.decidedBy !== 'worklist');
       expect(ledger.map((e) => e.idempotencyKey).sort()).toEqual(

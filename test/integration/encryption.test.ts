@@ -225,14 +225,15 @@ describe('encryption in Temporal', () => {
       expect(encoded.status).toBe(200);
       const [payload] = encoded.body.payloads as unknown as Array<{ metadata: Record<string, string> }>;
       expect(Buffer.from(payload?.metadata.encoding ?? '', 'base64').toString()).toBe('binary/encrypted');
-      const decoded = await decode(encoded.body.payloads, 'admin');
+      const decoded = await decode(encoded.body.payloads, 'operator');
       expect(decoded.body.payloads).toEqual([plain]);
     });
 
-    it('is for operators and admins only', async () => {
+    it('is for operators of every department only', async () => {
       const anonymous = await decode([toJson(input)], null);
       expect(anonymous.status).toBe(401);
-      for (const role of ['portal', 'policeClerk', 'policeDepartment'] as const) {
+      // A decoded history shows every department's data: not for an admin, nor one department's operator.
+      for (const role of ['portal', 'policeClerk', 'policeDepartment', 'admin', 'policeOperator'] as const) {
         const result = await decode([toJson(input)], role);
         expect(result.status).toBe(403);
         expect(JSON.stringify(result.body)).not.toContain('王小明');

@@ -49,6 +49,34 @@ describe('the keys command', () => {
     expect((await keys('list')).stdout).toMatch(new RegExp(`${id}\\tclerk:police\\tXihu station\\trevoked`));
   });
 
+  it('creates a scoped operator key that expires, and rotates a key with a grace period', async () => {
+    const created = await keys(
+      'create',
+      'operator:police',
+      'Police desk',
+      '--expires',
+      '2000-01-01T00:00:00Z',
+    );
+    const id = /created (key_\w+)/.exec(created.stdout)?.[1] ?? '';
+    const secret = /secret \(shown once\): (\S+)/.exec(created.stdout)?.[1] ?? '';
+    // Expired already: it never worked.
+    expect(await findPrincipalBySecretHash(pool, hashSecret(secret))).toBeUndefined();
+    expect((await keys('list')).stdout).toContain(`${id}\toperator:police\tPolice desk\texpired`);
+
+    const live = await keys('create', 'operator:police', 'Police desk');
+    const liveId = /created (key_\w+)/.exec(live.stdout)?.[1] ?? '';
+    const liveSecret = /secret \(shown once\): (\S+)/.exec(live.stdout)?.[1] ?? '';
+    const rotated = await keys('rotate', liveId, '0');
+    const nextSecret = /secret \(shown once\): (\S+)/.exec(rotated.stdout)?.[1] ?? '';
+    expect(await findPrincipalBySecretHash(pool, hashSecret(liveSecret))).toBeUndefined();
+    expect(await findPrincipalBySecretHash(pool, hashSecret(nextSecret))).toMatchObject({
+      name: 'Police desk',
+      role: 'operator',
+      scope: 'police',
+    });
+    expect(await keys('rotate', liveId)).toMatchObject({ code: 1 });
+  });
+
   it('refuses a role without its scope and an unknown role, with a non-zero exit', async () => {
     expect(await keys('create', 'portal', 'no client')).toMatchObject({
       code: 1,

@@ -22,7 +22,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-type Problem = { code: string; detail?: string; errors?: Array<{ path: string }> };
+type Problem = { code: string; detail?: string; errors?: Array<{ path: string; message?: string }> };
 type TaskList = { tasks: TaskSummary[]; nextCursor: string | null };
 
 /** A task row as the workflow's activity would open it, on the application the API created. */
@@ -222,6 +222,36 @@ describe('the work-list API', () => {
       },
     });
     expect(badVerification.status).toBe(400);
+    // Well formed, but nothing an officer may approve on: each gap is named.
+    const waved = await call('POST', `/v1/tasks/${video.id}/complete`, {
+      decision: 'approve',
+      outputs,
+      verification: {
+        liveness: 'failed',
+        officer: 'Officer Zhang',
+        recordingRef: ' ',
+        verified: ['identity'],
+      },
+    });
+    expect(waved.status).toBe(409);
+    expect(waved.body.code).toBe('VERIFICATION_INCOMPLETE');
+    expect(waved.body.errors).toEqual([
+      { path: 'body.verification.liveness', message: 'the liveness check did not pass' },
+      { path: 'body.verification.verified', message: 'contact is not verified' },
+      { path: 'body.verification.verified', message: 'address is not verified' },
+      { path: 'body.verification.verified', message: 'vehicle is not verified' },
+      { path: 'body.verification.recordingRef', message: 'no recording reference' },
+    ]);
+    const unrecorded = await call('POST', `/v1/tasks/${video.id}/complete`, {
+      decision: 'approve',
+      outputs,
+      verification: {
+        liveness: 'passed',
+        officer: 'Officer Zhang',
+        verified: ['identity', 'contact', 'address', 'vehicle'],
+      },
+    });
+    expect(unrecorded.body.errors?.map((e) => e.path)).toEqual(['body.verification.recordingRef']);
     // Valid, but no workflow waits for it.
     const valid = await call('POST', `/v1/tasks/${video.id}/complete`, {
       decision: 'approve',

@@ -193,5 +193,18 @@ describe('the work list', () => {
       'vehicleOfficer',
     );
     expect(stored.body.decision.verification).toEqual(verification);
+    // The office that reissues the certificate receives the officer's record, never the video.
+    const [reissue] = await stack.simulator.ledger({
+      keyPrefix: `${submitted.body.id}:`,
+      service: 'certificate-reissue',
+    });
+    expect((reissue?.input as { verification?: unknown } | null)?.verification).toEqual({
+      officer: '张警官',
+      officerKey: expect.stringMatching(/^key_/),
+      verifiedAt: expect.any(String),
+      facts: ['identity', 'contact', 'address', 'vehicle'],
+      liveness: 'passed',
+      recordingRef: 'REC-1',
+    });
   });
 });

@@ -258,6 +258,8 @@ export async function startTestStack(options: TestStackOptions = {}) {
     },
     /** What the API was built with, to build another one with other options. */
     apiDeps,
+    /** Every route the API serves and who may call it. */
+    routeAccess: api.app.routeAccess,
     keys,
     pool,
     client,
@@ -367,6 +369,8 @@ const testRoles = {
   portal: 'portal:test-portal',
   otherPortal: 'portal:other-portal',
   operator: 'operator',
+  /** An operator of the police only: its steps, nothing else. */
+  policeOperator: 'operator:police',
   admin: 'admin',
   policeClerk: 'clerk:police',
   healthClerk: 'clerk:health',
