@@ -121,14 +121,23 @@ export async function findApplication(
   db: Queryable,
   id: string,
 ): Promise<{ application: ApplicationRow; steps: StepRow[] } | undefined> {
-  const apps = await db.query<ApplicationRow>('SELECT * FROM applications WHERE id = $1', [id]);
+  // Named: portals poll this, so each connection prepares it once instead of on every read. The
+  // columns are listed: a prepared `*` fails once a migration adds one under a running process.
+  const apps = await db.query<ApplicationRow>({
+    name: 'find-application',
+    text: `SELECT id, bundle_id, bundle_version, client_id, request_hash, status, workflow_started, created_at,
+       updated_at, due_at
+     FROM applications WHERE id = $1`,
+    values: [id],
+  });
   const application = apps.rows[0];
   if (!application) return undefined;
-  const steps = await db.query<StepRow>(
-    `SELECT step_id, department, service, title_zh, title_en, status, attempts, started_at, completed_at, outputs, error,
+  const steps = await db.query<StepRow>({
+    name: 'find-application-steps',
+    text: `SELECT step_id, department, service, title_zh, title_en, status, attempts, started_at, completed_at, outputs, error,
        receipt_number, waiting, due_at
      FROM application_steps WHERE application_id = $1 ORDER BY position`,
-    [id],
-  );
+    values: [id],
+  });
   return { application, steps: steps.rows };
 }
