@@ -6,6 +6,7 @@ import { durationSchema } from './schemas/bundle.js';
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const port = (byDefault: number) =>
   z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(byDefault));
+const optionalPort = z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).optional());
 const optionalUrl = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
 // true/false (also 1/0, yes/no, on/off); unset leaves the choice to the code that reads it.
 const optionalBoolean = z.preprocess(unsetIfEmpty, z.stringbool().optional());
@@ -110,6 +111,36 @@ export const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalBoolean,
   /** Whether webhooks must be https. Unset: true in production, false elsewhere. */
   WEBHOOK_REQUIRE_HTTPS: optionalBoolean,
+  /**
+   * A separate port serving `GET /metrics` without a key, for Prometheus on the internal network.
+   * Unset: the API's `/metrics` (and the worker's health port's) needs an operator's key.
+   */
+  METRICS_PORT: optionalPort,
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /**
+   * Where the Temporal SDK's own Prometheus exporter listens. Unset: a free port on
+   * TEMPORAL_METRICS_HOST; every process's `/metrics` includes the SDK's metrics either way.
+   */
+  TEMPORAL_METRICS_PORT: optionalPort,
+  TEMPORAL_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** OTLP/HTTP (protobuf) base URL of a trace collector; `/v1/traces` is appended. Unset (with the next): no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  /** The full OTLP/HTTP traces URL, over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  /** Headers sent to the collector, `key=value` comma-separated (e.g. an authorization token). */
+  OTEL_EXPORTER_OTLP_HEADERS: optionalUrl,
+  /** `service.name` of the spans. */
+  OTEL_SERVICE_NAME: z.preprocess(unsetIfEmpty, z.string().min(1).default('onething')),
+  /** Share of new traces sampled, 0–1 (a trace started by a caller keeps the caller's choice). */
+  OTEL_TRACES_SAMPLER_ARG: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).max(1).default(1)),
+  /** `true` turns tracing off even with an endpoint set. */
+  OTEL_SDK_DISABLED: optionalBoolean,
+  /**
+   * A JSON file naming, per department, where escalated or overdue tasks and outages are
+   * announced: `{ "police": [{ "type": "webhook", "url": "...", "secret": "..." }], "*": [...] }`.
+   * Unset: those events are only audited and counted.
+   */
+  DUTY_CHANNELS_FILE: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -74,6 +74,20 @@ const layers = {
     },
   ],
   'workflows/**/*.ts': workflowSandbox,
+  // The one workflow module that runs Temporal's OpenTelemetry workflow interceptors: their
+  // documented entry for workflow code is the package's lib/workflow (its root pulls in the
+  // worker and client), bundled into the sandbox like @temporalio/workflow.
+  'workflows/tracing-interceptors.ts': [
+    {
+      regex: '^(?!\\.|@temporalio/workflow$|@temporalio/interceptors-opentelemetry/lib/workflow/index\\.js$)',
+      message:
+        'The tracing interceptor module imports only the workflow SDK and the OpenTelemetry workflow interceptors.',
+    },
+    {
+      regex: '^\\.\\./',
+      message: 'The tracing interceptor module stands alone: it imports nothing of the project.',
+    },
+  ],
   'console/**/*.js': [
     {
       regex: '^(?!\\./)',

@@ -7,7 +7,14 @@ import type { BusinessCalendar } from './calendar/business-calendar.js';
 import { defaultBusinessCalendar } from './calendar/load.js';
 import type { DepartmentAdapters } from './departments/adapter.js';
 import type { Pool } from './db/pool.js';
-import type { TaskMetrics } from './metrics/work-list.js';
+import type { ServiceMetrics } from './metrics/service.js';
+import { applicationLogContext } from './telemetry/activity-log-context.js';
+import type { Tracing } from './telemetry/tracing.js';
+import {
+  tracingWorkerParts,
+  tracingWorkflowInterceptorsPath,
+  untracedWorkflowSinks,
+} from './temporal/tracing.js';
 import type { VideoProvider } from './video/provider.js';
 
 /** Everything the worker needs, built by whoever composes the process. */
@@ -19,7 +26,10 @@ export interface WorkerDeps {
   adapters: DepartmentAdapters;
   /** Dates the steps' promised limits (`loadBusinessCalendar(BUSINESS_CALENDAR_FILE)`); unset: the shipped one. */
   calendar?: BusinessCalendar;
-  /** A prebuilt workflow bundle (`bundleWorkflowCode`); without it the workflows are bundled at start. */
+  /**
+   * A prebuilt workflow bundle (`bundleWorkflowCode` with `workflowInterceptorModules`); without it
+   * the workflows are bundled at start.
+   */
   workflowBundle?: { codePath: string } | { code: string };
   /** Overrides of the tuning below, e.g. for benchmarks. */
   tuning?: Partial<WorkerOptions>;
@@ -31,10 +41,26 @@ export interface WorkerDeps {
   /** Makes the rooms of video-verification tasks; the stub provider when unset. */
   video?: VideoProvider;
   /** Counts work-list escalations; share it with the API to serve them at `GET /metrics`. */
-  metrics?: TaskMetrics;
+  metrics?: ServiceMetrics;
+  /**
+   * Traces activities and exports the workflows' spans when set (OTEL_* configured). Whether a
+   * workflow runs its tracing interceptors is decided by its start, not by this (see
+   * `workflows/tracing-interceptors.ts`); without tracing no activity interceptor of it runs.
+   */
+  tracing?: Tracing;
 }
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+/**
+ * The workflow interceptor modules every bundle of `workflowsPath` is built with (`bundleWorkflowCode`'s
+ * `workflowInterceptorModules`): tracing (only for workflows started with a trace context), and
+ * the one that answers the `progress` query reconciliation reads.
+ */
+export const workflowInterceptorModules = [
+  tracingWorkflowInterceptorsPath,
+  fileURLToPath(new URL('./workflows/progress-interceptors.ts', import.meta.url)),
+];
 
 /**
  * Tuned for a 2-core machine: workflow tasks are cheap and many run at once, department calls
@@ -51,11 +77,18 @@ export const defaultTuning = {
 
 /** Builds the worker that runs every bundle workflow and the department and read-model activities. */
 export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
+  const traced = deps.tracing ? tracingWorkerParts(deps.tracing) : undefined;
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    interceptors: {
+      activity: [applicationLogContext, ...(traced?.activity ?? [])],
+      // A prebuilt bundle was built with them (`workflowInterceptorModules`).
+      ...(deps.workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
+    },
+    sinks: traced?.sinks ?? untracedWorkflowSinks,
     activities: createActivities({
       pool: deps.pool,
       adapters: deps.adapters,

@@ -10,6 +10,8 @@ import type { Pool } from '../db/pool.js';
 import type { DepartmentPauseRow } from '../db/department-pauses.js';
 import { failureTypes, stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepTransition } from '../schemas/workflow.js';
+import type { ServiceMetrics } from '../metrics/service.js';
+import { outcomeOfError, startCallTimer } from './call-metrics.js';
 import { createPauseCheck } from './pause-check.js';
 import type { PauseCheck } from './pause-check.js';
 import type {
@@ -28,6 +30,8 @@ export interface DepartmentActivityDeps {
   calendar?: BusinessCalendar;
   /** Whether an operator paused a department (outage mode); read from the pool when absent. */
   pauseCheck?: PauseCheck;
+  /** Counts and times every call by department, service and outcome; without it nothing is counted. */
+  metrics?: ServiceMetrics;
 }
 
 /** Details of a `DepartmentPaused` failure: the workflow waits for the department to be resumed. */
@@ -208,6 +212,8 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
       const pause = await pauseOf(call.department);
       if (pause) throw await paused(call, pause);
 
+      const calls = { department: call.department, service: call.service };
+      const done = startCallTimer(deps.metrics, { ...calls, operation: 'submit' });
       let result: SubmitResult;
       try {
         result = await adapter.submit({
@@ -219,12 +225,14 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
           signal: Context.current().cancellationSignal,
         });
       } catch (err) {
+        done(outcomeOfError(err));
         if (err instanceof DepartmentRejection) throw await rejected(call, err, true);
         await recordRetry(call, attempt, err);
         throw failedAttempt(err);
       }
 
       if (isAcceptance(result)) {
+        done('accepted');
         // The department has the data now; it decides later.
         await record(
           call,
@@ -240,7 +248,12 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         );
         return { accepted: true, receiptNumber: result.receiptNumber, pollable: adapter.poll !== undefined };
       }
-      const outputs = await checkedOutputs(call, service, result.outputs, attempt);
+      // An answer that breaks the service's contract is a failed call, like the retry it causes.
+      const outputs = await checkedOutputs(call, service, result.outputs, attempt).catch((err: unknown) => {
+        done('failed');
+        throw err;
+      });
+      done('completed');
       await record(
         call,
         'decided',
@@ -266,14 +279,27 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
           failureTypes.departmentNotConfigured,
         );
       }
-      await adapter.compensate({
+      const done = startCallTimer(deps.metrics, {
         department: input.department,
         service: input.service,
-        outputs: input.outputs,
-        ...(input.receiptNumber ? { receiptNumber: input.receiptNumber } : {}),
-        idempotencyKey: `undo:${input.idempotencyKey}`,
-        signal: Context.current().cancellationSignal,
+        operation: 'compensate',
       });
+      await adapter
+        .compensate({
+          department: input.department,
+          service: input.service,
+          outputs: input.outputs,
+          ...(input.receiptNumber ? { receiptNumber: input.receiptNumber } : {}),
+          idempotencyKey: `undo:${input.idempotencyKey}`,
+          signal: Context.current().cancellationSignal,
+        })
+        .then(
+          () => done('completed'),
+          (err: unknown) => {
+            done(outcomeOfError(err));
+            throw err;
+          },
+        );
     },
 
     async pollDepartment(query: PollDepartmentInput) {
@@ -288,16 +314,29 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
       const call: CallDepartmentInput = { ...query, input: {} };
       // No question goes to a paused department; its decision is simply not known yet.
       if (await pauseOf(query.department)) return { pending: true as const };
+      const done = startCallTimer(deps.metrics, {
+        department: query.department,
+        service: query.service,
+        operation: 'poll',
+      });
       let polled;
       try {
         polled = await adapter.poll({ ...query, signal: Context.current().cancellationSignal });
       } catch (err) {
+        done(outcomeOfError(err));
         if (err instanceof DepartmentRejection) throw await rejected(call, err, false);
         await recordRetry(query, attempt, err);
         throw failedAttempt(err);
       }
-      if (polled.pending) return { pending: true as const };
-      const outputs = await checkedOutputs(query, service, polled.outputs, attempt);
+      if (polled.pending) {
+        done('pending');
+        return { pending: true as const };
+      }
+      const outputs = await checkedOutputs(query, service, polled.outputs, attempt).catch((err: unknown) => {
+        done('failed');
+        throw err;
+      });
+      done('completed');
       await record(call, 'decided', { stepId: query.stepId, status: 'completed', outputs, error: null });
       return { pending: false as const, outputs };
     },

@@ -2,7 +2,7 @@ import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { DepartmentAdapters } from '../departments/adapter.js';
 import type { Pool } from '../db/pool.js';
 import { defaultBusinessCalendar } from '../calendar/load.js';
-import type { TaskMetrics } from '../metrics/work-list.js';
+import type { ServiceMetrics } from '../metrics/service.js';
 import { createStubVideoProvider } from '../video/provider.js';
 import type { VideoProvider } from '../video/provider.js';
 import { createBulkActionActivities } from './bulk-actions.js';
@@ -19,7 +19,7 @@ export interface ActivityDeps {
   /** Makes the rooms of video-verification tasks; the stub provider when unset. */
   video?: VideoProvider;
   /** Counts work-list escalations (served at `GET /metrics` where the API shares it). */
-  metrics?: TaskMetrics;
+  metrics?: ServiceMetrics;
 }
 
 /** Every activity the worker registers, built over injected dependencies. */

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import { pauseClock, resumeClock } from '../db/due-dates.js';
-import { closeTask, escalateTask, findTaskOfRound, insertTask, reassignTask } from '../db/work-list.js';
+import { recordDutyNotification } from '../db/duty-notifications.js';
+import {
+  closeTask,
+  escalateTask,
+  findTask,
+  findTaskOfRound,
+  insertTask,
+  reassignTask,
+} from '../db/work-list.js';
 import type { Pool } from '../db/pool.js';
 import { recordTransition } from '../db/transitions.js';
-import type { TaskMetrics } from '../metrics/work-list.js';
+import type { ServiceMetrics } from '../metrics/service.js';
 import type { VideoProvider } from '../video/provider.js';
 import type { WorkListActivities, OpenTaskInput, OpenTaskResult } from './types.js';
 
@@ -14,8 +22,8 @@ export interface WorkListActivityDeps {
   calendar: BusinessCalendar;
   /** Makes the rooms of video-verification tasks. */
   video: VideoProvider;
-  /** Counts escalations; without it they are only stored. */
-  metrics?: TaskMetrics;
+  /** Counts escalations; without it they are only stored (and announced to the duty channels). */
+  metrics?: ServiceMetrics;
 }
 
 /**
@@ -71,7 +79,25 @@ export function createWorkListActivities(deps: WorkListActivityDeps): WorkListAc
     async escalateHumanTask({ taskId, operator }) {
       const cause = operator === undefined ? 'overdue' : 'operator';
       const escalated = await escalateTask(deps.pool, taskId, new Date(), cause);
-      if (escalated) deps.metrics?.tasksEscalated.inc({ department: escalated.department });
+      if (escalated) deps.metrics?.tasksEscalated.inc({ department: escalated.department, cause });
+      // The duty channels hear of it once, also when a retry finds the task escalated already.
+      const task = escalated ?? (await findTask(deps.pool, taskId));
+      if (task?.escalated_at) {
+        await recordDutyNotification(deps.pool, {
+          key: `task:${task.id}:escalated`,
+          kind: cause === 'overdue' ? 'task.overdue' : 'task.escalated',
+          department: task.department,
+          applicationId: task.application_id,
+          payload: {
+            taskId: task.id,
+            stepId: task.step_id,
+            service: task.service,
+            queue: task.queue,
+            dueAt: new Date(task.due_at).toISOString(),
+            escalatedAt: new Date(task.escalated_at).toISOString(),
+          },
+        });
+      }
     },
 
     async reassignHumanTask({ taskId, assignee }) {

@@ -13,6 +13,8 @@ import { problemCodes } from '../schemas/error-codes.js';
 import { authentication } from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
 import { refuseNulCharacters } from './nul-guard.js';
+import { observeRequests } from './observability.js';
+import { activeTracing } from '../telemetry/tracing.js';
 import { handleError, handleNotFound, ProblemError } from './problem.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { auditRoutes } from './routes/audit.js';
@@ -21,6 +23,7 @@ import { opsBulkRoutes } from './routes/ops-bulk.js';
 import { opsRepairRoutes } from './routes/ops-repair.js';
 import { opsWorkListRoutes } from './routes/ops-work-list.js';
 import { opsWithdrawRoutes } from './routes/ops-withdraw.js';
+import { opsReconcileRoutes } from './routes/ops-reconcile.js';
 import { opsDepartmentRoutes } from './routes/ops-departments.js';
 import { withdrawRoutes } from './routes/withdraw.js';
 import { healthRoutes } from './routes/health.js';
@@ -68,6 +71,11 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   app.setErrorHandler(handleError);
   refuseNulCharacters(app);
   app.setNotFoundHandler(handleNotFound);
+  // Before any route, so every handler runs inside its request's span.
+  observeRequests(app, {
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    tracing: activeTracing() !== undefined,
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -89,8 +97,10 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: '1 minute',
-    // After authentication, so each API key has its own budget.
-    hook: 'preHandler',
+    // A route's own onRequest hook, so after the app-wide authentication: each API key has its own
+    // budget. Before validation and a route's own checks (a callback's signature), so a flood of
+    // bad requests is limited too.
+    hook: 'onRequest',
     keyGenerator: (request) => request.principal?.keyId ?? request.ip,
     errorResponseBuilder: (_request, context) =>
       new ProblemError(
@@ -113,6 +123,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(opsWithdrawRoutes, deps);
   await app.register(opsBulkRoutes, deps);
   await app.register(opsDepartmentRoutes, deps);
+  await app.register(opsReconcileRoutes, deps);
   await app.register(supplementRoutes, deps);
   await app.register(workListRoutes, deps);
   await app.register(metricsRoutes, deps);

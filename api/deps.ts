@@ -5,7 +5,7 @@ import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Pool } from '../db/pool.js';
 import type { EventFeed } from '../notifications/listener.js';
 import type { WebhookTargetPolicy } from '../notifications/webhook-targets.js';
-import type { TaskMetrics } from '../metrics/work-list.js';
+import type { ServiceMetrics } from '../metrics/service.js';
 import type { Keyring } from '../temporal/codec.js';
 
 /** What the API's routes need; `buildApp` receives it from the composition root. */
@@ -28,7 +28,9 @@ export interface ApiDeps {
   /** Working days and holidays for due dates; the shipped mainland calendar when absent. */
   calendar?: BusinessCalendar;
   /** The counters served at `GET /metrics` (the worker's too, when it shares them); fresh ones when absent. */
-  metrics?: TaskMetrics;
+  metrics?: ServiceMetrics;
+  /** The Temporal SDK's Prometheus endpoint in this process, appended to `GET /metrics`. */
+  temporalMetricsUrl?: string;
   /**
    * How long a failed step waits for an operator's repair before its application fails
    * (`FAILED_STEP_HOLD`); absent: it fails at once.

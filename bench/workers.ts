@@ -5,7 +5,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { Pool } from '../db/pool.js';
 import { dataConverterFor, failureConverterPath } from '../temporal/data-converter.js';
 import { randomKeyring } from '../temporal/keyring.js';
-import { createOnethingWorker, defaultTuning, workflowsPath } from '../worker.js';
+import { createOnethingWorker, defaultTuning, workflowInterceptorModules, workflowsPath } from '../worker.js';
 import type { Kind } from './kinds.js';
 import { noopAdapters } from './noop-adapter.js';
 import { createRawActivities } from './raw-activities.js';
@@ -47,9 +47,11 @@ export async function startBenchWorkers(
   const queue = (name: string) => `bench-${name}-${process.pid}-${Date.now()}`;
   // Bundled before any timing, as production would prebuild them.
   let plainBundle: { code: string } | undefined;
-  const engineBundle = async () => (plainBundle ??= await bundleWorkflowCode({ workflowsPath, logger }));
+  const engineBundle = async () =>
+    (plainBundle ??= await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger }));
   // As production prebuilds it: with the failure converter the encrypting data converter names.
-  const bundleEncrypted = () => bundleWorkflowCode({ workflowsPath, failureConverterPath, logger });
+  const bundleEncrypted = () =>
+    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger });
   const rawBundle = await bundleWorkflowCode({ workflowsPath: rawWorkflowsPath, logger });
   // A fresh key per run: nothing outlives the benchmark's in-memory Temporal server.
   const encrypting = dataConverterFor(randomKeyring());

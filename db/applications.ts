@@ -12,6 +12,8 @@ export interface ApplicationRow {
   request_hash: string;
   status: ApplicationStatus;
   workflow_started: boolean;
+  /** The sequence number of the application's last recorded transition. */
+  last_seq: number;
   created_at: Date;
   updated_at: Date;
   /** When the promised limit ends (moved on by pauses); null if it was not computed. */

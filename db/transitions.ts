@@ -8,6 +8,8 @@ import type { Queryable } from './pool.js';
 // row lock orders concurrent writers), record the event, apply it to the step, log the data a
 // department received, and wake notifiers at commit. A transition whose key is already
 // recorded changes nothing; two racing duplicates end in a unique violation and a retry.
+// Outputs, error and receipt: absent (SQL NULL) keeps them, JSON null clears them. A step that
+// ended keeps when it ended if a transition repeats its status (a reconciliation's repair).
 const recordTransitionSql = `
 WITH app AS (
   UPDATE applications SET last_seq = last_seq + 1, updated_at = $3, status = COALESCE($4::text, status)
@@ -23,10 +25,12 @@ WITH app AS (
     status = $6,
     attempts = GREATEST(attempts, COALESCE($8::int, attempts)),
     started_at = CASE WHEN $6 = 'running' THEN COALESCE(started_at, $3::timestamptz) ELSE started_at END,
-    completed_at = CASE WHEN $6 = ANY($11::text[]) THEN $3::timestamptz ELSE completed_at END,
-    outputs = COALESCE($9::jsonb, outputs),
+    completed_at = CASE WHEN $6 = ANY($11::text[]) AND NOT (status = $6 AND completed_at IS NOT NULL)
+      THEN $3::timestamptz ELSE completed_at END,
+    outputs = CASE WHEN $9::jsonb IS NULL THEN outputs WHEN $9::jsonb = 'null'::jsonb THEN NULL ELSE $9::jsonb END,
     error = CASE WHEN $10::jsonb IS NULL THEN error WHEN $10::jsonb = 'null'::jsonb THEN NULL ELSE $10::jsonb END,
-    receipt_number = COALESCE($19::text, receipt_number),
+    receipt_number = CASE WHEN $19::jsonb IS NULL THEN receipt_number
+      WHEN $19::jsonb = 'null'::jsonb THEN NULL ELSE $19::jsonb #>> '{}' END,
     waiting = CASE WHEN $6 = 'waiting' THEN $20::jsonb ELSE NULL END,
     due_at = COALESCE($21::timestamptz, due_at),
     last_seq = ev.seq,
@@ -75,7 +79,7 @@ export async function recordTransition(
       access?.purpose ?? null,
       access?.dedupeKey ?? null,
       eventsChannel,
-      step?.receiptNumber ?? null,
+      step?.receiptNumber === undefined ? null : JSON.stringify(step.receiptNumber),
       step?.waiting === undefined ? null : JSON.stringify(step.waiting),
       step?.dueAt ?? null,
     ],

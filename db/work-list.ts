@@ -286,28 +286,3 @@ export async function closeTask(db: Queryable, id: string, reason: string): Prom
     [id, reason],
   );
 }
-
-/** Open and claimed tasks by department, queue and status, and how many of them are overdue. */
-export async function countOpenTasks(db: Queryable): Promise<
-  Array<{
-    department: string;
-    queue: TaskQueue;
-    status: TaskStatus;
-    count: number;
-    overdue: number;
-  }>
-> {
-  const { rows } = await db.query<{
-    department: string;
-    queue: TaskQueue;
-    status: TaskStatus;
-    count: number;
-    overdue: number;
-  }>(
-    `SELECT department, queue, status, count(*)::int AS count,
-       (count(*) FILTER (WHERE ${overdueSql}))::int AS overdue
-     FROM human_tasks t WHERE status <> 'completed'
-     GROUP BY department, queue, status ORDER BY department, queue, status`,
-  );
-  return rows;
-}

@@ -9,6 +9,7 @@ import type {
   SubmitResult,
 } from './adapter.js';
 import { signRequest } from './signing.js';
+import { inDepartmentCallSpan } from './tracing.js';
 
 /** How Onething proves to a department that a call is its own. */
 export type HttpAuth =
@@ -90,6 +91,15 @@ interface AnswerBody {
   reason?: unknown;
 }
 
+/** One HTTP request of the protocol. */
+interface ProtocolRequest {
+  operation: 'submit' | 'poll' | 'compensate';
+  method: 'GET' | 'POST';
+  url: string;
+  body: string;
+  idempotencyKey: string;
+}
+
 interface Answer {
   status: number;
   /** `undefined` when the body was not JSON. */
@@ -110,14 +120,28 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const maxAnswerBytes = options.maxAnswerBytes ?? defaultMaxAnswerBytes;
 
-  async function exchange(
+  /** One request in a client span, whose `traceparent` lets the department's tracing join the trace. */
+  function exchange(
     department: string,
-    request: { method: 'GET' | 'POST'; url: string; body: string; idempotencyKey: string },
+    request: ProtocolRequest,
     callerSignal: AbortSignal | undefined,
+  ): Promise<Answer> {
+    return inDepartmentCallSpan(
+      { department, operation: request.operation, method: request.method, url: request.url },
+      (traceHeaders) => exchangeOnce(department, request, callerSignal, traceHeaders),
+    );
+  }
+
+  async function exchangeOnce(
+    department: string,
+    request: ProtocolRequest,
+    callerSignal: AbortSignal | undefined,
+    traceHeaders: Record<string, string>,
   ): Promise<Answer> {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
     const headers: Record<string, string> = {
+      ...traceHeaders,
       'idempotency-key': request.idempotencyKey,
       accept: 'application/json',
       ...(request.method === 'POST' ? { 'content-type': 'application/json' } : {}),
@@ -160,7 +184,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       const body = JSON.stringify(call.input);
       const answer = await exchange(
         call.department,
-        { method: 'POST', url, body, idempotencyKey: call.idempotencyKey },
+        { operation: 'submit', method: 'POST', url, body, idempotencyKey: call.idempotencyKey },
         call.signal,
       );
       if (answer.status === 202 || answer.body?.status === 'accepted') {
@@ -183,7 +207,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       try {
         await exchange(
           call.department,
-          { method: 'POST', url, body, idempotencyKey: call.idempotencyKey },
+          { operation: 'compensate', method: 'POST', url, body, idempotencyKey: call.idempotencyKey },
           call.signal,
         );
       } catch (err) {
@@ -202,7 +226,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       const url = `${baseUrl}/services/${encodeURIComponent(query.service)}/cases/${encodeURIComponent(query.receiptNumber)}`;
       const answer = await exchange(
         query.department,
-        { method: 'GET', url, body: '', idempotencyKey: query.idempotencyKey },
+        { operation: 'poll', method: 'GET', url, body: '', idempotencyKey: query.idempotencyKey },
         query.signal,
       );
       const state = answer.body?.status;

@@ -1,8 +1,10 @@
 import type { NotReadyPart } from '../schemas/api.js';
 import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { problemCodes } from '../schemas/error-codes.js';
 import { notReady } from './not-ready.js';
+import { healthPaths } from './paths.js';
 
 /** A process's own health endpoints, for a process that serves no API (the worker). */
 export interface HealthServer {
@@ -13,13 +15,16 @@ export interface HealthServer {
 /**
  * `GET /health/live` answers 200 while the process runs; `GET /health/ready` answers 200 when
  * `down()` names nothing, else 503 problem+json naming what is down. The same contract as the
- * API's routes of the same names, so probes treat every process alike.
+ * API's routes of the same names, so probes treat every process alike. `other` may answer
+ * further routes first (the worker's `/metrics`): it returns true when it did.
  */
 export async function startHealthServer(
   listen: { host: string; port: number },
   down: () => Promise<NotReadyPart[]>,
+  other?: (request: IncomingMessage, response: ServerResponse) => boolean,
 ): Promise<HealthServer> {
   const server = createServer((request, response) => {
+    if (other?.(request, response)) return;
     const path = (request.url ?? '').split('?')[0];
     const send = (status: number, type: string, body: unknown) => {
       response.writeHead(status, {
@@ -33,8 +38,8 @@ export async function startHealthServer(
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === '/health/live') return send(200, 'application/json', { status: 'ok' });
-    if (path !== '/health/ready') {
+    if (path === healthPaths.live) return send(200, 'application/json', { status: 'ok' });
+    if (path !== healthPaths.ready) {
       return send(404, 'application/problem+json', {
         type: 'about:blank',
         status: 404,

@@ -11,6 +11,7 @@ import {
   releaseDelivery,
   seedDeliveries,
 } from '../db/webhook-deliveries.js';
+import type { ServiceMetrics } from '../metrics/service.js';
 import type { ApplicationEvent } from '../schemas/events.js';
 import type { Keyring } from '../temporal/codec.js';
 import type { EventFeed } from './listener.js';
@@ -70,6 +71,8 @@ export interface WebhookDispatcherOptions {
   /** Deliveries in flight at once, to distinct (webhook, application) pairs. */
   concurrency?: number;
   log?: { warn(obj: object, message: string): void };
+  /** Counts attempts by outcome and times each event's lag until acknowledged. */
+  metrics?: ServiceMetrics;
 }
 
 export interface WebhookDispatcher {
@@ -191,6 +194,19 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     );
   }
 
+  function count(outcome: Outcome, event: ApplicationEvent) {
+    const metrics = options.metrics;
+    if (!metrics) return;
+    if (outcome.ok) {
+      metrics.webhookDeliveries.inc({ outcome: 'delivered' });
+      metrics.webhookDeliveryLag.observe(Math.max(0, (Date.now() - Date.parse(event.at)) / 1000));
+    } else {
+      metrics.webhookDeliveries.inc({
+        outcome: outcome.error.startsWith('target refused') ? 'refused' : 'failed',
+      });
+    }
+  }
+
   /** Delivers the claimed cursor's next events in order until it is caught up or one fails. */
   async function drain(delivery: ClaimedDelivery): Promise<void> {
     const key: DeliveryKey = { webhookId: delivery.webhook_id, applicationId: delivery.application_id };
@@ -214,6 +230,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       for (const event of events) {
         const outcome = await deliver(delivery, secret, event);
         if (stopping.signal.aborted) break;
+        count(outcome, event);
         if (!outcome.ok) {
           await failed(key, failures + 1, outcome.status, outcome.error, event.id);
           return;

@@ -35,10 +35,11 @@ export interface StepTransition {
   stepId: string;
   status: StepStatus;
   attempts?: number;
-  outputs?: Record<string, unknown>;
+  /** Absent: unchanged; null: cleared (only a reconciliation clears them). */
+  outputs?: Record<string, unknown> | null;
   error?: StepError | null;
-  /** The department's case number, once it gave one. */
-  receiptNumber?: string;
+  /** The department's case number, once it gave one. Absent: unchanged; null: cleared. */
+  receiptNumber?: string | null;
   /** What a `waiting` step waits for, in words. */
   waiting?: StepWaiting;
   /** When the step is due (ISO): set by the transition that starts it. */
@@ -70,4 +71,35 @@ export interface Transition {
 export interface BundleOutcome {
   status: ApplicationStatus;
   steps: Record<string, { status: StepStatus; error?: StepError }>;
+}
+
+/**
+ * The workflow's view of one step, as the read model should show it: what the `progress` query
+ * answers. A field left out is one the workflow cannot know (a due date the department call
+ * computed, the last error of a call being retried); null means known to be empty.
+ */
+export interface StepProgress {
+  status: StepStatus;
+  /**
+   * A department call, a poll or a work-list task of the step is under way: its activity writes
+   * the step itself, ahead of what the workflow knows, so its row is not compared meanwhile.
+   */
+  inFlight: boolean;
+  outputs?: Record<string, unknown> | null;
+  error?: StepError | null;
+  receiptNumber?: string | null;
+  waiting?: StepWaiting | null;
+  /** ISO; known only where the workflow was told (a work-list step's first task). */
+  dueAt?: string | null;
+}
+
+/** What the `progress` query answers: the application and each step as the read model should show them. */
+export interface ApplicationProgress {
+  applicationId: string;
+  bundleId: string;
+  status: ApplicationStatus;
+  /** By step id, in the plan's order. */
+  steps: Record<string, StepProgress>;
+  /** Read-model writes the workflow has sent that have not landed yet: the rows lag meanwhile. */
+  pendingWrites: number;
 }

@@ -11,6 +11,7 @@
  *   npm run ops -- bulk retry|resend --reason <reason> [filters of `stuck`, --step, --stuck-since, --rate]
  *   npm run ops -- bulk-status <bulk action id> | bulk-cancel <bulk action id> --reason <reason>
  *   npm run ops -- departments | pause <department> --reason <reason> | resume <department> --reason <reason> [--rate N]
+ *   npm run ops -- reconcile [--dry-run] [--since 7d] [--reason <reason>]
  * Calls ONETHING_API_URL (default http://127.0.0.1:3000) with ONETHING_API_KEY, or the operator
  * key of the local stack (<DATA_DIR>/dev-keys.json).
  */
@@ -21,6 +22,7 @@ import { isRepairAction, repairActions } from '../schemas/repair-actions.js';
 import type { RepairAction } from '../schemas/repair-actions.js';
 import { bulkStatus, cancelBulk, startBulk } from './ops-bulk.js';
 import { listDepartments, pauseOrResume } from './ops-departments.js';
+import { reconcileCommand } from './ops-reconcile.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const errOut = (text: string) => process.stderr.write(`${text}\n`);
@@ -245,9 +247,10 @@ try {
   else if (command === 'departments') await listDepartments({ get, out, table });
   else if (command === 'pause' || command === 'resume')
     await pauseOrResume(command, rest, { get, out, table });
+  else if (command === 'reconcile') await reconcileCommand(rest, { get, out, table });
   else
     throw new Error(
-      `usage: npm run ops -- stuck [--bundle X] [--department Y] | show <id> | ${repairActions.join('|')} … | withdraw … | escalate … | reassign … | bulk … | bulk-status … | bulk-cancel … | departments | pause … | resume …`,
+      `usage: npm run ops -- stuck [--bundle X] [--department Y] | show <id> | ${repairActions.join('|')} … | withdraw … | escalate … | reassign … | bulk … | bulk-status … | bulk-cancel … | departments | pause … | resume … | reconcile [--dry-run] [--since 7d]`,
     );
 } catch (err) {
   errOut((err as Error).message);

@@ -16,7 +16,7 @@ await runUntilSignalled(
     const missing = missingSettings(config, 'worker');
     if (missing) throw new ConfigError(missing);
     const logger = createLogger(config.LOG_LEVEL).child({ role: 'worker' });
-    installTemporalRuntime(config, logger);
+    await installTemporalRuntime(config, logger);
     const shared = await openSharedParts(
       config,
       { temporalAddress: config.TEMPORAL_ADDRESS as string, databaseUrl: config.DATABASE_URL as string },

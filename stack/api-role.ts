@@ -5,6 +5,9 @@ import type { BuildAppOptions } from '../api/app.js';
 import type { ApiDeps } from '../api/deps.js';
 import { createWebhookDispatcher } from '../notifications/dispatcher.js';
 import type { WebhookDispatcherOptions } from '../notifications/dispatcher.js';
+import { createDutyDispatcher } from '../notifications/duty-dispatcher.js';
+import type { DutyDispatcherOptions } from '../notifications/duty-dispatcher.js';
+import { noDutyChannels } from '../notifications/duty-channels.js';
 import { createEventListener } from '../notifications/listener.js';
 
 /** What the API role is composed of; `startApiRole` wires and starts it. */
@@ -15,6 +18,11 @@ export interface ApiRoleOptions {
   listen: { host: string; port: number };
   /** Settings of the webhook dispatcher beyond the pool, feed and keyring it shares with the API. */
   webhooks?: Omit<WebhookDispatcherOptions, 'pool' | 'events' | 'keyring' | 'log'>;
+  /**
+   * Where escalations, overdue tasks and outages are announced (DUTY_CHANNELS_FILE), and the
+   * dispatcher's settings; without channels they are still recorded and audited.
+   */
+  duty?: Omit<DutyDispatcherOptions, 'pool' | 'metrics' | 'log'>;
   log: Logger;
   /** The API's request log; warnings and errors of the app's logger only, by default. */
   requestLog?: Logger;
@@ -30,7 +38,7 @@ export interface ApiRole {
 
 /**
  * The API role: the HTTP API, one LISTEN connection that wakes its event streams and the webhook
- * dispatcher, and the dispatcher. Any number of API processes run side by side: deliveries are
+ * dispatcher, the dispatcher, and the duty dispatcher (escalations and outages to people on duty). Any number of API processes run side by side: deliveries are
  * leased in PostgreSQL (each goes out once), and every process hears every event. `npm run api`,
  * `npm start` and the test stack all compose it here.
  */
@@ -64,10 +72,20 @@ export async function startApiRole(options: ApiRoleOptions): Promise<ApiRole> {
       events,
       ...(deps.keyring ? { keyring: deps.keyring } : {}),
       ...(deps.webhookTargets && !options.webhooks?.targets ? { targets: deps.webhookTargets } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       log: log.child({ component: 'webhooks' }),
     });
     dispatcher.start();
     closers.push(() => dispatcher.stop());
+    const duty = createDutyDispatcher({
+      channels: noDutyChannels,
+      ...options.duty,
+      pool: deps.pool,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      log: log.child({ component: 'duty' }),
+    });
+    duty.start();
+    closers.push(() => duty.stop());
     return { app, url: urlOf(app, options.listen.host), stop };
   } catch (err) {
     await stop();

@@ -13,10 +13,15 @@ import { createPool } from '../db/pool.js';
 import type { Pool, PoolTls } from '../db/pool.js';
 import { loadDepartmentSettings } from '../departments/configuration.js';
 import type { DepartmentSettings } from '../departments/configuration.js';
+import { loadDutyChannels } from '../notifications/duty-channels.js';
 import { sealStoredWebhookSecrets } from '../notifications/webhook-secrets.js';
 import { webhookTargetPolicyOf } from '../notifications/webhook-targets.js';
-import { createTaskMetrics } from '../metrics/work-list.js';
-import type { TaskMetrics } from '../metrics/work-list.js';
+import { startMetricsServer } from '../metrics/http.js';
+import { createServiceMetrics } from '../metrics/service.js';
+import type { ServiceMetrics } from '../metrics/service.js';
+import { tracingFromConfig } from '../telemetry/tracing.js';
+import type { Tracing } from '../telemetry/tracing.js';
+import { tracingClientInterceptors } from '../temporal/tracing.js';
 import { EncryptionCodec } from '../temporal/codec.js';
 import type { Keyring } from '../temporal/codec.js';
 import { temporalConnectionSettings } from '../temporal/connection.js';
@@ -25,6 +30,7 @@ import { dataConverterFor } from '../temporal/data-converter.js';
 import { loadKeyring } from '../temporal/keyring.js';
 import { startApiRole } from './api-role.js';
 import type { ApiRole } from './api-role.js';
+import { installTemporalRuntime } from './runtime.js';
 import { loadVideoProvider } from './video-module.js';
 import { startWorkerRole } from './worker-role.js';
 import type { WorkerRole } from './worker-role.js';
@@ -45,7 +51,11 @@ export interface SharedParts {
   departments: DepartmentSettings;
   calendar: BusinessCalendar;
   /** One registry per process: the API serves the worker's counters when both run in it. */
-  metrics: TaskMetrics;
+  metrics: ServiceMetrics;
+  /** The Temporal SDK's Prometheus endpoint in this process, served with `metrics`. */
+  temporalMetricsUrl: string;
+  /** Installed when the OTEL_* variables name a collector; undefined: nothing traces. */
+  tracing: Tracing | undefined;
   temporal: TemporalConnectionSettings;
   close(): Promise<void>;
 }
@@ -62,25 +72,44 @@ export async function openSharedParts(
   // Before anything connects: production without encryption keys does not start at all.
   const keyring = await loadKeyring(config);
   const temporal = temporalConnectionSettings(endpoints.temporalAddress, config);
+  // Once per process, before any connection: the SDK's logs and metrics exporter.
+  const { metricsUrl: temporalMetricsUrl } = await installTemporalRuntime(config, log);
+  const tracing = tracingFromConfig(config);
   const pool = createPool(endpoints.databaseUrl, config.DATABASE_POOL_SIZE, poolTls(config));
+  const closers: Array<() => Promise<unknown>> = [() => pool.end()];
+  const close = async () => {
+    for (const step of closers.splice(0).reverse()) await step().catch(() => undefined);
+  };
+  if (tracing) closers.push(() => tracing.shutdown());
   try {
     const applied = await migrate(pool);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     const departments = await loadDepartmentSettings(config, {
       ...(endpoints.departmentsUrl ? { departmentsUrl: endpoints.departmentsUrl } : {}),
     });
+    const metrics = createServiceMetrics();
+    if (config.METRICS_PORT !== undefined) {
+      const server = await startMetricsServer(
+        { host: config.METRICS_HOST, port: config.METRICS_PORT },
+        { metrics, pool, temporalMetricsUrl },
+      );
+      closers.push(() => server.close());
+      log.info({ url: `${server.url}/metrics` }, 'metrics served for scraping without a key');
+    }
     return {
       pool,
       keyring,
       dataConverter: dataConverterFor(keyring),
       departments,
       calendar: loadBusinessCalendar(config.BUSINESS_CALENDAR_FILE),
-      metrics: createTaskMetrics(),
+      metrics,
+      temporalMetricsUrl,
+      tracing,
       temporal,
-      close: () => pool.end(),
+      close,
     };
   } catch (err) {
-    await pool.end().catch(() => undefined);
+    await close();
     throw err;
   }
 }
@@ -116,6 +145,8 @@ export async function startWorkerFromConfig(
     dataConverter: shared.dataConverter,
     calendar: shared.calendar,
     metrics: shared.metrics,
+    temporalMetricsUrl: shared.temporalMetricsUrl,
+    ...(shared.tracing ? { tracing: shared.tracing } : {}),
     video: await loadVideoProvider(config),
     tuning: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE },
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
@@ -147,6 +178,7 @@ export async function startApiFromConfig(
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       dataConverter: shared.dataConverter,
+      ...(shared.tracing ? { interceptors: tracingClientInterceptors() } : {}),
     });
     const role = await startApiRole({
       deps: {
@@ -161,6 +193,7 @@ export async function startApiFromConfig(
         callbackKeys: shared.departments.callbackKeys,
         calendar: shared.calendar,
         metrics: shared.metrics,
+        temporalMetricsUrl: shared.temporalMetricsUrl,
         stepDeciders: parseStepDeciders(config.WORKLIST_OVERRIDES, bundleCatalog.values()),
         failedStepHold: config.FAILED_STEP_HOLD,
         temporalUiUrl:
@@ -173,6 +206,7 @@ export async function startApiFromConfig(
         ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
       },
       listen: { host: config.API_HOST, port: config.API_PORT },
+      duty: { channels: await loadDutyChannels(config.DUTY_CHANNELS_FILE) },
       log,
     });
     return {

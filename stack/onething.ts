@@ -23,7 +23,7 @@ export interface RunningOnething {
  * stops start-up). Stopping goes the other way: API, worker, then the services.
  */
 export async function startOnething(config: Config, logger: Logger): Promise<RunningOnething> {
-  installTemporalRuntime(config, logger);
+  await installTemporalRuntime(config, logger);
   const services = await startServices(config, (line) => logger.info(line));
   const closers: Array<() => Promise<unknown>> = [() => services.stop()];
   const stop = async () => {

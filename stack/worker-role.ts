@@ -6,7 +6,9 @@ import type { NotReadyPart } from '../schemas/api.js';
 import type { TemporalConnectionSettings } from '../temporal/connection.js';
 import { createOnethingWorker } from '../worker.js';
 import type { WorkerDeps } from '../worker.js';
+import { isOperatorKey } from '../api/auth/operator-key.js';
 import { startHealthServer } from '../health/server.js';
+import { metricsHandler } from '../metrics/http.js';
 import type { HealthServer } from '../health/server.js';
 
 /** What the worker role is composed of; `startWorkerRole` connects it. */
@@ -14,6 +16,8 @@ export interface WorkerRoleOptions extends Omit<WorkerDeps, 'connection'> {
   temporal: TemporalConnectionSettings;
   /** A worker process's own /health/live and /health/ready; none when the API serves health. */
   health?: { host: string; port: number };
+  /** The SDK's Prometheus endpoint in this process, served with the worker's metrics on its health port. */
+  temporalMetricsUrl?: string;
   log: Logger;
 }
 
@@ -37,7 +41,7 @@ export interface WorkerRole {
  * one task queue. `npm run worker`, `npm start` and the test stack all compose it here.
  */
 export async function startWorkerRole(options: WorkerRoleOptions): Promise<WorkerRole> {
-  const { temporal, health, log, ...deps } = options;
+  const { temporal, health, log, temporalMetricsUrl, ...deps } = options;
   const connection = await NativeConnection.connect(temporal);
   let healthServer: HealthServer | undefined;
   try {
@@ -47,7 +51,14 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
     });
     const isRunning = () => worker.getState() === 'RUNNING';
     if (health) {
-      healthServer = await startHealthServer(health, () => workerReadiness(isRunning, deps.pool));
+      // Its /metrics, like the API's, needs an operator's key; METRICS_PORT serves them without one.
+      const metrics = deps.metrics
+        ? metricsHandler(
+            { metrics: deps.metrics, pool: deps.pool, ...(temporalMetricsUrl ? { temporalMetricsUrl } : {}) },
+            (token) => isOperatorKey(deps.pool, token),
+          )
+        : undefined;
+      healthServer = await startHealthServer(health, () => workerReadiness(isRunning, deps.pool), metrics);
     }
     let stopped: Promise<void> | undefined;
     return {

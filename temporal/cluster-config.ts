@@ -124,3 +124,18 @@ async function canListen(port: number): Promise<boolean> {
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
+
+/**
+ * The server's dynamic configuration. One partition per task queue: Temporal's default of four
+ * spreads a queue's tasks over partitions that a deployment of a few workers does not all poll, and
+ * tasks wait to be forwarded between them; a province's many workers would raise it again. Eager
+ * activity execution hands an activity to the worker that completed the workflow task, as the
+ * embedded dev server does.
+ */
+export function clusterDynamicConfig(): Record<string, Array<{ value: unknown }>> {
+  return {
+    'matching.numTaskqueueReadPartitions': [{ value: 1 }],
+    'matching.numTaskqueueWritePartitions': [{ value: 1 }],
+    'system.enableActivityEagerExecution': [{ value: true }],
+  };
+}

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, isGrpcServiceError } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { allocateServicePorts, clusterConfig, temporalServices } from './cluster-config.js';
+import {
+  allocateServicePorts,
+  clusterConfig,
+  clusterDynamicConfig,
+  temporalServices,
+} from './cluster-config.js';
 import type { PostgresEndpoint, ServicePorts, TemporalService } from './cluster-config.js';
 import { ExitedError, ServerProcess } from './cluster-process.js';
 import { forgetEarlierMembers, setUpTemporalDatabases } from './cluster-schema.js';
@@ -114,7 +119,17 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     logLevel: options.logLevel ?? 'warn',
   });
   // It holds the database password: readable by its owner only.
-  await writeFile(join(workDir, 'config', 'onething.yaml'), JSON.stringify(config, null, 2), { mode: 0o600 });
+  const dynamicConfigFile = join(workDir, 'config', 'dynamic.yaml');
+  await writeFile(dynamicConfigFile, JSON.stringify(clusterDynamicConfig(), null, 2));
+  await writeFile(
+    join(workDir, 'config', 'onething.yaml'),
+    JSON.stringify(
+      { ...config, dynamicConfigClient: { filepath: dynamicConfigFile, pollInterval: '60s' } },
+      null,
+      2,
+    ),
+    { mode: 0o600 },
+  );
 
   const processes = layout.map(
     (services) =>

@@ -136,9 +136,11 @@ export const authentication = fp<AuthOptions>(
 
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const access = request.routeOptions.config.access ?? 'public';
-      if (access === 'public') return;
       const header = request.headers.authorization;
-      if (header === undefined) {
+      // A public route needs no key, but a key that is sent must be valid: a portal with a wrong or
+      // revoked key learns it from the first request, whatever the route.
+      if (access === 'public' && header === undefined) return;
+      if (header === undefined && access !== 'public') {
         const token = sessionTokenFrom(request.headers.cookie);
         if (token) return authenticateBySession(request, reply, access, token);
       }
@@ -154,7 +156,8 @@ export const authentication = fp<AuthOptions>(
             : 'Send an API key as Authorization: Bearer <key>, or sign in to the console.',
         });
       }
-      if (!isAdmitted(principal, access)) return refuseRole(request, reply, principal, access);
+      if (access !== 'public' && !isAdmitted(principal, access))
+        return refuseRole(request, reply, principal, access);
       request.principal = principal;
     });
   },

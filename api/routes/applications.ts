@@ -69,6 +69,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
+      deps.metrics?.applicationsStarted.inc({ bundle: input.plan.bundleId });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
         app.log.error({ err, applicationId: row.id }, 'workflow start failed');

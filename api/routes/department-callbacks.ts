@@ -1,7 +1,9 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callbackSeen, findCallbackStep, rememberCallback } from '../../db/department-callbacks.js';
+import { departments } from '../../departments/catalog/index.js';
 import { verifyRequest } from '../../departments/signing.js';
 import { departmentCallbackSchema, departmentParamsSchema, problemResponses } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
@@ -38,6 +40,8 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
     }
   });
 
+  countCallbacks(app, deps);
+
   app.post(
     '/v1/departments/:department/callbacks',
     {
@@ -55,32 +59,36 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
           ...problemResponses(400, 401, 404, 409, 503),
         },
       },
+      // The signature first, before the body is validated: an unsigned caller learns nothing of
+      // the schema (a 400 would list every expected field).
+      preValidation: async (request) => {
+        const { department } = request.params;
+        const keys = deps.callbackKeys?.get(department) ?? new Map<string, string>();
+        const verified = verifyRequest(keys, {
+          method: 'POST',
+          path: request.url.split('?')[0] ?? request.url,
+          body: request.rawBody ?? '',
+          headers: request.headers,
+        });
+        if (!verified.ok) {
+          throw verified.failure === 'stale'
+            ? new ProblemError(
+                401,
+                problemCodes.callbackStale,
+                'The callback is stale or replayed',
+                'Its timestamp is more than 5 minutes from now.',
+              )
+            : new ProblemError(
+                401,
+                problemCodes.callbackSignatureInvalid,
+                'The callback signature is not valid',
+                `Reason: ${verified.failure}.`,
+              );
+        }
+      },
     },
     async (request) => {
       const { department } = request.params;
-      const keys = deps.callbackKeys?.get(department) ?? new Map<string, string>();
-      const verified = verifyRequest(keys, {
-        method: 'POST',
-        path: request.url.split('?')[0] ?? request.url,
-        body: request.rawBody ?? '',
-        headers: request.headers,
-      });
-      if (!verified.ok) {
-        throw verified.failure === 'stale'
-          ? new ProblemError(
-              401,
-              problemCodes.callbackStale,
-              'The callback is stale or replayed',
-              'Its timestamp is more than 5 minutes from now.',
-            )
-          : new ProblemError(
-              401,
-              problemCodes.callbackSignatureInvalid,
-              'The callback signature is not valid',
-              `Reason: ${verified.failure}.`,
-            );
-      }
-
       const callback = request.body;
       if (await callbackSeen(deps.pool, department, callback.callbackId))
         return { status: 'already-recorded' as const };
@@ -155,3 +163,32 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
     },
   );
 };
+
+/**
+ * Counts this scope's callbacks: received by outcome, refused by the problem code answered.
+ * The department label is a catalogue id or `unknown`: the path is the caller's to choose.
+ */
+function countCallbacks(app: FastifyInstance, deps: ApiDeps): void {
+  const metrics = deps.metrics;
+  if (!metrics) return;
+  const departmentOf = (request: FastifyRequest) => {
+    const id = (request.params as { department?: unknown } | undefined)?.department;
+    return typeof id === 'string' && Object.hasOwn(departments, id) ? id : 'unknown';
+  };
+  app.addHook('preSerialization', (request, reply, payload, done) => {
+    const outcome = (payload as { status?: unknown } | null)?.status;
+    if (reply.statusCode === 200 && typeof outcome === 'string')
+      metrics.callbacksReceived.inc({ department: departmentOf(request), outcome });
+    done(null, payload);
+  });
+  app.addHook('onError', (request, _reply, error, done) => {
+    const reason =
+      error instanceof ProblemError
+        ? error.code
+        : (error as { validation?: unknown }).validation !== undefined || error.statusCode === 400
+          ? problemCodes.validationFailed
+          : 'INTERNAL_ERROR';
+    metrics.callbacksRefused.inc({ department: departmentOf(request), reason });
+    done();
+  });
+}

@@ -4,6 +4,7 @@ import { pendingMigrations } from '../../db/migrate.js';
 import { notReadySchema } from '../../schemas/api.js';
 import type { NotReadyPart } from '../../schemas/api.js';
 import { notReady } from '../../health/not-ready.js';
+import { healthPaths } from '../../health/paths.js';
 import type { ApiDeps } from '../deps.js';
 import { retryAfterSeconds } from '../problem.js';
 
@@ -23,12 +24,12 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
     tags: ['operations'],
     response: { 200: okSchema },
   };
-  app.get('/health/live', { config: { access: 'public' }, schema: liveSchema }, live);
+  app.get(healthPaths.live, { config: { access: 'public' }, schema: liveSchema }, live);
   // The route of the first version; the same answer as /health/live.
   app.get('/health', { config: { access: 'public' }, schema: { ...liveSchema, hide: true } }, live);
 
   app.get(
-    '/health/ready',
+    healthPaths.ready,
     {
       config: { access: 'public' },
       schema: {

@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countOpenTasks } from '../../db/work-list.js';
+import { metricsContentType, renderMetrics } from '../../metrics/render.js';
+import { createServiceMetrics } from '../../metrics/service.js';
 import { problemResponses } from '../../schemas/api.js';
-import { formatLabels } from '../../metrics/registry.js';
-import { createTaskMetrics } from '../../metrics/work-list.js';
 import type { ApiDeps } from '../deps.js';
 
 /**
- * Prometheus metrics: the process's counters (shared with the worker when both run in one
- * process) and the work list's gauges, read from PostgreSQL so every API instance agrees.
+ * Prometheus metrics for operators' keys: the process's own (the worker's too, when both run in
+ * one process), the read model's gauges, and the Temporal SDK's. A deployment that scrapes
+ * without keys sets METRICS_PORT instead (`metrics/scrape-server.ts`).
  */
 export const metricsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
-  const { registry } = deps.metrics ?? createTaskMetrics();
+  const metrics = deps.metrics ?? createServiceMetrics();
   app.get(
     '/metrics',
     {
@@ -26,24 +26,12 @@ export const metricsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (_request, reply) => {
-      const counts = await countOpenTasks(deps.pool);
-      const lines = [
-        '# HELP onething_tasks_open Work-list tasks not yet completed.',
-        '# TYPE onething_tasks_open gauge',
-        ...counts.map(
-          (c) =>
-            `onething_tasks_open${formatLabels({ department: c.department, queue: c.queue, status: c.status })} ${c.count}`,
-        ),
-        '# HELP onething_tasks_overdue Work-list tasks past their due time and not completed.',
-        '# TYPE onething_tasks_overdue gauge',
-        ...counts.map(
-          (c) =>
-            `onething_tasks_overdue${formatLabels({ department: c.department, queue: c.queue, status: c.status })} ${c.overdue}`,
-        ),
-      ];
-      return reply
-        .type('text/plain; version=0.0.4; charset=utf-8')
-        .send(`${registry.render()}${lines.join('\n')}\n`);
+      const text = await renderMetrics({
+        metrics,
+        pool: deps.pool,
+        ...(deps.temporalMetricsUrl ? { temporalMetricsUrl: deps.temporalMetricsUrl } : {}),
+      });
+      return reply.type(metricsContentType).send(text);
     },
   );
 };

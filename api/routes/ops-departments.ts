@@ -10,6 +10,7 @@ import {
   resumeDepartment,
 } from '../../db/department-pauses.js';
 import type { DepartmentPauseRow } from '../../db/department-pauses.js';
+import { recordDutyNotification } from '../../db/duty-notifications.js';
 import { problemResponses, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import { departmentStateSchema } from '../../schemas/ops.js';
@@ -116,6 +117,19 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
         findDepartmentPause(deps.pool, department),
         countPausedSteps(deps.pool),
       ]);
+      // People on duty hear of the outage (notifications/duty-dispatcher.ts delivers it).
+      if (pause) {
+        await recordDutyNotification(deps.pool, {
+          key: `department:${department}:paused:${pause.paused_at.toISOString()}`,
+          kind: 'department.paused',
+          department,
+          payload: {
+            reason: pause.reason,
+            pausedBy: pause.paused_by,
+            pausedAt: pause.paused_at.toISOString(),
+          },
+        });
+      }
       return stateOf(department, pause, waiting);
     },
   );

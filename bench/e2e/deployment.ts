@@ -8,7 +8,7 @@ import { createPool } from '../../db/pool.js';
 import { ensureDevDepartmentSecrets } from '../../departments/configuration.js';
 import { freePort } from '../../net/free-port.js';
 import { failureConverterPath } from '../../temporal/data-converter.js';
-import { workflowsPath } from '../../worker.js';
+import { workflowInterceptorModules, workflowsPath } from '../../worker.js';
 import { startBenchProcess } from '../processes.js';
 import type { BenchProcess } from '../processes.js';
 
@@ -89,6 +89,7 @@ export async function startBenchDeployment(options: BenchDeploymentOptions): Pro
     const bundlePath = join(workDir, 'workflow-bundle.js');
     const bundle = await bundleWorkflowCode({
       workflowsPath,
+      workflowInterceptorModules,
       failureConverterPath,
       logger: new DefaultLogger('WARN'),
     });

@@ -2,7 +2,7 @@
  * The department protocol: `POST` a call with an `Idempotency-Key`, answered with a decision or,
  * for a department that decides later, 202 with a receipt; `GET` the case by receipt to poll it.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findService } from '../catalog/index.js';
 import type { ServiceDefinition } from '../definition.js';
 import { outageEnd, type ServiceBehaviour } from './behaviour.js';
@@ -168,6 +168,12 @@ function intake(
   return answered;
 }
 
+/** The request's `traceparent`, kept in the request log so tests see that a trace reached the department. */
+function traced(request: FastifyRequest): { traceparent?: string } {
+  const header = request.headers.traceparent;
+  return typeof header === 'string' ? { traceparent: header } : {};
+}
+
 export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorState): void {
   app.post<{ Params: ServiceParams }>(
     '/departments/:department/services/:service',
@@ -198,7 +204,13 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       const definition = findService(department, service);
       const record = definition === undefined ? undefined : state.ledger.touch(ref, receivedAt);
       const answer = (status: number, body: object | string): FastifyReply => {
-        state.requests.add({ ...ref, kind: 'submit', status, at: receivedAt.toISOString() });
+        state.requests.add({
+          ...ref,
+          kind: 'submit',
+          status,
+          at: receivedAt.toISOString(),
+          ...traced(request),
+        });
         return send(reply, status, body, state.behaviours.get(serviceKey(department, service)));
       };
 
@@ -244,7 +256,13 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       const idempotencyKey = typeof header === 'string' ? header : '';
       const ref: CallRef = { department, service, idempotencyKey };
       const answer = (status: number, body: object | string): FastifyReply => {
-        state.requests.add({ ...ref, kind: 'undo', status, at: new Date().toISOString() });
+        state.requests.add({
+          ...ref,
+          kind: 'undo',
+          status,
+          at: new Date().toISOString(),
+          ...traced(request),
+        });
         return send(reply, status, body);
       };
       const forged = signatureProblem(state, department, request);
@@ -284,7 +302,7 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       };
       const receivedAt = new Date().toISOString();
       const answer = (status: number, body: object | string): FastifyReply => {
-        state.requests.add({ ...ref, kind: 'poll', status, at: receivedAt });
+        state.requests.add({ ...ref, kind: 'poll', status, at: receivedAt, ...traced(request) });
         return send(reply, status, body, state.behaviours.get(serviceKey(department, service)));
       };
       const forged = signatureProblem(state, department, request);

@@ -182,6 +182,8 @@ export interface RequestRecord extends CallRef {
   attempt?: number;
   /** For a callback that got no answer: why. */
   error?: string;
+  /** The W3C `traceparent` header of a call or poll, when Onething traces: how its trace reached the department. */
+  traceparent?: string;
 }
 
 /** Every answered request, in the order answered, bounded as a ring so old ones fall off in O(1). */

@@ -33,6 +33,29 @@ describe('who may do what', () => {
     expect(bad.status).toBe(401);
   });
 
+  it('answers 401 to an invalid key on public routes too, and serves them with a valid key or none', async () => {
+    for (const path of ['/v1/bundles', '/v1/bundles/newborn', '/health/live', '/docs/json']) {
+      const bad = await stack.request('GET', path, undefined, { authorization: 'Bearer ot_not-a-key' }, null);
+      expect(bad.status, path).toBe(401);
+      expect(bad.body, path).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect((await stack.request('GET', path, undefined, {}, null)).status, path).toBe(200);
+      expect((await stack.request('GET', path, undefined, {}, 'portal')).status, path).toBe(200);
+    }
+  });
+
+  it('checks a callback signature before its body: an unsigned caller learns nothing of the schema', async () => {
+    const unsigned = await stack.request(
+      'POST',
+      '/v1/departments/police/callbacks',
+      { wrong: 'shape' },
+      {},
+      null,
+    );
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body).toMatchObject({ code: 'CALLBACK_SIGNATURE_INVALID' });
+    expect(JSON.stringify(unsigned.body)).not.toContain('idempotencyKey');
+  });
+
   it('answers 403 for a role the route does not admit', async () => {
     const result = await stack.submit(newbornRequest(), undefined, 'operator');
     expect(result.status).toBe(403);

@@ -31,8 +31,10 @@ async function fuzz(as: 'portal' | 'operator') {
     `Authorization: Bearer ${stack.keys[as]}`,
     '--request-timeout',
     '10',
+    // One worker: with two threads, CPython 3.11's ast.parse inside Hypothesis's strategy repr
+    // sometimes fails ("AST constructor recursion depth mismatch"), a crash of the tool, not a finding.
     '--workers',
-    '2',
+    '1',
     // The coverage phase crashes inside schemathesis on this Python (an AST recursion error in
     // its own code, not a finding about the API); examples, fuzzing and stateful links run.
     '--phases',

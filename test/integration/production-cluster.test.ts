@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newborn } from '../../bundles/newborn.js';
 import type { ApplicationView } from '../../schemas/api.js';
-import { checkInvariants, waitUntilEnded } from '../faults/invariants.js';
+import { checkInvariants, sized, waitUntilEnded } from '../faults/invariants.js';
 import { recordFaultResult } from '../faults/results.js';
 import { startDeployment } from '../support/deployment.js';
 import type { Deployment } from '../support/deployment.js';
+import { readEventStream } from '../support/event-stream.js';
 import { eventually } from '../support/eventually.js';
 import { newbornRequest } from '../support/newborn.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
@@ -131,8 +132,9 @@ describe('a production deployment on the real Temporal server', () => {
     if (live.length === 0) await deployment.startWorker();
     const measure = async () => {
       const started = Date.now();
-      const ids = await Promise.all(Array.from({ length: 4 }, () => submitThroughBoth(25))).then((batches) =>
-        batches.flat(),
+      // Small in CI; `npm run faults` (FAULTS_FULL=1) measures 100 for docs/deployment.md.
+      const ids = await Promise.all(Array.from({ length: 4 }, () => submitThroughBoth(sized(5, 25)))).then(
+        (batches) => batches.flat(),
       );
       await waitUntilEnded(deployment, ids, 300_000);
       return Math.round((ids.length / ((Date.now() - started) / 1000)) * 10) / 10;
@@ -142,14 +144,34 @@ describe('a production deployment on the real Temporal server', () => {
     const twoWorkers = await measure();
     await recordFaultResult({
       id: 'P2',
-      scenario:
-        'throughput on the real Temporal server: 100 newborn applications (7 instant department calls each), 4 portals in parallel',
+      scenario: `throughput on the real Temporal server: ${sized(20, 100)} newborn applications (7 instant department calls each), 4 portals in parallel`,
       figures: { applicationsPerSecondOneWorker: oneWorker, applicationsPerSecondTwoWorkers: twoWorkers },
       invariants: { allCompleted: true },
     });
     expect(oneWorker).toBeGreaterThan(0);
     expect(twoWorkers).toBeGreaterThan(0);
   }, 600_000);
+
+  it('streams an application started through one API to an SSE client of the other', async () => {
+    await slowDepartments(200);
+    const [id] = await submitThroughBoth(1);
+    const other = deployment.apis[1];
+    if (!id || !other) throw new Error('two APIs and an application are needed');
+    // The stream ends when the application does; every event comes, in order, from the other process.
+    const stream = await readEventStream(
+      `${other.url}/v1/applications/${id}/events`,
+      {
+        authorization: `Bearer ${deployment.keys.portal}`,
+      },
+      120_000,
+    );
+    expect(stream.status).toBe(200);
+    const events = stream.frames.map(
+      (f) => JSON.parse(f.data) as { seq: number; type: string; status: string },
+    );
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)).toMatchObject({ type: 'application.status_changed', status: 'completed' });
+  }, 300_000);
 
   it('delivered every event of every application to the webhook once, in order', async () => {
     // The last event of each application is its final status: wait until all of them arrived.

@@ -19,7 +19,7 @@ import type { NewTask } from '../../db/work-list.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 import type { Pool } from '../../db/pool.js';
-import { createTaskMetrics } from '../../metrics/work-list.js';
+import { createServiceMetrics } from '../../metrics/service.js';
 import { createStubVideoProvider } from '../../video/provider.js';
 import { createTestDatabase } from '../support/database.js';
 
@@ -201,7 +201,7 @@ describe('work-list tasks in PostgreSQL', () => {
 
 describe('the work list activities', () => {
   const calendar = loadBusinessCalendar();
-  const metrics = createTaskMetrics();
+  const metrics = createServiceMetrics();
   // Built per test: `pool` is set in beforeAll.
   const get = () => createWorkListActivities({ pool, calendar, video: createStubVideoProvider(), metrics });
 
@@ -256,7 +256,9 @@ describe('the work list activities', () => {
     await get().escalateHumanTask({ taskId });
     await get().escalateHumanTask({ taskId });
     expect(await findTask(pool, taskId)).toMatchObject({ overdue: true, queue: 'supervisor' });
-    expect(metrics.registry.render()).toContain('onething_tasks_escalated_total{department="police"} 1\n');
+    expect(await metrics.registry.metrics()).toContain(
+      'onething_tasks_escalated_total{department="police",cause="overdue"} 1\n',
+    );
   });
 
   it("stops and restarts the application's clock", async () => {

@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { failureConverterPath } from '../../temporal/data-converter.js';
 import { startTemporalDevServer } from '../../temporal/dev-server.js';
-import { workflowsPath } from '../../worker.js';
+import { workflowInterceptorModules, workflowsPath } from '../../worker.js';
 import { freePort } from '../../net/free-port.js';
 import { scanLogsForIdNumbers } from './log-scan.js';
 
@@ -31,7 +31,12 @@ export default async function setup(project: TestProject) {
   await mkdir(workDir, { recursive: true });
 
   // With the failure converter the worker's data converter names: failures raised in workflows are encrypted too.
-  const bundle = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules,
+    failureConverterPath,
+    logger: quietLogger,
+  });
   const workflowBundlePath = join(workDir, `workflow-bundle-${process.pid}.js`);
   await writeFile(workflowBundlePath, bundle.code);
   stops.push(() => rm(workflowBundlePath, { force: true }));

@@ -26,8 +26,14 @@ import { EncryptionCodec } from '../../temporal/codec.js';
 import { dataConverterFor } from '../../temporal/data-converter.js';
 import { randomKeyring } from '../../temporal/keyring.js';
 import type { Keyring } from '../../temporal/codec.js';
-import { createLogger, temporalLoggerFor } from '../../privacy/logger.js';
+import { createServiceMetrics } from '../../metrics/service.js';
+import { freePort } from '../../net/free-port.js';
+import { createLogger } from '../../privacy/logger.js';
+import { temporalRuntimeOptions } from '../../stack/runtime.js';
+import type { Tracing } from '../../telemetry/tracing.js';
+import { tracingClientInterceptors } from '../../temporal/tracing.js';
 import { startApiRole } from '../../stack/api-role.js';
+import type { ApiRoleOptions } from '../../stack/api-role.js';
 import { startWorkerRole } from '../../stack/worker-role.js';
 import type { WorkerRole } from '../../stack/worker-role.js';
 import { createTestDatabase } from './database.js';
@@ -56,6 +62,10 @@ export interface TestStackOptions {
    * targets by default.
    */
   webhookDispatch?: Pick<WebhookDispatcherOptions, 'targets' | 'lookup' | 'agents'>;
+  /** Duty channels and dispatcher settings of the API role; none by default. */
+  duty?: ApiRoleOptions['duty'];
+  /** Traces the client, workflows and activities into this tracing (`installTracing`). */
+  tracing?: Tracing;
 }
 
 /**
@@ -63,7 +73,9 @@ export interface TestStackOptions {
  * database, a simulator, a worker on its own task queue, and the API on a real port.
  */
 export async function startTestStack(options: TestStackOptions = {}) {
-  const logger = testLogger();
+  const { logger, temporalMetricsUrl } = await testRuntime();
+  // The stack's own registry, served at its /metrics with the SDK's metrics of this process.
+  const metrics = createServiceMetrics();
   const closers: Array<() => Promise<unknown>> = [];
   const database = await createTestDatabase(inject('postgresAdminUrl'));
   closers.push(() => database.drop());
@@ -88,7 +100,11 @@ export async function startTestStack(options: TestStackOptions = {}) {
   // A fresh key per stack: what one test file's workflows store, only its own stack can read.
   const keyring = options.keyring ?? randomKeyring();
   const dataConverter = dataConverterFor(keyring);
-  const client = new Client({ connection: clientConnection, dataConverter });
+  const client = new Client({
+    connection: clientConnection,
+    dataConverter,
+    ...(options.tracing ? { interceptors: tracingClientInterceptors() } : {}),
+  });
   const calendar = loadBusinessCalendar();
 
   // The worker and API roles production composes (`npm run worker`, `npm run api`), with a test's settings.
@@ -103,8 +119,11 @@ export async function startTestStack(options: TestStackOptions = {}) {
       adapters: httpAdaptersUnder(simulator.url, 5000),
       calendar,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      ...(options.tracing ? { tracing: options.tracing } : {}),
       tuning: { shutdownGraceTime: '1s' },
       dataConverter,
+      metrics,
+      temporalMetricsUrl,
       log: logger.child({ component: 'worker' }),
     });
   };
@@ -126,6 +145,8 @@ export async function startTestStack(options: TestStackOptions = {}) {
       allowedOrigins: options.temporalUiOrigins ?? [testTemporalUiOrigin],
     },
     calendar,
+    metrics,
+    temporalMetricsUrl,
     ...(options.stepDeciders ? { stepDeciders: options.stepDeciders } : {}),
     ...(options.failedStepHold ? { failedStepHold: options.failedStepHold } : {}),
     callbackKeys: new Map(
@@ -144,6 +165,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
     listen: { host: '127.0.0.1', port: options.apiPort ?? 0 },
     // Retries after 50 ms, 100 ms, 200 ms, …: a failing receiver is retried within a test's time.
     webhooks: { backoff: { baseMs: 50 }, targets: testWebhookTargets, ...options.webhookDispatch },
+    ...(options.duty ? { duty: options.duty } : {}),
     log: logger,
     requestLog: logger.child({ component: 'api' }),
   });
@@ -195,6 +217,14 @@ export async function startTestStack(options: TestStackOptions = {}) {
 
   return {
     apiUrl,
+    /** The stack's metrics registry (the worker's and the API's). */
+    metrics,
+    /** The Temporal SDK's Prometheus exporter of this test process. */
+    temporalMetricsUrl,
+    /** The worker role now running, if any (its health server, when started with one). */
+    get worker() {
+      return worker;
+    },
     /** What the API was built with, to build another one with other options. */
     apiDeps,
     keys,
@@ -322,16 +352,20 @@ async function createTestKeys(pool: Pool): Promise<Record<TestRole, string>> {
   return keys;
 }
 
-let processLogger: Logger | undefined;
+let processRuntime: Promise<{ logger: Logger; temporalMetricsUrl: string }> | undefined;
 /**
  * One log file per test process under the run's log folder, written through the production
- * logger (and so its masking); the global teardown scans them all for unmasked ID numbers.
+ * logger (and so its masking); the global teardown scans them all for unmasked ID numbers. The
+ * Temporal runtime of the process, as production installs it: its logs through that logger, its
+ * metrics on a Prometheus exporter of its own.
  */
-function testLogger(): Logger {
-  if (!processLogger) {
+function testRuntime(): Promise<{ logger: Logger; temporalMetricsUrl: string }> {
+  processRuntime ??= (async () => {
     const file = join(inject('logDir'), `test-${process.pid}.log`);
-    processLogger = createLogger('info', pino.destination({ dest: file, sync: true }));
-    Runtime.install({ logger: temporalLoggerFor(processLogger, 'WARN') });
-  }
-  return processLogger;
+    const logger = createLogger('info', pino.destination({ dest: file, sync: true }));
+    const port = await freePort();
+    Runtime.install(temporalRuntimeOptions(logger, 'WARN', `127.0.0.1:${port}`));
+    return { logger, temporalMetricsUrl: `http://127.0.0.1:${port}/metrics` };
+  })();
+  return processRuntime;
 }

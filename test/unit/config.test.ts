@@ -37,6 +37,11 @@ describe('loadConfig', () => {
       DEPARTMENT_TIMEOUT_MS: 10_000,
       RATE_LIMIT_PER_MINUTE: 600,
       FAILED_STEP_HOLD: '3d',
+      METRICS_HOST: '127.0.0.1',
+      TEMPORAL_METRICS_HOST: '127.0.0.1',
+      // Tracing stays off: no endpoint.
+      OTEL_SERVICE_NAME: 'onething',
+      OTEL_TRACES_SAMPLER_ARG: 1,
       LOG_LEVEL: 'info',
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTaskMetrics } from '../../metrics/work-list.js';
+import { createServiceMetrics } from '../../metrics/service.js';
 import { createStubVideoProvider } from '../../video/provider.js';
 
 describe('the stub video provider', () => {
@@ -33,22 +33,16 @@ describe('the stub video provider', () => {
 });
 
 describe('task metrics', () => {
-  it('renders the escalation counter in the Prometheus text format, 0 before any escalation', () => {
-    const metrics = createTaskMetrics();
-    expect(metrics.registry.render()).toBe(
-      [
-        '# HELP onething_tasks_escalated_total Work-list tasks escalated to the supervisor queue: past due, or asked by an operator.',
-        '# TYPE onething_tasks_escalated_total counter',
-        'onething_tasks_escalated_total 0',
-        '',
-      ].join('\n'),
-    );
-    metrics.tasksEscalated.inc({ department: 'police' });
-    metrics.tasksEscalated.inc({ department: 'police' });
-    metrics.tasksEscalated.inc({ department: 'say "hi"' });
-    expect(metrics.registry.render()).toContain('onething_tasks_escalated_total{department="police"} 2\n');
-    expect(metrics.registry.render()).toContain(
-      'onething_tasks_escalated_total{department="say \\"hi\\""} 1\n',
-    );
+  it('renders the escalation counter in the Prometheus text format, by department and cause', async () => {
+    const metrics = createServiceMetrics();
+    const before = await metrics.registry.metrics();
+    expect(before).toContain('# TYPE onething_tasks_escalated_total counter\n');
+    expect(before).not.toMatch(/^onething_tasks_escalated_total\{/m);
+    metrics.tasksEscalated.inc({ department: 'police', cause: 'overdue' });
+    metrics.tasksEscalated.inc({ department: 'police', cause: 'overdue' });
+    metrics.tasksEscalated.inc({ department: 'say "hi"', cause: 'operator' });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('onething_tasks_escalated_total{department="police",cause="overdue"} 2\n');
+    expect(text).toContain('onething_tasks_escalated_total{department="say \\"hi\\"",cause="operator"} 1\n');
   });
 });
