@@ -119,7 +119,7 @@ export async function markWorkflowStarted(db: Queryable, id: string): Promise<vo
 }
 
 /** The application joined to its steps: one row per step, or one with null step columns. */
-type ApplicationStepsRow = Omit<ApplicationRow, 'last_seq'> & {
+type ApplicationStepsRow = ApplicationRow & {
   [K in keyof StepRow as `step_${K}`]: StepRow[K] | null;
 };
 
@@ -128,7 +128,7 @@ type ApplicationStepsRow = Omit<ApplicationRow, 'last_seq'> & {
 // are listed: a prepared `*` fails once a migration adds one under a running process.
 const findApplicationSql = `
 SELECT a.id, a.bundle_id, a.bundle_version, a.client_id, a.request_hash, a.status, a.workflow_started,
-  a.created_at, a.updated_at, a.due_at,
+  a.last_seq, a.created_at, a.updated_at, a.due_at,
   s.step_id AS step_step_id, s.department AS step_department, s.service AS step_service,
   s.title_zh AS step_title_zh, s.title_en AS step_title_en, s.status AS step_status,
   s.attempts AS step_attempts, s.started_at AS step_started_at, s.completed_at AS step_completed_at,
@@ -144,7 +144,7 @@ export async function findApplication(
   id: string,
 ): Promise<{ application: ApplicationRow; steps: StepRow[] } | undefined> {
   const { rows } = await db.query<ApplicationStepsRow>({
-    name: 'find-application-with-steps',
+    name: 'find-application-and-steps',
     text: findApplicationSql,
     values: [id],
   });
@@ -158,10 +158,12 @@ export async function findApplication(
     request_hash: first.request_hash,
     status: first.status,
     workflow_started: first.workflow_started,
+    // Reconciliation writes only if no transition came since it read (ops/reconcile.ts).
+    last_seq: first.last_seq,
     created_at: first.created_at,
     updated_at: first.updated_at,
     due_at: first.due_at,
-  } as ApplicationRow;
+  };
   const steps = rows
     .filter((r) => r.step_step_id !== null)
     .map((r): StepRow => ({
