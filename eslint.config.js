@@ -134,6 +134,9 @@ export default tseslint.config(
   // The operators' console: plain browser modules, type-checked by `tsc -p console` (JSDoc).
   { files: ['console/**/*.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['console/**/*.js'], languageOptions: { globals: globals.browser } },
+  // Plain ES modules loaded by path before any TypeScript loader (the benchmark's memory probe).
+  { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
   // CommonJS loaded by path (the Temporal failure converter): plain JavaScript, outside the TypeScript project.
   { files: ['**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {

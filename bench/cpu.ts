@@ -13,9 +13,10 @@ const tickMs = 10;
  * Where the CPU goes, read from /proc: on two cores the Temporal server, PostgreSQL and the
  * worker compete, so a rate difference is best explained by CPU spent per workflow in each.
  * Reaped children count through their parent (`cutime`), so PostgreSQL backends that came and
- * went are included. Undefined where /proc is not available.
+ * went are included. `labels` names processes the benchmark spawned (`api`, `worker`, …), which
+ * are counted under that name rather than their command. Undefined where /proc is not available.
  */
-export async function cpuSnapshot(): Promise<CpuSnapshot | undefined> {
+export async function cpuSnapshot(labels?: ReadonlyMap<number, string>): Promise<CpuSnapshot | undefined> {
   try {
     const stats = await readAllStats();
     const descendants = new Set([process.pid]);
@@ -32,7 +33,10 @@ export async function cpuSnapshot(): Promise<CpuSnapshot | undefined> {
     const groups: Record<string, number> = {};
     for (const s of stats) {
       if (!descendants.has(s.pid)) continue;
-      const group = s.pid === process.pid ? 'bench' : s.comm.startsWith('postgres') ? 'postgres' : s.comm;
+      const group =
+        s.pid === process.pid
+          ? 'bench'
+          : (labels?.get(s.pid) ?? (s.comm.startsWith('postgres') ? 'postgres' : s.comm));
       groups[group] = (groups[group] ?? 0) + s.ticks * tickMs;
     }
     const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';

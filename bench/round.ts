@@ -95,7 +95,8 @@ async function runEngine(
   return now() - started;
 }
 
-async function runRaw(client: Client, target: Target, id: string, workflowId: string) {
+/** Starts one raw workflow and waits for its result; the time that took. */
+export async function runRaw(client: Client, target: Target, id: string, workflowId: string) {
   const started = now();
   const handle = await client.workflow.start(target.workflowType, {
     workflowId,

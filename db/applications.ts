@@ -118,19 +118,69 @@ export async function markWorkflowStarted(db: Queryable, id: string): Promise<vo
   await db.query('UPDATE applications SET workflow_started = true WHERE id = $1', [id]);
 }
 
+/** The application joined to its steps: one row per step, or one with null step columns. */
+type ApplicationStepsRow = ApplicationRow & {
+  [K in keyof StepRow as `step_${K}`]: StepRow[K] | null;
+};
+
+// One statement, one round trip, one snapshot: portals poll this (each GET was two reads, and
+// the two could straddle a transition). Named, so each connection prepares it once. The columns
+// are listed: a prepared `*` fails once a migration adds one under a running process.
+const findApplicationSql = `
+SELECT a.id, a.bundle_id, a.bundle_version, a.client_id, a.request_hash, a.status, a.workflow_started,
+  a.last_seq, a.created_at, a.updated_at, a.due_at,
+  s.step_id AS step_step_id, s.department AS step_department, s.service AS step_service,
+  s.title_zh AS step_title_zh, s.title_en AS step_title_en, s.status AS step_status,
+  s.attempts AS step_attempts, s.started_at AS step_started_at, s.completed_at AS step_completed_at,
+  s.outputs AS step_outputs, s.error AS step_error, s.receipt_number AS step_receipt_number,
+  s.waiting AS step_waiting, s.due_at AS step_due_at
+FROM applications a LEFT JOIN application_steps s ON s.application_id = a.id
+WHERE a.id = $1
+ORDER BY s.position`;
+
 /** The application with its steps in bundle order, or undefined. */
 export async function findApplication(
   db: Queryable,
   id: string,
 ): Promise<{ application: ApplicationRow; steps: StepRow[] } | undefined> {
-  const apps = await db.query<ApplicationRow>('SELECT * FROM applications WHERE id = $1', [id]);
-  const application = apps.rows[0];
-  if (!application) return undefined;
-  const steps = await db.query<StepRow>(
-    `SELECT step_id, department, service, title_zh, title_en, status, attempts, started_at, completed_at, outputs, error,
-       receipt_number, waiting, due_at
-     FROM application_steps WHERE application_id = $1 ORDER BY position`,
-    [id],
-  );
-  return { application, steps: steps.rows };
+  const { rows } = await db.query<ApplicationStepsRow>({
+    name: 'find-application-and-steps',
+    text: findApplicationSql,
+    values: [id],
+  });
+  const first = rows[0];
+  if (!first) return undefined;
+  const application = {
+    id: first.id,
+    bundle_id: first.bundle_id,
+    bundle_version: first.bundle_version,
+    client_id: first.client_id,
+    request_hash: first.request_hash,
+    status: first.status,
+    workflow_started: first.workflow_started,
+    // Reconciliation writes only if no transition came since it read (ops/reconcile.ts).
+    last_seq: first.last_seq,
+    created_at: first.created_at,
+    updated_at: first.updated_at,
+    due_at: first.due_at,
+  };
+  const steps = rows
+    .filter((r) => r.step_step_id !== null)
+    .map((r): StepRow => ({
+      step_id: r.step_step_id as string,
+      department: r.step_department as string,
+      service: r.step_service as string,
+      title_zh: r.step_title_zh as string,
+      title_en: r.step_title_en as string,
+      status: r.step_status as StepRow['status'],
+      attempts: r.step_attempts as number,
+      started_at: r.step_started_at,
+      completed_at: r.step_completed_at,
+      outputs: r.step_outputs,
+      error: r.step_error,
+      receipt_number: r.step_receipt_number,
+      waiting: r.step_waiting,
+      due_at: r.step_due_at,
+    }));
+  return { application, steps };
 }

@@ -21,6 +21,8 @@ export interface EmbeddedPostgresOptions {
    * machine's power loss may lose the last moments. Default true: an answered 201 survives it.
    */
   durableCommits?: boolean;
+  /** More server settings (`-c name=value`), e.g. a benchmark's `shared_preload_libraries`. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export interface RunningPostgres {
@@ -77,6 +79,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       'max_connections=200',
       '-c',
       `synchronous_commit=${options.durableCommits === false ? 'off' : 'on'}`,
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (line: unknown) => {
       recent.add(String(line));

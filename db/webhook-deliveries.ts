@@ -27,8 +27,10 @@ const leaseInterval = (ms: number) => ms / 1000;
  * the events that happened before the registration, so those are never delivered.
  */
 export async function seedDeliveries(db: Queryable, applicationIds?: readonly string[]): Promise<number> {
-  const { rowCount } = await db.query(
-    `INSERT INTO webhook_deliveries (webhook_id, application_id, delivered_seq)
+  // Named: prepared once per connection, since the dispatcher asks many times a second.
+  const { rowCount } = await db.query({
+    name: 'seed-webhook-deliveries',
+    text: `INSERT INTO webhook_deliveries (webhook_id, application_id, delivered_seq)
      SELECT w.id, a.id, COALESCE(
        (SELECT max(e.seq) FROM application_events e WHERE e.application_id = a.id AND e.at < w.created_at), 0)
      FROM webhooks w
@@ -38,8 +40,8 @@ export async function seedDeliveries(db: Queryable, applicationIds?: readonly st
        AND NOT EXISTS (
          SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.application_id = a.id)
      ON CONFLICT DO NOTHING`,
-    [applicationIds ? [...applicationIds] : null],
-  );
+    values: [applicationIds ? [...applicationIds] : null],
+  });
   return rowCount ?? 0;
 }
 
@@ -49,8 +51,9 @@ export async function seedDeliveries(db: Queryable, applicationIds?: readonly st
  * skipped, not waited for.
  */
 export async function claimDueDelivery(db: Queryable, leaseMs: number): Promise<ClaimedDelivery | undefined> {
-  const { rows } = await db.query<ClaimedDelivery>(
-    `UPDATE webhook_deliveries d
+  const { rows } = await db.query<ClaimedDelivery>({
+    name: 'claim-due-delivery',
+    text: `UPDATE webhook_deliveries d
      SET next_attempt_at = now() + make_interval(secs => $1::double precision), updated_at = now()
      FROM (
        SELECT d2.webhook_id, d2.application_id, w.url, w.secret, w.secret_key_id
@@ -65,8 +68,8 @@ export async function claimDueDelivery(db: Queryable, leaseMs: number): Promise<
      WHERE d.webhook_id = due.webhook_id AND d.application_id = due.application_id
      RETURNING d.webhook_id, d.application_id, d.delivered_seq, d.attempts, due.url, due.secret,
        due.secret_key_id`,
-    [leaseInterval(leaseMs)],
-  );
+    values: [leaseInterval(leaseMs)],
+  });
   return rows[0];
 }
 

@@ -59,6 +59,11 @@ export interface WebhookDispatcherOptions {
   timeoutMs?: number;
   /** Looks for due deliveries at least this often, also when no notification came. */
   pollIntervalMs?: number;
+  /**
+   * Starts a round at most this often, however many notifications come: the delay a webhook's
+   * first event may wait for, in exchange for queries that do not grow with the event rate.
+   */
+  minRoundIntervalMs?: number;
   /** Looks for applications without a cursor this often (and after each reconnect of `events`). */
   sweepIntervalMs?: number;
   /** How long a claimed cursor stays with this dispatcher; must exceed `timeoutMs` well. */
@@ -101,6 +106,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const backoff = { ...defaultBackoff, ...options.backoff };
   const timeoutMs = options.timeoutMs ?? 5000;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const minRoundIntervalMs = options.minRoundIntervalMs ?? 100;
   const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;
   const leaseMs = options.leaseMs ?? 60_000;
   const concurrency = options.concurrency ?? 8;
@@ -239,13 +245,42 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     await releaseDelivery(pool, key);
   }
 
-  /** One worker: claims a due cursor, drains it, and again, until none is due. */
-  async function lane(): Promise<void> {
+  /**
+   * One worker: claims a due cursor, drains it, and again, until none is due. A claim that finds
+   * work calls `found`, which starts another lane while there are fewer than `concurrency`: the
+   * lanes grow with the work, so a round with nothing due costs one claim, not one per lane.
+   */
+  async function lane(found: () => void): Promise<void> {
     while (!stopping.signal.aborted) {
       const delivery = await claimDueDelivery(pool, leaseMs);
       if (!delivery) return;
+      found();
       await drain(delivery);
     }
+  }
+
+  /** Lanes until none finds a due cursor; the first lane's failure, if any, once all have ended. */
+  function lanes(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let active = 0;
+      let failure: Error | undefined;
+      const start = () => {
+        active += 1;
+        lane(() => {
+          if (active < concurrency) start();
+        })
+          .catch((err: unknown) => {
+            failure ??= err instanceof Error ? err : new Error('a webhook lane failed', { cause: err });
+          })
+          .finally(() => {
+            active -= 1;
+            if (active > 0) return;
+            if (failure === undefined) resolve();
+            else reject(failure);
+          });
+      };
+      start();
+    });
   }
 
   async function round(): Promise<void> {
@@ -259,14 +294,13 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       toSeed.clear();
       await seedDeliveries(pool, ids);
     }
-    const lanes = await Promise.allSettled(Array.from({ length: concurrency }, () => lane()));
-    const failed = lanes.find((lane) => lane.status === 'rejected');
-    if (failed) throw failed.reason;
+    await lanes();
   }
 
   async function loop(): Promise<void> {
     while (!stopping.signal.aborted) {
       if (retryAt <= Date.now()) retryAt = Infinity;
+      const began = Date.now();
       try {
         await round();
       } catch (err) {
@@ -275,6 +309,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       // A retry comes due by the clock, not by a notification: wake for it, a little late rather than early.
       const untilRetry = retryAt === Infinity ? pollIntervalMs : retryAt - Date.now() + 10;
       await wakeup.wait(Math.min(pollIntervalMs, untilRetry), stopping.signal);
+      // Every committed transition notifies: under load that is hundreds a second, and a round
+      // per notification would cost PostgreSQL more than the applications themselves. Rounds are
+      // spaced instead; the applications notified meanwhile are seeded together in the next one.
+      const spacing = began + minRoundIntervalMs - Date.now();
+      if (spacing > 0) await new Wakeup().wait(spacing, stopping.signal);
     }
   }
 
