@@ -68,7 +68,8 @@ async function show() {
     renderSignIn(main, (signedIn) => {
       session = signedIn;
       if (location.hash.startsWith('#/') && location.hash !== '#/') void show();
-      else location.hash = '#/stuck';
+      // An admin manages keys and reads the audit log; operating applications is not theirs.
+      else location.hash = signedIn.role === 'admin' ? '#/audit' : '#/stuck';
     });
     return;
   }

@@ -43,7 +43,11 @@ export function renderSignIn(main, onSignedIn) {
       },
     },
     el('h1', {}, 'Sign in'),
-    el('p', {}, 'Paste an operator or admin API key. The browser keeps a session, not the key.'),
+    el(
+      'p',
+      {},
+      'Paste an operator API key (an admin key shows the audit log). The browser keeps a session, not the key.',
+    ),
     field('API key', key),
     button,
     error,

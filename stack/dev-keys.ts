@@ -16,6 +16,8 @@ function devRoles(): Record<string, string> {
     admin: 'admin',
   };
   for (const id of Object.keys(departments)) {
+    // An operator of one department: to try what a scoped operator sees and may repair.
+    roles[`operator:${id}`] = `operator:${id}`;
     roles[`clerk:${id}`] = `clerk:${id}`;
     roles[`department:${id}`] = `department:${id}`;
   }
