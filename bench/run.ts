@@ -24,6 +24,8 @@ import { startBenchStack } from './stack.js';
 import type { BenchStack } from './stack.js';
 import { now } from './stats.js';
 import { startBenchWorkers } from './workers.js';
+import { attachDataKeys } from '../privacy/sealer.js';
+import { randomKeyring } from '../temporal/keyring.js';
 
 const count = z.coerce.number().int().positive();
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -83,6 +85,10 @@ async function main(): Promise<number> {
     // Two pools, as the API and the worker are two processes in production.
     const apiPool = createPool(stack.databaseUrl);
     const workerPool = createPool(stack.databaseUrl);
+    // Sealed as in production: the bench measures the cost of encryption at rest too.
+    const benchKeyring = randomKeyring();
+    attachDataKeys(apiPool, benchKeyring);
+    attachDataKeys(workerPool, benchKeyring);
     closers.push(
       () => apiPool.end(),
       () => workerPool.end(),

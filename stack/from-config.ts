@@ -10,6 +10,9 @@ import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
+import type { DataKeys } from '../privacy/data-keys.js';
+import { resealStoredData } from '../privacy/reseal.js';
+import { attachDataKeys } from '../privacy/sealer.js';
 import type { Pool, PoolTls } from '../db/pool.js';
 import { loadDepartmentSettings } from '../departments/configuration.js';
 import type { DepartmentSettings } from '../departments/configuration.js';
@@ -45,8 +48,11 @@ export interface Endpoints {
 
 /** What every role of one process shares: one pool, one keyring, one set of adapters. */
 export interface SharedParts {
+  /** Its sealer attached: personal columns are encrypted with each application's data key. */
   pool: Pool;
   keyring: Keyring;
+  /** The applications' data keys, wrapped by the keyring: the codec's and the sealer's. */
+  dataKeys: DataKeys;
   dataConverter: DataConverter;
   departments: DepartmentSettings;
   calendar: BusinessCalendar;
@@ -76,6 +82,7 @@ export async function openSharedParts(
   const { metricsUrl: temporalMetricsUrl } = await installTemporalRuntime(config, log);
   const tracing = tracingFromConfig(config);
   const pool = createPool(endpoints.databaseUrl, config.DATABASE_POOL_SIZE, poolTls(config));
+  const dataKeys = attachDataKeys(pool, keyring);
   const closers: Array<() => Promise<unknown>> = [() => pool.end()];
   const close = async () => {
     for (const step of closers.splice(0).reverse()) await step().catch(() => undefined);
@@ -99,7 +106,8 @@ export async function openSharedParts(
     return {
       pool,
       keyring,
-      dataConverter: dataConverterFor(keyring),
+      dataKeys,
+      dataConverter: dataConverterFor(keyring, dataKeys),
       departments,
       calendar: loadBusinessCalendar(config.BUSINESS_CALENDAR_FILE),
       metrics,
@@ -172,6 +180,20 @@ export async function startApiFromConfig(
       'webhook secrets sealed with a key ENCRYPTION_KEYS no longer lists: their deliveries fail until it is listed again',
     );
   }
+  // Data stored in clear before encryption at rest, or under a former key: in the background.
+  const reseal = new AbortController();
+  const resealing = resealStoredData(shared.pool, shared.dataKeys, { signal: reseal.signal })
+    .then((r) => {
+      if (r.rewrapped + r.sealed + r.unreadable > 0)
+        log.info(r, 'stored citizen data brought to the current keys');
+    })
+    .catch((err: unknown) =>
+      log.warn({ err }, 'bringing stored data to the current keys failed; the next start retries'),
+    );
+  const stopResealing = async () => {
+    reseal.abort();
+    await resealing;
+  };
   const connection = await Connection.connect(shared.temporal);
   try {
     const temporal = new Client({
@@ -187,7 +209,7 @@ export async function startApiFromConfig(
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         bundles: bundleCatalog,
         codecServer: {
-          codec: new EncryptionCodec(shared.keyring),
+          codec: new EncryptionCodec(shared.keyring, shared.dataKeys),
           allowedOrigins: temporalUiOrigins(config),
         },
         callbackKeys: shared.departments.callbackKeys,
@@ -212,11 +234,13 @@ export async function startApiFromConfig(
     return {
       ...role,
       async stop() {
+        await stopResealing();
         await role.stop();
         await connection.close();
       },
     };
   } catch (err) {
+    await stopResealing();
     await connection.close();
     throw err;
   }

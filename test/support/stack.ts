@@ -12,6 +12,7 @@ import { bundleCatalog } from '../../bundles/index.js';
 import { loadBusinessCalendar } from '../../calendar/load.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
+import { attachDataKeys } from '../../privacy/sealer.js';
 import type { Pool } from '../../db/pool.js';
 import { httpAdaptersUnder } from '../../departments/adapters.js';
 import type { WebhookDispatcherOptions } from '../../notifications/dispatcher.js';
@@ -99,7 +100,9 @@ export async function startTestStack(options: TestStackOptions = {}) {
   closers.push(() => clientConnection.close());
   // A fresh key per stack: what one test file's workflows store, only its own stack can read.
   const keyring = options.keyring ?? randomKeyring();
-  const dataConverter = dataConverterFor(keyring);
+  // As production composes them: personal columns and payloads under each application's data key.
+  const dataKeys = attachDataKeys(pool, keyring);
+  const dataConverter = dataConverterFor(keyring, dataKeys);
   const client = new Client({
     connection: clientConnection,
     dataConverter,
@@ -141,7 +144,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
     taskQueue,
     bundles: bundleCatalog,
     codecServer: {
-      codec: new EncryptionCodec(keyring),
+      codec: new EncryptionCodec(keyring, dataKeys),
       allowedOrigins: options.temporalUiOrigins ?? [testTemporalUiOrigin],
     },
     calendar,
@@ -229,6 +232,11 @@ export async function startTestStack(options: TestStackOptions = {}) {
     apiDeps,
     keys,
     pool,
+    /** The stack's own database, for a second pool (another process's view). */
+    databaseUrl: database.url,
+    /** The applications' data keys (to erase one, as retention does). */
+    dataKeys,
+    keyring,
     client,
     taskQueue,
     /** The business calendar the worker dates steps on. */
