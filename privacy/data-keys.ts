@@ -50,6 +50,11 @@ export class DataKeys implements DataKeySource {
     return key;
   }
 
+  /** Drops a key from memory (it was erased in a transaction of the retention job). */
+  forget(applicationId: string): void {
+    this.cache.delete(applicationId);
+  }
+
   /** Destroys the application's data key here and in the database; other processes forget it within a minute. */
   async erase(applicationId: string): Promise<boolean> {
     this.cache.delete(applicationId);

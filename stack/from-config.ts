@@ -4,6 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { parseStepDeciders } from '../bundles/definition.js';
 import { bundleCatalog } from '../bundles/index.js';
+import { retentionPolicyOf } from '../bundles/retention.js';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import { loadBusinessCalendar } from '../calendar/load.js';
 import type { Config } from '../config.js';
@@ -156,6 +157,12 @@ export async function startWorkerFromConfig(
     temporalMetricsUrl: shared.temporalMetricsUrl,
     ...(shared.tracing ? { tracing: shared.tracing } : {}),
     video: await loadVideoProvider(config),
+    retention: retentionPolicyOf(bundleCatalog.values(), {
+      ...(config.RETENTION_DAYS ? { overrides: config.RETENTION_DAYS } : {}),
+      ...(config.RETENTION_ACCESS_LOG_DAYS ? { accessLogDays: config.RETENTION_ACCESS_LOG_DAYS } : {}),
+      ...(config.RETENTION_AUDIT_LOG_DAYS ? { auditLogDays: config.RETENTION_AUDIT_LOG_DAYS } : {}),
+    }),
+    forgetDataKey: (applicationId) => shared.dataKeys.forget(applicationId),
     tuning: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE },
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     ...(options.health ? { health: options.health } : {}),
@@ -228,6 +235,7 @@ export async function startApiFromConfig(
         ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
       },
       listen: { host: config.API_HOST, port: config.API_PORT },
+      retentionEvery: config.RETENTION_EVERY,
       duty: { channels: await loadDutyChannels(config.DUTY_CHANNELS_FILE) },
       log,
     });

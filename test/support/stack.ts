@@ -13,6 +13,8 @@ import { loadBusinessCalendar } from '../../calendar/load.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 import { attachDataKeys } from '../../privacy/sealer.js';
+import type { RetentionPolicy } from '../../schemas/retention.js';
+import { retentionScheduleId } from '../../temporal/ids.js';
 import type { Pool } from '../../db/pool.js';
 import { httpAdaptersUnder } from '../../departments/adapters.js';
 import type { WebhookDispatcherOptions } from '../../notifications/dispatcher.js';
@@ -67,6 +69,8 @@ export interface TestStackOptions {
   duty?: ApiRoleOptions['duty'];
   /** Traces the client, workflows and activities into this tracing (`installTracing`). */
   tracing?: Tracing;
+  /** What the retention job erases when; the bundles' own days by default. */
+  retention?: RetentionPolicy;
 }
 
 /**
@@ -125,6 +129,8 @@ export async function startTestStack(options: TestStackOptions = {}) {
       ...(options.tracing ? { tracing: options.tracing } : {}),
       tuning: { shutdownGraceTime: '1s' },
       dataConverter,
+      ...(options.retention ? { retention: options.retention } : {}),
+      forgetDataKey: (applicationId) => dataKeys.forget(applicationId),
       metrics,
       temporalMetricsUrl,
       log: logger.child({ component: 'worker' }),
@@ -162,10 +168,14 @@ export async function startTestStack(options: TestStackOptions = {}) {
     // The webhook receivers of the tests run on 127.0.0.1.
     webhookTargets: testWebhookTargets,
   };
+  // The schedule outlives the stack on the shared server otherwise.
+  closers.push(() => client.schedule.getHandle(retentionScheduleId(taskQueue)).delete());
   const api = await startApiRole({
     deps: apiDeps,
     app: { authCacheTtlMs: 0, rateLimitPerMinute: 100_000 },
     listen: { host: '127.0.0.1', port: options.apiPort ?? 0 },
+    // The schedule production makes; its runs are triggered, or its job invoked with a clock, in tests.
+    retentionEvery: '1d',
     // Retries after 50 ms, 100 ms, 200 ms, …: a failing receiver is retried within a test's time.
     webhooks: { backoff: { baseMs: 50 }, targets: testWebhookTargets, ...options.webhookDispatch },
     ...(options.duty ? { duty: options.duty } : {}),
