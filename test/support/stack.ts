@@ -71,6 +71,11 @@ export interface TestStackOptions {
   tracing?: Tracing;
   /** What the retention job erases when; the bundles' own days by default. */
   retention?: RetentionPolicy;
+  /**
+   * false: payloads are encrypted with the keyring alone, not each application's data key, as
+   * recorded histories must be: they are replayed long after this stack's database is gone.
+   */
+  payloadDataKeys?: boolean;
 }
 
 /**
@@ -106,7 +111,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
   const keyring = options.keyring ?? randomKeyring();
   // As production composes them: personal columns and payloads under each application's data key.
   const dataKeys = attachDataKeys(pool, keyring);
-  const dataConverter = dataConverterFor(keyring, dataKeys);
+  const dataConverter = dataConverterFor(keyring, options.payloadDataKeys === false ? undefined : dataKeys);
   const client = new Client({
     connection: clientConnection,
     dataConverter,
