@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  eraseDataKey,
-  findDataKey,
-  insertDataKey,
-  listKeysToRewrap,
-  replaceWrappedKey,
-} from '../db/data-keys.js';
+import { findDataKey, insertDataKey, listKeysToRewrap, replaceWrappedKey } from '../db/data-keys.js';
 import type { DataKeyRow } from '../db/data-keys.js';
 import type { Queryable } from '../db/pool.js';
 import { aeadOpen, aeadSeal, DataErasedError, KEY_BYTES, PayloadEncryptionError } from '../temporal/codec.js';
@@ -50,15 +44,12 @@ export class DataKeys implements DataKeySource {
     return key;
   }
 
-  /** Drops a key from memory (it was erased in a transaction of the retention job). */
+  /**
+   * Drops a key from memory once the retention job destroyed it (`eraseApplication`, in its
+   * transaction); other processes drop theirs within a minute.
+   */
   forget(applicationId: string): void {
     this.cache.delete(applicationId);
-  }
-
-  /** Destroys the application's data key here and in the database; other processes forget it within a minute. */
-  async erase(applicationId: string): Promise<boolean> {
-    this.cache.delete(applicationId);
-    return eraseDataKey(this.db, applicationId);
   }
 
   /**
