@@ -110,6 +110,17 @@ export const configSchema = z.object({
    */
   FAILED_STEP_HOLD: durationSchema.default('3d'),
   /**
+   * This deployment's retention of personal data after an application ends, over the bundles'
+   * own: `<bundle id>=<days>`, comma-separated (e.g. `newborn=1825`).
+   */
+  RETENTION_DAYS: optionalUrl,
+  /** Days the access log (who read or received which data) is kept; 1825 when unset. */
+  RETENTION_ACCESS_LOG_DAYS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).optional()),
+  /** Days the audit log of operator, clerk and admin actions is kept; 3650 when unset. */
+  RETENTION_AUDIT_LOG_DAYS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).optional()),
+  /** How often the retention schedule erases what is due and purges old log entries. */
+  RETENTION_EVERY: durationSchema.default('1d'),
+  /**
    * Whether webhooks may target private, loopback, link-local and other internal addresses.
    * Unset: false in production, true elsewhere (the embedded stack's receivers run on this machine).
    */

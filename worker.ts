@@ -16,6 +16,9 @@ import {
   untracedWorkflowSinks,
 } from './temporal/tracing.js';
 import type { VideoProvider } from './video/provider.js';
+import { bundleCatalog } from './bundles/index.js';
+import { retentionPolicyOf } from './bundles/retention.js';
+import type { RetentionPolicy } from './schemas/retention.js';
 
 /** Everything the worker needs, built by whoever composes the process. */
 export interface WorkerDeps {
@@ -40,6 +43,10 @@ export interface WorkerDeps {
   dataConverter?: DataConverter;
   /** Makes the rooms of video-verification tasks; the stub provider when unset. */
   video?: VideoProvider;
+  /** What the retention job erases when; the bundles' own days and the default log retention when unset. */
+  retention?: RetentionPolicy;
+  /** Drops an erased application's data key from this process's memory (`DataKeys.forget`). */
+  forgetDataKey?: (applicationId: string) => void;
   /** Counts work-list escalations; share it with the API to serve them at `GET /metrics`. */
   metrics?: ServiceMetrics;
   /**
@@ -93,6 +100,8 @@ export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
       pool: deps.pool,
       adapters: deps.adapters,
       calendar: deps.calendar ?? defaultBusinessCalendar(),
+      retention: deps.retention ?? retentionPolicyOf(bundleCatalog.values()),
+      ...(deps.forgetDataKey ? { forgetDataKey: deps.forgetDataKey } : {}),
       ...(deps.video ? { video: deps.video } : {}),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     }),

@@ -10,6 +10,8 @@ import { createDepartmentActivities } from './departments.js';
 import { createDepartmentPauseActivities } from './department-pauses.js';
 import { createWorkListActivities } from './work-list.js';
 import { createReadModelActivities } from './read-model.js';
+import { createRetentionActivities } from './retention.js';
+import type { RetentionPolicy } from '../schemas/retention.js';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -20,6 +22,10 @@ export interface ActivityDeps {
   video?: VideoProvider;
   /** Counts work-list escalations (served at `GET /metrics` where the API shares it). */
   metrics?: ServiceMetrics;
+  /** What the retention job erases when (each bundle's days after the end, the logs' days). */
+  retention: RetentionPolicy;
+  /** Drops an erased application's data key from this process's memory at once. */
+  forgetDataKey?: (applicationId: string) => void;
 }
 
 /** Every activity the worker registers, built over injected dependencies. */
@@ -28,6 +34,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createDepartmentActivities(deps),
     ...createReadModelActivities(deps),
     ...createBulkActionActivities({ pool: deps.pool }),
+    ...createRetentionActivities({
+      pool: deps.pool,
+      policy: deps.retention,
+      ...(deps.forgetDataKey ? { forgetDataKey: deps.forgetDataKey } : {}),
+    }),
     ...createDepartmentPauseActivities(deps),
     ...createWorkListActivities({
       pool: deps.pool,

@@ -186,3 +186,18 @@ export interface BulkActionActivities {
     cancel?: CancelBulkRepairSignal;
   }): Promise<BulkRepairOutcome>;
 }
+
+/** What one run of the retention job did. */
+export interface RetentionRunResult {
+  /** Applications whose personal data was erased. */
+  erased: number;
+  /** Log entries deleted for their age. */
+  accessLogPurged: number;
+  auditLogPurged: number;
+}
+
+/** The retention job, run by the `retentionRun` workflow of the retention schedule. */
+export interface RetentionActivities {
+  /** Erases what is due at `now` (ISO: the workflow's time, so a replay asks the same). */
+  runRetention(input: { now: string }): Promise<RetentionRunResult>;
+}

@@ -15,6 +15,8 @@ import { createPool } from '../db/pool.js';
 import type { Pool } from '../db/pool.js';
 import { freePort } from '../net/free-port.js';
 import { stuckCodes } from '../schemas/ops.js';
+import { attachDataKeys } from '../privacy/sealer.js';
+import { randomKeyring } from '../temporal/keyring.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -102,6 +104,7 @@ async function time(pool: Pool, filter: StuckFilter) {
 const dataDir = await mkdtemp(join(tmpdir(), 'onething-ops-bench-pg-'));
 const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), durableCommits: false });
 const pool = createPool(server.urlFor('postgres'), 4);
+attachDataKeys(pool, randomKeyring());
 try {
   await migrate(pool);
   const seeding = performance.now();

@@ -34,6 +34,8 @@ import type { BenchStack } from './stack.js';
 import { runSoak } from './soak/soak.js';
 import { now } from './stats.js';
 import { startBenchWorkers } from './workers.js';
+import { attachDataKeys } from '../privacy/sealer.js';
+import { randomKeyring } from '../temporal/keyring.js';
 
 const phases = ['all', 'e2e', 'worker', 'open', 'soak'] as const;
 type Phase = (typeof phases)[number];
@@ -98,6 +100,8 @@ async function main(): Promise<number> {
     }
 
     const workerPool = createPool(stack.databaseUrl);
+    // Sealed as in production: the worker-level kinds measure the cost of encryption at rest too.
+    attachDataKeys(workerPool, randomKeyring());
     closers.push(() => workerPool.end());
     await migrate(workerPool);
     // One connection for the benchmark's own workers and clients.

@@ -61,6 +61,8 @@ export const afterDeath: BundleDefinition = {
   leadDepartment: 'civil-affairs',
   // Assumed: the longest chain (death certificate 0 + cremation 1 + survivor benefits 8), rounded up.
   promisedWorkingDays: 10,
+  // Pension and estate matters are disputed for years: kept five.
+  retentionDays: 1825,
   applicant,
   form,
   steps: [

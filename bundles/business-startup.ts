@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { citizenIdNumber, personName, phoneNumber } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { step } from './step.js';
+import { defaultRetentionDays } from '../schemas/retention.js';
 
 const applicant = z
   .object({
@@ -65,6 +66,7 @@ export const businessStartup: BundleDefinition = {
   },
   leadDepartment: 'market-regulation',
   promisedWorkingDays: 1,
+  retentionDays: defaultRetentionDays,
   applicant,
   form,
   steps: [

@@ -3,6 +3,7 @@ import { plateNumber } from '../departments/catalog/vehicle-office.js';
 import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { step } from './step.js';
+import { defaultRetentionDays } from '../schemas/retention.js';
 
 /** The registered owner, who applies. */
 const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
@@ -48,6 +49,7 @@ export const coOwnedVehicleChange: BundleDefinition = {
   },
   leadDepartment: 'vehicle-office',
   promisedWorkingDays: 1,
+  retentionDays: defaultRetentionDays,
   applicant,
   form,
   steps: [

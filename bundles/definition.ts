@@ -12,6 +12,11 @@ export interface BundleDefinition {
   leadDepartment: string;
   /** The promised time limit of the whole bundle, in working days. */
   promisedWorkingDays: number;
+  /**
+   * How many days after an application ends its personal data is kept, then erased (crypto-
+   * shredding); a deployment may override it (`RETENTION_DAYS`).
+   */
+  retentionDays: number;
   /** Who applies. */
   applicant: z.ZodObject;
   /** The one form (一表申请). */

@@ -11,6 +11,7 @@ import {
 import type { StepDefinition } from '../schemas/bundle.js';
 import { defaultCallTimeout, defaultRetry } from './definition.js';
 import type { BundleDefinition } from './definition.js';
+import { defaultRetentionDays } from '../schemas/retention.js';
 
 const applicant = z
   .object({
@@ -82,6 +83,7 @@ export const newborn: BundleDefinition = {
   },
   leadDepartment: 'health',
   promisedWorkingDays: 5,
+  retentionDays: defaultRetentionDays,
   applicant,
   form,
   steps: [

@@ -39,6 +39,8 @@ export const retirement: BundleDefinition = {
   leadDepartment: 'hr-social-security',
   // Assumed: the longest chain, eligibility 5 + pension 5 + sealing 1 + withdrawal 3.
   promisedWorkingDays: 14,
+  // Pension and estate matters are disputed for years: kept five.
+  retentionDays: 1825,
   applicant,
   form,
   steps: [

@@ -3,6 +3,7 @@ import { plateNumber } from '../departments/catalog/vehicle-office.js';
 import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { step } from './step.js';
+import { defaultRetentionDays } from '../schemas/retention.js';
 
 const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
 
@@ -30,6 +31,7 @@ export const rideHailingToPrivate: BundleDefinition = {
   },
   leadDepartment: 'vehicle-office',
   promisedWorkingDays: 1,
+  retentionDays: defaultRetentionDays,
   applicant,
   form,
   steps: [

@@ -3,6 +3,7 @@ import { plateNumber } from '../departments/catalog/vehicle-office.js';
 import { citizenIdNumber, personName, phoneNumber } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { step } from './step.js';
+import { defaultRetentionDays } from '../schemas/retention.js';
 
 const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
 
@@ -28,6 +29,7 @@ export const vehicleCertificateReissue: BundleDefinition = {
   },
   leadDepartment: 'vehicle-office',
   promisedWorkingDays: 1,
+  retentionDays: defaultRetentionDays,
   applicant,
   form,
   steps: [

@@ -2,6 +2,8 @@ import type { StepDefinition } from '../schemas/bundle.js';
 import type { ApplicationStatus, StepStatus } from '../schemas/status.js';
 import type { StepError, StepWaiting } from '../schemas/workflow.js';
 import type { Queryable } from './pool.js';
+import { sealerOf } from './sealing.js';
+import { openError } from './transitions.js';
 
 /** An application row as stored. */
 export interface ApplicationRow {
@@ -54,14 +56,17 @@ export interface NewApplication {
   requestHash: string;
   /** When the whole application is due (`applicationDueAt`); steps get theirs when they start. */
   dueAt?: Date;
+  /** The applicant's ID number as a keyed hash (`applicantHash`), for "my applications"; never the number. */
+  applicantHash?: string;
 }
 
 // One statement: the application and its pending steps, or nothing when the client already
 // used the key (concurrent duplicates wait on the unique index, so exactly one creates).
 const insertApplicationSql = `
 WITH app AS (
-  INSERT INTO applications (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status, due_at)
-  VALUES ($1, $2, $3, $4, $5, $6, 'running', $8)
+  INSERT INTO applications
+    (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status, due_at, applicant_hash)
+  VALUES ($1, $2, $3, $4, $5, $6, 'running', $8, $9)
   ON CONFLICT (client_id, idempotency_key) DO NOTHING
   RETURNING *
 ), steps AS (
@@ -103,6 +108,7 @@ export async function insertApplication(
       app.requestHash,
       JSON.stringify(steps),
       app.dueAt ?? null,
+      app.applicantHash ?? null,
     ],
   });
   const row = inserted.rows[0];
@@ -182,5 +188,32 @@ export async function findApplication(
       waiting: r.step_waiting,
       due_at: r.step_due_at,
     }));
-  return { application, steps };
+  // Sealed at rest with the application's data key (privacy/sealer.ts): opened for the caller.
+  const sealer = sealerOf(db);
+  const opened = await Promise.all(
+    steps.map(async (step) => ({
+      ...step,
+      outputs: (await sealer.open(step.outputs)) as StepRow['outputs'],
+      error: await openError(sealer, step.error),
+    })),
+  );
+  return { application, steps: opened };
+}
+
+/**
+ * The applications a portal client filed for one applicant, newest first: `hashes` are the
+ * applicant's ID number under each keyring key (`applicantHashes`), so no number is compared in clear.
+ */
+export async function findApplicationsOfApplicant(
+  db: Queryable,
+  clientId: string,
+  hashes: readonly string[],
+  limit: number,
+): Promise<ApplicationRow[]> {
+  const { rows } = await db.query<ApplicationRow>(
+    `SELECT * FROM applications WHERE client_id = $1 AND applicant_hash = ANY($2::text[])
+     ORDER BY created_at DESC, id LIMIT $3`,
+    [clientId, hashes, limit],
+  );
+  return rows;
 }

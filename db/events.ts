@@ -1,5 +1,6 @@
 import type { ApplicationEvent } from '../schemas/events.js';
 import type { Queryable } from './pool.js';
+import { sealerOf } from './sealing.js';
 
 /** The channel `recordTransitions` notifies, with the application id, after each batch of events. */
 export const eventsChannel = 'onething_events';
@@ -43,5 +44,10 @@ export async function eventsAfter(
      ORDER BY e.seq LIMIT $3`,
     [applicationId, afterSeq, limit],
   );
-  return rows.map(toApplicationEvent);
+  const sealer = sealerOf(db);
+  return Promise.all(
+    rows.map(async (row) =>
+      toApplicationEvent({ ...row, data: ((await sealer.open(row.data)) ?? {}) as EventRow['data'] }),
+    ),
+  );
 }

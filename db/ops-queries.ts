@@ -1,5 +1,6 @@
 import type { StuckCode } from '../schemas/ops.js';
 import type { Queryable } from './pool.js';
+import { sealerOf } from './sealing.js';
 
 /** What `findStuckApplications` looks for; thresholds only narrow their own kind of reason. */
 export interface StuckFilter {
@@ -156,11 +157,24 @@ export async function findStuckApplications(
       filter.limit + 1,
     ],
   });
+  const sealer = sealerOf(db);
+  const open = async (message: string | null) => {
+    const opened = await sealer.open(message);
+    return typeof opened === 'string' ? opened : null;
+  };
   return {
-    rows: rows.slice(0, filter.limit).map((row) => ({
-      ...row,
-      reasons: row.reasons.map((r) => ({ ...r, since: new Date(r.since) })),
-    })),
+    rows: await Promise.all(
+      rows.slice(0, filter.limit).map(async (row) => ({
+        ...row,
+        reasons: await Promise.all(
+          row.reasons.map(async (r) => ({
+            ...r,
+            since: new Date(r.since),
+            errorMessage: await open(r.errorMessage),
+          })),
+        ),
+      })),
+    ),
     more: rows.length > filter.limit,
   };
 }
@@ -180,5 +194,8 @@ export async function applicationTimeline(db: Queryable, applicationId: string):
     `SELECT seq, at, step_id, status, data FROM application_events WHERE application_id = $1 ORDER BY seq`,
     [applicationId],
   );
-  return rows;
+  const sealer = sealerOf(db);
+  return Promise.all(
+    rows.map(async (row) => ({ ...row, data: ((await sealer.open(row.data)) ?? {}) as TimelineRow['data'] })),
+  );
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { inheritSealer } from './sealing.js';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -39,6 +40,7 @@ function sslOptions(tls: PoolTls): pg.PoolConfig['ssl'] {
 /** Runs `work` in one transaction, rolled back if it throws. */
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  inheritSealer(pool, client);
   try {
     await client.query('BEGIN');
     const result = await work(client);

@@ -3,6 +3,8 @@ import { finalStepStatuses } from '../schemas/status.js';
 import type { StepError, Transition } from '../schemas/workflow.js';
 import { eventsChannel } from './events.js';
 import type { Queryable } from './pool.js';
+import { sealerOf, sealOptional } from './sealing.js';
+import type { Sealer } from './sealing.js';
 
 // One statement, one round trip: number the transition from the application's counter (the
 // row lock orders concurrent writers), record the event, apply it to the step, log the data a
@@ -57,6 +59,9 @@ export async function recordTransition(
   access?: Omit<AccessEntry, 'applicationId' | 'stepId'>,
 ): Promise<boolean> {
   const step = t.step;
+  const sealer = sealerOf(db);
+  const outputs = await sealOptional(sealer, applicationId, step?.outputs);
+  const error = await sealError(sealer, applicationId, step?.error);
   const result = await db.query({
     name: 'record-transition',
     text: recordTransitionSql,
@@ -67,10 +72,10 @@ export async function recordTransition(
       t.application?.status ?? null,
       step?.stepId ?? null,
       t.application?.status ?? step?.status ?? 'running',
-      JSON.stringify(eventData(t)),
+      JSON.stringify(await eventData(sealer, applicationId, t)),
       step?.attempts ?? null,
-      step?.outputs === undefined ? null : JSON.stringify(step.outputs),
-      step?.error === undefined ? null : JSON.stringify(step.error),
+      outputs === undefined ? null : JSON.stringify(outputs),
+      error === undefined ? null : JSON.stringify(error),
       finalStepStatuses,
       access?.actorType ?? null,
       access?.actor ?? null,
@@ -96,10 +101,29 @@ export async function recordTransitions(
   for (const t of transitions) await recordTransition(db, applicationId, t);
 }
 
-function eventData(t: Transition): Record<string, unknown> {
+/** The event's data: sealed whole when it says anything (outputs, an error); `{}` otherwise. */
+async function eventData(sealer: Sealer, applicationId: string, t: Transition): Promise<unknown> {
   if (!t.step) return {};
   const { outputs, error } = t.step;
-  return { ...(outputs ? { outputs } : {}), ...(error ? { error } : {}) };
+  const data = { ...(outputs ? { outputs } : {}), ...(error ? { error } : {}) };
+  return Object.keys(data).length === 0 ? data : sealer.seal(applicationId, data);
+}
+
+/** A step error with its message sealed (a department's reason may quote the form); its code stays readable for the operators' queries. */
+export async function sealError(
+  sealer: Sealer,
+  applicationId: string,
+  error: StepError | null | undefined,
+): Promise<StepError | null | undefined> {
+  if (!error) return error;
+  return { ...error, message: await sealer.seal(applicationId, error.message) };
+}
+
+/** A stored step error with its message opened. */
+export async function openError(sealer: Sealer, error: StepError | null): Promise<StepError | null> {
+  if (!error) return error;
+  const message = await sealer.open(error.message);
+  return { ...error, message: typeof message === 'string' ? message : '(erased)' };
 }
 
 /**
@@ -113,10 +137,11 @@ export async function recordStepAttempt(
   attempt: number,
   error: StepError | null,
 ): Promise<void> {
+  const sealed = await sealError(sealerOf(db), applicationId, error);
   await db.query(
     `UPDATE application_steps SET attempts = GREATEST(attempts, $3),
        error = CASE WHEN $4::jsonb IS NULL THEN error ELSE $4::jsonb END, updated_at = now()
      WHERE application_id = $1 AND step_id = $2 AND status IN ('pending', 'running')`,
-    [applicationId, stepId, attempt, error === null ? null : JSON.stringify(error)],
+    [applicationId, stepId, attempt, sealed ? JSON.stringify(sealed) : null],
   );
 }

@@ -1,5 +1,6 @@
 import type { TaskKind, TaskQueue, TaskStatus } from '../schemas/work-list.js';
 import type { Queryable } from './pool.js';
+import { sealerOf } from './sealing.js';
 
 /** The video session of a `video-verification` task. */
 export interface VideoSessionRow {
@@ -53,6 +54,10 @@ export interface NewTask {
  * `created: false` (a retried activity opens one task, with its first id and due time).
  */
 export async function insertTask(db: Queryable, task: NewTask): Promise<{ created: boolean; row: TaskRow }> {
+  const sealer = sealerOf(db);
+  const input = await sealer.seal(task.applicationId, task.input);
+  const supplement =
+    task.supplement === undefined ? null : await sealer.seal(task.applicationId, task.supplement);
   const inserted = await db.query<TaskRow>(
     `INSERT INTO human_tasks
        (id, application_id, step_id, round, department, service, kind, input, supplement, video, due_at)
@@ -67,19 +72,19 @@ export async function insertTask(db: Queryable, task: NewTask): Promise<{ create
       task.department,
       task.service,
       task.kind,
-      JSON.stringify(task.input),
-      task.supplement === undefined ? null : JSON.stringify(task.supplement),
+      JSON.stringify(input),
+      supplement === null ? null : JSON.stringify(supplement),
       task.video === undefined ? null : JSON.stringify(task.video),
       task.dueAt,
     ],
   );
   const row = inserted.rows[0];
-  if (row) return { created: true, row };
+  if (row) return { created: true, row: await openTask(db, row) };
   const existing = await db.query<TaskRow>(
     'SELECT * FROM human_tasks WHERE application_id = $1 AND step_id = $2 AND round = $3',
     [task.applicationId, task.stepId, task.round],
   );
-  return { created: false, row: existing.rows[0] as TaskRow };
+  return { created: false, row: await openTask(db, existing.rows[0] as TaskRow) };
 }
 
 /** The task of one round of a step, if it was opened. */
@@ -91,7 +96,7 @@ export async function findTaskOfRound(
     'SELECT * FROM human_tasks WHERE application_id = $1 AND step_id = $2 AND round = $3',
     [key.applicationId, key.stepId, key.round],
   );
-  return rows[0];
+  return openTask(db, rows[0]);
 }
 
 /** Every task of an application, in the order they were opened. */
@@ -100,12 +105,12 @@ export async function listTasksOfApplication(db: Queryable, applicationId: strin
     `SELECT * FROM human_tasks WHERE application_id = $1 ORDER BY created_at, step_id, round`,
     [applicationId],
   );
-  return rows;
+  return Promise.all(rows.map((row) => openTask(db, row)));
 }
 
 export async function findTask(db: Queryable, id: string): Promise<TaskRow | undefined> {
   const { rows } = await db.query<TaskRow>('SELECT * FROM human_tasks WHERE id = $1', [id]);
-  return rows[0];
+  return openTask(db, rows[0]);
 }
 
 /** Filters of the work list; every one is optional. */
@@ -155,7 +160,10 @@ export async function listTasks(
       filter.limit + 1,
     ],
   );
-  return { rows: rows.slice(0, filter.limit), more: rows.length > filter.limit };
+  return {
+    rows: await Promise.all(rows.slice(0, filter.limit).map((row) => openTask(db, row))),
+    more: rows.length > filter.limit,
+  };
 }
 
 /** Why a claim, release or completion did not happen. */
@@ -194,7 +202,7 @@ export async function claimTask(db: Queryable, id: string, actor: TaskActor): Pr
      RETURNING *`,
     [id, actor.department, `${actor.keyId} ${actor.name}`, actor.keyId],
   );
-  const row = rows[0];
+  const row = await openTask(db, rows[0]);
   return row ? { ok: true, row } : conflictOf(db, id, actor);
 }
 
@@ -206,7 +214,7 @@ export async function releaseTask(db: Queryable, id: string, actor: TaskActor): 
      RETURNING *`,
     [id, actor.department, actor.keyId],
   );
-  const row = rows[0];
+  const row = await openTask(db, rows[0]);
   return row ? { ok: true, row } : conflictOf(db, id, actor);
 }
 
@@ -220,13 +228,20 @@ export async function completeTask(
   actor: TaskActor,
   decision: Record<string, unknown>,
 ): Promise<TaskChange> {
+  const owner = await db.query<{ application_id: string }>(
+    'SELECT application_id FROM human_tasks WHERE id = $1',
+    [id],
+  );
+  const applicationId = owner.rows[0]?.application_id;
+  if (applicationId === undefined) return { ok: false, conflict: 'not-found' };
+  const sealed = await sealerOf(db).seal(applicationId, decision);
   const { rows } = await db.query<TaskRow>(
     `UPDATE human_tasks SET status = 'completed', decision = $4::jsonb, completed_at = now(), updated_at = now()
      WHERE id = $1 AND department = $2 AND status = 'claimed' AND assignee_key = $3
      RETURNING *`,
-    [id, actor.department, actor.keyId, JSON.stringify(decision)],
+    [id, actor.department, actor.keyId, JSON.stringify(sealed)],
   );
-  const row = rows[0];
+  const row = await openTask(db, rows[0]);
   return row ? { ok: true, row } : conflictOf(db, id, actor);
 }
 
@@ -249,7 +264,7 @@ export async function escalateTask(
      RETURNING *`,
     [id, at, cause === 'overdue'],
   );
-  return rows[0];
+  return openTask(db, rows[0]);
 }
 
 /**
@@ -270,7 +285,7 @@ export async function reassignTask(
      RETURNING *`,
     [id, assignee?.keyId ?? null, assignee ? `${assignee.keyId} ${assignee.name}` : null],
   );
-  return rows[0];
+  return openTask(db, rows[0]);
 }
 
 /**
@@ -285,4 +300,16 @@ export async function closeTask(db: Queryable, id: string, reason: string): Prom
      WHERE id = $1 AND status <> 'completed'`,
     [id, reason],
   );
+}
+
+/** A task as read, its input, supplement and decision opened (they are sealed at rest). */
+async function openTask<T extends TaskRow | undefined>(db: Queryable, row: T): Promise<T> {
+  if (!row) return row;
+  const sealer = sealerOf(db);
+  return {
+    ...row,
+    input: ((await sealer.open(row.input)) ?? {}) as TaskRow['input'],
+    supplement: (await sealer.open(row.supplement)) as TaskRow['supplement'],
+    decision: (await sealer.open(row.decision)) as TaskRow['decision'],
+  };
 }

@@ -9,6 +9,7 @@ import { createDutyDispatcher } from '../notifications/duty-dispatcher.js';
 import type { DutyDispatcherOptions } from '../notifications/duty-dispatcher.js';
 import { noDutyChannels } from '../notifications/duty-channels.js';
 import { createEventListener } from '../notifications/listener.js';
+import { ensureRetentionSchedule } from './retention-schedule.js';
 
 /** What the API role is composed of; `startApiRole` wires and starts it. */
 export interface ApiRoleOptions {
@@ -23,6 +24,8 @@ export interface ApiRoleOptions {
    * dispatcher's settings; without channels they are still recorded and audited.
    */
   duty?: Omit<DutyDispatcherOptions, 'pool' | 'metrics' | 'log'>;
+  /** How often the retention schedule runs (`RETENTION_EVERY`); no schedule is made without it. */
+  retentionEvery?: string;
   log: Logger;
   /** The API's request log; warnings and errors of the app's logger only, by default. */
   requestLog?: Logger;
@@ -50,6 +53,12 @@ export async function startApiRole(options: ApiRoleOptions): Promise<ApiRole> {
       await close().catch((err: unknown) => log.warn({ err }, 'API shutdown step failed'));
   };
   try {
+    if (options.retentionEvery) {
+      await ensureRetentionSchedule(deps.temporal, {
+        taskQueue: deps.taskQueue,
+        every: options.retentionEvery,
+      });
+    }
     const events = createEventListener({
       pool: deps.pool,
       onError: (err) => log.warn({ err }, 'event notifications interrupted; reconnecting'),

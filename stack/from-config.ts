@@ -4,12 +4,16 @@ import type { DataConverter } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { parseStepDeciders } from '../bundles/definition.js';
 import { bundleCatalog } from '../bundles/index.js';
+import { retentionPolicyOf } from '../bundles/retention.js';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import { loadBusinessCalendar } from '../calendar/load.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
+import type { DataKeys } from '../privacy/data-keys.js';
+import { resealStoredData } from '../privacy/reseal.js';
+import { attachDataKeys } from '../privacy/sealer.js';
 import type { Pool, PoolTls } from '../db/pool.js';
 import { applyCatalog, readCatalogFile } from '../departments/catalog-file.js';
 import { loadDepartmentSettings } from '../departments/configuration.js';
@@ -48,8 +52,11 @@ export interface Endpoints {
 
 /** What every role of one process shares: one pool, one keyring, one set of adapters. */
 export interface SharedParts {
+  /** Its sealer attached: personal columns are encrypted with each application's data key. */
   pool: Pool;
   keyring: Keyring;
+  /** The applications' data keys, wrapped by the keyring: the codec's and the sealer's. */
+  dataKeys: DataKeys;
   dataConverter: DataConverter;
   departments: DepartmentSettings;
   calendar: BusinessCalendar;
@@ -79,6 +86,7 @@ export async function openSharedParts(
   const { metricsUrl: temporalMetricsUrl } = await installTemporalRuntime(config, log);
   const tracing = tracingFromConfig(config);
   const pool = createPool(endpoints.databaseUrl, config.DATABASE_POOL_SIZE, poolTls(config));
+  const dataKeys = attachDataKeys(pool, keyring);
   const closers: Array<() => Promise<unknown>> = [() => pool.end()];
   const close = async () => {
     for (const step of closers.splice(0).reverse()) await step().catch(() => undefined);
@@ -103,7 +111,8 @@ export async function openSharedParts(
     return {
       pool,
       keyring,
-      dataConverter: dataConverterFor(keyring),
+      dataKeys,
+      dataConverter: dataConverterFor(keyring, dataKeys),
       departments,
       calendar: loadBusinessCalendar(config.BUSINESS_CALENDAR_FILE),
       metrics,
@@ -152,6 +161,12 @@ export async function startWorkerFromConfig(
     temporalMetricsUrl: shared.temporalMetricsUrl,
     ...(shared.tracing ? { tracing: shared.tracing } : {}),
     video: await loadVideoProvider(config),
+    retention: retentionPolicyOf(bundleCatalog.values(), {
+      ...(config.RETENTION_DAYS ? { overrides: config.RETENTION_DAYS } : {}),
+      ...(config.RETENTION_ACCESS_LOG_DAYS ? { accessLogDays: config.RETENTION_ACCESS_LOG_DAYS } : {}),
+      ...(config.RETENTION_AUDIT_LOG_DAYS ? { auditLogDays: config.RETENTION_AUDIT_LOG_DAYS } : {}),
+    }),
+    forgetDataKey: (applicationId) => shared.dataKeys.forget(applicationId),
     tuning: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE },
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     ...(options.health ? { health: options.health } : {}),
@@ -176,6 +191,20 @@ export async function startApiFromConfig(
       'webhook secrets sealed with a key ENCRYPTION_KEYS no longer lists: their deliveries fail until it is listed again',
     );
   }
+  // Data stored in clear before encryption at rest, or under a former key: in the background.
+  const reseal = new AbortController();
+  const resealing = resealStoredData(shared.pool, shared.dataKeys, { signal: reseal.signal })
+    .then((r) => {
+      if (r.rewrapped + r.sealed + r.unreadable > 0)
+        log.info(r, 'stored citizen data brought to the current keys');
+    })
+    .catch((err: unknown) =>
+      log.warn({ err }, 'bringing stored data to the current keys failed; the next start retries'),
+    );
+  const stopResealing = async () => {
+    reseal.abort();
+    await resealing;
+  };
   const connection = await Connection.connect(shared.temporal);
   try {
     const temporal = new Client({
@@ -191,7 +220,7 @@ export async function startApiFromConfig(
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         bundles: bundleCatalog,
         codecServer: {
-          codec: new EncryptionCodec(shared.keyring),
+          codec: new EncryptionCodec(shared.keyring, shared.dataKeys),
           allowedOrigins: temporalUiOrigins(config),
         },
         callbackKeys: shared.departments.callbackKeys,
@@ -211,17 +240,20 @@ export async function startApiFromConfig(
         ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
       },
       listen: { host: config.API_HOST, port: config.API_PORT },
+      retentionEvery: config.RETENTION_EVERY,
       duty: { channels: await loadDutyChannels(config.DUTY_CHANNELS_FILE) },
       log,
     });
     return {
       ...role,
       async stop() {
+        await stopResealing();
         await role.stop();
         await connection.close();
       },
     };
   } catch (err) {
+    await stopResealing();
     await connection.close();
     throw err;
   }

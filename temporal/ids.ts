@@ -30,3 +30,8 @@ export function applicationIdOfWorkflow(workflowId: string): string | undefined 
   );
   return match?.[1];
 }
+
+/** The retention schedule of a task queue's worker (one per deployment: its task queue). */
+export function retentionScheduleId(taskQueue: string): string {
+  return `retention-${taskQueue}`;
+}

@@ -1,7 +1,7 @@
 /**
  * The workflow types the worker registers: one per bundle, all run by the same step-graph
- * runner, and the operators' two jobs (bulk repairs, waking calls after an outage). Export
- * nothing else from here: every export becomes a workflow type.
+ * runner, the operators' two jobs (bulk repairs, waking calls after an outage) and the retention
+ * schedule's run. Export nothing else from here: every export becomes a workflow type.
  */
 import { runBundle } from './run-bundle.js';
 
@@ -10,6 +10,9 @@ export { resumeDepartment } from './resume-department.js';
 
 /** Applies an operator's retry or re-send to every step a bulk action matched, throttled. */
 export { bulkRepair } from './bulk-repair.js';
+
+/** The retention schedule's run: erases personal data due for erasure, purges expired log entries. */
+export { retentionRun } from './retention.js';
 
 /** 新生儿出生一件事 — Newborn birth. */
 export const newborn = runBundle;

@@ -26,6 +26,7 @@ import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { requestHash } from '../request-hash.js';
+import { applicantHash } from '../../privacy/lookup-hash.js';
 import { applicationView } from '../views.js';
 
 /** The client id of the calling portal. */
@@ -128,6 +129,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         idempotencyKey: request.headers['idempotency-key'],
         requestHash: hash,
         dueAt: applicationDueAt(bundle, new Date(), deps.calendar ?? defaultBusinessCalendar()),
+        ...applicantLookup(deps, applicant),
       });
       if (!created && row.request_hash !== hash) {
         throw new ProblemError(
@@ -171,3 +173,10 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
     },
   );
 };
+
+/** The applicant's ID number as a keyed hash, for "my applications" lookups; nothing without a keyring. */
+function applicantLookup(deps: ApiDeps, applicant: unknown): { applicantHash?: string } {
+  const idNumber = (applicant as { idNumber?: unknown } | null)?.idNumber;
+  if (!deps.keyring || typeof idNumber !== 'string') return {};
+  return { applicantHash: applicantHash(deps.keyring, idNumber) };
+}

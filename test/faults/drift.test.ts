@@ -245,7 +245,12 @@ describe('drift: rows changed or deleted behind the engine are found and repaire
 
   it('reports a deleted application row as unrepairable, with its workflow id', async () => {
     const [gone] = completed as [string];
-    await probe.sql('DELETE FROM applications WHERE id = $1', [gone]);
+    // Its access log is append-only: only the retention path (this setting) may let its rows go.
+    await probe.sql(
+      `WITH purge AS (SELECT set_config('onething.retention_purge', 'on', true))
+       DELETE FROM applications WHERE id = $1 AND EXISTS (SELECT 1 FROM purge)`,
+      [gone],
+    );
     const dry = await probe.reconcileApi({ dryRun: true, since: '1d' });
     const report = await probe.reconcileApi({ since: '1d' });
     for (const r of [dry, report]) {

@@ -148,6 +148,10 @@ describe('encryption in Temporal', () => {
     expect(payloads.filter((p) => encodingOf(p.payload) !== 'binary/encrypted').map((p) => p.path)).toEqual(
       [],
     );
+    // …each with the application's own data key, so its retention can erase them all at once.
+    const dataKeyOf = (payload: Payload) =>
+      Buffer.from(payload.metadata?.['encryption-data-key'] ?? []).toString('utf8');
+    expect(payloads.filter((p) => dataKeyOf(p.payload) !== view.id).map((p) => p.path)).toEqual([]);
   });
 
   it('encrypts failure messages too, even a department rejection that quotes the form', async () => {

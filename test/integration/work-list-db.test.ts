@@ -22,6 +22,8 @@ import type { Pool } from '../../db/pool.js';
 import { createServiceMetrics } from '../../metrics/service.js';
 import { createStubVideoProvider } from '../../video/provider.js';
 import { createTestDatabase } from '../support/database.js';
+import { attachDataKeys } from '../../privacy/sealer.js';
+import { randomKeyring } from '../../temporal/keyring.js';
 
 let pool: Pool;
 let drop: () => Promise<void>;
@@ -29,6 +31,7 @@ beforeAll(async () => {
   const database = await createTestDatabase(inject('postgresAdminUrl'));
   drop = () => database.drop();
   pool = createPool(database.url);
+  attachDataKeys(pool, randomKeyring());
   await migrate(pool);
 });
 afterAll(async () => {

@@ -20,7 +20,12 @@ const run = promisify(execFile);
 let stack: TestStack;
 beforeAll(async () => {
   // Failed calls are held for an operator, so that branch can be recorded too.
-  stack = await startTestStack({ keyring: await fixtureKeyring(), failedStepHold: '1h' });
+  // Keyring-encrypted payloads: the replay test decodes them without this stack's data keys.
+  stack = await startTestStack({
+    keyring: await fixtureKeyring(),
+    failedStepHold: '1h',
+    payloadDataKeys: false,
+  });
 });
 afterAll(async () => {
   await stack?.close();

@@ -12,6 +12,9 @@ import { bundleCatalog } from '../../bundles/index.js';
 import { loadBusinessCalendar } from '../../calendar/load.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
+import { attachDataKeys } from '../../privacy/sealer.js';
+import type { RetentionPolicy } from '../../schemas/retention.js';
+import { retentionScheduleId } from '../../temporal/ids.js';
 import type { Pool } from '../../db/pool.js';
 import { departmentUrlUnder, httpAdaptersUnder } from '../../departments/adapters.js';
 import { createHttpAdapter } from '../../departments/http-adapter.js';
@@ -72,6 +75,13 @@ export interface TestStackOptions {
    * signs its calls, the simulator verifies them and signs its callbacks, the API verifies those.
    */
   signatureAlgorithms?: Record<string, SignatureAlgorithm>;
+  /** What the retention job erases when; the bundles' own days by default. */
+  retention?: RetentionPolicy;
+  /**
+   * false: payloads are encrypted with the keyring alone, not each application's data key, as
+   * recorded histories must be: they are replayed long after this stack's database is gone.
+   */
+  payloadDataKeys?: boolean;
 }
 
 /**
@@ -129,7 +139,9 @@ export async function startTestStack(options: TestStackOptions = {}) {
   closers.push(() => clientConnection.close());
   // A fresh key per stack: what one test file's workflows store, only its own stack can read.
   const keyring = options.keyring ?? randomKeyring();
-  const dataConverter = dataConverterFor(keyring);
+  // As production composes them: personal columns and payloads under each application's data key.
+  const dataKeys = attachDataKeys(pool, keyring);
+  const dataConverter = dataConverterFor(keyring, options.payloadDataKeys === false ? undefined : dataKeys);
   const client = new Client({
     connection: clientConnection,
     dataConverter,
@@ -152,6 +164,8 @@ export async function startTestStack(options: TestStackOptions = {}) {
       ...(options.tracing ? { tracing: options.tracing } : {}),
       tuning: { shutdownGraceTime: '1s' },
       dataConverter,
+      ...(options.retention ? { retention: options.retention } : {}),
+      forgetDataKey: (applicationId) => dataKeys.forget(applicationId),
       metrics,
       temporalMetricsUrl,
       log: logger.child({ component: 'worker' }),
@@ -171,7 +185,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
     taskQueue,
     bundles: bundleCatalog,
     codecServer: {
-      codec: new EncryptionCodec(keyring),
+      codec: new EncryptionCodec(keyring, dataKeys),
       allowedOrigins: options.temporalUiOrigins ?? [testTemporalUiOrigin],
     },
     calendar,
@@ -190,10 +204,14 @@ export async function startTestStack(options: TestStackOptions = {}) {
     // The webhook receivers of the tests run on 127.0.0.1.
     webhookTargets: testWebhookTargets,
   };
+  // The schedule outlives the stack on the shared server otherwise.
+  closers.push(() => client.schedule.getHandle(retentionScheduleId(taskQueue)).delete());
   const api = await startApiRole({
     deps: apiDeps,
     app: { authCacheTtlMs: 0, rateLimitPerMinute: 100_000 },
     listen: { host: '127.0.0.1', port: options.apiPort ?? 0 },
+    // The schedule production makes; its runs are triggered, or its job invoked with a clock, in tests.
+    retentionEvery: '1d',
     // Retries after 50 ms, 100 ms, 200 ms, …: a failing receiver is retried within a test's time.
     webhooks: { backoff: { baseMs: 50 }, targets: testWebhookTargets, ...options.webhookDispatch },
     ...(options.duty ? { duty: options.duty } : {}),
@@ -262,6 +280,11 @@ export async function startTestStack(options: TestStackOptions = {}) {
     routeAccess: api.app.routeAccess,
     keys,
     pool,
+    /** The stack's own database, for a second pool (another process's view). */
+    databaseUrl: database.url,
+    /** The applications' data keys (to erase one, as retention does). */
+    dataKeys,
+    keyring,
     client,
     taskQueue,
     /** The business calendar the worker dates steps on. */

@@ -27,8 +27,9 @@ describe('the bundle catalogue', () => {
     );
     const exported = workflows as Record<string, unknown>;
     for (const bundle of allBundles) expect(typeof exported[workflowTypeOf(bundle.id)]).toBe('function');
-    // Nothing else but the operators' jobs: every export of the workflows entry becomes a workflow type.
-    const operatorJobs = ['bulkRepair', 'resumeDepartment'];
+    // Nothing else but the operators' jobs and the retention schedule's run: every export of the
+    // workflows entry becomes a workflow type.
+    const operatorJobs = ['bulkRepair', 'resumeDepartment', 'retentionRun'];
     expect(Object.keys(exported).sort()).toEqual(
       [...allBundles.map((b) => workflowTypeOf(b.id)), ...operatorJobs].sort(),
     );

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       DEPARTMENT_TIMEOUT_MS: 10_000,
       RATE_LIMIT_PER_MINUTE: 600,
       FAILED_STEP_HOLD: '3d',
+      RETENTION_EVERY: '1d',
       METRICS_HOST: '127.0.0.1',
       TEMPORAL_METRICS_HOST: '127.0.0.1',
       // Tracing stays off: no endpoint.
