@@ -3,19 +3,16 @@ import rateLimit from '@fastify/rate-limit';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { problemCodes } from '../schemas/error-codes.js';
 import { authentication } from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
 import { refuseNulCharacters } from './nul-guard.js';
 import { observeRequests } from './observability.js';
+import { openApiOptions } from './openapi.js';
 import { activeTracing } from '../telemetry/tracing.js';
-import { handleError, handleNotFound, ProblemError } from './problem.js';
+import { handleError, handleFrameworkError, ProblemError } from './problem.js';
+import { answerUndeclaredMethods } from './method-not-allowed.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
 import { departmentCaseRoutes } from './routes/department-cases.js';
@@ -59,6 +56,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
       : { logger: options.logger ?? false }),
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
+    frameworkErrors: handleFrameworkError,
     ...(options.trustProxy
       ? {
           trustProxy:
@@ -72,25 +70,14 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   refuseNulCharacters(app);
-  app.setNotFoundHandler(handleNotFound);
+  answerUndeclaredMethods(app);
   // Before any route, so every handler runs inside its request's span.
   observeRequests(app, {
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     tracing: activeTracing() !== undefined,
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Onething API',
-        description:
-          'Bundled "one thing" government services (高效办成一件事): one form, one submission, many departments.',
-        version: '1',
-      },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
+  await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authentication, {
     db: deps.pool,

@@ -111,6 +111,23 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   return sendProblem(reply, { status: 500, code: problemCodes.internal, title: 'Internal error' });
 }
 
+/**
+ * What the router refuses before any route runs (a path parameter longer than 100 characters, a
+ * URL it cannot decode) is a 400 problem like any other bad input.
+ */
+export function handleFrameworkError(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void sendProblem(reply, {
+    status: 400,
+    code: problemCodes.validationFailed,
+    title: 'The URL is not valid',
+    detail: error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : error.message,
+  });
+}
+
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
   return sendProblem(reply, {
     status: 404,

@@ -18,6 +18,8 @@ export const problemCodes = {
   /** The webhook URL may not be delivered to here: an internal address, credentials, or http where https is required. */
   webhookTargetRefused: 'WEBHOOK_TARGET_REFUSED',
   routeNotFound: 'ROUTE_NOT_FOUND',
+  /** The path exists but not with this method; the `Allow` header lists those it has. */
+  methodNotAllowed: 'METHOD_NOT_ALLOWED',
   unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',
   /** The caller's key is scoped to one department (`operator:<department>`) and this reaches another, or all. */

@@ -5,6 +5,9 @@ import { applicationStatusSchema, stepStatusSchema } from './status.js';
 export const applicationEventTypeSchema = z.enum(['application.status_changed', 'step.status_changed']);
 export type ApplicationEventType = z.infer<typeof applicationEventTypeSchema>;
 
+/** The component name of {@link applicationEventSchema} in the OpenAPI document. */
+export const applicationEventSchemaId = 'ApplicationEvent';
+
 /**
  * One change of an application or of one of its steps, as webhooks deliver it and
  * `GET /v1/applications/:id/events` streams it. Built from one `application_events` row.
@@ -27,5 +30,5 @@ export const applicationEventSchema = z
       .record(z.string(), z.unknown())
       .describe("a step's `outputs` and `error` when it ended; empty otherwise"),
   })
-  .meta({ id: 'ApplicationEvent' });
+  .meta({ id: applicationEventSchemaId });
 export type ApplicationEvent = z.infer<typeof applicationEventSchema>;

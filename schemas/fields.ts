@@ -32,8 +32,11 @@ export const bankAccount = z.string().regex(/^\d{12,19}$/, { message: '12 to 19 
 /** A calendar date, `YYYY-MM-DD`. */
 export const isoDate = z.iso.date();
 
-/** A person's name as written on an ID card. */
-export const personName = z.string().trim().min(1).max(50);
+/**
+ * A person's name as written on an ID card. (Here and in other trimmed texts, the pattern `\S`
+ * tells the OpenAPI document what trim-then-min(1) means: not only whitespace.)
+ */
+export const personName = z.string().trim().min(1).regex(/\S/, 'must not be blank').max(50);
 
 export const sex = z.enum(['female', 'male']);
 

@@ -20,7 +20,14 @@ export const reconcileBodySchema = z
       ),
     after: z.uuid().optional().describe('`nextAfter` of the previous page'),
     limit: z.number().int().min(1).max(500).default(200).describe('applications checked by this call'),
-    reason: z.string().trim().min(1).max(500).optional().describe('why: kept in the audit log'),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .regex(/\S/, 'must not be blank')
+      .max(500)
+      .optional()
+      .describe('why: kept in the audit log'),
   })
   .strict();
 

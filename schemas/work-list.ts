@@ -33,7 +33,13 @@ export type VerifiedFact = z.infer<typeof verifiedFactSchema>;
 export const verificationSchema = z
   .object({
     liveness: z.enum(['passed', 'failed']).describe('the liveness check (活体检测) result'),
-    officer: z.string().trim().min(1).max(200).describe('the officer who ran the session'),
+    officer: z
+      .string()
+      .trim()
+      .min(1)
+      .regex(/\S/, 'must not be blank')
+      .max(200)
+      .describe('the officer who ran the session'),
     recordingRef: z
       .string()
       .trim()
@@ -80,7 +86,13 @@ export const completeTaskBodySchema = z
     z
       .object({
         decision: z.literal('reject'),
-        reason: z.string().trim().min(1).max(2000).describe('shown to the applicant'),
+        reason: z
+          .string()
+          .trim()
+          .min(1)
+          .regex(/\S/, 'must not be blank')
+          .max(2000)
+          .describe('shown to the applicant'),
         verification: verificationSchema.optional().describe('required for video-verification tasks'),
       })
       .strict(),
@@ -88,7 +100,7 @@ export const completeTaskBodySchema = z
       .object({
         decision: z.literal('request-supplement'),
         missing: z
-          .array(z.string().trim().min(1).max(200))
+          .array(z.string().trim().min(1).regex(/\S/, 'must not be blank').max(200))
           .min(1)
           .max(50)
           .describe('everything missing, listed at once; the applicant answers each item'),
@@ -164,8 +176,10 @@ export const taskIdParamsSchema = z.object({ id: z.uuid().describe('the task id'
 /** `POST /v1/applications/:id/supplements`: the applicant's answer to a request for supplements. */
 export const supplementBodySchema = z
   .object({
+    // Any key: OpenAPI 3.0 cannot say what a key may be, and the workflow refuses (409) a key
+    // that is not one of the listed items, which bounds it well enough.
     answers: z
-      .record(z.string().min(1).max(200), z.string().max(10_000))
+      .record(z.string(), z.string().max(10_000))
       .describe('one answer per missing item, keyed by the item exactly as the request listed it'),
   })
   .strict()

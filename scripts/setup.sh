@@ -45,6 +45,9 @@ if [ "$browser" = yes ] && ! command -v chromium >/dev/null 2>&1; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
 fi
 
+# oasdiff tells a breaking change of the API from the published document (the compatibility test).
+bash scripts/oasdiff.sh
+
 if [ "$temporal_server" = yes ]; then
   bash scripts/temporal-server.sh
 fi

@@ -5,7 +5,7 @@ import { eventsAfter } from '../../db/events.js';
 import { Wakeup } from '../../notifications/wakeup.js';
 import { maskDeep } from '../../privacy/mask.js';
 import { applicationIdParamsSchema, problemResponses } from '../../schemas/api.js';
-import { applicationEventSchema } from '../../schemas/events.js';
+import { applicationEventSchemaId, applicationEventTypeSchema } from '../../schemas/events.js';
 import type { ApplicationEvent } from '../../schemas/events.js';
 import { finalApplicationStatuses } from '../../schemas/status.js';
 import { readableApplication, viewFor } from '../application-access.js';
@@ -23,6 +23,22 @@ const lastEventIdHeadersSchema = z.object({
     .optional()
     .describe('resume after this seq (sent by EventSource on reconnect); unset: from the first event'),
 });
+
+/**
+ * One frame of the stream: before OpenAPI 3.2 (`itemSchema`) a text/event-stream schema
+ * describes each event. `data` is an ApplicationEvent as JSON; OpenAPI 3.0 has no keyword to
+ * say so (`contentSchema` is 3.1), hence the extension.
+ */
+const eventFrameSchema = z
+  .object({
+    id: z.string().regex(/^\d+$/).describe("the event's seq: send it back as Last-Event-ID to resume"),
+    event: applicationEventTypeSchema,
+    data: z.string().meta({
+      description: 'the ApplicationEvent, as JSON',
+      'x-content-schema': { $ref: `#/components/schemas/${applicationEventSchemaId}` },
+    }),
+  })
+  .meta({ id: 'ApplicationEventFrame' });
 
 const endsApplication = (event: ApplicationEvent) =>
   event.type === 'application.status_changed' &&
@@ -72,7 +88,7 @@ export const applicationEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app
         response: {
           200: {
             description: 'the event stream',
-            content: { 'text/event-stream': { schema: applicationEventSchema } },
+            content: { 'text/event-stream': { schema: eventFrameSchema } },
           },
           204: z.null().describe('the application ended and every event was sent before'),
           ...problemResponses(400, 401, 403, 404, 429),

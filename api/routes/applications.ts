@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { planOf } from '../../bundles/definition.js';
 import { currentWorkflowFeatures } from '../../workflows/features.js';
 import { applicationDueAt } from '../../calendar/due-dates.js';
@@ -58,6 +59,30 @@ function validateForBundle(bundle: BundleDefinition, body: { applicant: unknown;
   );
 }
 
+/** `after-death` → `AfterDeathApplication`: the component name of one bundle's request body. */
+const componentNameOf = (bundleId: string) =>
+  `${bundleId.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase())}Application`;
+
+/**
+ * The request body as documented: one variant per bundle, with the bundle's own applicant and
+ * form schemas, so a portal validates (and a generated client types) before it sends.
+ */
+function documentedBodyOf(bundles: ReadonlyMap<string, BundleDefinition>) {
+  const variants = [...bundles.values()].map((bundle) =>
+    z
+      .object({ bundleId: z.literal(bundle.id), applicant: bundle.applicant, form: bundle.form })
+      .strict()
+      .meta({ id: componentNameOf(bundle.id), examples: [bundle.example] }),
+  );
+  const [first, ...rest] = variants;
+  if (!first) throw new Error('no bundles: POST /v1/applications has nothing to accept');
+  return z.discriminatedUnion('bundleId', [first, ...rest]);
+}
+
+/** The route's validator: the envelope for the body, the route's own schema for the rest. */
+const envelopeValidator: FastifySchemaCompiler<z.ZodType> = (route) =>
+  validatorCompiler(route.httpPart === 'body' ? { ...route, schema: createApplicationBodySchema } : route);
+
 export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   /** Starts the workflow unless it already runs or ran: one application, one workflow. */
   async function ensureWorkflowStarted(row: ApplicationRow, input: BundleWorkflowInput) {
@@ -89,15 +114,17 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
     '/v1/applications',
     {
       config: { access: ['portal'] },
+      // The edge checks only the envelope; validateForBundle then checks applicant and form, so an
+      // unknown bundle is a 404 (UNKNOWN_BUNDLE) and errors name `applicant.…` and `form.…`.
+      // Fastify types this compiler's schema as the whole route schema; it is one part's (httpPart).
+      validatorCompiler: envelopeValidator as never,
       schema: {
         summary: 'Submit a bundled application',
         description:
           'One form, one submission. The same Idempotency-Key with the same body returns the same application (200); with another body, 409.',
         tags: ['applications'],
         headers: idempotencyHeadersSchema,
-        body: createApplicationBodySchema.meta({
-          examples: [...deps.bundles.values()].map((b) => b.example),
-        }),
+        body: documentedBodyOf(deps.bundles),
         response: {
           200: applicationViewSchema.describe('the application this key already created'),
           ...problemResponses(401, 403, 429),

@@ -20,7 +20,10 @@ export const metricsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         summary: 'Metrics in the Prometheus text format',
         tags: ['operations'],
         response: {
-          200: z.string().describe('text/plain; version=0.0.4'),
+          200: {
+            description: 'the Prometheus text format (version 0.0.4)',
+            content: { 'text/plain': { schema: z.string() } },
+          },
           ...problemResponses(401, 403),
         },
       },

@@ -22,7 +22,13 @@ import { ProblemError } from '../problem.js';
 import { inScope, requireDepartment } from '../auth/scope.js';
 
 const paramsSchema = z.object({ department: z.string().min(1).max(64) });
-const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');
+const reason = z
+  .string()
+  .trim()
+  .min(1)
+  .regex(/\S/, 'must not be blank')
+  .max(500)
+  .describe('why: kept in the audit log');
 const pauseBodySchema = z.object({ reason }).strict();
 const resumeBodySchema = z
   .object({

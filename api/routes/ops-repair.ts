@@ -21,7 +21,13 @@ import { deliverUpdate, keyedUpdateId } from '../workflow-updates.js';
 import { requireDepartment } from '../auth/scope.js';
 
 const paramsSchema = z.object({ id: z.uuid(), stepId: z.string().min(1).max(64) });
-const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');
+const reason = z
+  .string()
+  .trim()
+  .min(1)
+  .regex(/\S/, 'must not be blank')
+  .max(500)
+  .describe('why: kept in the audit log');
 const retryBodySchema = z.object({ reason }).strict();
 const skipBodySchema = z
   .object({ reason, outputs: z.record(z.string(), z.unknown()).describe("what the step's dependants need") })

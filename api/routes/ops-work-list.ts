@@ -20,7 +20,13 @@ import type { Refusal } from '../workflow-updates.js';
 import { requireDepartment } from '../auth/scope.js';
 
 const paramsSchema = z.object({ taskId: z.uuid().describe('the task id') });
-const reason = z.string().trim().min(1).max(500).describe('why: kept in the audit log');
+const reason = z
+  .string()
+  .trim()
+  .min(1)
+  .regex(/\S/, 'must not be blank')
+  .max(500)
+  .describe('why: kept in the audit log');
 const escalateBodySchema = z.object({ reason }).strict();
 const reassignBodySchema = z
   .object({

@@ -13,7 +13,13 @@ import { keyedUpdateId } from '../workflow-updates.js';
 
 const withdrawBodySchema = z
   .object({
-    reason: z.string().trim().min(1).max(500).describe('why the applicant withdraws, kept with the case'),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .regex(/\S/, 'must not be blank')
+      .max(500)
+      .describe('why the applicant withdraws, kept with the case'),
   })
   .strict();
 

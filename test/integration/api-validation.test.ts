@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCatalog } from '../../bundles/index.js';
 import { newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
@@ -173,7 +174,22 @@ describe('the catalogue', () => {
     expect(Object.keys(spec.body.paths)).toEqual(
       expect.arrayContaining(['/v1/applications', '/v1/applications/{id}', '/v1/bundles/{id}']),
     );
-    expect(JSON.stringify(spec.body.paths['/v1/applications'])).toContain('330106199203150027');
+    // One variant per bundle, each with its own schemas and example (a component of its own).
+    const variants = JSON.stringify(spec.body.paths['/v1/applications']).match(/[A-Za-z]+ApplicationInput/g);
+    expect(new Set(variants).size).toBe(bundleCatalog.size);
+    const components = (spec.body as unknown as { components: { schemas: Record<string, unknown> } })
+      .components.schemas;
+    expect(JSON.stringify(components.NewbornApplicationInput)).toContain('330106199203150027');
+  });
+
+  it('answers a method a path does not have with 405 and Allow', async () => {
+    const id = randomUUID();
+    const put = await stack.request<ProblemBody>('PUT', `/v1/applications/${id}`, {});
+    expectProblem(put, 405, 'METHOD_NOT_ALLOWED');
+    const query = await fetch(`${stack.apiUrl}/v1/bundles`, { method: 'DELETE' });
+    expect(query.status).toBe(405);
+    expect(query.headers.get('allow')).toBe('GET, HEAD');
+    expectProblem(await stack.request<ProblemBody>('GET', '/v1/nothing-here'), 404, 'ROUTE_NOT_FOUND');
   });
 });
 
