@@ -10,6 +10,7 @@ import type { ApiDeps } from './deps.js';
 import { refuseNulCharacters } from './nul-guard.js';
 import { observeRequests } from './observability.js';
 import { openApiOptions } from './openapi.js';
+import { deprecationHeaders } from './deprecation.js';
 import { activeTracing } from '../telemetry/tracing.js';
 import { handleError, handleFrameworkError, ProblemError } from './problem.js';
 import { answerUndeclaredMethods } from './method-not-allowed.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
 
   await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  deprecationHeaders(app);
   await app.register(authentication, {
     db: deps.pool,
     ...(options.authCacheTtlMs === undefined ? {} : { cacheTtlMs: options.authCacheTtlMs }),

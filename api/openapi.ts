@@ -4,7 +4,7 @@ import type { RouteAccess } from './auth/principal.js';
 
 /**
  * The API's version, in the document's `info.version`. The major part is the path prefix
- * (`/v1`): a change that breaks a portal needs a new prefix, or a deprecation header on the old
+ * (`/v1`): a change that breaks a portal needs a new prefix, or a deprecation (deprecation.ts) of the old
  * operation (test/integration/api-compatibility.test.ts compares with openapi/v1.json).
  */
 export const apiVersion = '1.1.0';
