@@ -28,7 +28,7 @@ export function deprecationHeaders(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const deprecation = route.config?.deprecation;
     if (deprecation === undefined) return;
-    route.schema = { ...route.schema, deprecated: true } as typeof route.schema;
+    route.schema = { ...route.schema, deprecated: true };
     const headers: Record<string, string> = {
       deprecation: `@${Math.floor(Date.parse(deprecation.since) / 1000)}`,
       ...(deprecation.sunset ? { sunset: new Date(deprecation.sunset).toUTCString() } : {}),
