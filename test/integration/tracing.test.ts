@@ -123,7 +123,8 @@ describe('one trace from the portal to every department', () => {
     const replayed = Worker.runReplayHistory(
       {
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        dataConverter: dataConverterFor(keyring),
+        // The application's payloads are sealed with its data key.
+        dataConverter: dataConverterFor(keyring, stack.dataKeys),
         sinks: untracedWorkflowSinks,
       },
       history,

@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import type { RunningPostgres } from '../../db/embedded-postgres.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
+import { DataKeys } from '../../privacy/data-keys.js';
 import type { ServiceBehaviour } from '../../departments/simulator/behaviour.js';
 import type { LedgerEntry } from '../../departments/simulator/ledger.js';
 import type { ApplicationView } from '../../schemas/api.js';
@@ -175,7 +176,11 @@ export async function startDeployment(options: DeploymentOptions) {
   const keyring = await loadKeyring(loadConfig({ DATA_DIR: dataDir }));
   const connection = await Connection.connect({ address: temporalAddress });
   closers.push(() => connection.close());
-  const temporal = new Client({ connection, namespace, dataConverter: dataConverterFor(keyring) });
+  // Payloads are sealed with each application's data key: read through the deployment's own keys.
+  const keyPool = createPool(databaseUrl, 2);
+  closers.push(() => keyPool.end());
+  const dataConverter = dataConverterFor(keyring, new DataKeys(keyPool, keyring));
+  const temporal = new Client({ connection, namespace, dataConverter });
 
   /** Every status an API answered through `request`: the "no 500" invariant reads it. */
   const statuses: number[] = [];
