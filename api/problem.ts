@@ -30,10 +30,15 @@ export function sendProblem(reply: FastifyReply, problem: Omit<Problem, 'type'>)
   // A 503 always says when to try again, so portals and their HTTP clients back off the same way.
   if (problem.status === 503 && !reply.hasHeader('retry-after'))
     reply.header('retry-after', String(retryAfterSeconds));
-  return reply
-    .code(problem.status)
-    .type('application/problem+json')
-    .send({ type: problemType(code), ...problem });
+  return (
+    reply
+      .code(problem.status)
+      .type('application/problem+json')
+      // Never through the route's response schema: a route may declare the same status for its
+      // own answer (a readiness probe's 503), and a problem must not turn into a 500 there.
+      .serializer((payload: unknown) => JSON.stringify(payload))
+      .send({ type: problemType(code), ...problem })
+  );
 }
 
 /**
