@@ -30,7 +30,15 @@ export const createdApiKeySchema = apiKeyViewSchema
 export const createApiKeyBodySchema = z
   .object({
     name: z.string().trim().min(1).max(200).describe('who holds it: a person, a portal, a system'),
-    role: z.string().min(1).max(100).describe('a role label, as `apiKeyViewSchema.role` lists them'),
+    // The pattern is parseRole's grammar, so a portal's client refuses what the server would.
+    role: z
+      .string()
+      .max(100)
+      .regex(/^(?:admin|operator(?::[^:\s]+)?|(?:portal|clerk|department):[^:\s]+)$/, {
+        message:
+          'admin, operator, operator:<department>, portal:<client>, clerk:<department> or department:<id>',
+      })
+      .describe('a role label, as `apiKeyViewSchema.role` lists them'),
     expiresAt: z.iso.datetime({ offset: true }).optional().describe('when it stops working; never if absent'),
   })
   .strict()
