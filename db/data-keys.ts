@@ -10,14 +10,15 @@ export interface DataKeyRow {
 
 /**
  * Stores a new data key unless the application has one (erased or not), and returns the one
- * that won: two processes creating a key at once end up using the same.
+ * that won; undefined when another process's insert committed during this statement, which its
+ * snapshot cannot see (the caller reads it again).
  */
 export async function insertDataKey(
   db: Queryable,
   applicationId: string,
   kekId: string,
   wrapped: Buffer,
-): Promise<DataKeyRow> {
+): Promise<DataKeyRow | undefined> {
   const { rows } = await db.query<DataKeyRow>(
     `WITH ins AS (
        INSERT INTO application_keys (application_id, kek_id, wrapped_key) VALUES ($1, $2, $3)
@@ -30,7 +31,7 @@ export async function insertDataKey(
      WHERE application_id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
     [applicationId, kekId, wrapped],
   );
-  return rows[0] as DataKeyRow;
+  return rows[0];
 }
 
 export async function findDataKey(db: Queryable, applicationId: string): Promise<DataKeyRow | undefined> {

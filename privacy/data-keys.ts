@@ -31,12 +31,16 @@ export class DataKeys implements DataKeySource {
     let row = await findDataKey(this.db, applicationId);
     if (!row && create) {
       const kekId = this.keyring.currentKeyId;
-      row = await insertDataKey(
-        this.db,
-        applicationId,
-        kekId,
-        this.wrap(applicationId, randomBytes(KEY_BYTES)),
-      );
+      row =
+        (await insertDataKey(
+          this.db,
+          applicationId,
+          kekId,
+          this.wrap(applicationId, randomBytes(KEY_BYTES)),
+        )) ??
+        // Another process inserted it at the same moment: the insert waited for it and did
+        // nothing, and its statement's snapshot cannot see that row; a new statement can.
+        (await findDataKey(this.db, applicationId));
     }
     if (!row) throw new PayloadEncryptionError(`application ${applicationId} has no data key`);
     const key = this.unwrap(row);

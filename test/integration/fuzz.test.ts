@@ -25,7 +25,9 @@ const runs: ReadonlyArray<{
   { role: 'portal', key: 'portal', label: 'portal', publicOperations: true, stateful: true },
   { role: 'clerk', key: 'policeClerk', label: 'clerk:police', publicOperations: false, stateful: true },
   { role: 'operator', key: 'operator', label: 'operator', publicOperations: false, stateful: true },
-  { role: 'admin', key: 'admin', label: 'admin', publicOperations: false, stateful: true },
+  // Since admin no longer operates, its operations are the keys, the audit log and the metrics,
+  // which the document does not link yet: no stateful phase.
+  { role: 'admin', key: 'admin', label: 'admin', publicOperations: false, stateful: false },
   // Public operations only (a department calls back with a signature, not its key): no links.
   {
     role: 'department',
