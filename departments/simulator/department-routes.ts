@@ -175,6 +175,19 @@ function traced(request: FastifyRequest): { traceparent?: string } {
   return typeof header === 'string' ? { traceparent: header } : {};
 }
 
+/** The call a case request is about: the accepted case's, or what the request names when unknown. */
+function caseRef(state: SimulatorState, request: FastifyRequest<{ Params: CaseParams }>): CallRef {
+  const { department, service, receiptNumber } = request.params;
+  const header = request.headers['idempotency-key'];
+  return (
+    state.cases.find(department, service, receiptNumber)?.ref ?? {
+      department,
+      service,
+      idempotencyKey: typeof header === 'string' ? header : '',
+    }
+  );
+}
+
 export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorState): void {
   app.post<{ Params: ServiceParams }>(
     '/departments/:department/services/:service',
@@ -295,12 +308,7 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
     '/departments/:department/services/:service/cases/:receiptNumber',
     async (request, reply) => {
       const { department, service, receiptNumber: receipt } = request.params;
-      const header = request.headers['idempotency-key'];
-      const ref: CallRef = state.cases.find(department, service, receipt)?.ref ?? {
-        department,
-        service,
-        idempotencyKey: typeof header === 'string' ? header : '',
-      };
+      const ref = caseRef(state, request);
       const receivedAt = new Date().toISOString();
       const answer = (status: number, body: object | string): FastifyReply => {
         state.requests.add({ ...ref, kind: 'poll', status, at: receivedAt, ...traced(request) });
@@ -341,12 +349,7 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
     '/departments/:department/services/:service/cases/:receiptNumber',
     async (request, reply) => {
       const { department, service, receiptNumber: receipt } = request.params;
-      const header = request.headers['idempotency-key'];
-      const ref: CallRef = state.cases.find(department, service, receipt)?.ref ?? {
-        department,
-        service,
-        idempotencyKey: typeof header === 'string' ? header : '',
-      };
+      const ref = caseRef(state, request);
       const answer = (status: number, body: object | string): FastifyReply => {
         state.requests.add({
           ...ref,
