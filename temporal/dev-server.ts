@@ -22,8 +22,27 @@ export interface RunningDevServer {
   stop(): Promise<void>;
 }
 
-/** Starts the Temporal CLI dev server bound to localhost and waits until it answers. */
+/**
+ * Starts the Temporal CLI dev server bound to localhost and waits until it answers.
+ *
+ * The CLI picks free ports of its own for its internal services (history, matching, membership);
+ * another process may bind one of them before the CLI does, and the CLI then dies at start-up.
+ * That start is tried again (the CLI picks new ports); any other early exit is reported at once.
+ */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<RunningDevServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt >= 3) throw err;
+    }
+  }
+}
+
+/** The dev server exited at start-up because a port it wanted was already bound. */
+class PortTakenError extends Error {}
+
+async function startOnce(options: DevServerOptions): Promise<RunningDevServer> {
   await access(options.binary).catch(() => {
     throw new Error(
       `Temporal CLI not found at ${options.binary}. Run 'bash scripts/setup.sh' to install it, or set TEMPORAL_ADDRESS to use an existing cluster.`,
@@ -55,21 +74,21 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (pidFile) await stopLeftoverServer(pidFile, options.binary);
   const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (pidFile && child.pid) await writeFile(pidFile, String(child.pid));
-  // What the CLI says is what a failed start reports.
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  // What the CLI says is what a failed start reports: its first lines name the error, a Go
+  // panic's stack trace fills the rest.
+  const said = new StartOutput();
+  child.stdout.on('data', (chunk: Buffer) => said.add(chunk));
+  child.stderr.on('data', (chunk: Buffer) => said.add(chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const address = `127.0.0.1:${options.port}`;
 
   const deadline = Date.now() + 60_000;
   for (;;) {
     const early = await Promise.race([exited, Promise.resolve('running' as const)]);
-    if (early !== 'running')
-      throw new Error(`Temporal dev server exited (${early}). It said:\n${output.trim() || '(nothing)'}`);
+    if (early !== 'running') {
+      const message = `Temporal dev server exited (${early}). It said:\n${said.text()}`;
+      throw /address already in use/i.test(said.text()) ? new PortTakenError(message) : new Error(message);
+    }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
@@ -79,7 +98,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
         throw new Error(
-          `Temporal dev server did not answer at ${address} within 60 s (${String(err)}). It said:\n${output.trim() || '(nothing)'}`,
+          `Temporal dev server did not answer at ${address} within 60 s (${String(err)}). It said:\n${said.text()}`,
         );
       }
       await new Promise((r) => setTimeout(r, 200));
@@ -122,5 +141,32 @@ async function stopLeftoverServer(pidFile: string, binary: string): Promise<void
       return;
     }
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Keeps the head and the tail of what a starting process prints, dropping the middle. */
+class StartOutput {
+  private head = '';
+  private tail = '';
+  private dropped = false;
+
+  add(chunk: Buffer): void {
+    const text = chunk.toString();
+    if (this.head.length < 2000) {
+      const room = 2000 - this.head.length;
+      this.head += text.slice(0, room);
+      this.keepTail(text.slice(room));
+    } else this.keepTail(text);
+  }
+
+  text(): string {
+    const joined = this.dropped ? `${this.head}\n…\n${this.tail}` : this.head + this.tail;
+    return joined.trim() || '(nothing)';
+  }
+
+  private keepTail(text: string): void {
+    const all = this.tail + text;
+    if (all.length > 3000) this.dropped = true;
+    this.tail = all.slice(-3000);
   }
 }

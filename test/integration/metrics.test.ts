@@ -11,6 +11,8 @@ import { parseExposition, sampleValue } from '../support/prometheus-text.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
 
+const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
@@ -95,8 +97,9 @@ describe('GET /metrics', () => {
     expect(values.size).toBeGreaterThan(10);
     for (const value of values) {
       for (const secret of forbidden) expect(value, `a label holds ${secret}`).not.toContain(secret);
-      // No id number, phone or account: no label value has a run of 11 digits or more.
-      expect(value).not.toMatch(/\d{11}/);
+      // No id number, phone or account: no label value has a run of 11 digits or more. A UUID (the
+      // test's task queue is named by one) may have such a run among its hex digits: it is no citizen's.
+      expect(value.replace(uuidPattern, '<uuid>')).not.toMatch(/\d{11}/);
     }
   });
 
