@@ -157,6 +157,33 @@ export const configSchema = z.object({
    * Unset: those events are only audited and counted.
    */
   DUTY_CHANNELS_FILE: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
+  /**
+   * The organisation's OpenID provider that operators, clerks and officers sign in with
+   * (authorization code with PKCE). Required in production; unset elsewhere: the embedded stack
+   * starts a development provider with named test people on DEV_OIDC_PORT.
+   */
+  OIDC_ISSUER_URL: optionalUrl,
+  /** Onething's client id at the provider. Required in production. */
+  OIDC_CLIENT_ID: optionalUrl,
+  /** The client's secret; unset: a public client (PKCE alone). */
+  OIDC_CLIENT_SECRET: optionalUrl,
+  /**
+   * This API's callback as the provider has it registered: `<public API URL>/v1/console/oidc/callback`.
+   * Required in production; unset elsewhere: `http://127.0.0.1:<API_PORT>/v1/console/oidc/callback`.
+   */
+  OIDC_REDIRECT_URL: optionalUrl,
+  /** The scopes asked for, space-separated; the provider must release the claims below under them. */
+  OIDC_SCOPE: z.preprocess(unsetIfEmpty, z.string().min(1).default('openid profile')),
+  /** The claim holding a person's role: `operator`, `admin` or `clerk`; no role, no session. */
+  OIDC_ROLE_CLAIM: z.preprocess(unsetIfEmpty, z.string().min(1).default('onething_role')),
+  /** The claim holding a person's department id (a clerk's, or a scoped operator's). */
+  OIDC_DEPARTMENT_CLAIM: z.preprocess(unsetIfEmpty, z.string().min(1).default('onething_department')),
+  /** The claim holding a person's region (行政区划代码). */
+  OIDC_REGION_CLAIM: z.preprocess(unsetIfEmpty, z.string().min(1).default('onething_region')),
+  /** The claim holding a person's display name, shown in the access and audit logs. */
+  OIDC_NAME_CLAIM: z.preprocess(unsetIfEmpty, z.string().min(1).default('name')),
+  /** Where the embedded stack's development OpenID provider listens (never in production). */
+  DEV_OIDC_PORT: port(4400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;
@@ -197,6 +224,17 @@ export function missingSettings(config: Config, role: ProcessRole): string | und
       "where the departments' systems are, and their keys",
     ],
     [production && role !== 'api', 'VIDEO_PROVIDER_MODULE', "the cloud window's video service"],
+    [
+      production && role !== 'worker',
+      'OIDC_ISSUER_URL',
+      "the organisation's OpenID provider people sign in with",
+    ],
+    [production && role !== 'worker', 'OIDC_CLIENT_ID', "Onething's client id at that provider"],
+    [
+      production && role !== 'worker',
+      'OIDC_REDIRECT_URL',
+      "this API's /v1/console/oidc/callback as registered there",
+    ],
   ];
   const set = (name: string) => name.split(' or ').some((one) => config[one as keyof Config] !== undefined);
   const missing = needs.filter(([needed, name]) => needed && !set(name));

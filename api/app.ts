@@ -36,6 +36,7 @@ import { applicationRoutes } from './routes/applications.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { codecRoutes } from './routes/codec.js';
 import { consoleRoutes } from './routes/console.js';
+import { consoleOidcRoutes } from './routes/console-oidc.js';
 import { consoleSessionRoutes } from './routes/console-session.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -123,6 +124,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(adminKeyRoutes, deps);
   await app.register(departmentCaseRoutes, deps);
   await app.register(consoleSessionRoutes, deps);
+  await app.register(consoleOidcRoutes, deps);
   await app.register(consoleRoutes);
   if (deps.codecServer) await app.register(codecRoutes, deps.codecServer);
   return app;

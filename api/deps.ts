@@ -8,6 +8,7 @@ import type { WebhookTargetPolicy } from '../notifications/webhook-targets.js';
 import type { ServiceMetrics } from '../metrics/service.js';
 import type { Keyring } from '../temporal/codec.js';
 import type { SignatureAlgorithm } from '../departments/signing.js';
+import type { OidcRelyingParty } from './auth/oidc.js';
 
 /** What the API's routes need; `buildApp` receives it from the composition root. */
 export interface ApiDeps {
@@ -48,6 +49,8 @@ export interface ApiDeps {
   keyring?: Keyring;
   /** Which webhook URLs may be registered; strict (public https only) when absent. */
   webhookTargets?: WebhookTargetPolicy;
+  /** People sign in through the organisation's OpenID provider; unset: API keys only. */
+  oidc?: OidcRelyingParty;
 }
 
 /** The codec the worker and clients use, and the browser origins (the Temporal UI) that may call it. */

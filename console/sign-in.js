@@ -4,8 +4,9 @@ import { el, field } from './dom.js';
 /** @typedef {import('./types').Session} Session */
 
 /**
- * The sign-in page: an operator pastes an API key once, and the browser keeps a session cookie
- * instead of the key.
+ * The sign-in page: a person signs in through the organisation's identity provider (the API
+ * sends the browser there and back), or an operator pastes an API key once. Either way the
+ * browser keeps a session cookie, never a key.
  * @param {HTMLElement} main
  * @param {(session: Session) => void} onSignedIn
  */
@@ -42,11 +43,20 @@ export function renderSignIn(main, onSignedIn) {
           });
       },
     },
-    el('h1', {}, 'Sign in'),
+    el('h1', {}, '登录 · Sign in'),
     el(
       'p',
       {},
-      'Paste an operator API key (an admin key shows the audit log). The browser keeps a session, not the key.',
+      el(
+        'a',
+        { href: '/v1/console/oidc/sign-in', class: 'button', 'data-testid': 'oidc-sign-in' },
+        '统一身份认证登录 · Sign in with your organisation account',
+      ),
+    ),
+    el(
+      'p',
+      {},
+      'Or paste an operator API key (an admin key shows the audit log). The browser keeps a session, not the key.',
     ),
     field('API key', key),
     button,

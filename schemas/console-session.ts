@@ -4,8 +4,8 @@ import { z } from 'zod';
 export const consoleSessionSchema = z
   .object({
     csrfToken: z.string().describe('send as X-CSRF-Token with every change made with the session cookie'),
-    name: z.string().describe("the API key's name"),
-    role: z.string().describe('operator or admin'),
+    name: z.string().describe("who the session acts for: the person's display name, or the API key's name"),
+    role: z.string().describe('operator, operator:<department>, admin, or clerk:<department>'),
     expiresAt: z.iso.datetime().describe('when the session ends; sign in again then'),
   })
   .meta({ id: 'ConsoleSession' });

@@ -30,6 +30,14 @@ export const problemCodes = {
   keyNotActive: 'KEY_NOT_ACTIVE',
   /** A change authenticated by the console session cookie without the session's X-CSRF-Token. */
   csrfTokenInvalid: 'CSRF_TOKEN_INVALID',
+  /** People sign in with the organisation's OpenID provider, and this deployment has none configured. */
+  signInNotConfigured: 'SIGN_IN_NOT_CONFIGURED',
+  /** The provider's callback matches no sign-in this browser started in the last ten minutes, or was used already. */
+  signInExpired: 'SIGN_IN_EXPIRED',
+  /** The provider refused the sign-in or its answer did not verify (state, code, ID token). */
+  signInFailed: 'SIGN_IN_FAILED',
+  /** The person signed in at the provider, but its claims grant no role of Onething's (or a clerk no department). */
+  signInNoRole: 'SIGN_IN_NO_ROLE',
   rateLimited: 'RATE_LIMITED',
   idempotencyKeyRequired: 'IDEMPOTENCY_KEY_REQUIRED',
   idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',

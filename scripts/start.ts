@@ -9,6 +9,7 @@ import { runUntilSignalled } from '../stack/lifecycle.js';
 import { startOnething } from '../stack/onething.js';
 import type { RunningOnething } from '../stack/onething.js';
 import { runDemo, shapeSimulatorForDemo } from './demo.js';
+import { devPeople } from '../identity/dev-provider.js';
 
 const write = (line: string) => process.stdout.write(`${line}\n`);
 const config = (() => {
@@ -48,9 +49,20 @@ function banner(onething: RunningOnething) {
   write(`Onething is running (embedded: ${onething.services.embedded.join(', ') || 'nothing'})`);
   write(`  API:             ${onething.apiUrl}`);
   write(`  API docs:        ${onething.apiUrl}/docs`);
-  write(`  Operators:       ${onething.apiUrl}/console (sign in with the operator key below)`);
+  write(
+    `  Console:         ${onething.apiUrl}/console (sign in as a person below, or with the operator key)`,
+  );
   if (onething.services.temporalUiUrl) write(`  Temporal UI:     ${onething.services.temporalUiUrl}`);
   write(`  Departments:     ${onething.services.departmentsUrl}`);
+  if (onething.services.devOidc) {
+    write(`  Development sign-in (${onething.services.devOidc.issuer}; any password):`);
+    for (const person of devPeople) {
+      const grants = person.role
+        ? `${person.role}${person.department ? `:${person.department}` : ''}${person.region ? ` (region ${person.region})` : ''}`
+        : 'no role: refused';
+      write(`    ${person.login.padEnd(12)} ${person.name.padEnd(18)} ${grants}`);
+    }
+  }
   if (onething.devKeys) {
     write(`  Development API keys (also in ${config.DATA_DIR}/dev-keys.json):`);
     for (const [role, key] of Object.entries(onething.devKeys)) write(`    ${role.padEnd(30)} ${key}`);

@@ -41,6 +41,8 @@ import { installTemporalRuntime } from './runtime.js';
 import { loadVideoProvider } from './video-module.js';
 import { startWorkerRole } from './worker-role.js';
 import type { WorkerRole } from './worker-role.js';
+import { relyingPartyFromConfig } from './oidc.js';
+import type { DevOidcClient } from './oidc.js';
 
 /** Where the services a process depends on are: configured, or started by the embedded stack. */
 export interface Endpoints {
@@ -179,8 +181,9 @@ export async function startApiFromConfig(
   config: Config,
   shared: SharedParts,
   log: Logger,
-  options: { temporalUiUrl?: string } = {},
+  options: { temporalUiUrl?: string; devOidc?: DevOidcClient } = {},
 ): Promise<ApiRole> {
+  const oidc = relyingPartyFromConfig(config, options.devOidc);
   // Secrets stored in clear text before they were encrypted at rest, or under a retired key.
   const resealed = await sealStoredWebhookSecrets(shared.pool, shared.keyring);
   if (resealed.sealed > 0)
@@ -234,6 +237,7 @@ export async function startApiFromConfig(
           config.TEMPORAL_UI_URL ?? options.temporalUiUrl ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
         keyring: shared.keyring,
         webhookTargets: webhookTargetPolicyOf(config),
+        ...(oidc ? { oidc } : {}),
       },
       app: {
         rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,

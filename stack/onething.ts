@@ -40,6 +40,7 @@ export async function startOnething(config: Config, logger: Logger): Promise<Run
     closers.push(() => worker.stop());
     const api = await startApiFromConfig(config, shared, logger, {
       ...(services.temporalUiUrl ? { temporalUiUrl: services.temporalUiUrl } : {}),
+      ...(services.devOidc ? { devOidc: services.devOidc } : {}),
     });
     closers.push(() => api.stop());
     if (services.embedded.includes('simulator') && config.NODE_ENV !== 'production') {

@@ -4,6 +4,10 @@ import type { Config } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { startSimulator } from '../departments/simulator/server.js';
 import { startTemporalDevServer } from '../temporal/dev-server.js';
+import { randomBytes } from 'node:crypto';
+import { startDevOidcProvider } from '../identity/dev-provider.js';
+import { localRedirectUrl } from './oidc.js';
+import type { DevOidcClient } from './oidc.js';
 
 /** Where the services Onething depends on are, whether configured or started here. */
 export interface ServiceEndpoints {
@@ -11,6 +15,8 @@ export interface ServiceEndpoints {
   temporalUiUrl?: string;
   databaseUrl: string;
   departmentsUrl: string;
+  /** The development OpenID provider people sign in with, when none is configured. */
+  devOidc?: DevOidcClient;
   /** Which of them this process started (and stops). */
   embedded: string[];
   stop(): Promise<void>;
@@ -67,11 +73,26 @@ export async function startServices(config: Config, log: (line: string) => void)
       embedded.push('simulator');
       departmentsUrl = simulator.url;
     }
+    let devOidc: DevOidcClient | undefined;
+    if (!config.OIDC_ISSUER_URL && config.NODE_ENV !== 'production') {
+      log('starting the development OpenID provider');
+      // A new secret at each start: the provider keeps its client in memory, beside this API.
+      const client = { clientId: 'onething-console', clientSecret: randomBytes(24).toString('base64url') };
+      const provider = await startDevOidcProvider({
+        port: config.DEV_OIDC_PORT,
+        ...client,
+        redirectUris: [config.OIDC_REDIRECT_URL ?? localRedirectUrl(config)],
+      });
+      stops.push(() => provider.close());
+      embedded.push('oidc');
+      devOidc = { issuer: provider.issuer, ...client };
+    }
     return {
       temporalAddress,
       ...(temporalUiUrl ? { temporalUiUrl } : {}),
       databaseUrl,
       departmentsUrl,
+      ...(devOidc ? { devOidc } : {}),
       embedded,
       stop,
     };

@@ -22,8 +22,10 @@ import {
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 
-/** The roles that may hold a console session: the console and the codec endpoint are theirs. */
-const consoleRoles = ['operator', 'admin'] as const;
+/** The roles whose keys may open a console session: the console and the codec endpoint are theirs. */
+const consoleKeyRoles = ['operator', 'admin'] as const;
+/** Who may read and end a session: clerks sign in as people, through the OpenID provider. */
+const sessionRoles = [...consoleKeyRoles, 'clerk'] as const;
 
 const signInBodySchema = z
   .object({ apiKey: z.string().min(1).max(200).describe("the operator's API key; never stored") })
@@ -78,12 +80,12 @@ export const consoleSessionRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, 
       if (!principal) {
         throw new ProblemError(401, problemCodes.unauthenticated, 'The API key is not valid or was revoked');
       }
-      if (!(consoleRoles as readonly string[]).includes(principal.role)) {
+      if (!(consoleKeyRoles as readonly string[]).includes(principal.role)) {
         throw new ProblemError(
           403,
           problemCodes.forbidden,
           'Not allowed for this role',
-          `Only ${consoleRoles.join(' and ')} keys sign in to the console.`,
+          `Only ${consoleKeyRoles.join(' and ')} keys sign in to the console.`,
         );
       }
       // Signing in again replaces the browser's session rather than leaving it live unseen.
@@ -108,7 +110,7 @@ export const consoleSessionRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, 
   app.get(
     '/v1/console/session',
     {
-      config: { access: consoleRoles },
+      config: { access: sessionRoles },
       schema: {
         summary: "This browser's console session",
         description: 'Answers 401 without a live session cookie; the page then shows the sign-in form.',
@@ -125,7 +127,7 @@ export const consoleSessionRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, 
   app.delete(
     '/v1/console/session',
     {
-      config: { access: consoleRoles },
+      config: { access: sessionRoles },
       schema: {
         summary: 'Sign out of the console',
         description: 'Ends the session at once and clears the cookie; needs X-CSRF-Token like any change.',

@@ -57,8 +57,11 @@ const table: Record<string, Entry> = {
   'POST /v1/departments/:department/callbacks': { serves: callers, everyone: 401, body: {} },
   'POST /v1/console/session': { serves: callers, everyone: 401, body: { apiKey: 'ot_not-a-key' } },
   // Admitted by role, then answered 401 for want of the session cookie these routes read.
-  'GET /v1/console/session': { serves: [...operators, 'admin'], servedWith: 401 },
-  'DELETE /v1/console/session': { serves: [...operators, 'admin'], servedWith: 401 },
+  'GET /v1/console/session': { serves: [...operators, 'admin', 'policeClerk'], servedWith: 401 },
+  'DELETE /v1/console/session': { serves: [...operators, 'admin', 'policeClerk'], servedWith: 401 },
+  // People sign in through an OpenID provider, which this stack has none of.
+  'GET /v1/console/oidc/sign-in': { serves: callers, everyone: 404 },
+  'GET /v1/console/oidc/callback': { serves: callers, everyone: 404 },
 
   'POST /v1/applications': { serves: ['portal'] },
   'GET /v1/applications/:id': { serves: ['portal', ...operators] },

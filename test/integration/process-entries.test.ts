@@ -24,7 +24,15 @@ describe('a production start with settings missing', () => {
   it.each([
     [
       'scripts/api.ts',
-      ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'ENCRYPTION_KEYS', 'DEPARTMENTS_CONFIG or DEPARTMENTS_URL'],
+      [
+        'TEMPORAL_ADDRESS',
+        'DATABASE_URL',
+        'ENCRYPTION_KEYS',
+        'DEPARTMENTS_CONFIG or DEPARTMENTS_URL',
+        'OIDC_ISSUER_URL',
+        'OIDC_CLIENT_ID',
+        'OIDC_REDIRECT_URL',
+      ],
     ],
     [
       'scripts/worker.ts',
@@ -44,13 +52,18 @@ describe('a production start with settings missing', () => {
         'ENCRYPTION_KEYS',
         'DEPARTMENTS_CONFIG or DEPARTMENTS_URL',
         'VIDEO_PROVIDER_MODULE',
+        'OIDC_ISSUER_URL',
+        'OIDC_CLIENT_ID',
+        'OIDC_REDIRECT_URL',
       ],
     ],
   ])('%s exits 1 naming every missing variable', async (script, names) => {
     const { code, output } = await entry(script, { NODE_ENV: 'production' });
     expect(code).toBe(1);
     for (const name of names) expect(output).toContain(`  ${name}:`);
-    expect(output).not.toMatch(/starting (the Temporal dev server|PostgreSQL|the department simulator)/);
+    expect(output).not.toMatch(
+      /starting (the Temporal dev server|PostgreSQL|the department simulator|the development OpenID provider)/,
+    );
   });
 
   it('a single role needs its Temporal and PostgreSQL in development too: it starts no embedded services', async () => {

@@ -11,6 +11,7 @@ import type { EmbeddedPorts, EmbeddedProcess } from '../support/embedded-process
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../../net/free-port.js';
 import { ended, newbornRequest } from '../support/newborn.js';
+import { OidcBrowser } from '../support/oidc-browser.js';
 
 // `npm start` as a user runs it: a separate process on a private data directory (mktemp -d makes
 // it 0700, as a new user's checkout may be), stopped and started again on the same data.
@@ -20,6 +21,7 @@ const ports: EmbeddedPorts = {
   temporal: await freePort(),
   postgres: await freePort(),
   simulator: await freePort(),
+  oidc: await freePort(),
 };
 let running: EmbeddedProcess | undefined;
 const start = async () => {
@@ -138,5 +140,14 @@ describe('the embedded stack, stopped and started again on the same data', () =>
     // PostgreSQL refuses a data directory that is not 0700 or 0750: start-up never changes it.
     const mode = (await stat(join(dataDir, 'postgres'))).mode & 0o777;
     expect([0o700, 0o750]).toContain(mode);
+
+    // Its development OpenID provider's people are printed like the keys, and sign in to the console.
+    expect(fourth.output()).toMatch(/Development sign-in \(http:\/\/127\.0\.0\.1:\d+; any password\)/);
+    expect(fourth.output()).toMatch(/wang\.fang\s+王芳 Wang Fang\s+operator/);
+    const browser = new OidcBrowser();
+    const signIn = await browser.signIn(`${fourth.apiUrl}/v1/console/oidc/sign-in`, 'li.ming');
+    expect(signIn.response.status).toBe(200);
+    const session = await browser.request(`${fourth.apiUrl}/v1/console/session`);
+    expect(await session.json()).toMatchObject({ name: '李明 Li Ming', role: 'clerk:vehicle-office' });
   }, 600_000);
 });

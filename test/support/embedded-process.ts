@@ -9,6 +9,8 @@ export interface EmbeddedPorts {
   temporal: number;
   postgres: number;
   simulator: number;
+  /** The development OpenID provider's. */
+  oidc: number;
 }
 
 /** `npm start` as a separate OS process. */
@@ -42,6 +44,7 @@ export async function startEmbeddedProcess(options: {
       TEMPORAL_UI_PORT: '0',
       EMBEDDED_POSTGRES_PORT: String(ports.postgres),
       SIMULATOR_PORT: String(ports.simulator),
+      DEV_OIDC_PORT: String(ports.oidc),
       LOG_LEVEL: 'warn',
       ...options.env,
     },

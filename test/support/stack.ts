@@ -42,6 +42,7 @@ import { startWorkerRole } from '../../stack/worker-role.js';
 import type { WorkerRole } from '../../stack/worker-role.js';
 import { createTestDatabase } from './database.js';
 import { eventually } from './eventually.js';
+import type { OidcRelyingParty } from '../../api/auth/oidc.js';
 
 export interface HttpResult<T = unknown> {
   status: number;
@@ -75,6 +76,8 @@ export interface TestStackOptions {
    * signs its calls, the simulator verifies them and signs its callbacks, the API verifies those.
    */
   signatureAlgorithms?: Record<string, SignatureAlgorithm>;
+  /** People sign in through this OpenID relying party (its redirect URL on `apiPort`). */
+  oidc?: OidcRelyingParty;
   /** What the retention job erases when; the bundles' own days by default. */
   retention?: RetentionPolicy;
   /**
@@ -203,6 +206,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
     keyring,
     // The webhook receivers of the tests run on 127.0.0.1.
     webhookTargets: testWebhookTargets,
+    ...(options.oidc ? { oidc: options.oidc } : {}),
   };
   // The schedule outlives the stack on the shared server otherwise.
   closers.push(() => client.schedule.getHandle(retentionScheduleId(taskQueue)).delete());

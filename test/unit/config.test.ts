@@ -43,6 +43,13 @@ describe('loadConfig', () => {
       // Tracing stays off: no endpoint.
       OTEL_SERVICE_NAME: 'onething',
       OTEL_TRACES_SAMPLER_ARG: 1,
+      // People sign in with the embedded development provider: no issuer.
+      OIDC_SCOPE: 'openid profile',
+      OIDC_ROLE_CLAIM: 'onething_role',
+      OIDC_DEPARTMENT_CLAIM: 'onething_department',
+      OIDC_REGION_CLAIM: 'onething_region',
+      OIDC_NAME_CLAIM: 'name',
+      DEV_OIDC_PORT: 4400,
       LOG_LEVEL: 'info',
     });
   });
@@ -133,6 +140,9 @@ describe('missingSettings', () => {
     ENCRYPTION_KEYS: 'k1:AAAA',
     DEPARTMENTS_CONFIG: '/etc/onething/departments.json',
     VIDEO_PROVIDER_MODULE: './video.js',
+    OIDC_ISSUER_URL: 'https://sso.example.gov.cn',
+    OIDC_CLIENT_ID: 'onething',
+    OIDC_REDIRECT_URL: 'https://onething.example.gov.cn/v1/console/oidc/callback',
   };
 
   it('lets the embedded stack start with nothing set outside production', () => {
@@ -147,8 +157,13 @@ describe('missingSettings', () => {
       'ENCRYPTION_KEYS',
       'DEPARTMENTS_CONFIG or DEPARTMENTS_URL',
       'VIDEO_PROVIDER_MODULE',
+      'OIDC_ISSUER_URL',
+      'OIDC_CLIENT_ID',
+      'OIDC_REDIRECT_URL',
     ])
       expect(message).toContain(`  ${name}:`);
+    // People sign in to the API, not to a worker.
+    expect(missingSettings(loadConfig(production), 'worker')).not.toContain('OIDC_ISSUER_URL');
     // The API makes no video rooms: it does not need the provider.
     expect(missingSettings(loadConfig(production), 'api')).not.toContain('VIDEO_PROVIDER_MODULE');
     expect(missingSettings(loadConfig(production), 'worker')).toContain('VIDEO_PROVIDER_MODULE');

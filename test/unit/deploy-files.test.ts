@@ -225,6 +225,9 @@ spec:
             - { name: DATABASE_URL, valueFrom: { secretKeyRef: { name: s, key: DATABASE_URL } } }
             - { name: ENCRYPTION_KEYS, valueFrom: { secretKeyRef: { name: s, key: ENCRYPTION_KEYS, optional: true } } }
             - { name: DEPARTMENTS_URL, value: https://gateway.example.gov.cn }
+            - { name: OIDC_ISSUER_URL, value: https://sso.example.gov.cn }
+            - { name: OIDC_CLIENT_ID, value: onething }
+            - { name: OIDC_REDIRECT_URL, value: https://onething.example.gov.cn/v1/console/oidc/callback }
           readinessProbe: { httpGet: { path: /healthz, port: http } }
           livenessProbe: { httpGet: { path: /health/live, port: 3000 } }
 `,

@@ -751,6 +751,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/console/oidc/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sign in as a person through the organisation's OpenID provider
+     * @description Redirects the browser to the provider (authorization code with PKCE). After the person signs in there, the provider sends the browser back to `/v1/console/oidc/callback`, which opens a console session naming the person. 404 `SIGN_IN_NOT_CONFIGURED` when the deployment has no provider.
+     */
+    get: operations['getV1ConsoleOidcSignIn'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/console/oidc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the OpenID provider sends the browser back after a sign-in
+     * @description Finishes a sign-in this browser started within ten minutes, once: the code is exchanged with the PKCE verifier, the ID token verified, the person's claims mapped to a role. Sets the session cookie and answers a page that moves on to the console. 403 `SIGN_IN_NO_ROLE` for a person whose claims grant no role.
+     */
+    get: operations['getV1ConsoleOidcCallback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/codec/decode': {
     parameters: {
       query?: never;
@@ -1572,9 +1612,9 @@ export interface components {
     ConsoleSessionInput: {
       /** @description send as X-CSRF-Token with every change made with the session cookie */
       csrfToken: string;
-      /** @description the API key's name */
+      /** @description who the session acts for: the person's display name, or the API key's name */
       name: string;
-      /** @description operator or admin */
+      /** @description operator, operator:<department>, admin, or clerk:<department> */
       role: string;
       /**
        * Format: date-time
@@ -2780,9 +2820,9 @@ export interface components {
     ConsoleSession: {
       /** @description send as X-CSRF-Token with every change made with the session cookie */
       csrfToken: string;
-      /** @description the API key's name */
+      /** @description who the session acts for: the person's display name, or the API key's name */
       name: string;
-      /** @description operator or admin */
+      /** @description operator, operator:<department>, admin, or clerk:<department> */
       role: string;
       /**
        * Format: date-time
@@ -7206,6 +7246,161 @@ export interface operations {
       };
       /** @description Default Response */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1ConsoleOidcSignIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description to the provider's sign-in page */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description no API key, or one that is not valid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1ConsoleOidcCallback: {
+    parameters: {
+      query?: {
+        code?: string;
+        state?: string;
+        error?: string;
+        error_description?: string;
+        iss?: string;
+        session_state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page that moves on to the console */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description no API key, or one that is not valid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      503: {
         headers: {
           [name: string]: unknown;
         };
