@@ -74,6 +74,15 @@ export async function startDevOidcProvider(options: DevProviderOptions): Promise
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     features: { devInteractions: { enabled: true } },
+    // A working day's sign-in, as the console session; codes and tokens last minutes.
+    ttl: {
+      Interaction: 10 * 60,
+      Session: 8 * 60 * 60,
+      Grant: 8 * 60 * 60,
+      AuthorizationCode: 60,
+      AccessToken: 10 * 60,
+      IdToken: 10 * 60,
+    },
     findAccount: (_ctx: KoaContextWithOIDC, id: string): Account | undefined => {
       const person = people.get(id);
       if (!person) return undefined;
