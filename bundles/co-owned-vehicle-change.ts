@@ -33,8 +33,9 @@ const verification = {
 };
 
 /**
- * 辖区内夫妻共有机动车变更登记 (不选号, cloud window): both spouses are verified, then the office
- * changes the owner, keeps the plate and mails a new vehicle licence.
+ * 辖区内夫妻共有机动车变更登记 (不选号, cloud window): the owner pays the licence fee online, both
+ * spouses are verified, then the office changes the owner, keeps the plate and mails a new
+ * vehicle licence.
  *
  * Two verification steps rather than one service taking both: the liveness check is one per person
  * and transaction, each spouse joins the session from their own phone (possibly at different

@@ -18,9 +18,10 @@ const form = z
   .strict();
 
 /**
- * 网约车变更使用性质 (预约出租转非营运, cloud window): video verification → the transport
- * department cancels the ride-hailing permit (data shared, no paper) → the office changes the
- * use to private, endorses the certificate and mails a new vehicle licence.
+ * 网约车变更使用性质 (预约出租转非营运, cloud window): the licence fee paid online → video
+ * verification → the transport department cancels the ride-hailing permit (data shared, no
+ * paper) → the office changes the use to private, endorses the certificate and mails a new
+ * vehicle licence.
  */
 export const rideHailingToPrivate: BundleDefinition = {
   id: 'ride-hailing-to-private',

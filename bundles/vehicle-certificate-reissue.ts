@@ -17,8 +17,9 @@ const form = z
   .strict();
 
 /**
- * 补领机动车登记证书 (cloud window): the officer verifies the owner by video and approves; the
- * office invalidates the old certificate and mails the new one.
+ * 补领机动车登记证书 (cloud window): the owner pays the certificate fee online, the officer
+ * verifies them by video and approves; the office invalidates the old certificate and mails the
+ * new one.
  */
 export const vehicleCertificateReissue: BundleDefinition = {
   id: 'vehicle-certificate-reissue',
