@@ -100,6 +100,22 @@ describe('the cloud-window fee', () => {
     await stack.simulator.setBehaviour('public-payment', 'vehicle-certificate-fee', {});
   });
 
+  it('is refunded when the applicant withdraws before the video check', async () => {
+    const id = (await stack.submit(vehicleCertificateReissue.example)).body.id;
+    await stack.waitForOpenTask(id, 'vehicleOfficer');
+    const withdrawn = await stack.request('POST', `/v1/applications/${id}/withdraw`, {
+      reason: '证书已找到',
+    });
+    expect(withdrawn.status).toBe(202);
+    const view = await stack.waitForApplication(id, ended);
+    expect(view.status).toBe('withdrawn');
+    expect(stepOf(view, 'feePayment')?.status).toBe('compensated');
+    const refunds = await stack.simulator.requests({ keyPrefix: `undo:${id}:` });
+    expect(refunds.filter((r) => r.kind === 'undo' && r.status === 200).map((r) => r.service)).toEqual([
+      'vehicle-certificate-fee',
+    ]);
+  });
+
   it('refused by the payment platform, never reaches an officer', async () => {
     await stack.simulator.setBehaviour('public-payment', 'vehicle-certificate-fee', {
       reject: { code: 'PAYMENT_EXPIRED', reason: 'the payment notice expired unpaid' },

@@ -61,6 +61,17 @@ describe('a step that applies to some applications only', () => {
     );
   });
 
+  it('checks the examples of the other paths like the example', () => {
+    const [abnormal] = afterDeath.otherExamples ?? [];
+    if (!abnormal) throw new Error('after-death has its abnormal-death example');
+    const request = { ...abnormal.request, form: { ...abnormal.request.form, death: { manner: 'violent' } } };
+    const bundle = { ...afterDeath, otherExamples: [{ ...abnormal, id: 'Abnormal', request }] };
+    expect(checkBundle(bundle).map((p) => p.message)).toEqual([
+      'example Abnormal: the id is not kebab case',
+      'example Abnormal: the form is invalid',
+    ]);
+  });
+
   it('reads the first alternative that has a value', () => {
     const context = (outputs: Record<string, Record<string, unknown>>) => ({
       form: {},
