@@ -2,6 +2,7 @@ import { afterDeath } from './after-death.js';
 import { businessStartup } from './business-startup.js';
 import { coOwnedVehicleChange } from './co-owned-vehicle-change.js';
 import type { BundleDefinition } from './definition.js';
+import { idCardReissue } from './id-card-reissue.js';
 import { newborn } from './newborn.js';
 import { retirement } from './retirement.js';
 import { rideHailingToPrivate } from './ride-hailing-to-private.js';
@@ -19,4 +20,5 @@ export const allBundles: readonly BundleDefinition[] = [
   vehicleCertificateReissue,
   rideHailingToPrivate,
   coOwnedVehicleChange,
+  idCardReissue,
 ];

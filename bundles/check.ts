@@ -12,7 +12,21 @@ export interface DefinitionProblem {
   message: string;
 }
 
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[] };
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  anyOf?: JsonSchema[];
+  enum?: unknown[];
+};
+
+/** The node of an object JSON Schema at a dot path, if it has one. */
+function nodeAt(schema: JsonSchema, path: string[]): JsonSchema | undefined {
+  if (path.length === 0) return schema;
+  const objectLike = schema.properties ? schema : schema.anyOf?.find((s) => s.properties);
+  const [key = '', ...rest] = path;
+  const child = objectLike?.properties?.[key];
+  return child && nodeAt(child, rest);
+}
 
 /** Leaf paths of an object JSON Schema: `baby.name`, `optIns.maternityBenefit`, … */
 function leafPaths(schema: JsonSchema, prefix = ''): string[] {
@@ -46,7 +60,8 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
     for (const issue of plan.error.issues) report(`${issue.path.join('.')}: ${issue.message}`);
     return problems;
   }
-  const formPaths = new Set(leafPaths(z.toJSONSchema(bundle.form, { io: 'input' }) as JsonSchema));
+  const formSchema = z.toJSONSchema(bundle.form, { io: 'input' }) as JsonSchema;
+  const formPaths = new Set(leafPaths(formSchema));
   const applicantPaths = new Set(leafPaths(z.toJSONSchema(bundle.applicant, { io: 'input' }) as JsonSchema));
   const stepsById = new Map(bundle.steps.map((s) => [s.id, s]));
   const usedFormPaths = new Set<string>();
@@ -61,6 +76,53 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
   };
 
   const checkSource = (source: string, stepId: string, field: string) => {
+    const alternatives = source.split(' ?? ');
+    for (const alternative of alternatives) checkOneSource(alternative, stepId, field);
+    checkAlternatives(alternatives, stepId, field);
+  };
+
+  /**
+   * A step that applies to some applications only (`appliesWhen`) is read through ` ?? ` with the
+   * steps that apply otherwise: one for each value of the same form field, so exactly one has it.
+   */
+  const checkAlternatives = (alternatives: string[], stepId: string, field: string) => {
+    const fromSteps = alternatives.map((a) => stepsById.get(a.split('.')[1] ?? ''));
+    const conditional = alternatives.filter((a, i) => a.startsWith('steps.') && fromSteps[i]?.appliesWhen);
+    if (alternatives.length === 1) {
+      if (conditional.length === 1)
+        report(
+          `maps ${alternatives[0]}, a step that applies only sometimes: add the steps that apply otherwise with ??`,
+          stepId,
+          field,
+        );
+      return;
+    }
+    const conditions = fromSteps.map((s) => s?.appliesWhen);
+    const on = conditions[0]?.field;
+    if (conditional.length !== alternatives.length || conditions.some((c) => c?.field !== on)) {
+      report(
+        `maps ${alternatives.join(' ?? ')}: each must be a step that applies on the same form field`,
+        stepId,
+        field,
+      );
+      return;
+    }
+    const values = conditions.map((c) => c?.equals);
+    const choices = on?.startsWith('form.') ? nodeAt(formSchema, on.split('.').slice(1))?.enum : undefined;
+    const exact =
+      choices === undefined ||
+      (choices.every((v) => values.includes(String(v))) &&
+        values.every((v) => choices.map(String).includes(v ?? '')));
+    if (new Set(values).size !== values.length || !exact) {
+      report(
+        `maps ${alternatives.join(' ?? ')}, but exactly one of them must apply for each value of ${on ?? ''}`,
+        stepId,
+        field,
+      );
+    }
+  };
+
+  const checkOneSource = (source: string, stepId: string, field: string) => {
     const [root, ...path] = source.split('.');
     if (root === 'form') {
       usedFormPaths.add(path.join('.'));
@@ -119,6 +181,11 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
       }
     }
     if (step.optInField) checkSource(step.optInField, step.id, 'optInField');
+    if (step.appliesWhen) {
+      if (!step.appliesWhen.field.startsWith('form.') || step.appliesWhen.field.includes(' ?? '))
+        report(`applies when ${step.appliesWhen.field}, which is not one form field`, step.id, 'appliesWhen');
+      else checkSource(step.appliesWhen.field, step.id, 'appliesWhen');
+    }
   }
   for (const path of formPaths) {
     if (!usedFormPaths.has(path)) report(`form field ${path} is used by no step`, undefined, path);
@@ -126,6 +193,14 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
   if (!bundle.applicant.safeParse(bundle.example.applicant).success) report('example applicant is invalid');
   if (!bundle.form.safeParse(bundle.example.form).success) report('example form is invalid');
   if (bundle.example.bundleId !== bundle.id) report('example names another bundle');
+  for (const other of bundle.otherExamples ?? []) {
+    const where = `example ${other.id}`;
+    if (!/^[a-z][a-z0-9-]*$/.test(other.id)) report(`${where}: the id is not kebab case`);
+    if (!bundle.applicant.safeParse(other.request.applicant).success)
+      report(`${where}: the applicant is invalid`);
+    if (!bundle.form.safeParse(other.request.form).success) report(`${where}: the form is invalid`);
+    if (other.request.bundleId !== bundle.id) report(`${where} names another bundle`);
+  }
   return problems;
 }
 

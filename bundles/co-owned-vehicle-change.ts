@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { plateNumber } from '../departments/catalog/vehicle-office.js';
 import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
+import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
 
@@ -27,12 +28,14 @@ const verification = {
   // An officer verifies each spouse on video in the cloud window (云窗口), from Onething's work list.
   decidedBy: 'worklist' as const,
   taskKind: 'video-verification' as const,
+  after: ['feePayment'],
   timeLimitWorkingDays: 0, // assumed: one online session each
 };
 
 /**
- * 辖区内夫妻共有机动车变更登记 (不选号, cloud window): both spouses are verified, then the office
- * changes the owner, keeps the plate and mails a new vehicle licence.
+ * 辖区内夫妻共有机动车变更登记 (不选号, cloud window): the owner pays the licence fee online, both
+ * spouses are verified, then the office changes the owner, keeps the plate and mails a new
+ * vehicle licence.
  *
  * Two verification steps rather than one service taking both: the liveness check is one per person
  * and transaction, each spouse joins the session from their own phone (possibly at different
@@ -41,7 +44,8 @@ const verification = {
  */
 export const coOwnedVehicleChange: BundleDefinition = {
   id: 'co-owned-vehicle-change',
-  version: 1,
+  // 2: the owner pays the fee online before the video verifications.
+  version: 2,
   title: { zh: '夫妻共有机动车变更登记', en: "Spouses' co-owned vehicle owner change" },
   description: {
     zh: '夫妻双方云窗口视频核验后，辖区内变更机动车所有人，不换号牌，换发行驶证',
@@ -53,6 +57,7 @@ export const coOwnedVehicleChange: BundleDefinition = {
   applicant,
   form,
   steps: [
+    feePaymentStep('vehicle-licence-fee'),
     step({
       ...verification,
       id: 'videoVerification',
@@ -63,6 +68,7 @@ export const coOwnedVehicleChange: BundleDefinition = {
         phone: 'applicant.phone',
         address: 'form.address',
         plateNumber: 'form.plateNumber',
+        paymentNumber: 'steps.feePayment.paymentNumber',
       },
     }),
     step({
@@ -75,6 +81,7 @@ export const coOwnedVehicleChange: BundleDefinition = {
         phone: 'form.spouse.phone',
         address: 'form.address',
         plateNumber: 'form.plateNumber',
+        paymentNumber: 'steps.feePayment.paymentNumber',
       },
     }),
     step({

@@ -23,7 +23,23 @@ export interface BundleDefinition {
   form: z.ZodType<Record<string, unknown>>;
   steps: StepDefinition[];
   /** A complete request body that `POST /v1/applications` accepts as it is. */
-  example: { bundleId: string; applicant: Record<string, unknown>; form: Record<string, unknown> };
+  example: ExampleRequest;
+  /** Requests that take the bundle's other paths (an abnormal death), each run and recorded like `example`. */
+  otherExamples?: OtherExample[];
+}
+
+/** A request body for `POST /v1/applications`. */
+export interface ExampleRequest {
+  bundleId: string;
+  applicant: Record<string, unknown>;
+  form: Record<string, unknown>;
+}
+
+/** An example of one of a bundle's other paths, named by `id` (kebab case). */
+export interface OtherExample {
+  id: string;
+  title: Title;
+  request: ExampleRequest;
 }
 
 /** Transient department faults: retried quickly at first, then at most every five minutes, until an operator steps in. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { plateNumber } from '../departments/catalog/vehicle-office.js';
 import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
+import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
 
@@ -17,13 +18,15 @@ const form = z
   .strict();
 
 /**
- * 网约车变更使用性质 (预约出租转非营运, cloud window): video verification → the transport
- * department cancels the ride-hailing permit (data shared, no paper) → the office changes the
- * use to private, endorses the certificate and mails a new vehicle licence.
+ * 网约车变更使用性质 (预约出租转非营运, cloud window): the licence fee paid online → video
+ * verification → the transport department cancels the ride-hailing permit (data shared, no
+ * paper) → the office changes the use to private, endorses the certificate and mails a new
+ * vehicle licence.
  */
 export const rideHailingToPrivate: BundleDefinition = {
   id: 'ride-hailing-to-private',
-  version: 1,
+  // 2: the fee is paid online before the video verification.
+  version: 2,
   title: { zh: '网约车变更为非营运', en: 'Ride-hailing car to private use' },
   description: {
     zh: '云窗口视频核验，注销网络预约出租汽车运输证，变更使用性质，换发行驶证',
@@ -35,6 +38,7 @@ export const rideHailingToPrivate: BundleDefinition = {
   applicant,
   form,
   steps: [
+    feePaymentStep('vehicle-licence-fee'),
     step({
       id: 'videoVerification',
       title: { zh: '视频核验', en: 'Video verification' },
@@ -43,12 +47,14 @@ export const rideHailingToPrivate: BundleDefinition = {
       // An officer verifies on video in the cloud window (云窗口), from Onething's work list.
       decidedBy: 'worklist',
       taskKind: 'video-verification',
+      after: ['feePayment'],
       input: {
         name: 'applicant.name',
         idNumber: 'applicant.idNumber',
         phone: 'applicant.phone',
         address: 'form.address',
         plateNumber: 'form.plateNumber',
+        paymentNumber: 'steps.feePayment.paymentNumber',
       },
       timeLimitWorkingDays: 0, // assumed: one online session
     }),

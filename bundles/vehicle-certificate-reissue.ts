@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { plateNumber } from '../departments/catalog/vehicle-office.js';
 import { citizenIdNumber, personName, phoneNumber } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
+import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
 
@@ -16,12 +17,14 @@ const form = z
   .strict();
 
 /**
- * 补领机动车登记证书 (cloud window): the officer verifies the owner by video and approves; the
- * office invalidates the old certificate and mails the new one.
+ * 补领机动车登记证书 (cloud window): the owner pays the certificate fee online, the officer
+ * verifies them by video and approves; the office invalidates the old certificate and mails the
+ * new one.
  */
 export const vehicleCertificateReissue: BundleDefinition = {
   id: 'vehicle-certificate-reissue',
-  version: 1,
+  // 2: the fee is paid online before the video verification.
+  version: 2,
   title: { zh: '补领机动车登记证书', en: 'Vehicle registration certificate reissue' },
   description: {
     zh: '云窗口视频核验后补领机动车登记证书，原证书作废，新证书邮寄到家',
@@ -33,6 +36,7 @@ export const vehicleCertificateReissue: BundleDefinition = {
   applicant,
   form,
   steps: [
+    feePaymentStep('vehicle-certificate-fee'),
     step({
       id: 'videoVerification',
       title: { zh: '视频核验', en: 'Video verification' },
@@ -41,12 +45,14 @@ export const vehicleCertificateReissue: BundleDefinition = {
       // An officer verifies on video in the cloud window (云窗口), from Onething's work list.
       decidedBy: 'worklist',
       taskKind: 'video-verification',
+      after: ['feePayment'],
       input: {
         name: 'applicant.name',
         idNumber: 'applicant.idNumber',
         phone: 'applicant.phone',
         address: 'form.address',
         plateNumber: 'form.plateNumber',
+        paymentNumber: 'steps.feePayment.paymentNumber',
       },
       timeLimitWorkingDays: 0, // assumed: about half an hour online
     }),

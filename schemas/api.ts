@@ -144,6 +144,12 @@ export const bundleStepSchema = z.object({
   after: z.array(z.string()).describe('steps that must complete before this one starts'),
   optional: z.boolean().describe('runs only if the applicant opts in on the form'),
   optInField: z.string().nullable(),
+  appliesWhen: z
+    .object({ field: z.string(), equals: z.string() })
+    .nullable()
+    .describe(
+      'runs only when this form field has this value (the police certify an abnormal death); otherwise skipped as NotApplicable, and the steps after it take what they need from the step that applied',
+    ),
   timeLimitWorkingDays: z.number().int(),
 });
 
@@ -155,6 +161,15 @@ export const bundleDetailSchema = bundleSummarySchema
     example: createApplicationBodySchema.describe(
       'a complete request body that POST /v1/applications accepts',
     ),
+    otherExamples: z
+      .array(
+        z.object({
+          id: z.string(),
+          title: titleSchema,
+          request: createApplicationBodySchema,
+        }),
+      )
+      .describe("request bodies that take the bundle's other paths (an abnormal death)"),
   })
   .meta({ id: 'Bundle' });
 

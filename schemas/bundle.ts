@@ -1,17 +1,19 @@
 import { z } from 'zod';
 import { taskKindSchema } from './work-list.js';
 
+const oneSource = String.raw`(?:(?:form|applicant)(?:\.[A-Za-z0-9_]+)+|steps\.[A-Za-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9]*)`;
+
 /**
  * Where a step input value comes from:
  * - `form.<path>`: a field of the applicant's form (dot path),
  * - `applicant.<path>`: a field of the applicant,
- * - `steps.<stepId>.<output>`: an output of an earlier step.
+ * - `steps.<stepId>.<output>`: an output of an earlier step,
+ * - several of those joined by ` ?? `: the first that has a value, e.g. the certificate of
+ *   whichever of two steps applied (`appliesWhen`).
  */
-export const valueSourceSchema = z
-  .string()
-  .regex(/^(form|applicant)(\.[A-Za-z0-9_]+)+$|^steps\.[A-Za-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9]*$/, {
-    message: 'a source is form.<path>, applicant.<path> or steps.<stepId>.<output>',
-  });
+export const valueSourceSchema = z.string().regex(new RegExp(`^${oneSource}(?: \\?\\? ${oneSource})*$`), {
+  message: 'a source is form.<path>, applicant.<path> or steps.<stepId>.<output>, or several joined by ??',
+});
 
 /** A title shown to people: Chinese and English. */
 export const titleSchema = z.object({ zh: z.string().min(1), en: z.string().min(1) });
@@ -54,6 +56,13 @@ export const stepDefinitionSchema = z.object({
   input: z.record(z.string(), valueSourceSchema),
   /** An optional step runs only when this boolean form field is true; otherwise it is `skipped`. */
   optInField: valueSourceSchema.optional(),
+  /**
+   * A step that applies to some applications only (the police, not a hospital, certify an
+   * abnormal death): it runs when this form field has this value, and is otherwise `skipped` as
+   * not applicable. Steps after it are not blocked by it; they take what they need from whichever
+   * step applied (`??` sources).
+   */
+  appliesWhen: z.object({ field: valueSourceSchema, equals: z.string() }).optional(),
   /** Time to wait for one department call before it counts as a transient fault. */
   callTimeout: durationSchema,
   retry: retryPolicySchema,

@@ -113,6 +113,8 @@ export const stepErrorCodes = {
   blockedByDependency: 'BlockedByDependency',
   /** The applicant did not opt in to this optional step. */
   notOptedIn: 'NotOptedIn',
+  /** The form says this step does not apply (`appliesWhen`): another step does its work. */
+  notApplicable: 'NotApplicable',
   /** The applicant did not send the supplementary materials before the deadline. */
   supplementNotProvided: 'SupplementNotProvided',
   /** An operator ended the step, entering the outputs its dependants need. */

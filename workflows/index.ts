@@ -34,3 +34,6 @@ export const rideHailingToPrivate = runBundle;
 
 /** 夫妻共有机动车变更登记 — Spouses' co-owned vehicle owner change. */
 export const coOwnedVehicleChange = runBundle;
+
+/** 居民身份证补领 — Resident ID card reissue. */
+export const idCardReissue = runBundle;

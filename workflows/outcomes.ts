@@ -59,6 +59,11 @@ export function provides(result: StepResult | undefined): boolean {
   );
 }
 
+/** A step the form said does not apply (`appliesWhen`): neither missing nor blocking. */
+export function notApplicable(result: StepResult | undefined): boolean {
+  return result?.status === 'skipped' && result.error?.code === stepErrorCodes.notApplicable;
+}
+
 /**
  * A required step's rejection rejects the application; its failure fails it. An opted-in
  * optional step that did not complete leaves the application partially completed.
@@ -66,7 +71,9 @@ export function provides(result: StepResult | undefined): boolean {
 export function applicationOutcome(plan: BundlePlan, steps: BundleOutcome['steps']): ApplicationStatus {
   const required = plan.steps.filter((step) => step.optInField === undefined);
   if (required.some((step) => steps[step.id]?.status === 'rejected')) return 'rejected';
-  if (required.some((step) => !provides(steps[step.id]))) return 'failed';
+  const missing = (step: BundlePlan['steps'][number]) =>
+    !provides(steps[step.id]) && !notApplicable(steps[step.id]);
+  if (required.some(missing)) return 'failed';
   const optionalMissed = plan.steps.some(
     (step) => step.optInField !== undefined && ['rejected', 'failed'].includes(steps[step.id]?.status ?? ''),
   );

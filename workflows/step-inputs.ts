@@ -7,8 +7,19 @@ export interface InputContext {
   outputs: Record<string, Record<string, unknown> | undefined>;
 }
 
-/** Reads one `form.a.b`, `applicant.x` or `steps.<id>.<output>` source; undefined when absent. */
+/**
+ * Reads one `form.a.b`, `applicant.x` or `steps.<id>.<output>` source, or the first of several
+ * joined by ` ?? ` that has a value; undefined when absent.
+ */
 export function readSource(source: string, context: InputContext): unknown {
+  for (const alternative of source.split(' ?? ')) {
+    const value = readOne(alternative, context);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function readOne(source: string, context: InputContext): unknown {
   const [root, ...path] = source.split('.');
   let value: unknown =
     root === 'form' ? context.form : root === 'applicant' ? context.applicant : context.outputs;

@@ -27,6 +27,12 @@ export class StepOutputs {
     return step.optInField === undefined || readSource(step.optInField, this.context) === true;
   }
 
+  /** A step that applies to some applications only runs when the form says it does. */
+  applies(step: StepDefinition): boolean {
+    const when = step.appliesWhen;
+    return when === undefined || readSource(when.field, this.context) === when.equals;
+  }
+
   /** A step completed: its dependants read its outputs, and it is undone if the application is. */
   complete(done: CompletedStep): void {
     this.context.outputs[done.step.id] = done.outputs;

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { BundlePlan, StepDefinition } from '../schemas/bundle.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepError } from '../schemas/workflow.js';
-import { provides } from './outcomes.js';
+import { notApplicable, provides } from './outcomes.js';
 import type { StepResult } from './outcomes.js';
 import type { ProjectionQueue } from './projection.js';
 import type { StepOutputs } from './step-outputs.js';
@@ -15,7 +15,8 @@ export type StepRunner = (step: StepDefinition) => Promise<StepResult>;
  * The plan's steps in dependency order: each runs once, as soon as the steps it needs have
  * ended, so independent steps run in parallel. A step does not start, and is recorded as
  * skipped, when the application was withdrawn, when a step it needs gave no outputs (blocked
- * by that dependency), or when it is optional and the applicant did not opt in.
+ * by that dependency), when the form says it does not apply, or when it is optional and the
+ * applicant did not opt in.
  */
 export class StepScheduler {
   private readonly steps: ReadonlyMap<string, StepDefinition>;
@@ -50,7 +51,14 @@ export class StepScheduler {
    */
   skipUnlessReady(step: StepDefinition, needed: readonly StepResult[]): StepResult | undefined {
     if (this.withdrawal.requested) return this.skip(step, this.withdrawal.notStartedError());
-    const blocker = step.after.find((_, i) => !provides(needed[i]));
+    if (step.appliesWhen && !this.outputs.applies(step)) {
+      return this.skip(step, {
+        code: stepErrorCodes.notApplicable,
+        message: `not applicable: ${step.appliesWhen.field} is not ${step.appliesWhen.equals}`,
+      });
+    }
+    // A step that did not apply blocks nothing: the step that applied instead provides.
+    const blocker = step.after.find((_, i) => !provides(needed[i]) && !notApplicable(needed[i]));
     if (blocker !== undefined) {
       return this.skip(step, {
         code: stepErrorCodes.blockedByDependency,

@@ -36,9 +36,11 @@ function detailOf(b: BundleDefinition) {
       after: s.after,
       optional: s.optInField !== undefined,
       optInField: s.optInField ?? null,
+      appliesWhen: s.appliesWhen ?? null,
       timeLimitWorkingDays: s.timeLimitWorkingDays,
     })),
     example: b.example,
+    otherExamples: b.otherExamples ?? [],
   };
 }
 

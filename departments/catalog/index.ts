@@ -8,6 +8,7 @@ import { marketRegulation } from './market-regulation.js';
 import { medicalInsurance } from './medical-insurance.js';
 import { police } from './police.js';
 import { providentFund } from './provident-fund.js';
+import { publicPayment } from './public-payment.js';
 import { tax } from './tax.js';
 import { trafficPolice } from './traffic-police.js';
 import { transport } from './transport.js';
@@ -29,6 +30,7 @@ export const departments: Record<string, DepartmentDefinition> = Object.fromEntr
     bank,
     vehicleOffice,
     transport,
+    publicPayment,
   ].map((d) => [d.id, d]),
 );
 

@@ -1,10 +1,21 @@
 import { z } from 'zod';
-import { citizenIdNumber, isoDate, issuedNumber, personName, sex } from '../../schemas/fields.js';
+import {
+  citizenIdNumber,
+  isoDate,
+  issuedNumber,
+  personName,
+  phoneNumber,
+  sex,
+} from '../../schemas/fields.js';
+import { verificationRecordSchema } from '../../schemas/work-list.js';
 import { defineDepartment } from '../definition.js';
+
+const address = z.string().min(1).max(200);
 
 /**
  * Police (公安): the police station registers a birth in a household (issuing the citizen ID
- * number) and deregisters the deceased; the security department files company seals.
+ * number), certifies an abnormal death and deregisters the deceased, and reissues a lost ID card
+ * through the cloud window; the security department files company seals.
  */
 export const police = defineDepartment('police', { zh: '公安局', en: 'Public Security Bureau' }, [
   {
@@ -32,6 +43,55 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
     }),
     // The deregistration is broadcast as the death event other departments act on.
     output: z.object({ deregistrationNumber: issuedNumber }),
+  },
+  {
+    id: 'death-certificate',
+    title: { zh: '居民死亡证明（非正常死亡）', en: 'Death certificate for an abnormal death' },
+    // An accident, a crime or an unknown cause: the police investigate and certify, not a hospital.
+    input: z.object({
+      deceasedName: personName,
+      deceasedIdNumber: citizenIdNumber,
+      deathDate: isoDate,
+      deathPlace: address,
+    }),
+    output: z.object({ certificateNumber: issuedNumber }),
+  },
+  {
+    id: 'video-verification',
+    title: { zh: '视频核验', en: 'Video verification' },
+    // The household administration's cloud window: liveness check against the ID photo on file,
+    // questions on contact details and address. The fee is paid before the officer connects.
+    input: z.object({
+      name: personName,
+      idNumber: citizenIdNumber,
+      phone: phoneNumber,
+      address,
+      paymentNumber: issuedNumber,
+    }),
+    verifies: ['identity', 'contact', 'address'],
+    output: z.object({
+      verificationNumber: issuedNumber,
+      recordingReference: issuedNumber,
+      verification: verificationRecordSchema.optional(),
+    }),
+  },
+  {
+    id: 'id-card-reissue',
+    title: { zh: '居民身份证补领', en: 'Resident ID card reissue' },
+    // The photo and fingerprints on file are reused when under two years old; otherwise the
+    // applicant gives the receipt number of a new digital photo (数码相片回执号).
+    input: z.object({
+      name: personName,
+      idNumber: citizenIdNumber,
+      verificationNumber: issuedNumber,
+      verification: verificationRecordSchema.optional(),
+      paymentNumber: issuedNumber,
+      photoReceiptNumber: issuedNumber.optional(),
+      mailingAddress: address,
+      recipientPhone: phoneNumber,
+    }),
+    // The card is mailed; the recipient collects it with the SMS pickup code.
+    output: z.object({ acceptanceNumber: issuedNumber, waybillNumber: issuedNumber }),
   },
   {
     id: 'seal-filing',

@@ -38,6 +38,9 @@ export const vehicleOffice = defineDepartment(
         phone: phoneNumber,
         address,
         plateNumber: plate,
+        // The fee paid online before the officer connects; absent for applications started
+        // before the fee step (bundle version 1).
+        paymentNumber: issuedNumber.optional(),
       }),
       verifies: ['identity', 'contact', 'address', 'vehicle'],
       output: z.object({

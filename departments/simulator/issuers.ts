@@ -153,6 +153,11 @@ const specialIssuers: Readonly<Record<string, Issuer>> = {
   'tax/invoice-registration': withAmounts(() => ({ invoiceQuotaYuan: 100_000 })),
   'bank/account-opening': accountOpeningIssuer,
   'vehicle-office/video-verification': videoVerificationIssuer,
+  'police/video-verification': videoVerificationIssuer,
+  // Fees: 10 yuan for a vehicle certificate or licence, 40 for a reissued ID card (the national price rules; provinces may differ).
+  'public-payment/vehicle-certificate-fee': withAmounts(() => ({ amountFen: 1_000 })),
+  'public-payment/vehicle-licence-fee': withAmounts(() => ({ amountFen: 1_000 })),
+  'public-payment/id-card-fee': withAmounts(() => ({ amountFen: 4_000 })),
 };
 
 /** The outputs a department issues for a call; the caller validates them against the service. */

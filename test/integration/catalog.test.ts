@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BundleDefinition } from '../../bundles/definition.js';
+import type { BundleDefinition, ExampleRequest } from '../../bundles/definition.js';
 import { allBundles } from '../../bundles/index.js';
 import { departments } from '../../departments/catalog/index.js';
 import { readSource } from '../../workflows/step-inputs.js';
@@ -15,27 +15,36 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** Whether a step runs for this request: always, or when the applicant opted in. */
-function runs(bundle: BundleDefinition, stepId: string): boolean {
-  const optIn = bundle.steps.find((s) => s.id === stepId)?.optInField;
-  if (optIn === undefined) return true;
-  const parsed = bundle.form.parse(bundle.example.form);
-  return readSource(optIn, { form: parsed, applicant: bundle.example.applicant, outputs: {} }) === true;
+/** Whether a step runs for this request: when the form says it applies and, if optional, the applicant opted in. */
+function runs(bundle: BundleDefinition, request: ExampleRequest, stepId: string): boolean {
+  const step = bundle.steps.find((s) => s.id === stepId);
+  const context = { form: bundle.form.parse(request.form), applicant: request.applicant, outputs: {} };
+  const when = step?.appliesWhen;
+  if (when && readSource(when.field, context) !== when.equals) return false;
+  return step?.optInField === undefined || readSource(step.optInField, context) === true;
 }
+
+/** Every bundle's example, and the examples of its other paths (an abnormal death). */
+const examples = allBundles.flatMap((bundle) => [
+  [bundle.id, bundle, bundle.example] as const,
+  ...(bundle.otherExamples ?? []).map(
+    (other) => [`${bundle.id} (${other.id})`, bundle, other.request] as const,
+  ),
+]);
 
 describe('every bundle of the catalogue', () => {
   // Concurrent: assertions go through the test's own `expect`, so a failure names the right bundle.
-  it.concurrent.for(allBundles.map((b) => [b.id, b] as const))(
+  it.concurrent.for(examples)(
     '%s completes its own example against the simulator, each department receiving exactly its mapped fields',
-    async ([, bundle], { expect }) => {
-      const submitted = await stack.submit(bundle.example);
+    async ([, bundle, request], { expect }) => {
+      const submitted = await stack.submit(request);
       expect(submitted.status).toBe(201);
       // Work-list steps (the cloud window's video verification) wait for an officer: act as one.
       const { view, officerOutputs } = await finishWithOfficer(stack, submitted.body.id);
 
       expect(view.status).toBe('completed');
       expect(view.steps.map((s) => [s.id, s.status])).toEqual(
-        bundle.steps.map((s) => [s.id, runs(bundle, s.id) ? 'completed' : 'skipped']),
+        bundle.steps.map((s) => [s.id, runs(bundle, request, s.id) ? 'completed' : 'skipped']),
       );
 
       const ledger = await stack.simulator.ledger({ keyPrefix: `${view.id}:` });
@@ -47,7 +56,7 @@ describe('every bundle of the catalogue', () => {
           verification: expect.objectContaining({ liveness: 'passed', officer: '张警官 officer Zhang' }),
         });
       }
-      const executed = bundle.steps.filter((s) => runs(bundle, s.id) && s.decidedBy !== 'worklist');
+      const executed = bundle.steps.filter((s) => runs(bundle, request, s.id) && s.decidedBy !== 'worklist');
       expect(ledger.map((e) => e.idempotencyKey).sort()).toEqual(
         executed.map((s) => `${view.id}:${s.id}`).sort(),
       );
@@ -80,12 +89,13 @@ describe('the catalogue API', () => {
       timeLimitWorkingDays: number;
     };
     for (const bundle of allBundles) {
-      const detail = await stack.request<{ steps: StepView[]; example: unknown }>(
+      const detail = await stack.request<{ steps: StepView[]; example: unknown; otherExamples: unknown }>(
         'GET',
         `/v1/bundles/${bundle.id}`,
       );
       expect(detail.status).toBe(200);
       expect(detail.body.example).toEqual(bundle.example);
+      expect(detail.body.otherExamples).toEqual(bundle.otherExamples ?? []);
       expect(
         detail.body.steps.map(({ id, department, departmentTitle, timeLimitWorkingDays }) => ({
           id,

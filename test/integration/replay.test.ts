@@ -5,6 +5,7 @@ import type { ReplayResult } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { allBundles } from '../../bundles/index.js';
 import { dataConverterFor } from '../../temporal/data-converter.js';
+import { recordedExamples } from '../support/recordings.js';
 import { fixtureKeyring, recordedHistories } from '../support/replay-fixtures.js';
 
 async function replay(
@@ -23,9 +24,10 @@ async function replay(
 }
 
 describe('safe versioning: recorded histories replay against the current workflow code', () => {
-  it('has a recorded history for every bundle', async () => {
+  it('has a recorded history for every bundle, of its current version and of each of its paths', async () => {
     const names = (await recordedHistories()).map((h) => h.name);
-    for (const bundle of allBundles) expect(names).toContain(`${bundle.id}-completed.history.json`);
+    for (const { name } of allBundles.flatMap(recordedExamples))
+      expect(names).toContain(`${name}.history.json`);
   });
 
   it('replays every recorded history without a determinism error', async () => {

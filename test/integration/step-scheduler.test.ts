@@ -95,6 +95,36 @@ describe('StepScheduler (time skipping)', () => {
     expect(results.optedIn?.status).toBe('completed');
   });
 
+  it('skips a step the form says does not apply, and runs its dependants on the step that applied', async () => {
+    const by = (equals: string) => ({ appliesWhen: { field: 'form.death.manner', equals } });
+    const plan = planOfSteps([
+      step('hospital', by('natural')),
+      step('police', by('abnormal')),
+      step('cremation', { after: ['hospital', 'police'] }),
+      step('afterFailed', { after: ['failing', 'hospital'] }),
+      step('failing', by('abnormal')),
+    ]);
+    const failed = { status: 'failed' as const, error: { code: stepErrorCodes.stepFailed, message: 'down' } };
+    const handle = await start(
+      plan,
+      { police: completed(hour), failing: { ms: hour, result: failed } },
+      { death: { manner: 'abnormal' } },
+    );
+    const { results, started } = await handle.result();
+    expect(results.hospital).toEqual({
+      status: 'skipped',
+      error: {
+        code: stepErrorCodes.notApplicable,
+        message: 'not applicable: form.death.manner is not natural',
+      },
+    });
+    expect(results.police?.status).toBe('completed');
+    expect(results.cremation?.status).toBe('completed');
+    expect(minutes(started).cremation).toBe(60);
+    // A step that applied and failed still blocks.
+    expect(results.afterFailed?.error?.code).toBe(stepErrorCodes.blockedByDependency);
+  });
+
   it('after a withdrawal starts no step, naming who withdrew', async () => {
     const plan = planOfSteps([step('first'), step('second', { after: ['first'] })]);
     const handle = await start(plan, { first: completed(24 * hour) });

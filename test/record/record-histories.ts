@@ -12,6 +12,7 @@ import { quickRetry, startNewbornWithSteps } from '../support/adjusted-plan.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { finishWithOfficer } from '../support/officer.js';
 import { addRecording } from '../support/history-manifest.js';
+import { recordedExamples } from '../support/recordings.js';
 import { fixtureKeyring } from '../support/replay-fixtures.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
@@ -58,12 +59,12 @@ const submitAndFinish = async (body: unknown) => {
   return stack.waitForApplication(submitted.body.id, ended);
 };
 
-it('records every bundle run to completion', async () => {
-  for (const bundle of allBundles) {
-    const submitted = await stack.submit(bundle.example);
+it('records every bundle run to completion: each version, each of its paths', async () => {
+  for (const { name, request } of allBundles.flatMap(recordedExamples)) {
+    const submitted = await stack.submit(request);
     expect(submitted.status).toBe(201);
-    // Vehicle items wait for an officer's video verification: act as one.
-    await record(`${bundle.id}-completed`, (await finishWithOfficer(stack, submitted.body.id)).view);
+    // Cloud-window items wait for an officer's video verification: act as one.
+    await record(name, (await finishWithOfficer(stack, submitted.body.id)).view);
   }
 });
 

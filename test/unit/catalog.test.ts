@@ -19,6 +19,7 @@ describe('the bundle catalogue', () => {
         'after-death',
         'business-startup',
         'co-owned-vehicle-change',
+        'id-card-reissue',
         'newborn',
         'retirement',
         'ride-hailing-to-private',

@@ -1090,6 +1090,11 @@ export interface components {
         /** @description runs only if the applicant opts in on the form */
         optional: boolean;
         optInField: string | null;
+        /** @description runs only when this form field has this value (the police certify an abnormal death); otherwise skipped as NotApplicable, and the steps after it take what they need from the step that applied */
+        appliesWhen: {
+          field: string;
+          equals: string;
+        } | null;
         timeLimitWorkingDays: number;
       }[];
       /** @description a complete request body that POST /v1/applications accepts */
@@ -1105,6 +1110,26 @@ export interface components {
           [key: string]: unknown;
         };
       };
+      /** @description request bodies that take the bundle's other paths (an abnormal death) */
+      otherExamples: {
+        id: string;
+        title: {
+          zh: string;
+          en: string;
+        };
+        request: {
+          /** @description a bundle id from GET /v1/bundles */
+          bundleId: string;
+          /** @description who applies; see the bundle's applicant schema */
+          applicant: {
+            [key: string]: unknown;
+          };
+          /** @description the one form; see the bundle's form schema */
+          form: {
+            [key: string]: unknown;
+          };
+        };
+      }[];
     };
     AccessLogInput: {
       entries: {
@@ -1743,7 +1768,8 @@ export interface components {
      *         },
      *         "death": {
      *           "date": "2026-11-02",
-     *           "place": "浙江大学医学院附属第一医院"
+     *           "place": "浙江大学医学院附属第一医院",
+     *           "manner": "natural"
      *         },
      *         "beneficiaryBankAccount": "6222021202041234568",
      *         "optIns": {
@@ -1778,6 +1804,13 @@ export interface components {
           date: string;
           /** @description hospital, or address of a death at home */
           place: string;
+          /**
+           * 死亡性质 / Manner of death
+           * @description natural (正常死亡): a hospital or community health centre certifies it; abnormal (非正常死亡: an accident, a crime, an unknown cause): the police certify it
+           * @default natural
+           * @enum {string}
+           */
+          manner: 'natural' | 'abnormal';
         };
         /** @description where grants, refunds and withdrawals are paid */
         beneficiaryBankAccount: string;
@@ -2043,6 +2076,46 @@ export interface components {
         mailingAddress: string;
       };
     };
+    /**
+     * @example {
+     *       "bundleId": "id-card-reissue",
+     *       "applicant": {
+     *         "name": "周明",
+     *         "idNumber": "330106198804170037",
+     *         "phone": "13800138008"
+     *       },
+     *       "form": {
+     *         "address": "浙江省杭州市西湖区天目山路 176 号 5 幢 402",
+     *         "mailingAddress": "浙江省杭州市西湖区天目山路 176 号 5 幢 402"
+     *       }
+     *     }
+     */
+    IdCardReissueApplicationInput: {
+      /** @enum {string} */
+      bundleId: 'id-card-reissue';
+      applicant: {
+        name: string;
+        idNumber: string;
+        phone: string;
+      };
+      form: {
+        /**
+         * 居住地址 / Residential address
+         * @description confirmed by the officer in the video session
+         */
+        address: string;
+        /**
+         * 邮寄地址 / Mailing address
+         * @description where the new card is mailed; it is collected with the SMS pickup code
+         */
+        mailingAddress: string;
+        /**
+         * 数码相片回执号 / Digital photo receipt number
+         * @description only when the photo and fingerprints on file are more than two years old: the receipt of a new photo taken at a certified studio
+         */
+        photoReceiptNumber?: string;
+      };
+    };
     TaskDecision:
       | {
           /** @enum {string} */
@@ -2298,6 +2371,11 @@ export interface components {
         /** @description runs only if the applicant opts in on the form */
         optional: boolean;
         optInField: string | null;
+        /** @description runs only when this form field has this value (the police certify an abnormal death); otherwise skipped as NotApplicable, and the steps after it take what they need from the step that applied */
+        appliesWhen: {
+          field: string;
+          equals: string;
+        } | null;
         timeLimitWorkingDays: number;
       }[];
       /** @description a complete request body that POST /v1/applications accepts */
@@ -2313,6 +2391,26 @@ export interface components {
           [key: string]: unknown;
         };
       };
+      /** @description request bodies that take the bundle's other paths (an abnormal death) */
+      otherExamples: {
+        id: string;
+        title: {
+          zh: string;
+          en: string;
+        };
+        request: {
+          /** @description a bundle id from GET /v1/bundles */
+          bundleId: string;
+          /** @description who applies; see the bundle's applicant schema */
+          applicant: {
+            [key: string]: unknown;
+          };
+          /** @description the one form; see the bundle's form schema */
+          form: {
+            [key: string]: unknown;
+          };
+        };
+      }[];
     };
     AccessLog: {
       entries: {
@@ -2951,7 +3049,8 @@ export interface components {
      *         },
      *         "death": {
      *           "date": "2026-11-02",
-     *           "place": "浙江大学医学院附属第一医院"
+     *           "place": "浙江大学医学院附属第一医院",
+     *           "manner": "natural"
      *         },
      *         "beneficiaryBankAccount": "6222021202041234568",
      *         "optIns": {
@@ -2986,6 +3085,13 @@ export interface components {
           date: string;
           /** @description hospital, or address of a death at home */
           place: string;
+          /**
+           * 死亡性质 / Manner of death
+           * @description natural (正常死亡): a hospital or community health centre certifies it; abnormal (非正常死亡: an accident, a crime, an unknown cause): the police certify it
+           * @default natural
+           * @enum {string}
+           */
+          manner: 'natural' | 'abnormal';
         };
         /** @description where grants, refunds and withdrawals are paid */
         beneficiaryBankAccount: string;
@@ -3249,6 +3355,46 @@ export interface components {
         address: string;
         /** @description where the new vehicle licence is mailed */
         mailingAddress: string;
+      };
+    };
+    /**
+     * @example {
+     *       "bundleId": "id-card-reissue",
+     *       "applicant": {
+     *         "name": "周明",
+     *         "idNumber": "330106198804170037",
+     *         "phone": "13800138008"
+     *       },
+     *       "form": {
+     *         "address": "浙江省杭州市西湖区天目山路 176 号 5 幢 402",
+     *         "mailingAddress": "浙江省杭州市西湖区天目山路 176 号 5 幢 402"
+     *       }
+     *     }
+     */
+    IdCardReissueApplication: {
+      /** @enum {string} */
+      bundleId: 'id-card-reissue';
+      applicant: {
+        name: string;
+        idNumber: string;
+        phone: string;
+      };
+      form: {
+        /**
+         * 居住地址 / Residential address
+         * @description confirmed by the officer in the video session
+         */
+        address: string;
+        /**
+         * 邮寄地址 / Mailing address
+         * @description where the new card is mailed; it is collected with the SMS pickup code
+         */
+        mailingAddress: string;
+        /**
+         * 数码相片回执号 / Digital photo receipt number
+         * @description only when the photo and fingerprints on file are more than two years old: the receipt of a new photo taken at a certified studio
+         */
+        photoReceiptNumber?: string;
       };
     };
   };
@@ -3524,7 +3670,8 @@ export interface operations {
           | components['schemas']['RetirementApplicationInput']
           | components['schemas']['VehicleCertificateReissueApplicationInput']
           | components['schemas']['RideHailingToPrivateApplicationInput']
-          | components['schemas']['CoOwnedVehicleChangeApplicationInput'];
+          | components['schemas']['CoOwnedVehicleChangeApplicationInput']
+          | components['schemas']['IdCardReissueApplicationInput'];
       };
     };
     responses: {

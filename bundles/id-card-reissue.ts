@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
+import { fieldTitle } from '../schemas/field-title.js';
+import { defaultRetentionDays } from '../schemas/retention.js';
+import type { BundleDefinition } from './definition.js';
+import { feePaymentStep } from './fee-payment.js';
+import { step } from './step.js';
+
+const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
+
+const form = z
+  .object({
+    address: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta({
+        ...fieldTitle({ zh: '居住地址', en: 'Residential address' }),
+        description: 'confirmed by the officer in the video session',
+      }),
+    mailingAddress: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta({
+        ...fieldTitle({ zh: '邮寄地址', en: 'Mailing address' }),
+        description: 'where the new card is mailed; it is collected with the SMS pickup code',
+      }),
+    photoReceiptNumber: issuedNumber
+      .regex(/^[A-Za-z0-9-]+$/, { message: 'letters, digits and -' })
+      .optional()
+      .meta({
+        ...fieldTitle({ zh: '数码相片回执号', en: 'Digital photo receipt number' }),
+        description:
+          'only when the photo and fingerprints on file are more than two years old: the receipt of a new photo taken at a certified studio',
+      }),
+  })
+  .strict();
+
+/**
+ * 居民身份证补领 (cloud window): the applicant pays the fee online, an officer of the household
+ * administration verifies them by video (liveness against the ID photo on file, contact details,
+ * address), and the police station reissues the card and mails it. The lost card is invalidated
+ * by the reissue itself.
+ */
+export const idCardReissue: BundleDefinition = {
+  id: 'id-card-reissue',
+  version: 1,
+  title: { zh: '居民身份证补领', en: 'Resident ID card reissue' },
+  description: {
+    zh: '网上缴纳工本费，云窗口视频核验后补领居民身份证，新证邮寄到家、凭短信取件码签收',
+    en: 'Pay the fee online and, after a video verification, get a lost ID card reissued and mailed home (collected with an SMS pickup code)',
+  },
+  leadDepartment: 'police',
+  // Statutory limit 60 days; Zhejiang promises under 10 working days.
+  promisedWorkingDays: 10,
+  retentionDays: defaultRetentionDays,
+  applicant,
+  form,
+  steps: [
+    feePaymentStep('id-card-fee'),
+    step({
+      id: 'videoVerification',
+      title: { zh: '视频核验', en: 'Video verification' },
+      department: 'police',
+      service: 'video-verification',
+      // An officer verifies on video in the cloud window (云窗口), from Onething's work list.
+      decidedBy: 'worklist',
+      taskKind: 'video-verification',
+      after: ['feePayment'],
+      input: {
+        name: 'applicant.name',
+        idNumber: 'applicant.idNumber',
+        phone: 'applicant.phone',
+        address: 'form.address',
+        paymentNumber: 'steps.feePayment.paymentNumber',
+      },
+      timeLimitWorkingDays: 0, // assumed: one online session
+    }),
+    step({
+      id: 'idCardReissue',
+      title: { zh: '补领居民身份证', en: 'ID card reissue' },
+      department: 'police',
+      service: 'id-card-reissue',
+      after: ['videoVerification'],
+      input: {
+        name: 'applicant.name',
+        idNumber: 'applicant.idNumber',
+        verificationNumber: 'steps.videoVerification.verificationNumber',
+        verification: 'steps.videoVerification.verification',
+        paymentNumber: 'steps.feePayment.paymentNumber',
+        photoReceiptNumber: 'form.photoReceiptNumber',
+        mailingAddress: 'form.mailingAddress',
+        recipientPhone: 'applicant.phone',
+      },
+      // Card production and mailing included (assumed): the Zhejiang promise.
+      timeLimitWorkingDays: 10,
+    }),
+  ],
+  example: {
+    bundleId: 'id-card-reissue',
+    applicant: { name: '周明', idNumber: '330106198804170037', phone: '13800138008' },
+    // The lost card was issued in 2016: the photo on file is too old, so a new one was taken.
+    form: {
+      address: '浙江省杭州市西湖区天目山路 176 号 5 幢 402',
+      mailingAddress: '浙江省杭州市西湖区天目山路 176 号 5 幢 402',
+      photoReceiptNumber: 'ZP330100-20261105-0088',
+    },
+  },
+};
