@@ -47,9 +47,9 @@ export type Problem = {
 export type Session = {
   /** send as X-CSRF-Token with every change made with the session cookie */
   csrfToken: string;
-  /** the API key's name */
+  /** who the session acts for: the person's display name, or the API key's name */
   name: string;
-  /** operator or admin */
+  /** operator, operator:<department>, admin, or clerk:<department> */
   role: string;
   /** when the session ends; sign in again then */
   expiresAt: string;

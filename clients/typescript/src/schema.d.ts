@@ -2086,7 +2086,8 @@ export interface components {
      *       },
      *       "form": {
      *         "address": "浙江省杭州市西湖区天目山路 176 号 5 幢 402",
-     *         "mailingAddress": "浙江省杭州市西湖区天目山路 176 号 5 幢 402"
+     *         "mailingAddress": "浙江省杭州市西湖区天目山路 176 号 5 幢 402",
+     *         "photoReceiptNumber": "ZP330100-20261105-0088"
      *       }
      *     }
      */
@@ -3367,7 +3368,8 @@ export interface components {
      *       },
      *       "form": {
      *         "address": "浙江省杭州市西湖区天目山路 176 号 5 幢 402",
-     *         "mailingAddress": "浙江省杭州市西湖区天目山路 176 号 5 幢 402"
+     *         "mailingAddress": "浙江省杭州市西湖区天目山路 176 号 5 幢 402",
+     *         "photoReceiptNumber": "ZP330100-20261105-0088"
      *       }
      *     }
      */
