@@ -133,6 +133,15 @@ describe('GET /v1/applications (my applications)', () => {
     expect(ids(combined.body.applications)).toEqual([mine.motherNewborn2]);
   });
 
+  it("answers so that no cache keeps one applicant's list for another", async () => {
+    const response = await fetch(`${stack.apiUrl}/v1/applications`, {
+      headers: { authorization: `Bearer ${stack.keys.portal}`, 'x-applicant-id': mother },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('vary')?.toLowerCase()).toContain('x-applicant-id');
+  });
+
   it('pages with nextCursor: every application once, in order', async () => {
     const first = await list('?limit=1');
     expect(first.body.applications).toHaveLength(1);

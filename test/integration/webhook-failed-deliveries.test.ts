@@ -208,4 +208,26 @@ describe('webhook failed deliveries (dead letters)', () => {
     const badCursor = await failedDeliveries('?cursor=nope');
     expect(badCursor.status).toBe(400);
   });
+
+  it('gives a replay that keeps failing up again after WEBHOOK_RETRY_FOR, to be replayed once more', async () => {
+    failing = true;
+    const second = await endedApplication();
+    const target = await eventually('its first event listed as failed', async () => {
+      const all = (await failedDeliveries('?status=failed&limit=100')).body.failedDeliveries;
+      return all.find((f) => f.applicationId === second.id && f.seq === 1);
+    });
+    const asked = await replay({ ids: [target.id] });
+    expect(asked.body).toEqual({ replaying: [target.id], skipped: [] });
+    const again = await eventually('the replay given up', async () => {
+      const all = (await failedDeliveries('?status=failed&limit=100')).body.failedDeliveries;
+      return all.find((f) => f.id === target.id && f.replayRequestedAt !== null);
+    });
+    expect(again.attempts).toBeGreaterThan(target.attempts);
+    expect(Date.parse(again.failedAt) - Date.parse(again.replayRequestedAt ?? '')).toBeGreaterThanOrEqual(
+      retryForMs,
+    );
+    expect(acknowledgedPerSeq(second.id).size).toBe(0);
+    failing = false;
+    expect((await replay({ ids: [target.id] })).body.replaying).toEqual([target.id]);
+  });
 });
