@@ -128,6 +128,11 @@ export const configSchema = z.object({
   /** Whether webhooks must be https. Unset: true in production, false elsewhere. */
   WEBHOOK_REQUIRE_HTTPS: optionalBoolean,
   /**
+   * How long after an event happened a failing webhook delivery is retried; then it is given up
+   * on and listed among the webhook's failed deliveries, for the portal to replay.
+   */
+  WEBHOOK_RETRY_FOR: durationSchema.default('3d'),
+  /**
    * A separate port serving `GET /metrics` without a key, for Prometheus on the internal network.
    * Unset: the API's `/metrics` (and the worker's health port's) needs an operator's key.
    */

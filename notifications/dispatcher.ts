@@ -11,10 +11,13 @@ import {
   releaseDelivery,
   seedDeliveries,
 } from '../db/webhook-deliveries.js';
+import { deadLetter } from '../db/webhook-failed-deliveries.js';
 import type { ServiceMetrics } from '../metrics/service.js';
 import type { ApplicationEvent } from '../schemas/events.js';
 import type { Keyring } from '../temporal/codec.js';
 import type { EventFeed } from './listener.js';
+import { createReplayer } from './replays.js';
+import type { DeliveryOutcome } from './replays.js';
 import { eventIdHeader, signatureHeader, signWebhookBody } from './signature.js';
 import { Wakeup } from './wakeup.js';
 import { openWebhookSecret } from './webhook-secrets.js';
@@ -55,6 +58,12 @@ export interface WebhookDispatcherOptions {
   /** The clock of the signature timestamps. */
   now?: () => Date;
   backoff?: Partial<BackoffOptions>;
+  /**
+   * How long after an event happened its delivery is retried (`WEBHOOK_RETRY_FOR`): a failed
+   * attempt past it gives the event up, lists it among the webhook's failed deliveries and goes
+   * on with the application's next event. Also how long a replay is retried. 3 days by default.
+   */
+  retryForMs?: number;
   /** Per delivery, the target check included; a receiver that answers later failed. */
   timeoutMs?: number;
   /** Looks for due deliveries at least this often, also when no notification came. */
@@ -83,6 +92,9 @@ export interface WebhookDispatcher {
 
 export const defaultBackoff: BackoffOptions = { baseMs: 1000, maxMs: 10 * 60_000 };
 
+/** `WEBHOOK_RETRY_FOR` unset: an event is retried for 3 days after it happened. */
+export const defaultRetryForMs = 3 * 24 * 60 * 60_000;
+
 /** The delay before attempt `attempts + 1`, after `attempts` failures in a row. */
 export function backoffDelay(attempts: number, backoff: BackoffOptions): number {
   return Math.min(backoff.baseMs * 2 ** Math.max(0, attempts - 1), backoff.maxMs);
@@ -91,7 +103,7 @@ export function backoffDelay(attempts: number, backoff: BackoffOptions): number 
 // Events delivered under one lease before the cursor goes back to the end of the queue.
 const eventsPerClaim = 100;
 
-type Outcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+type Outcome = DeliveryOutcome;
 
 /**
  * Delivers every application event to the webhooks of the application's portal: per (webhook,
@@ -104,6 +116,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const { pool } = options;
   const now = options.now ?? (() => new Date());
   const backoff = { ...defaultBackoff, ...options.backoff };
+  const retryForMs = options.retryForMs ?? defaultRetryForMs;
   const timeoutMs = options.timeoutMs ?? 5000;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const minRoundIntervalMs = options.minRoundIntervalMs ?? 100;
@@ -128,7 +141,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   let unsubscribe: (() => void) | undefined;
 
   async function deliver(
-    delivery: ClaimedDelivery,
+    delivery: { url: string },
     secret: string,
     event: ApplicationEvent,
   ): Promise<Outcome> {
@@ -231,6 +244,18 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         const outcome = await deliver(delivery, secret, event);
         if (stopping.signal.aborted) break;
         count(outcome, event);
+        if (!outcome.ok && now().getTime() - Date.parse(event.at) >= retryForMs) {
+          // Given up on, not lost: listed for the portal to replay; the next event goes on.
+          await deadLetter(pool, key, { seq: event.seq, attempts: failures + 1, ...outcome });
+          options.log?.warn(
+            { webhookId: key.webhookId, eventId: event.id, attempts: failures + 1, error: outcome.error },
+            'webhook delivery given up on: listed among the failed deliveries',
+          );
+          failures = 0;
+          seq = event.seq;
+          sent += 1;
+          continue;
+        }
         if (!outcome.ok) {
           await failed(key, failures + 1, outcome.status, outcome.error, event.id);
           return;
@@ -283,6 +308,18 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     });
   }
 
+  const replayer = createReplayer({
+    pool,
+    ...(options.keyring ? { keyring: options.keyring } : {}),
+    send: deliver,
+    delayAfter: (attempts) => backoffDelay(attempts, backoff),
+    retryForMs,
+    leaseMs,
+    now,
+    signal: stopping.signal,
+    ...(options.log ? { log: options.log } : {}),
+  });
+
   async function round(): Promise<void> {
     if (sweepDue || Date.now() - lastSweep >= sweepIntervalMs) {
       sweepDue = false;
@@ -295,6 +332,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       await seedDeliveries(pool, ids);
     }
     await lanes();
+    await replayer.runDue();
   }
 
   async function loop(): Promise<void> {

@@ -13,6 +13,8 @@ export const problemCodes = {
   applicationNotFound: 'APPLICATION_NOT_FOUND',
   /** No such active webhook of the calling portal (another portal's is answered the same way). */
   webhookNotFound: 'WEBHOOK_NOT_FOUND',
+  /** A replay named a failed delivery the webhook does not have; nothing was replayed. */
+  failedDeliveryNotFound: 'FAILED_DELIVERY_NOT_FOUND',
   /** The portal has as many webhooks as it may have; delete one first. */
   webhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
   /** The webhook URL may not be delivered to here: an internal address, credentials, or http where https is required. */

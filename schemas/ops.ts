@@ -5,7 +5,7 @@ import { applicationStatusSchema, stepStatusSchema } from './status.js';
 import { applicationViewSchema } from './api.js';
 
 /** A query parameter given once, repeated, or as a comma list. */
-const listQuery = <T extends z.ZodType<unknown, string>>(item: T) =>
+export const listQuery = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s !== ''))

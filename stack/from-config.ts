@@ -9,6 +9,7 @@ import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import { loadBusinessCalendar } from '../calendar/load.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
+import { durationMs } from '../schemas/durations.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import type { DataKeys } from '../privacy/data-keys.js';
@@ -245,6 +246,7 @@ export async function startApiFromConfig(
       },
       listen: { host: config.API_HOST, port: config.API_PORT },
       retentionEvery: config.RETENTION_EVERY,
+      webhooks: { retryForMs: durationMs(config.WEBHOOK_RETRY_FOR) },
       duty: { channels: await loadDutyChannels(config.DUTY_CHANNELS_FILE) },
       log,
     });

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventsAfter } from '../../db/events.js';
@@ -11,9 +10,8 @@ import { finalApplicationStatuses } from '../../schemas/status.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import { principalOf } from '../auth/authenticate.js';
 import type { ApiDeps } from '../deps.js';
+import { heartbeatMs, openEventStream, writeChunk } from '../event-stream.js';
 
-/** A comment line this often keeps proxies from closing a quiet stream. */
-const heartbeatMs = 15_000;
 const batchSize = 100;
 
 const lastEventIdHeadersSchema = z.object({
@@ -47,20 +45,6 @@ const endsApplication = (event: ApplicationEvent) =>
 /** One Server-Sent Events frame; the seq is the id a reconnecting client sends back. */
 const frameOf = (event: ApplicationEvent) =>
   `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-
-/** Writes a chunk, waiting while the client's socket is full. */
-function write(raw: ServerResponse, chunk: string): Promise<void> {
-  if (raw.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      raw.off('drain', done);
-      raw.off('close', done);
-      resolve();
-    };
-    raw.once('drain', done);
-    raw.once('close', done);
-  });
-}
 
 export const applicationEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   // Open streams would hold the server open on shutdown; they are ended first.
@@ -110,12 +94,7 @@ export const applicationEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app
 
       reply.hijack();
       const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
+      openEventStream(raw);
       const closed = new AbortController();
       openStreams.add(closed);
       raw.on('close', () => closed.abort());
@@ -129,7 +108,7 @@ export const applicationEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app
           const events = await eventsAfter(deps.pool, applicationId, lastSeq, batchSize);
           for (const event of events) {
             if (closed.signal.aborted) return;
-            await write(raw, frameOf(masked ? { ...event, data: maskDeep(event.data) } : event));
+            await writeChunk(raw, frameOf(masked ? { ...event, data: maskDeep(event.data) } : event));
             lastSeq = event.seq;
             if (endsApplication(event)) return;
           }

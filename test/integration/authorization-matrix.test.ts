@@ -39,6 +39,8 @@ interface Entry {
   everyone?: number;
   /** What the callers it serves get, when the route checks something more (a session cookie). */
   servedWith?: number;
+  /** Headers to send, e.g. to have an endless stream answer at once. */
+  headers?: Record<string, string>;
 }
 
 const operators = ['operator', 'policeOperator'] as const;
@@ -64,6 +66,9 @@ const table: Record<string, Entry> = {
   'GET /v1/console/oidc/callback': { serves: callers, everyone: 404 },
 
   'POST /v1/applications': { serves: ['portal'] },
+  'GET /v1/applications': { serves: ['portal'] },
+  // A bad Last-Event-ID: the portal is served a 400 instead of a stream that never ends.
+  'GET /v1/events': { serves: ['portal'], headers: { 'last-event-id': 'not-a-position' } },
   'GET /v1/applications/:id': { serves: ['portal', ...operators] },
   'GET /v1/applications/:id/events': { serves: ['portal', ...operators] },
   'GET /v1/applications/:id/access-log': { serves: ['portal', ...operators] },
@@ -72,6 +77,8 @@ const table: Record<string, Entry> = {
   'POST /v1/webhooks': { serves: ['portal'] },
   'GET /v1/webhooks': { serves: ['portal'] },
   'DELETE /v1/webhooks/:id': { serves: ['portal'] },
+  'GET /v1/webhooks/:id/failed-deliveries': { serves: ['portal'] },
+  'POST /v1/webhooks/:id/failed-deliveries/replay': { serves: ['portal'], body: { all: true } },
 
   'GET /v1/tasks': { serves: ['policeClerk', ...operators] },
   'GET /v1/tasks/:id': { serves: ['policeClerk', ...operators] },
@@ -133,7 +140,13 @@ function pathOf(url: string): string {
 }
 
 /** Calls as `caller`; the body is read as JSON only when it is (metrics and the console are not). */
-async function call(method: string, path: string, caller: Caller, body?: unknown) {
+async function call(
+  method: string,
+  path: string,
+  caller: Caller,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const key = caller === 'none' ? undefined : stack.keys[caller satisfies TestRole];
   const sent = body ?? (method === 'POST' ? {} : undefined);
   const response = await fetch(`${stack.apiUrl}${path}`, {
@@ -141,6 +154,7 @@ async function call(method: string, path: string, caller: Caller, body?: unknown
     headers: {
       ...(key ? { authorization: `Bearer ${key}` } : {}),
       ...(sent === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
     },
     ...(sent === undefined ? {} : { body: JSON.stringify(sent) }),
   });
@@ -161,7 +175,7 @@ describe('every route × every role', () => {
   it.each(Object.entries(table))('%s', async (route, entry) => {
     const [method = '', url = ''] = route.split(' ');
     for (const caller of callers) {
-      const answer = await call(method, entry.path ?? pathOf(url), caller, entry.body);
+      const answer = await call(method, entry.path ?? pathOf(url), caller, entry.body, entry.headers);
       const seen = `${route} as ${caller}: ${answer.status} ${JSON.stringify(answer.body)}`;
       if (entry.everyone !== undefined) expect(answer.status, seen).toBe(entry.everyone);
       else if (entry.outOfScope?.includes(caller)) {

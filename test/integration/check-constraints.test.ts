@@ -10,6 +10,7 @@ import {
 import { bulkRepairActions, repairActions } from '../../schemas/repair-actions.js';
 import { applicationStatusSchema, stepStatusSchema } from '../../schemas/status.js';
 import { taskKindSchema, taskQueueSchema, taskStatusSchema } from '../../schemas/work-list.js';
+import { failedDeliveryStatusSchema } from '../../schemas/webhooks.js';
 import { createTestDatabase } from '../support/database.js';
 
 // A migration cannot import the lists it checks, so this test is the guard: it reads the CHECK
@@ -51,6 +52,7 @@ const checked: Array<[string, string, readonly string[]]> = [
   ['bulk_actions', 'action', bulkRepairActions],
   ['bulk_actions', 'state', bulkActionStateSchema.options],
   ['bulk_action_items', 'state', bulkItemStateSchema.options],
+  ['webhook_failed_deliveries', 'status', failedDeliveryStatusSchema.options],
 ];
 
 describe('the lists the database checks', () => {

@@ -66,6 +66,18 @@ const exclusions: ReadonlyArray<{ operationId: string; check: string; reason: st
     reason: 'a cursor is opaque: only one the API gave is accepted, and any other string fits the document',
   },
   {
+    operationId: 'getV1Applications',
+    check: 'positive_data_acceptance',
+    reason:
+      'a cursor is opaque: only one the API gave is accepted, and any other string fits the document' +
+      '; an X-Applicant-Id must also pass the ID number checksum (GB 11643), which JSON Schema cannot say',
+  },
+  {
+    operationId: 'getV1WebhooksByIdFailedDeliveries',
+    check: 'positive_data_acceptance',
+    reason: 'a cursor is opaque: only one the API gave is accepted, and any other string fits the document',
+  },
+  {
     operationId: 'postV1OpsReconcile',
     check: 'positive_data_acceptance',
     reason: '`since` is a duration of at most a year, a bound on its value that a pattern cannot say',
@@ -76,6 +88,18 @@ const exclusions: ReadonlyArray<{ operationId: string; check: string; reason: st
     reason:
       'the filter takes lists as repeatable or comma-separated strings whose items JSON Schema cannot constrain; ' +
       'and a filter that matches nothing is a 422 (BULK_FILTER_MATCHES_NOTHING), valid but nothing to do',
+  },
+];
+
+/**
+ * Operations schemathesis cannot call at all, with the reason; each has its own tests.
+ */
+const notFuzzed: ReadonlyArray<{ operationId: string; reason: string }> = [
+  {
+    operationId: 'getV1Events',
+    reason:
+      "a portal's event stream never ends by design, so every valid request runs into the request timeout; " +
+      'test/integration/portal-events.test.ts follows, resumes and refuses it',
   },
 ];
 
@@ -144,7 +168,8 @@ function operationIdsFor(r: (typeof runs)[number]): string[] {
     .filter((o) =>
       o['x-access'] ? o['x-access'].includes(r.role) || o['x-access'].includes(r.label) : r.publicOperations,
     )
-    .map((o) => o.operationId ?? '');
+    .map((o) => o.operationId ?? '')
+    .filter((id) => !notFuzzed.some((n) => n.operationId === id));
 }
 
 /** Runs schemathesis (pinned PyPI package, installed by scripts/setup.sh) with every check. */

@@ -49,3 +49,70 @@ export async function readEventStream(url: string, headers: Record<string, strin
   }
   return { status: response.status, contentType, frames, body: undefined };
 }
+
+/** The frame of one block of a stream (the text between blank lines); undefined for a comment. */
+function frameOf(block: string): EventFrame | undefined {
+  const frame: EventFrame = { data: '' };
+  let isComment = true;
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) continue;
+    isComment = false;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'id') frame.id = value;
+    else if (field === 'event') frame.event = value;
+    else if (field === 'data') frame.data += frame.data ? `\n${value}` : value;
+  }
+  return isComment ? undefined : frame;
+}
+
+/**
+ * Follows a stream that does not end by itself: reads frames until `enough` holds for those
+ * received, then disconnects; fails after `timeoutMs` with what came. A non-stream answer is
+ * returned with its status and body.
+ */
+export async function followEventStream(
+  url: string,
+  headers: Record<string, string>,
+  enough: (frames: EventFrame[]) => boolean,
+  timeoutMs = 30_000,
+) {
+  const disconnect = new AbortController();
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const response = await fetch(url, { headers, signal: AbortSignal.any([disconnect.signal, timeout]) });
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!contentType.startsWith('text/event-stream') || !response.body) {
+    const text = await response.text();
+    return {
+      status: response.status,
+      contentType,
+      frames: [],
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+    };
+  }
+  const frames: EventFrame[] = [];
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    while (!enough(frames)) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`the stream ended after ${frames.length} frames`);
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = frameOf(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+        if (frame) frames.push(frame);
+        if (enough(frames)) break;
+      }
+    }
+  } catch (err) {
+    if (timeout.aborted)
+      throw new Error(`the stream gave ${frames.length} frames, not enough, within ${timeoutMs} ms`);
+    throw err;
+  } finally {
+    disconnect.abort();
+  }
+  return { status: response.status, contentType, frames, body: undefined };
+}

@@ -63,10 +63,10 @@ export interface TestStackOptions {
   /** How long a failed step waits for an operator's repair (`FAILED_STEP_HOLD`); unset: it fails at once. */
   failedStepHold?: string;
   /**
-   * Where the webhook dispatcher may deliver, how it resolves hosts and connects; private http
-   * targets by default.
+   * Where the webhook dispatcher may deliver, how it resolves hosts and connects, how long it
+   * retries; private http targets and 3 days by default.
    */
-  webhookDispatch?: Pick<WebhookDispatcherOptions, 'targets' | 'lookup' | 'agents'>;
+  webhookDispatch?: Pick<WebhookDispatcherOptions, 'targets' | 'lookup' | 'agents' | 'retryForMs'>;
   /** Duty channels and dispatcher settings of the API role; none by default. */
   duty?: ApiRoleOptions['duty'];
   /** Traces the client, workflows and activities into this tracing (`installTracing`). */

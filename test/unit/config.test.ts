@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_PER_MINUTE: 600,
       FAILED_STEP_HOLD: '3d',
       RETENTION_EVERY: '1d',
+      WEBHOOK_RETRY_FOR: '3d',
       METRICS_HOST: '127.0.0.1',
       TEMPORAL_METRICS_HOST: '127.0.0.1',
       // Tracing stays off: no endpoint.

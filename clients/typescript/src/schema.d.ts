@@ -75,7 +75,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * Your portal's applications, newest first (my applications)
+     * @description Only applications this portal created. Filter by applicant with the `x-applicant-id` header (the ID number is compared as a keyed hash and never stored, logged or put in a URL), and by bundle, status and creation time; page with `nextCursor`.
+     */
+    get: operations['getV1Applications'];
     put?: never;
     /**
      * Submit a bundled application
@@ -97,6 +101,26 @@ export interface paths {
     };
     /** Progress of an application, department by department */
     get: operations['getV1ApplicationsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stream every event of your portal's applications (Server-Sent Events)
+     * @description Every event of every application this portal created, in one order that each application keeps (seq 1, 2, 3, …): first those after Last-Event-ID (all without it), then new ones as they happen; each frame is `id: <position>`, `event: <type>`, `data: <ApplicationEvent JSON>`. The stream does not end; reconnect with the last id received, to any API process, and nothing is missed or repeated. A comment line every 15 s keeps the connection alive.
+     */
+    get: operations['getV1Events'];
     put?: never;
     post?: never;
     delete?: never;
@@ -158,6 +182,46 @@ export interface paths {
     post?: never;
     /** Delete a webhook: nothing more is delivered to it */
     delete: operations['deleteV1WebhooksById'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/failed-deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A webhook's failed deliveries (dead letters), newest first
+     * @description Events whose delivery was given up on: none of its attempts was acknowledged within WEBHOOK_RETRY_FOR (3 days by default) of when the event happened. Replay them with POST …/failed-deliveries/replay.
+     */
+    get: operations['getV1WebhooksByIdFailedDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/failed-deliveries/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send failed deliveries again: the chosen ones, or all
+     * @description Each failed delivery named (or every one with `{ "all": true }`) is sent once more by the dispatcher, retried like any delivery; it becomes `delivered` when acknowledged, or `failed` again after WEBHOOK_RETRY_FOR. One already replaying or delivered is not sent again. Every replay is in the audit log (`webhook.replay`).
+     */
+    post: operations['postV1WebhooksByIdFailedDeliveriesReplay'];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1625,6 +1689,96 @@ export interface components {
       /** @description the ApplicationEvent, as JSON */
       data: string;
     };
+    ApplicationSummaryInput: {
+      /** Format: uuid */
+      id: string;
+      bundleId: string;
+      /** @description the bundle's title; null for a bundle no longer served */
+      title: {
+        zh: string;
+        en: string;
+      } | null;
+      /** @enum {string} */
+      status:
+        'running' | 'waiting' | 'completed' | 'partially_completed' | 'rejected' | 'withdrawn' | 'failed';
+      createdAt: string;
+      updatedAt: string;
+      /** @description when the bundle's promised limit ends */
+      dueAt: string | null;
+    };
+    ApplicationListInput: {
+      /** @description newest first */
+      applications: components['schemas']['ApplicationSummaryInput'][];
+      /** @description pass as `cursor` for the next page; null on the last */
+      nextCursor: string | null;
+    };
+    PortalEventFrameInput: {
+      /** @description where the frame is in the feed: send it back as Last-Event-ID to resume after it */
+      id: string;
+      /** @enum {string} */
+      event: 'application.status_changed' | 'step.status_changed';
+      /** @description the ApplicationEvent, as JSON */
+      data: string;
+    };
+    WebhookInput: {
+      id: string;
+      url: string;
+      createdAt: string;
+    };
+    CreatedWebhookInput: {
+      id: string;
+      url: string;
+      createdAt: string;
+      /** @description HMAC-SHA256 key of the onething-signature header; shown once, store it now */
+      secret: string;
+    };
+    FailedDeliveryInput: {
+      /**
+       * Format: uuid
+       * @description name it in a replay
+       */
+      id: string;
+      /** @description the ApplicationEvent id, as the onething-event-id header sends it */
+      eventId: string;
+      /** Format: uuid */
+      applicationId: string;
+      seq: number;
+      /** @enum {string} */
+      status: 'failed' | 'replaying' | 'delivered';
+      /** @description when it was given up on */
+      failedAt: string;
+      /** @description failed attempts, replays included */
+      attempts: number;
+      /** @description the HTTP status of the last attempt; null: no answer */
+      lastStatus: number | null;
+      lastError: string | null;
+      replayRequestedAt: string | null;
+      /** @description when a replay was acknowledged */
+      deliveredAt: string | null;
+    };
+    ReplayRequestInput:
+      | {
+          /** @description failed deliveries to send again */
+          ids: string[];
+        }
+      | {
+          /**
+           * @description every failed delivery of the webhook
+           * @enum {boolean}
+           */
+          all: true;
+        };
+    ReplayResultInput: {
+      /** @description queued now: each is sent once more, in the background */
+      replaying: string[];
+      /** @description chosen ones not queued: already replaying or delivered */
+      skipped: {
+        /** Format: uuid */
+        id: string;
+        /** @enum {string} */
+        status: 'failed' | 'replaying' | 'delivered';
+      }[];
+    };
     CodecPayloadInput: {
       metadata?: {
         [key: string]: string;
@@ -1646,18 +1800,6 @@ export interface components {
        * @description when the session ends; sign in again then
        */
       expiresAt: string;
-    };
-    WebhookInput: {
-      id: string;
-      url: string;
-      createdAt: string;
-    };
-    CreatedWebhookInput: {
-      id: string;
-      url: string;
-      createdAt: string;
-      /** @description HMAC-SHA256 key of the onething-signature header; shown once, store it now */
-      secret: string;
     };
     /**
      * @example {
@@ -2907,6 +3049,96 @@ export interface components {
       /** @description the ApplicationEvent, as JSON */
       data: string;
     };
+    ApplicationSummary: {
+      /** Format: uuid */
+      id: string;
+      bundleId: string;
+      /** @description the bundle's title; null for a bundle no longer served */
+      title: {
+        zh: string;
+        en: string;
+      } | null;
+      /** @enum {string} */
+      status:
+        'running' | 'waiting' | 'completed' | 'partially_completed' | 'rejected' | 'withdrawn' | 'failed';
+      createdAt: string;
+      updatedAt: string;
+      /** @description when the bundle's promised limit ends */
+      dueAt: string | null;
+    };
+    ApplicationList: {
+      /** @description newest first */
+      applications: components['schemas']['ApplicationSummary'][];
+      /** @description pass as `cursor` for the next page; null on the last */
+      nextCursor: string | null;
+    };
+    PortalEventFrame: {
+      /** @description where the frame is in the feed: send it back as Last-Event-ID to resume after it */
+      id: string;
+      /** @enum {string} */
+      event: 'application.status_changed' | 'step.status_changed';
+      /** @description the ApplicationEvent, as JSON */
+      data: string;
+    };
+    Webhook: {
+      id: string;
+      url: string;
+      createdAt: string;
+    };
+    CreatedWebhook: {
+      id: string;
+      url: string;
+      createdAt: string;
+      /** @description HMAC-SHA256 key of the onething-signature header; shown once, store it now */
+      secret: string;
+    };
+    FailedDelivery: {
+      /**
+       * Format: uuid
+       * @description name it in a replay
+       */
+      id: string;
+      /** @description the ApplicationEvent id, as the onething-event-id header sends it */
+      eventId: string;
+      /** Format: uuid */
+      applicationId: string;
+      seq: number;
+      /** @enum {string} */
+      status: 'failed' | 'replaying' | 'delivered';
+      /** @description when it was given up on */
+      failedAt: string;
+      /** @description failed attempts, replays included */
+      attempts: number;
+      /** @description the HTTP status of the last attempt; null: no answer */
+      lastStatus: number | null;
+      lastError: string | null;
+      replayRequestedAt: string | null;
+      /** @description when a replay was acknowledged */
+      deliveredAt: string | null;
+    };
+    ReplayRequest:
+      | {
+          /** @description failed deliveries to send again */
+          ids: string[];
+        }
+      | {
+          /**
+           * @description every failed delivery of the webhook
+           * @enum {boolean}
+           */
+          all: true;
+        };
+    ReplayResult: {
+      /** @description queued now: each is sent once more, in the background */
+      replaying: string[];
+      /** @description chosen ones not queued: already replaying or delivered */
+      skipped: {
+        /** Format: uuid */
+        id: string;
+        /** @enum {string} */
+        status: 'failed' | 'replaying' | 'delivered';
+      }[];
+    };
     CodecPayload: {
       metadata?: {
         [key: string]: string;
@@ -2928,18 +3160,6 @@ export interface components {
        * @description when the session ends; sign in again then
        */
       expiresAt: string;
-    };
-    Webhook: {
-      id: string;
-      url: string;
-      createdAt: string;
-    };
-    CreatedWebhook: {
-      id: string;
-      url: string;
-      createdAt: string;
-      /** @description HMAC-SHA256 key of the onething-signature header; shown once, store it now */
-      secret: string;
     };
     /**
      * @example {
@@ -3653,6 +3873,86 @@ export interface operations {
       };
     };
   };
+  getV1Applications: {
+    parameters: {
+      query?: {
+        /** @description bundle ids, repeatable or comma-separated */
+        bundle?: string | string[];
+        /** @description application statuses, repeatable */
+        status?: string | string[];
+        /** @description created at or after (ISO 8601) */
+        createdFrom?: string;
+        /** @description created before (ISO 8601) */
+        createdTo?: string;
+        limit?: number;
+        /** @description `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: {
+        /** @description only the applications of this applicant: the resident ID number, matched through a keyed hash (never stored); a header, so it stays out of URLs and their logs */
+        'x-applicant-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationList'];
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postV1Applications: {
     parameters: {
       query?: never;
@@ -3819,6 +4119,74 @@ export interface operations {
       };
       /** @description Default Response */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1Events: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description resume after this frame (EventSource sends it on reconnect); unset: from the first event */
+        'last-event-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the event stream */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['PortalEventFrame'];
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4092,6 +4460,172 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1WebhooksByIdFailedDeliveries: {
+    parameters: {
+      query?: {
+        /** @description failed, replaying, delivered; repeatable or comma-separated; all when absent */
+        status?: string | string[];
+        limit?: number;
+        /** @description `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description newest first */
+            failedDeliveries: components['schemas']['FailedDelivery'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1WebhooksByIdFailedDeliveriesReplay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplayRequestInput'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReplayResult'];
+        };
       };
       /** @description Default Response */
       400: {
