@@ -28,6 +28,18 @@ export function stepsInScope<T extends { department: string }>(
   return steps.filter((s) => inScope(principal, s.department));
 }
 
+/**
+ * The ids of the application's steps the principal may see, or undefined when it sees them all:
+ * what filters its timeline, events and access log.
+ */
+export function visibleStepIds(
+  principal: Principal,
+  steps: ReadonlyArray<{ step_id: string; department: string }>,
+): ReadonlySet<string> | undefined {
+  if (departmentScope(principal) === undefined) return undefined;
+  return new Set(stepsInScope(principal, steps).map((s) => s.step_id));
+}
+
 const outOfScope = (detail: string) =>
   new ProblemError(403, problemCodes.outOfScope, "Outside your key's scope", detail);
 
