@@ -43,10 +43,11 @@ export async function findConsoleSession(
     name: string;
     role: RoleName;
     scope: string | null;
+    region: string | null;
     csrf_token: string;
     expires_at: Date;
   }>(
-    `SELECT k.id AS key_id, k.name, k.role, k.scope, s.csrf_token, s.expires_at
+    `SELECT k.id AS key_id, k.name, k.role, k.scope, k.region, s.csrf_token, s.expires_at
      FROM console_sessions s JOIN api_keys k ON k.id = s.key_id
      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
        AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`,
@@ -55,7 +56,7 @@ export async function findConsoleSession(
   const row = rows[0];
   return (
     row && {
-      principal: { keyId: row.key_id, name: row.name, role: row.role, scope: row.scope },
+      principal: { keyId: row.key_id, name: row.name, role: row.role, scope: row.scope, region: row.region },
       csrfToken: row.csrf_token,
       expiresAt: row.expires_at,
     }

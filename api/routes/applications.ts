@@ -18,6 +18,7 @@ import {
   createApplicationBodySchema,
   idempotencyHeadersSchema,
   problemResponses,
+  startRegionSchema,
 } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import type { BundleWorkflowInput } from '../../schemas/workflow.js';
@@ -70,7 +71,12 @@ const componentNameOf = (bundleId: string) =>
 function documentedBodyOf(bundles: ReadonlyMap<string, BundleDefinition>) {
   const variants = [...bundles.values()].map((bundle) =>
     z
-      .object({ bundleId: z.literal(bundle.id), applicant: bundle.applicant, form: bundle.form })
+      .object({
+        bundleId: z.literal(bundle.id),
+        applicant: bundle.applicant,
+        form: bundle.form,
+        region: startRegionSchema.optional(),
+      })
       .strict()
       .meta({ id: componentNameOf(bundle.id), examples: [bundle.example] }),
   );
@@ -157,6 +163,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         requestHash: hash,
         dueAt: applicationDueAt(bundle, new Date(), deps.calendar ?? defaultBusinessCalendar()),
         ...applicantLookup(deps, applicant),
+        ...(request.body.region === undefined ? {} : { region: request.body.region }),
       });
       if (!created && row.request_hash !== hash) {
         throw new ProblemError(

@@ -974,6 +974,8 @@ export interface components {
       updatedAt: string;
       /** @description when the bundle's promised limit ends; moved on while waiting for the applicant */
       dueAt: string | null;
+      /** @description the administrative division code it is handled in, as submitted; 000000 when none was */
+      region: string;
       steps: {
         id: string;
         department: string;
@@ -1064,6 +1066,8 @@ export interface components {
         form: {
           [key: string]: unknown;
         };
+        /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+        region?: string;
       };
     };
     AccessLogInput: {
@@ -1114,6 +1118,8 @@ export interface components {
       replacedBy: string | null;
       /** @description neither revoked nor expired */
       active: boolean;
+      /** @description an operator's region scope: that administrative division and those under it; null: every region */
+      region: string | null;
     };
     CreatedApiKeyInput: {
       id: string;
@@ -1130,6 +1136,8 @@ export interface components {
       replacedBy: string | null;
       /** @description neither revoked nor expired */
       active: boolean;
+      /** @description an operator's region scope: that administrative division and those under it; null: every region */
+      region: string | null;
       /** @description shown once; only its hash is stored */
       secret: string;
     };
@@ -1143,6 +1151,8 @@ export interface components {
        * @description when it stops working; never if absent
        */
       expiresAt?: string;
+      /** @description operator keys only: confine it to this administrative division (and those under it), beside the department of `role`; every region if absent */
+      region?: string;
     };
     DepartmentCaseListInput: {
       cases: {
@@ -1380,6 +1390,8 @@ export interface components {
           'running' | 'waiting' | 'completed' | 'partially_completed' | 'rejected' | 'withdrawn' | 'failed'
         )[];
         department?: string;
+        /** @description the applications' region (and those under it); a region-scoped operator's own when it named none */
+        region?: string;
         stepId?: string;
         retryingLongerThanMs?: number;
         attemptsAtLeast?: number;
@@ -1686,6 +1698,8 @@ export interface components {
           maternityBenefit: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -1760,6 +1774,8 @@ export interface components {
           housingFundWithdrawal: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -1848,6 +1864,8 @@ export interface components {
         /** @description the branch of the partner bank that opens the account */
         bankBranch: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -1892,6 +1910,8 @@ export interface components {
           housingFundWithdrawal: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -1923,6 +1943,8 @@ export interface components {
         /** @description where the new certificate is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -1957,6 +1979,8 @@ export interface components {
         /** @description where the new vehicle licence is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -2002,6 +2026,8 @@ export interface components {
         /** @description where the new vehicle licence is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     TaskDecision:
       | {
@@ -2182,6 +2208,8 @@ export interface components {
       updatedAt: string;
       /** @description when the bundle's promised limit ends; moved on while waiting for the applicant */
       dueAt: string | null;
+      /** @description the administrative division code it is handled in, as submitted; 000000 when none was */
+      region: string;
       steps: {
         id: string;
         department: string;
@@ -2272,6 +2300,8 @@ export interface components {
         form: {
           [key: string]: unknown;
         };
+        /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+        region?: string;
       };
     };
     AccessLog: {
@@ -2322,6 +2352,8 @@ export interface components {
       replacedBy: string | null;
       /** @description neither revoked nor expired */
       active: boolean;
+      /** @description an operator's region scope: that administrative division and those under it; null: every region */
+      region: string | null;
     };
     CreatedApiKey: {
       id: string;
@@ -2338,6 +2370,8 @@ export interface components {
       replacedBy: string | null;
       /** @description neither revoked nor expired */
       active: boolean;
+      /** @description an operator's region scope: that administrative division and those under it; null: every region */
+      region: string | null;
       /** @description shown once; only its hash is stored */
       secret: string;
     };
@@ -2351,6 +2385,8 @@ export interface components {
        * @description when it stops working; never if absent
        */
       expiresAt?: string;
+      /** @description operator keys only: confine it to this administrative division (and those under it), beside the department of `role`; every region if absent */
+      region?: string;
     };
     DepartmentCaseList: {
       cases: {
@@ -2588,6 +2624,8 @@ export interface components {
           'running' | 'waiting' | 'completed' | 'partially_completed' | 'rejected' | 'withdrawn' | 'failed'
         )[];
         department?: string;
+        /** @description the applications' region (and those under it); a region-scoped operator's own when it named none */
+        region?: string;
         stepId?: string;
         retryingLongerThanMs?: number;
         attemptsAtLeast?: number;
@@ -2894,6 +2932,8 @@ export interface components {
           maternityBenefit: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -2968,6 +3008,8 @@ export interface components {
           housingFundWithdrawal: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3056,6 +3098,8 @@ export interface components {
         /** @description the branch of the partner bank that opens the account */
         bankBranch: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3100,6 +3144,8 @@ export interface components {
           housingFundWithdrawal: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3131,6 +3177,8 @@ export interface components {
         /** @description where the new certificate is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3165,6 +3213,8 @@ export interface components {
         /** @description where the new vehicle licence is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3210,6 +3260,8 @@ export interface components {
         /** @description where the new vehicle licence is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
   };
   responses: never;
@@ -5042,6 +5094,8 @@ export interface operations {
             status?: string | string[];
             /** @description only reasons at this department */
             department?: string;
+            /** @description only applications of this administrative division and those under it (330100: all of Hangzhou) */
+            region?: string;
             /** @description `retrying`: the first attempt started at least this long ago (e.g. 10m) */
             retryingLongerThan?: string;
             /** @description `retrying`: at least this many attempts; 2 when neither threshold is given */
@@ -6437,6 +6491,8 @@ export interface operations {
         status?: string | string[];
         /** @description only reasons at this department */
         department?: string;
+        /** @description only applications of this administrative division and those under it (330100: all of Hangzhou) */
+        region?: string;
         /** @description `retrying`: the first attempt started at least this long ago (e.g. 10m) */
         retryingLongerThan?: string;
         /** @description `retrying`: at least this many attempts; 2 when neither threshold is given */
