@@ -61,6 +61,8 @@ export interface NewApplication {
   dueAt?: Date;
   /** The applicant's ID number as a keyed hash (`applicantHash`), for "my applications"; never the number. */
   applicantHash?: string;
+  /** The applicant's ID number sealed (`Sealer.seal`): what the hash is computed again from after a rotation. */
+  applicantIdSealed?: string;
   /** The administrative division code it is handled in; `unstatedRegion` when absent. */
   region?: string;
 }
@@ -71,8 +73,8 @@ const insertApplicationSql = `
 WITH app AS (
   INSERT INTO applications
     (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status, due_at, applicant_hash,
-     region)
-  VALUES ($1, $2, $3, $4, $5, $6, 'running', $8, $9, $10)
+     region, applicant_id_sealed)
+  VALUES ($1, $2, $3, $4, $5, $6, 'running', $8, $9, $10, $11)
   ON CONFLICT (client_id, idempotency_key) DO NOTHING
   RETURNING *
 ), steps AS (
@@ -116,6 +118,7 @@ export async function insertApplication(
       app.dueAt ?? null,
       app.applicantHash ?? null,
       app.region ?? unstatedRegion,
+      app.applicantIdSealed ?? null,
     ],
   });
   const row = inserted.rows[0];

@@ -11,6 +11,11 @@ CREATE INDEX applications_region ON applications (region);
 ALTER TABLE api_keys ADD COLUMN region text CHECK (region ~ '^[1-9][0-9]{5}$');
 ALTER TABLE api_keys ADD CONSTRAINT api_keys_region_operator CHECK (region IS NULL OR role = 'operator');
 
+-- The applicant's ID number, sealed with the application's data key (a `sealed:v1:` token): only
+-- so that `applicant_hash` can be computed again under a new keyring key (a rotation, a key
+-- dropped), keeping "my applications" lookups working. Erased with the data key.
+ALTER TABLE applications ADD COLUMN applicant_id_sealed text;
+
 -- Work done once per keyring change (issue 15): re-wrapping data keys, sealing cells stored in
 -- clear, recomputing keyed hashes. `keyring` names the state it brought the data to (the current
 -- key and every listed key); a process starting with that keyring finds the row and scans nothing.

@@ -135,6 +135,20 @@ describe('operators scoped to a region', () => {
     );
     expect(listed.body.bulkActions.map((b) => b.id)).not.toContain(started.body.id);
 
+    // A newer job in Binjiang: Xihu's first page of one still holds Xihu's job (scope before paging).
+    const newer = await as<BulkActionView>(hangzhouKey, 'POST', '/v1/ops/bulk-actions', {
+      action: 'retry',
+      reason: 'police back in Binjiang',
+      filter: { department: 'police', region: binjiang },
+    });
+    expect(newer.status).toBe(202);
+    const firstPage = await as<{ bulkActions: Array<{ id: string }> }>(
+      xihuKey,
+      'GET',
+      '/v1/ops/bulk-actions?limit=1',
+    );
+    expect(firstPage.body.bulkActions.map((b) => b.id)).toEqual([started.body.id]);
+
     const withdrawn = await as(xihuKey, 'POST', `/v1/ops/applications/${inXihu}/withdraw`, {
       reason: 'applicant asked',
     });
