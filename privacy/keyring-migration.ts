@@ -27,8 +27,7 @@ export function keyringState(keyring: Keyring): string {
 
 /** What one pass did; `skipped` when this keyring state was reached before and nothing was scanned. */
 export type KeyringMigrationResult =
-  | { skipped: true }
-  | ({ skipped: false; rehashed: number; complete: boolean } & ResealResult);
+  { skipped: true } | ({ skipped: false; rehashed: number; complete: boolean } & ResealResult);
 
 /**
  * Lookup hashes computed under a key other than the current one (a rotation, a dropped key) are
