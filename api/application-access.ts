@@ -8,14 +8,15 @@ import type { ApplicationView } from '../schemas/api.js';
 import { problemCodes } from '../schemas/error-codes.js';
 import { principalOf } from './auth/authenticate.js';
 import { roleLabel } from './auth/principal.js';
-import { departmentScope, stepsInScope } from './auth/scope.js';
+import { departmentScope, hiddenOutOfScope, regionInScope, stepsInScope } from './auth/scope.js';
 import { ProblemError } from './problem.js';
 import { applicationView } from './views.js';
 
 /**
  * The application if the caller may see it: a portal only its own (another's is answered
  * exactly like one that does not exist), an operator any, a scoped operator only one with a
- * step of its department (others answered as not existing too).
+ * step of its department and in its region (others answered as not existing too, and the
+ * refusal audited).
  */
 export async function readableApplication(
   db: Queryable,
@@ -24,13 +25,21 @@ export async function readableApplication(
 ): Promise<{ application: ApplicationRow; steps: StepRow[] }> {
   const found = await findApplication(db, id);
   const principal = principalOf(request);
-  if (
-    !found ||
-    (principal.role === 'portal' && principal.scope !== found.application.client_id) ||
-    (departmentScope(principal) !== undefined && stepsInScope(principal, found.steps).length === 0)
-  ) {
+  if (!found || (principal.role === 'portal' && principal.scope !== found.application.client_id)) {
     throw new ProblemError(404, problemCodes.applicationNotFound, `No application ${id}`);
   }
+  if (departmentScope(principal) !== undefined && stepsInScope(principal, found.steps).length === 0)
+    throw hiddenOutOfScope(
+      problemCodes.applicationNotFound,
+      `No application ${id}`,
+      'an application without its steps',
+    );
+  if (!regionInScope(principal, found.application.region))
+    throw hiddenOutOfScope(
+      problemCodes.applicationNotFound,
+      `No application ${id}`,
+      `an application of region ${found.application.region}`,
+    );
   return found;
 }
 

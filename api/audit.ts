@@ -4,6 +4,7 @@ import type { AuditEntry } from '../db/audit-log.js';
 import type { Queryable } from '../db/pool.js';
 import { principalOf } from './auth/authenticate.js';
 import { roleLabel } from './auth/principal.js';
+import { ScopeRefusal } from './auth/scope-refusal.js';
 import { ProblemError } from './problem.js';
 
 /** The action of an entry; who did it comes from the request's principal. */
@@ -58,6 +59,8 @@ export async function audited<T>(
   } catch (err) {
     const refusal = refusalOf(err);
     await auditRequest(db, request, { ...entry, ...refusal, detail: { ...entry.detail, ...refusal.detail } });
+    // This entry is the refusal's record: the authentication plugin need not write another.
+    if (err instanceof ScopeRefusal) err.audited = true;
     throw err;
   }
   await auditRequest(db, request, { ...entry, result: 'ok' });

@@ -47,11 +47,15 @@ export function approvedVerification(
   };
 }
 
-/** Whether the task was decided by this person: the same key, or the officer's own name. */
+/**
+ * Whether the task was decided by this officer: the key that claimed and completed it, or the key
+ * a verification record names. Identities, never the free-text officer name a record carries:
+ * two officers may share a name, and one can type any name.
+ */
 function decidedBy(task: TaskRow, principal: Principal): boolean {
   if (task.assignee_key === principal.keyId) return true;
-  const officer = (task.decision?.verification as { officer?: unknown } | undefined)?.officer;
-  return typeof officer === 'string' && officer.trim().toLowerCase() === principal.name.trim().toLowerCase();
+  const outputs = task.decision?.outputs as { verification?: { officerKey?: unknown } } | undefined;
+  return outputs?.verification?.officerKey === principal.keyId;
 }
 
 /**

@@ -13,6 +13,7 @@ export function applicationView(application: ApplicationRow, steps: StepRow[]): 
     createdAt: new Date(application.created_at).toISOString(),
     updatedAt: new Date(application.updated_at).toISOString(),
     dueAt: iso(application.due_at),
+    region: application.region,
     steps: steps.map((s) => ({
       id: s.step_id,
       department: s.department,

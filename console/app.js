@@ -14,15 +14,25 @@ import { renderStuckList } from './stuck-list.js';
  * @typedef {{ params: URLSearchParams, match: RegExpExecArray, signal: AbortSignal, fail: (err: unknown) => void, reload: () => void }} PageContext
  */
 
-/** @type {Array<{ pattern: RegExp, render: (main: HTMLElement, context: PageContext) => Promise<void> }>} */
+/**
+ * Each page and the roles it is for: an admin manages keys and reads the audit log; operating
+ * applications is not theirs, so no operator page is linked or shown to them.
+ * @type {Array<{ pattern: RegExp, roles: string[], render: (main: HTMLElement, context: PageContext) => Promise<void> }>}
+ */
 const pages = [
-  { pattern: /^\/stuck$/, render: renderStuckList },
-  { pattern: /^\/applications\/([0-9a-fA-F-]{36})$/, render: renderApplication },
-  { pattern: /^\/audit$/, render: renderAuditLog },
-  { pattern: /^\/departments$/, render: renderDepartments },
-  { pattern: /^\/bulk$/, render: renderBulkList },
-  { pattern: /^\/bulk\/([0-9a-fA-F-]{36})$/, render: renderBulkJob },
+  { pattern: /^\/stuck$/, roles: ['operator'], render: renderStuckList },
+  { pattern: /^\/applications\/([0-9a-fA-F-]{36})$/, roles: ['operator'], render: renderApplication },
+  { pattern: /^\/audit$/, roles: ['operator', 'admin'], render: renderAuditLog },
+  { pattern: /^\/departments$/, roles: ['operator'], render: renderDepartments },
+  { pattern: /^\/bulk$/, roles: ['operator'], render: renderBulkList },
+  { pattern: /^\/bulk\/([0-9a-fA-F-]{36})$/, roles: ['operator'], render: renderBulkJob },
 ];
+
+/** The page a role lands on, and is sent back to from an address that is not theirs. */
+const homeOf = (/** @type {Session} */ signedIn) => (signedIn.role === 'admin' ? '#/audit' : '#/stuck');
+
+/** `operator:police` is an operator: the role without its scope. */
+const roleOf = (/** @type {Session} */ signedIn) => signedIn.role.split(':')[0] ?? '';
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
@@ -39,6 +49,10 @@ function showChrome(signedIn) {
   nav.hidden = signedIn === null;
   signOutButton.hidden = signedIn === null;
   who.textContent = signedIn ? `${signedIn.name} (${signedIn.role})` : '';
+  for (const link of nav.querySelectorAll('a')) {
+    const roles = (link.getAttribute('data-for') ?? '').split(' ');
+    link.hidden = signedIn === null || !roles.includes(roleOf(signedIn));
+  }
 }
 
 /** An expired session leads back to the sign-in page; anything else is shown where the page was. */
@@ -68,15 +82,14 @@ async function show() {
     renderSignIn(main, (signedIn) => {
       session = signedIn;
       if (location.hash.startsWith('#/') && location.hash !== '#/') void show();
-      // An admin manages keys and reads the audit log; operating applications is not theirs.
-      else location.hash = signedIn.role === 'admin' ? '#/audit' : '#/stuck';
+      else location.hash = homeOf(signedIn);
     });
     return;
   }
   const [path = '', query = ''] = location.hash.slice(1).split('?', 2);
   for (const page of pages) {
     const match = page.pattern.exec(path);
-    if (match) {
+    if (match && page.roles.includes(roleOf(session))) {
       // A page left behind may still fail (a refresh in flight); that must not cover the next one.
       const failHere = (/** @type {unknown} */ err) => {
         if (!controller.signal.aborted) fail(err);
@@ -92,7 +105,7 @@ async function show() {
       return;
     }
   }
-  location.hash = '#/stuck';
+  location.hash = homeOf(session);
 }
 
 signOutButton.addEventListener('click', () => {

@@ -96,6 +96,8 @@ export type ApplicationView = {
   updatedAt: string;
   /** when the bundle's promised limit ends; moved on while waiting for the applicant */
   dueAt: string | null;
+  /** the administrative division code it is handled in, as submitted; 000000 when none was */
+  region: string;
   steps: StepView[];
 };
 
@@ -272,6 +274,8 @@ export type AppliedBulkFilter = {
   bundle?: string;
   status?: ApplicationStatus[];
   department?: string;
+  /** the applications' region (and those under it); a region-scoped operator's own when it named none */
+  region?: string;
   stepId?: string;
   retryingLongerThanMs?: number;
   attemptsAtLeast?: number;
@@ -345,6 +349,8 @@ export type BulkFilter = {
   status?: string | string[];
   /** only reasons at this department */
   department?: string;
+  /** only applications of this administrative division and those under it (330100: all of Hangzhou) */
+  region?: string;
   /** `retrying`: the first attempt started at least this long ago (e.g. 10m) */
   retryingLongerThan?: string;
   /** `retrying`: at least this many attempts; 2 when neither threshold is given */

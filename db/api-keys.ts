@@ -16,9 +16,11 @@ export interface ApiKeyRow {
   replaced_by: string | null;
   /** The admin key that created it; null for the keys CLI and dev stacks. */
   created_by: string | null;
+  /** An operator's region scope (an administrative division code); null: every region. */
+  region: string | null;
 }
 
-const columns = 'id, name, role, scope, created_at, revoked_at, expires_at, replaced_by, created_by';
+const columns = 'id, name, role, scope, created_at, revoked_at, expires_at, replaced_by, created_by, region';
 
 export async function insertApiKey(
   db: Queryable,
@@ -30,12 +32,22 @@ export async function insertApiKey(
     secretHash: string;
     expiresAt?: Date | null;
     createdBy?: string | null;
+    region?: string | null;
   },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO api_keys (id, name, role, scope, secret_hash, expires_at, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [key.id, key.name, key.role, key.scope, key.secretHash, key.expiresAt ?? null, key.createdBy ?? null],
+    `INSERT INTO api_keys (id, name, role, scope, secret_hash, expires_at, created_by, region)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      key.id,
+      key.name,
+      key.role,
+      key.scope,
+      key.secretHash,
+      key.expiresAt ?? null,
+      key.createdBy ?? null,
+      key.region ?? null,
+    ],
   );
 }
 
@@ -44,13 +56,19 @@ export async function findPrincipalBySecretHash(
   db: Queryable,
   secretHash: string,
 ): Promise<Principal | undefined> {
-  const { rows } = await db.query<{ id: string; name: string; role: RoleName; scope: string | null }>(
-    `SELECT id, name, role, scope FROM api_keys
+  const { rows } = await db.query<{
+    id: string;
+    name: string;
+    role: RoleName;
+    scope: string | null;
+    region: string | null;
+  }>(
+    `SELECT id, name, role, scope, region FROM api_keys
      WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
     [secretHash],
   );
   const row = rows[0];
-  return row && { keyId: row.id, name: row.name, role: row.role, scope: row.scope };
+  return row && { keyId: row.id, name: row.name, role: row.role, scope: row.scope, region: row.region };
 }
 
 /** Revokes a key; false if there is no such active key. */

@@ -1,4 +1,5 @@
 import type { StepDefinition } from '../schemas/bundle.js';
+import { unstatedRegion } from '../schemas/regions.js';
 import type { ApplicationStatus, StepStatus } from '../schemas/status.js';
 import type { StepError, StepWaiting } from '../schemas/workflow.js';
 import type { Queryable } from './pool.js';
@@ -20,6 +21,8 @@ export interface ApplicationRow {
   updated_at: Date;
   /** When the promised limit ends (moved on by pauses); null if it was not computed. */
   due_at: Date | null;
+  /** The administrative division code it is handled in (`000000`: not stated); never personal. */
+  region: string;
 }
 
 /** A step row as stored. */
@@ -58,6 +61,10 @@ export interface NewApplication {
   dueAt?: Date;
   /** The applicant's ID number as a keyed hash (`applicantHash`), for "my applications"; never the number. */
   applicantHash?: string;
+  /** The applicant's ID number sealed (`Sealer.seal`): what the hash is computed again from after a rotation. */
+  applicantIdSealed?: string;
+  /** The administrative division code it is handled in; `unstatedRegion` when absent. */
+  region?: string;
 }
 
 // One statement: the application and its pending steps, or nothing when the client already
@@ -65,8 +72,9 @@ export interface NewApplication {
 const insertApplicationSql = `
 WITH app AS (
   INSERT INTO applications
-    (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status, due_at, applicant_hash)
-  VALUES ($1, $2, $3, $4, $5, $6, 'running', $8, $9)
+    (id, bundle_id, bundle_version, client_id, idempotency_key, request_hash, status, due_at, applicant_hash,
+     region, applicant_id_sealed)
+  VALUES ($1, $2, $3, $4, $5, $6, 'running', $8, $9, $10, $11)
   ON CONFLICT (client_id, idempotency_key) DO NOTHING
   RETURNING *
 ), steps AS (
@@ -109,6 +117,8 @@ export async function insertApplication(
       JSON.stringify(steps),
       app.dueAt ?? null,
       app.applicantHash ?? null,
+      app.region ?? unstatedRegion,
+      app.applicantIdSealed ?? null,
     ],
   });
   const row = inserted.rows[0];
@@ -134,7 +144,7 @@ type ApplicationStepsRow = ApplicationRow & {
 // are listed: a prepared `*` fails once a migration adds one under a running process.
 const findApplicationSql = `
 SELECT a.id, a.bundle_id, a.bundle_version, a.client_id, a.request_hash, a.status, a.workflow_started,
-  a.last_seq, a.created_at, a.updated_at, a.due_at,
+  a.last_seq, a.created_at, a.updated_at, a.due_at, a.region,
   s.step_id AS step_step_id, s.department AS step_department, s.service AS step_service,
   s.title_zh AS step_title_zh, s.title_en AS step_title_en, s.status AS step_status,
   s.attempts AS step_attempts, s.started_at AS step_started_at, s.completed_at AS step_completed_at,
@@ -169,6 +179,7 @@ export async function findApplication(
     created_at: first.created_at,
     updated_at: first.updated_at,
     due_at: first.due_at,
+    region: first.region,
   };
   const steps = rows
     .filter((r) => r.step_step_id !== null)

@@ -144,17 +144,33 @@ export async function findBulkActionByKey(
 /** Bulk actions newest first, at most `limit`, and whether more follow. */
 export async function listBulkActions(
   db: Queryable,
-  page: { limit: number; before?: { startedAtUs: string; id: string } },
+  page: {
+    limit: number;
+    before?: { startedAtUs: string; id: string };
+    /**
+     * A scoped operator's share, applied before the page is cut so a page is full while more
+     * exist: jobs whose filter names this department, and a region under this prefix.
+     */
+    scope?: { department?: string; regionPrefix?: string };
+  },
 ): Promise<{ rows: Array<BulkActionRow & { started_at_us: string }>; more: boolean }> {
   const { rows } = await db.query<BulkActionRow & { started_at_us: string }>(
     `SELECT ${jobColumns},
             ((extract(epoch FROM b.started_at) * 1000000)::bigint)::text AS started_at_us
      FROM bulk_actions b ${countsJoin}
-     WHERE $1::bigint IS NULL
-        OR (b.started_at, b.id) < (timestamptz 'epoch' + $1::bigint * interval '1 microsecond', $2::uuid)
+     WHERE ($1::bigint IS NULL
+            OR (b.started_at, b.id) < (timestamptz 'epoch' + $1::bigint * interval '1 microsecond', $2::uuid))
+       AND ($4::text IS NULL OR b.filter->>'department' = $4)
+       AND ($5::text IS NULL OR starts_with(b.filter->>'region', $5))
      ORDER BY b.started_at DESC, b.id DESC
      LIMIT $3`,
-    [page.before?.startedAtUs ?? null, page.before?.id ?? null, page.limit + 1],
+    [
+      page.before?.startedAtUs ?? null,
+      page.before?.id ?? null,
+      page.limit + 1,
+      page.scope?.department ?? null,
+      page.scope?.regionPrefix ?? null,
+    ],
   );
   return { rows: rows.slice(0, page.limit), more: rows.length > page.limit };
 }

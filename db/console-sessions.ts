@@ -91,11 +91,14 @@ export async function findConsoleSession(
     person_name: string | null;
     person_role: RoleName | null;
     person_scope: string | null;
+    person_region: string | null;
+    region: string | null;
     csrf_token: string;
     expires_at: Date;
   }>(
-    `SELECT k.id AS key_id, k.name, k.role, k.scope,
-            s.person_subject, s.person_name, s.person_role, s.person_scope, s.csrf_token, s.expires_at
+    `SELECT k.id AS key_id, k.name, k.role, k.scope, k.region,
+            s.person_subject, s.person_name, s.person_role, s.person_scope, s.person_region,
+            s.csrf_token, s.expires_at
      FROM console_sessions s LEFT JOIN api_keys k ON k.id = s.key_id
      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
        AND (s.person_subject IS NOT NULL
@@ -111,9 +114,10 @@ export async function findConsoleSession(
           name: row.person_name,
           role: row.person_role,
           scope: row.person_scope,
+          region: row.person_region,
         }
       : row.key_id !== null && row.name !== null && row.role !== null
-        ? { keyId: row.key_id, name: row.name, role: row.role, scope: row.scope }
+        ? { keyId: row.key_id, name: row.name, role: row.role, scope: row.scope, region: row.region }
         : undefined;
   return principal && { principal, csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }

@@ -15,6 +15,8 @@ export interface StuckFilter {
   attemptsAtLeast?: number;
   /** `waiting-department`: waited at least this long (0 when absent). */
   waitingLongerThanMs?: number;
+  /** Only applications whose region code starts with this (`regionPrefix`): a region and those under it. */
+  regionPrefix?: string;
   /** One application only (its detail page). */
   applicationId?: string;
   /** The page after this row (`since` in microseconds since the epoch, exact). */
@@ -127,6 +129,7 @@ SELECT a.id, a.bundle_id, a.status, a.created_at, a.due_at, st.since,
        ((extract(epoch FROM st.since) * 1000000)::bigint)::text AS since_us, st.reasons
 FROM stuck st JOIN applications a ON a.id = st.application_id
 WHERE ($2::text IS NULL OR a.bundle_id = $2) AND ($3::text[] IS NULL OR a.status = ANY($3::text[]))
+  AND ($12::text IS NULL OR starts_with(a.region, $12))
   AND ($9::bigint IS NULL
        OR (st.since, a.id) > (timestamptz 'epoch' + $9::bigint * interval '1 microsecond', $10::uuid))
 ORDER BY st.since, a.id
@@ -155,6 +158,7 @@ export async function findStuckApplications(
       filter.after?.sinceUs ?? null,
       filter.after?.id ?? null,
       filter.limit + 1,
+      filter.regionPrefix ?? null,
     ],
   });
   const sealer = sealerOf(db);

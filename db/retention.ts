@@ -40,7 +40,7 @@ export async function findDueForErasure(
  */
 export async function eraseApplication(db: Queryable, applicationId: string): Promise<boolean> {
   const marked = await db.query(
-    'UPDATE applications SET erased_at = now(), applicant_hash = NULL WHERE id = $1 AND erased_at IS NULL',
+    'UPDATE applications SET erased_at = now(), applicant_hash = NULL, applicant_id_sealed = NULL WHERE id = $1 AND erased_at IS NULL',
     [applicationId],
   );
   if (marked.rowCount !== 1) return false;

@@ -33,6 +33,8 @@ export interface TaskRow {
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
+  /** Its application's region (read by `findTask` and `listTasks`; null without an application row). */
+  region?: string | null;
 }
 
 export interface NewTask {
@@ -109,7 +111,11 @@ export async function listTasksOfApplication(db: Queryable, applicationId: strin
 }
 
 export async function findTask(db: Queryable, id: string): Promise<TaskRow | undefined> {
-  const { rows } = await db.query<TaskRow>('SELECT * FROM human_tasks WHERE id = $1', [id]);
+  const { rows } = await db.query<TaskRow>(
+    `SELECT t.*, (SELECT a.region FROM applications a WHERE a.id = t.application_id) AS region
+     FROM human_tasks t WHERE t.id = $1`,
+    [id],
+  );
   return openTask(db, rows[0]);
 }
 
@@ -121,6 +127,8 @@ export interface TaskFilter {
   overdue?: boolean;
   kind?: TaskKind;
   queue?: TaskQueue;
+  /** Only tasks of applications whose region starts with this (a region-scoped operator's). */
+  regionPrefix?: string;
   /** At most this many (1–100). */
   limit: number;
   /** Continue after this task (the last one of the previous page). */
@@ -140,8 +148,10 @@ export async function listTasks(
   filter: TaskFilter,
 ): Promise<{ rows: Array<TaskRow & { is_overdue: boolean }>; more: boolean }> {
   const { rows } = await db.query<TaskRow & { is_overdue: boolean }>(
-    `SELECT t.*, ${overdueSql} AS is_overdue FROM human_tasks t
+    `SELECT t.*, ${overdueSql} AS is_overdue, a.region FROM human_tasks t
+       LEFT JOIN applications a ON a.id = t.application_id
      WHERE ($1::text IS NULL OR t.department = $1)
+       AND ($9::text IS NULL OR starts_with(a.region, $9))
        AND ($2::text IS NULL OR t.status = $2)
        AND ($3::boolean IS NULL OR ${overdueSql} = $3)
        AND ($4::text IS NULL OR t.kind = $4)
@@ -158,6 +168,7 @@ export async function listTasks(
       filter.after?.dueAt ?? null,
       filter.after?.id ?? null,
       filter.limit + 1,
+      filter.regionPrefix ?? null,
     ],
   );
   return {

@@ -4,6 +4,7 @@ import type { StuckFilter } from '../db/ops-queries.js';
 import type { Queryable } from '../db/pool.js';
 import type { AppliedBulkFilter, BulkFilter } from '../schemas/bulk-actions.js';
 import type { StuckCode } from '../schemas/ops.js';
+import { regionPrefix } from '../schemas/regions.js';
 import type { BulkRepairAction } from '../schemas/repair-actions.js';
 
 /** The most steps one bulk action may take: past it, the operator narrows the filter. */
@@ -22,6 +23,7 @@ export function appliedBulkFilter(action: BulkRepairAction, filter: BulkFilter):
     ...(filter.bundle === undefined ? {} : { bundle: filter.bundle }),
     ...(filter.status === undefined ? {} : { status: filter.status }),
     ...(filter.department === undefined ? {} : { department: filter.department }),
+    ...(filter.region === undefined ? {} : { region: filter.region }),
     ...(filter.stepId === undefined ? {} : { stepId: filter.stepId }),
     ...(filter.retryingLongerThan === undefined ? {} : { retryingLongerThanMs: filter.retryingLongerThan }),
     ...(filter.attemptsAtLeast === undefined ? {} : { attemptsAtLeast: filter.attemptsAtLeast }),
@@ -53,6 +55,7 @@ export async function matchBulkItems(
       ...(filter.bundle === undefined ? {} : { bundleId: filter.bundle }),
       ...(filter.status === undefined ? {} : { statuses: filter.status }),
       ...(filter.department === undefined ? {} : { department: filter.department }),
+      ...(filter.region === undefined ? {} : { regionPrefix: regionPrefix(filter.region) }),
       ...(filter.retryingLongerThanMs === undefined
         ? {}
         : { retryingLongerThanMs: filter.retryingLongerThanMs }),

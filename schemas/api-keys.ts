@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionCodeSchema } from './regions.js';
 import { stepStatusSchema } from './status.js';
 
 /** An API key as admins list it: never its secret. */
@@ -17,6 +18,11 @@ export const apiKeyViewSchema = z
     revokedAt: z.string().nullable(),
     replacedBy: z.string().nullable().describe('the key that replaced it in a rotation'),
     active: z.boolean().describe('neither revoked nor expired'),
+    region: regionCodeSchema
+      .nullable()
+      .describe(
+        "an operator's region scope: that administrative division and those under it; null: every region",
+      ),
   })
   .meta({ id: 'ApiKey' });
 export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
@@ -40,6 +46,11 @@ export const createApiKeyBodySchema = z
       })
       .describe('a role label, as `apiKeyViewSchema.role` lists them'),
     expiresAt: z.iso.datetime({ offset: true }).optional().describe('when it stops working; never if absent'),
+    region: regionCodeSchema
+      .optional()
+      .describe(
+        'operator keys only: confine it to this administrative division (and those under it), beside the department of `role`; every region if absent',
+      ),
   })
   .strict()
   .meta({ id: 'NewApiKey' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { titleSchema } from './bundle.js';
+import { regionCodeSchema, unstatedRegion } from './regions.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
 
 /** `application/problem+json` (RFC 9457) with a stable `code`. */
@@ -43,12 +44,23 @@ export const notReadySchema = problemSchema.extend({
   down: z.array(notReadyPartSchema).describe('what keeps the process from serving'),
 });
 
+/**
+ * Where an application is handled: the administrative division of the office or portal that takes
+ * it (a county or district, `330106`; a city or province for services handled there). Operators
+ * scoped to a region see only its applications. Optional: without it the application is
+ * `000000` (not stated), which only operators of every region see.
+ */
+export const startRegionSchema = regionCodeSchema.describe(
+  'the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated',
+);
+
 /** Body of `POST /v1/applications`; `applicant` and `form` are checked against the bundle's own schemas. */
 export const createApplicationBodySchema = z
   .object({
     bundleId: z.string().min(1).max(64).describe('a bundle id from GET /v1/bundles'),
     applicant: z.record(z.string(), z.unknown()).describe("who applies; see the bundle's applicant schema"),
     form: z.record(z.string(), z.unknown()).describe("the one form; see the bundle's form schema"),
+    region: startRegionSchema.optional(),
   })
   .strict();
 export type CreateApplicationBody = z.infer<typeof createApplicationBodySchema>;
@@ -119,6 +131,11 @@ export const applicationViewSchema = z
       .string()
       .nullable()
       .describe("when the bundle's promised limit ends; moved on while waiting for the applicant"),
+    region: z
+      .string()
+      .describe(
+        `the administrative division code it is handled in, as submitted; ${unstatedRegion} when none was`,
+      ),
     steps: z.array(stepViewSchema),
   })
   .meta({ id: 'Application' });

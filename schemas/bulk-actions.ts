@@ -98,6 +98,12 @@ export const appliedBulkFilterSchema = z.object({
   bundle: z.string().optional(),
   status: z.array(applicationStatusSchema).optional(),
   department: z.string().optional(),
+  region: z
+    .string()
+    .optional()
+    .describe(
+      "the applications' region (and those under it); a region-scoped operator's own when it named none",
+    ),
   stepId: z.string().optional(),
   retryingLongerThanMs: z.number().optional(),
   attemptsAtLeast: z.number().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionCodeSchema } from './regions.js';
 import { taskSummarySchema } from './work-list.js';
 import { durationMs } from './durations.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
@@ -41,6 +42,11 @@ export const opsListQuerySchema = z
     bundle: z.string().min(1).max(64).optional(),
     status: listQuery(applicationStatusSchema).optional().describe('application status, repeatable'),
     department: z.string().min(1).max(64).optional().describe('only reasons at this department'),
+    region: regionCodeSchema
+      .optional()
+      .describe(
+        'only applications of this administrative division and those under it (330100: all of Hangzhou)',
+      ),
     retryingLongerThan: durationQuery
       .optional()
       .describe('`retrying`: the first attempt started at least this long ago (e.g. 10m)'),

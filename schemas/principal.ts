@@ -11,4 +11,10 @@ export interface Principal {
   name: string;
   role: RoleName;
   scope: string | null;
+  /**
+   * An operator confined to a region: a 6-digit administrative division code (`regionCodeSchema`);
+   * it sees and repairs only applications of that division and those under it. Null or absent:
+   * every region.
+   */
+  region?: string | null;
 }

@@ -1,6 +1,6 @@
 /**
  * Manages API keys in DATABASE_URL (admins may also use `/v1/admin/keys`):
- *   npm run keys -- create <role> <name> [--expires <ISO date>]
+ *   npm run keys -- create <role> <name> [--expires <ISO date>] [--region <division code>]
  *       role: portal:<client> | operator | operator:<department> | admin | clerk:<department> | department:<id>
  *   npm run keys -- rotate <key id> [grace seconds, default 3600]
  *   npm run keys -- revoke <key id>
@@ -13,9 +13,19 @@ import { loadConfig } from '../config.js';
 import { listApiKeys, revokeApiKey } from '../db/api-keys.js';
 import type { ApiKeyRow } from '../db/api-keys.js';
 import { createPool } from '../db/pool.js';
+import { regionCodeSchema } from '../schemas/regions.js';
 
 const usage =
-  'usage: npm run keys -- create <role> <name> [--expires <ISO date>] | rotate <key id> [grace seconds] | revoke <key id> | list';
+  'usage: npm run keys -- create <role> <name> [--expires <ISO date>] [--region <code>] | rotate <key id> [grace seconds] | revoke <key id> | list';
+
+/** `--region <code>` taken out of the arguments: an operator key's region scope. */
+function regionOf(args: string[]): { rest: string[]; region: string | null } {
+  const at = args.indexOf('--region');
+  if (at < 0) return { rest: args, region: null };
+  const region = regionCodeSchema.safeParse(args[at + 1]);
+  if (!region.success) throw new Error(`--region: not a 6-digit division code: ${args[at + 1] ?? ''}`);
+  return { rest: [...args.slice(0, at), ...args.slice(at + 2)], region: region.data };
+}
 
 /** `--expires <date>` taken out of the arguments; a date that does not parse is an error. */
 function expiryOf(args: string[]): { rest: string[]; expiresAt: Date | null } {
@@ -42,9 +52,13 @@ async function main() {
   const pool = createPool(config.DATABASE_URL, 1);
   try {
     if (command === 'create' && args.length >= 2) {
-      const { rest, expiresAt } = expiryOf(args);
+      const { rest: withoutRegion, region } = regionOf(args);
+      const { rest, expiresAt } = expiryOf(withoutRegion);
       const [label = '', ...name] = rest;
-      const key = await createApiKey(pool, { name: name.join(' '), ...parseRole(label), expiresAt });
+      const role = parseRole(label);
+      if (region !== null && role.role !== 'operator')
+        throw new Error('--region: only operator keys have one');
+      const key = await createApiKey(pool, { name: name.join(' '), ...role, expiresAt, region });
       process.stdout.write(`created ${key.id} (${label})\nsecret (shown once): ${key.secret}\n`);
     } else if (command === 'rotate' && (args.length === 1 || args.length === 2)) {
       const grace = Number(args[1] ?? 3600);
@@ -61,7 +75,8 @@ async function main() {
     } else if (command === 'list') {
       const now = new Date();
       for (const key of await listApiKeys(pool)) {
-        process.stdout.write(`${key.id}\t${roleLabel(key)}\t${key.name}\t${stateOf(key, now)}\n`);
+        const region = key.region === null ? '' : ` in ${key.region}`;
+        process.stdout.write(`${key.id}\t${roleLabel(key)}${region}\t${key.name}\t${stateOf(key, now)}\n`);
       }
     } else {
       throw new Error(usage);

@@ -13,7 +13,7 @@ import { durationMs } from '../schemas/durations.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import type { DataKeys } from '../privacy/data-keys.js';
-import { resealStoredData } from '../privacy/reseal.js';
+import { migrateToKeyring } from '../privacy/keyring-migration.js';
 import { attachDataKeys } from '../privacy/sealer.js';
 import type { Pool, PoolTls } from '../db/pool.js';
 import { applyCatalog, readCatalogFile } from '../departments/catalog-file.js';
@@ -197,10 +197,10 @@ export async function startApiFromConfig(
   }
   // Data stored in clear before encryption at rest, or under a former key: in the background.
   const reseal = new AbortController();
-  const resealing = resealStoredData(shared.pool, shared.dataKeys, { signal: reseal.signal })
+  // Once per keyring change: a start whose keyring was reached before scans nothing.
+  const resealing = migrateToKeyring(shared.pool, shared.dataKeys, shared.keyring, { signal: reseal.signal })
     .then((r) => {
-      if (r.rewrapped + r.sealed + r.unreadable > 0)
-        log.info(r, 'stored citizen data brought to the current keys');
+      if (!r.skipped) log.info(r, 'stored citizen data brought to the current keys');
     })
     .catch((err: unknown) =>
       log.warn({ err }, 'bringing stored data to the current keys failed; the next start retries'),

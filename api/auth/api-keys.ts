@@ -46,6 +46,8 @@ export async function createApiKey(
     scope: string | null;
     expiresAt?: Date | null;
     createdBy?: string | null;
+    /** An operator's region scope (an administrative division code); others have none. */
+    region?: string | null;
   },
 ): Promise<{ id: string; secret: string }> {
   const id = `key_${randomBytes(6).toString('hex')}`;
@@ -79,6 +81,7 @@ export async function rotateApiKey(
       scope: old.scope,
       expiresAt: old.expires_at,
       createdBy,
+      region: old.region,
     });
     const retired = await retireApiKey(tx, id, next.id, new Date(Date.now() + graceSeconds * 1000));
     // Thrown to roll the new key back; answered below.

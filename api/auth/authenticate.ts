@@ -11,6 +11,7 @@ import { hashSecret } from './api-keys.js';
 import type { Principal } from '../../schemas/principal.js';
 import type { RouteAccessEntry } from './principal.js';
 import { isAdmitted, roleLabel } from './principal.js';
+import { ScopeRefusal } from './scope-refusal.js';
 import { clearedSessionCookie, sameToken, sessionTokenFrom } from './session-cookie.js';
 
 export interface AuthOptions {
@@ -139,6 +140,25 @@ export const authentication = fp<AuthOptions>(
       request.principal = session.principal;
       request.consoleSession = { tokenHash, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
     }
+
+    // Every scope refusal goes to the audit log, wherever a route refused: a caller reaching
+    // outside its key's scope is what the log is for. A route's own audited action may have
+    // recorded it already (`audited`); portals and departments are machines, as above.
+    app.addHook('onError', async (request, _reply, error) => {
+      const principal = request.principal;
+      if (!(error instanceof ScopeRefusal) || error.audited || !principal) return;
+      if (!['clerk', 'operator', 'admin'].includes(principal.role)) return;
+      error.audited = true;
+      await recordAudit(options.db, {
+        actorKey: principal.keyId,
+        actorName: principal.name,
+        role: roleLabel(principal),
+        action: 'scope.refused',
+        target: `${request.method} ${request.url.split('?')[0]?.slice(0, 300) ?? ''}`,
+        result: error.code,
+        detail: { status: error.status, reachedFor: error.reachedFor },
+      }).catch((err: unknown) => request.log.error({ err }, 'audit entry not recorded'));
+    });
 
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const access = request.routeOptions.config.access ?? 'public';

@@ -1,4 +1,5 @@
 import type { SessionPerson } from '../../db/console-sessions.js';
+import { regionCodeSchema } from '../../schemas/regions.js';
 
 /** Which claims of the provider name a person's role, department, region and display name. */
 export interface ClaimNames {
@@ -17,7 +18,7 @@ export const defaultClaimNames: ClaimNames = {
 };
 
 /** Why a signed-in person gets no session: shown to them, audited. */
-export type PersonRefusal = 'no-role' | 'unknown-role' | 'clerk-without-department';
+export type PersonRefusal = 'no-role' | 'unknown-role' | 'clerk-without-department' | 'invalid-region';
 
 const personRoles = ['operator', 'admin', 'clerk'] as const;
 
@@ -37,6 +38,9 @@ export function personFromClaims(
   if (!(personRoles as readonly string[]).includes(role)) return { refused: 'unknown-role' };
   const department = text(claims[names.department]);
   if (role === 'clerk' && department === null) return { refused: 'clerk-without-department' };
+  // A region that does not parse would otherwise read as no region: every region.
+  const region = text(claims[names.region]);
+  if (region !== null && !regionCodeSchema.safeParse(region).success) return { refused: 'invalid-region' };
   const subject = text(claims.sub);
   if (subject === null) throw new Error('verified claims without a subject');
   return {
@@ -45,6 +49,6 @@ export function personFromClaims(
     name: text(claims[names.name]) ?? subject,
     role: role as SessionPerson['role'],
     scope: role === 'admin' ? null : department,
-    region: text(claims[names.region]),
+    region: role === 'admin' ? null : region,
   };
 }

@@ -30,6 +30,7 @@ function keyView(row: ApiKeyRow, now = new Date()): ApiKeyView {
     revokedAt: row.revoked_at?.toISOString() ?? null,
     replacedBy: row.replaced_by,
     active: row.revoked_at === null && (row.expires_at === null || row.expires_at > now),
+    region: row.region,
   };
 }
 
@@ -66,11 +67,11 @@ export const adminKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       },
     },
     async (request, reply) => {
-      const { name, role: label, expiresAt } = request.body;
+      const { name, role: label, expiresAt, region } = request.body;
       const created = await audited(
         deps.pool,
         request,
-        { action: 'key.create', detail: { role: label } },
+        { action: 'key.create', detail: { role: label, ...(region ? { region } : {}) } },
         async (note) => {
           let role: ReturnType<typeof parseRole>;
           try {
@@ -85,11 +86,22 @@ export const adminKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
               [{ path: 'body.role', message }],
             );
           }
+          if (region !== undefined && role.role !== 'operator') {
+            const message = 'only operator keys have a region scope';
+            throw new ProblemError(
+              400,
+              problemCodes.validationFailed,
+              'Not a region scope',
+              `body.region: ${message}`,
+              [{ path: 'body.region', message }],
+            );
+          }
           const key = await createApiKey(deps.pool, {
             name,
             ...role,
             expiresAt: expiresAt === undefined ? null : new Date(expiresAt),
             createdBy: principalOf(request).keyId,
+            region: region ?? null,
           });
           note({ target: key.id });
           return key;

@@ -9,6 +9,7 @@ import type { ApplicationEvent } from '../../schemas/events.js';
 import { finalApplicationStatuses } from '../../schemas/status.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import { principalOf } from '../auth/authenticate.js';
+import { visibleStepIds } from '../auth/scope.js';
 import type { ApiDeps } from '../deps.js';
 import { heartbeatMs, openEventStream, writeChunk } from '../event-stream.js';
 
@@ -84,6 +85,10 @@ export const applicationEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app
       const found = await readableApplication(deps.pool, request, applicationId);
       // Others than the applicant's portal see personal data masked, and the read is logged.
       const masked = principalOf(request).role !== 'portal';
+      // A scoped operator follows its own steps' events and the application's own (its status).
+      const visible = visibleStepIds(principalOf(request), found.steps);
+      const shown = (event: ApplicationEvent) =>
+        visible === undefined || event.stepId === undefined || visible.has(event.stepId);
       if (masked) await viewFor(deps.pool, request, found);
       let lastSeq = Number(request.headers['last-event-id'] ?? 0);
       const ended = finalApplicationStatuses.includes(found.application.status);
@@ -108,7 +113,8 @@ export const applicationEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app
           const events = await eventsAfter(deps.pool, applicationId, lastSeq, batchSize);
           for (const event of events) {
             if (closed.signal.aborted) return;
-            await writeChunk(raw, frameOf(masked ? { ...event, data: maskDeep(event.data) } : event));
+            if (shown(event))
+              await writeChunk(raw, frameOf(masked ? { ...event, data: maskDeep(event.data) } : event));
             lastSeq = event.seq;
             if (endsApplication(event)) return;
           }

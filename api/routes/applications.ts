@@ -18,6 +18,7 @@ import {
   createApplicationBodySchema,
   idempotencyHeadersSchema,
   problemResponses,
+  startRegionSchema,
 } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
 import type { BundleWorkflowInput } from '../../schemas/workflow.js';
@@ -28,6 +29,7 @@ import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { requestHash } from '../request-hash.js';
 import { applicantHash } from '../../privacy/lookup-hash.js';
+import { sealerOf } from '../../db/sealing.js';
 import { applicationView } from '../views.js';
 
 /** The client id of the calling portal. */
@@ -70,7 +72,12 @@ const componentNameOf = (bundleId: string) =>
 function documentedBodyOf(bundles: ReadonlyMap<string, BundleDefinition>) {
   const variants = [...bundles.values()].map((bundle) =>
     z
-      .object({ bundleId: z.literal(bundle.id), applicant: bundle.applicant, form: bundle.form })
+      .object({
+        bundleId: z.literal(bundle.id),
+        applicant: bundle.applicant,
+        form: bundle.form,
+        region: startRegionSchema.optional(),
+      })
       .strict()
       .meta({ id: componentNameOf(bundle.id), examples: [bundle.example] }),
   );
@@ -148,15 +155,17 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       const hash = requestHash(request.body);
       // Masked by the logger, like everything logged; keeps the submission traceable.
       request.log.info({ bundleId, applicant }, 'application submitted');
+      const id = randomUUID();
       const { created, row } = await insertApplication(deps.pool, {
-        id: randomUUID(),
+        id,
         bundle,
         // Idempotency keys and visibility are per portal client.
         clientId: portalClientOf(request),
         idempotencyKey: request.headers['idempotency-key'],
         requestHash: hash,
         dueAt: applicationDueAt(bundle, new Date(), deps.calendar ?? defaultBusinessCalendar()),
-        ...applicantLookup(deps, applicant),
+        ...(await applicantLookup(deps, id, applicant)),
+        ...(request.body.region === undefined ? {} : { region: request.body.region }),
       });
       if (!created && row.request_hash !== hash) {
         throw new ProblemError(
@@ -201,9 +210,19 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
   );
 };
 
-/** The applicant's ID number as a keyed hash, for "my applications" lookups; nothing without a keyring. */
-function applicantLookup(deps: ApiDeps, applicant: unknown): { applicantHash?: string } {
+/**
+ * The applicant's ID number as a keyed hash, for "my applications" lookups, and sealed, so the
+ * hash can be computed again under a later keyring key; nothing without a keyring.
+ */
+async function applicantLookup(
+  deps: ApiDeps,
+  applicationId: string,
+  applicant: unknown,
+): Promise<{ applicantHash?: string; applicantIdSealed?: string }> {
   const idNumber = (applicant as { idNumber?: unknown } | null)?.idNumber;
   if (!deps.keyring || typeof idNumber !== 'string') return {};
-  return { applicantHash: applicantHash(deps.keyring, idNumber) };
+  return {
+    applicantHash: applicantHash(deps.keyring, idNumber),
+    applicantIdSealed: await sealerOf(deps.pool).seal(applicationId, idNumber),
+  };
 }

@@ -10,6 +10,7 @@ import { hashSecret } from '../auth/api-keys.js';
 import { bindingHash } from '../auth/oidc.js';
 import type { OidcRelyingParty } from '../auth/oidc.js';
 import { personFromClaims } from '../auth/person-claims.js';
+import type { PersonRefusal } from '../auth/person-claims.js';
 import { roleLabel } from '../auth/principal.js';
 import { newSessionSecret, sessionCookie, sessionTtlSeconds } from '../auth/session-cookie.js';
 import type { ApiDeps } from '../deps.js';
@@ -46,6 +47,18 @@ const continuePage = (target: string) => `<!doctype html>
 <title>已登录 · Signed in</title></head>
 <body><p><a href="${target}">继续 · Continue</a></p></body></html>
 `;
+
+/** What a refused person is told to ask their administrator for. */
+const refusalDetail: Record<PersonRefusal, string> = {
+  'no-role':
+    'Ask your administrator to grant you a role (operator, admin or clerk) in the identity provider.',
+  'unknown-role':
+    'Your role in the identity provider is none of operator, admin or clerk; ask your administrator.',
+  'clerk-without-department':
+    'A clerk must belong to a department; ask your administrator to set it in the identity provider.',
+  'invalid-region':
+    'Your region in the identity provider is not a 6-digit division code (行政区划代码); ask your administrator.',
+};
 
 const callbackQuerySchema = z
   .object({
@@ -181,9 +194,7 @@ export const consoleOidcRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
           403,
           problemCodes.signInNoRole,
           'Your account has no role in Onething',
-          person.refused === 'clerk-without-department'
-            ? 'A clerk must belong to a department; ask your administrator to set it in the identity provider.'
-            : 'Ask your administrator to grant you a role (operator, admin or clerk) in the identity provider.',
+          refusalDetail[person.refused],
         );
       }
       const token = newSessionSecret();

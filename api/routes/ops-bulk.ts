@@ -34,7 +34,16 @@ import { cancelBulkRepair } from '../../workflows/bulk-repair-contract.js';
 import type { bulkRepair } from '../../workflows/bulk-repair.js';
 import { auditRequest } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
-import { inScope, requireDepartment } from '../auth/scope.js';
+import {
+  departmentScope,
+  hiddenOutOfScope,
+  inScope,
+  regionFilter,
+  regionInScope,
+  regionPrefixOf,
+  regionScope,
+  requireDepartment,
+} from '../auth/scope.js';
 import { roleLabel } from '../auth/principal.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
@@ -99,12 +108,24 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     return row;
   }
 
-  /** A scoped operator sees only the jobs over its own department; any other is answered as absent. */
-  const visibleTo = (request: FastifyRequest, row: BulkActionRow) =>
-    inScope(principalOf(request), appliedBulkFilterSchema.parse(row.filter).department ?? '');
+  /**
+   * A scoped operator sees only the jobs over its own department and within its region; any
+   * other is answered as absent (and the refusal audited).
+   */
   async function foundFor(request: FastifyRequest, id: string): Promise<BulkActionRow> {
     const row = await found(id);
-    if (!visibleTo(request, row)) throw notFound(id);
+    const principal = principalOf(request);
+    const filter = appliedBulkFilterSchema.parse(row.filter);
+    const region = regionScope(principal);
+    if (
+      !inScope(principal, filter.department ?? '') ||
+      (region !== undefined && (filter.region === undefined || !regionInScope(principal, filter.region)))
+    )
+      throw hiddenOutOfScope(
+        problemCodes.bulkActionNotFound,
+        `No bulk action ${id}`,
+        'a bulk action of another scope',
+      );
     return row;
   }
 
@@ -172,7 +193,12 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       };
       const repeated = await startedBefore();
       if (repeated) return repeated;
-      const filter = appliedBulkFilter(action, request.body.filter);
+      // A region-scoped operator's job covers its region when the filter names none.
+      const region = regionFilter(request, request.body.filter.region);
+      const filter = appliedBulkFilter(action, {
+        ...request.body.filter,
+        ...(region === undefined ? {} : { region }),
+      });
       // A scoped operator names its department: a job over every department is not its to start.
       requireDepartment(request, filter.department ?? '');
       const matched = await matchBulkItems(deps.pool, filter);
@@ -257,13 +283,21 @@ export const opsBulkRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     },
     async (request) => {
       const { limit, cursor } = request.query;
+      const principal = principalOf(request);
+      const department = departmentScope(principal);
+      const regionPrefix = regionPrefixOf(principal);
       const page = await listBulkActions(deps.pool, {
         limit,
+        // Filtered in the query, before the page is cut: a page is full while more exist.
+        scope: {
+          ...(department === undefined ? {} : { department }),
+          ...(regionPrefix === undefined ? {} : { regionPrefix }),
+        },
         ...(cursor === undefined ? {} : { before: startedBefore(decodeCursor(cursor, cursorKey)) }),
       });
       const last = page.rows.at(-1);
       return {
-        bulkActions: page.rows.filter((row) => visibleTo(request, row)).map(jobView),
+        bulkActions: page.rows.map(jobView),
         nextCursor: page.more && last ? encodeCursor([last.started_at_us, last.id]) : null,
       };
     },

@@ -19,7 +19,7 @@ import { auditRequest } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
-import { inScope, requireDepartment } from '../auth/scope.js';
+import { inScope, requireDepartment, requireEveryRegion } from '../auth/scope.js';
 
 const paramsSchema = z.object({ department: z.string().min(1).max(64) });
 const reason = z
@@ -108,6 +108,8 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       const { department } = request.params;
       // Scope first: a scoped operator learns nothing of other departments, real or not.
       requireDepartment(request, department);
+      // A pause holds the department's calls in every region: not for an operator of one.
+      requireEveryRegion(request);
       known(department);
       const principal = principalOf(request);
       const paused = await pauseDepartment(deps.pool, {
@@ -170,6 +172,8 @@ export const opsDepartmentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       const { department } = request.params;
       // Scope first: a scoped operator learns nothing of other departments, real or not.
       requireDepartment(request, department);
+      // A pause holds the department's calls in every region: not for an operator of one.
+      requireEveryRegion(request);
       known(department);
       const audit = (result: string, detail?: Record<string, unknown>) =>
         auditRequest(deps.pool, request, {

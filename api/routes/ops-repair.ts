@@ -18,7 +18,7 @@ import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { validServiceOutputs } from '../service-outputs.js';
 import { deliverUpdate, keyedUpdateId } from '../workflow-updates.js';
-import { requireDepartment } from '../auth/scope.js';
+import { requireDepartment, requireRegion } from '../auth/scope.js';
 
 const paramsSchema = z.object({ id: z.uuid(), stepId: z.string().min(1).max(64) });
 const reason = z
@@ -59,6 +59,7 @@ export const opsRepairRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
       );
     }
     requireDepartment(request, step.department);
+    requireRegion(request, found.application.region);
     if (update.action === 'skip') {
       update = { ...update, outputs: validServiceOutputs(step, update.outputs, 'outputs') };
     }

@@ -16,7 +16,7 @@ import type { ApiDeps } from '../deps.js';
 import { deliverWithdrawal } from '../withdrawal.js';
 import { keyedUpdateId } from '../workflow-updates.js';
 import { ProblemError } from '../problem.js';
-import { requireUnscoped } from '../auth/scope.js';
+import { requireEveryDepartment, requireRegion } from '../auth/scope.js';
 
 const withdrawBodySchema = z
   .object({
@@ -55,7 +55,7 @@ export const opsWithdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
     },
     async (request, reply) => {
       // Withdrawing ends every department's steps: not for an operator of one of them.
-      requireUnscoped(request);
+      requireEveryDepartment(request);
       const { id } = request.params;
       const { reason } = request.body;
       const found = await audited(
@@ -66,6 +66,7 @@ export const opsWithdrawRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
           const application = await findApplication(deps.pool, id);
           if (!application)
             throw new ProblemError(404, problemCodes.applicationNotFound, `No application ${id}`);
+          requireRegion(request, application.application.region);
           const principal = principalOf(request);
           await deliverWithdrawal(
             deps.temporal,

@@ -17,7 +17,8 @@ import { ProblemError } from '../problem.js';
 import { taskSummaryView } from '../work-list-views.js';
 import { deliverUpdate } from '../workflow-updates.js';
 import type { Refusal } from '../workflow-updates.js';
-import { requireDepartment } from '../auth/scope.js';
+import { requireDepartment, requireRegion } from '../auth/scope.js';
+import { unstatedRegion } from '../../schemas/regions.js';
 
 const paramsSchema = z.object({ taskId: z.uuid().describe('the task id') });
 const reason = z
@@ -80,6 +81,7 @@ export const opsWorkListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
     if (!task) throw new ProblemError(404, problemCodes.taskNotFound, `No task ${taskId}`);
     note({ applicationId: task.application_id, stepId: task.step_id });
     requireDepartment(request, task.department);
+    requireRegion(request, task.region ?? unstatedRegion);
     if (task.status === 'completed') throw completed();
     return task;
   }

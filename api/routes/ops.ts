@@ -16,7 +16,8 @@ import { applicationWorkflowId } from '../../temporal/ids.js';
 import { decodeFailureToError, timestampIso } from '../../temporal/payloads.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import { principalOf } from '../auth/authenticate.js';
-import { departmentScope, inScope, requireDepartment } from '../auth/scope.js';
+import { departmentScope, inScope, regionFilter, requireDepartment } from '../auth/scope.js';
+import { regionPrefix } from '../../schemas/regions.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -104,6 +105,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       const scope = departmentScope(principalOf(request));
       if (q.department !== undefined) requireDepartment(request, q.department);
       const department = scope ?? q.department;
+      const region = regionFilter(request, q.region);
       const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, cursorKey);
       const after = cursor && { sinceUs: cursor[0], id: cursor[1] };
       const page = await findStuckApplications(deps.pool, {
@@ -112,6 +114,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         ...(q.bundle === undefined ? {} : { bundleId: q.bundle }),
         ...(q.status === undefined ? {} : { statuses: q.status }),
         ...(department === undefined ? {} : { department }),
+        ...(region === undefined ? {} : { regionPrefix: regionPrefix(region) }),
         ...(q.retryingLongerThan === undefined ? {} : { retryingLongerThanMs: q.retryingLongerThan }),
         ...(q.attemptsAtLeast === undefined ? {} : { attemptsAtLeast: q.attemptsAtLeast }),
         ...(q.waitingLongerThan === undefined ? {} : { waitingLongerThanMs: q.waitingLongerThan }),

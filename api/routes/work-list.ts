@@ -19,7 +19,9 @@ import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { audited } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
-import { departmentScope, inScope } from '../auth/scope.js';
+import { departmentScope, inScope, regionPrefixOf, requireRegion } from '../auth/scope.js';
+import { ScopeRefusal } from '../auth/scope-refusal.js';
+import { unstatedRegion } from '../../schemas/regions.js';
 import type { Principal } from '../../schemas/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
@@ -38,16 +40,18 @@ const personOf = (principal: Principal) => `${roleLabel(principal)} ${principal.
 const notFound = (id: string) => new ProblemError(404, problemCodes.taskNotFound, `No task ${id}`);
 
 const otherDepartment = (task: TaskRow) =>
-  new ProblemError(
+  new ScopeRefusal(
     403,
     problemCodes.forbidden,
     'The task belongs to another department',
     `It is a task of ${task.department}.`,
+    `a task of ${task.department}`,
   );
 
 /** Refuses a clerk or scoped operator another department's task; other operators may see any. */
 function checkVisible(request: FastifyRequest, task: TaskRow): TaskRow {
   if (!inScope(principalOf(request), task.department)) throw otherDepartment(task);
+  requireRegion(request, task.region ?? unstatedRegion);
   return task;
 }
 
@@ -156,11 +160,19 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       const { department, cursor, ...filter } = request.query;
       const own = departmentScope(principal);
       if (own !== undefined && department !== undefined && department !== own)
-        throw new ProblemError(403, problemCodes.forbidden, "Only your department's tasks", own);
+        throw new ScopeRefusal(
+          403,
+          problemCodes.forbidden,
+          "Only your department's tasks",
+          own,
+          `${department}'s tasks`,
+        );
       const after = cursor === undefined ? undefined : decodeTaskCursor(cursor);
       const scope = own ?? department;
+      const regionPrefix = regionPrefixOf(principal);
       const page = await listTasks(deps.pool, {
         ...filter,
+        ...(regionPrefix === undefined ? {} : { regionPrefix }),
         ...(scope === undefined ? {} : { department: scope }),
         ...(after ? { after } : {}),
       });

@@ -119,6 +119,22 @@ describe('signing in', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it('shows an admin the audit log only: no link to, and no way into, the operator pages', async () => {
+    const { page, problems } = await openConsole('#/stuck');
+    await signIn(page, stack.keys.admin);
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const nav = page.getByRole('navigation');
+    expect(await nav.getByRole('link', { name: 'Audit log' }).isVisible()).toBe(true);
+    for (const name of ['Stuck applications', 'Departments', 'Bulk actions'])
+      expect(await nav.getByRole('link', { name }).isVisible(), name).toBe(false);
+    // An operator page's address typed in leads back to the audit log.
+    await page.goto(`${stack.apiUrl}/console#/departments`);
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Departments' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });
 
 describe('an operator repairs a stuck application', () => {

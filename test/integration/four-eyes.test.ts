@@ -73,4 +73,39 @@ describe('four eyes on a co-owned vehicle change', () => {
     expect(approved.status).toBe(200);
     expect((await stack.waitForApplication(id, ended)).status).toBe('completed');
   });
+
+  it('tells officers apart by the key they act with, not by the name a record gives', async () => {
+    // Another officer who happens to bear the name the verifications were recorded under.
+    const namesake = {
+      authorization: `Bearer ${(await createApiKey(stack.pool, { name: '张警官', role: 'clerk', scope: 'vehicle-office' })).secret}`,
+    };
+    const submitted = await stack.submit(coOwnedVehicleChange.example);
+    const id = submitted.body.id;
+    for (const stepId of ['videoVerification', 'spouseVideoVerification']) {
+      const task = await eventually(`the ${stepId} task`, async () =>
+        (await stack.openTasks(id, 'vehicleOfficer')).find((t) => t.stepId === stepId),
+      );
+      const answer = await stack.decideTask(task.id, 'vehicleOfficer', {
+        decision: 'approve',
+        outputs: { verificationNumber: `VV-${stepId}`, recordingReference: `REC-${stepId}` },
+        verification: verification(`REC-${stepId}`),
+      });
+      expect(answer.status).toBe(200);
+    }
+    const change = await eventually('the ownerChange task', async () =>
+      (await stack.openTasks(id, 'vehicleOfficer')).find((t) => t.stepId === 'ownerChange'),
+    );
+    expect(
+      (await stack.request('POST', `/v1/tasks/${change.id}/claim`, undefined, namesake, null)).status,
+    ).toBe(200);
+    const approved = await stack.request(
+      'POST',
+      `/v1/tasks/${change.id}/complete`,
+      { decision: 'approve', outputs: { registrationNumber: 'REG-2', vehicleLicenceNumber: 'VL-2' } },
+      namesake,
+      null,
+    );
+    expect(approved.status).toBe(200);
+    expect((await stack.waitForApplication(id, ended)).status).toBe('completed');
+  });
 });

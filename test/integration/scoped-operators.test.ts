@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vehicleCertificateReissue } from '../../bundles/vehicle-certificate-reissue.js';
 import type { ApplicationView } from '../../schemas/api.js';
+import { applicationEventSchema } from '../../schemas/events.js';
+import type { ApplicationEvent } from '../../schemas/events.js';
+import { readEventStream } from '../support/event-stream.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
@@ -59,6 +62,47 @@ describe('an operator scoped to the police', () => {
     expect(departments.body.departments.map((d) => d.id)).toEqual(['police']);
     const pause = await police('POST', '/v1/ops/departments/health/pause', { reason: 'not mine' });
     expect([pause.status, pause.body.code]).toEqual([403, 'OUT_OF_SCOPE']);
+  });
+});
+
+describe("an operator scoped to the police, in an application's events and access log", () => {
+  it("sees its own steps' entries and the application's own, no other department's", async () => {
+    const policeSteps = new Set(newborn.steps.filter((s) => s.department === 'police').map((s) => s.id));
+    const stepsOf = (events: ApplicationEvent[]) =>
+      new Set(events.flatMap((e) => (e.stepId ? [e.stepId] : [])));
+    const read = async (as: 'operator' | 'policeOperator') => {
+      const result = await readEventStream(`${stack.apiUrl}/v1/applications/${newborn.id}/events`, {
+        authorization: `Bearer ${stack.keys[as]}`,
+      });
+      expect(result.status).toBe(200);
+      return result.frames.map((f) => applicationEventSchema.parse(JSON.parse(f.data)));
+    };
+    const everyone = await read('operator');
+    // Other departments' steps have events the police must not see.
+    expect([...stepsOf(everyone)].some((id) => !policeSteps.has(id))).toBe(true);
+    const own = await read('policeOperator');
+    expect([...stepsOf(own)].sort()).toEqual([...policeSteps].sort());
+    expect(own.at(-1)).toMatchObject({ type: 'application.status_changed', status: newborn.status });
+
+    type Log = { entries: Array<{ stepId: string | null; fields: string[] }> };
+    const all = await stack.request<Log>(
+      'GET',
+      `/v1/applications/${newborn.id}/access-log`,
+      undefined,
+      {},
+      'operator',
+    );
+    expect(all.body.entries.some((e) => e.stepId !== null && !policeSteps.has(e.stepId))).toBe(true);
+    const log = await police<Log>('GET', `/v1/applications/${newborn.id}/access-log`);
+    expect(log.status).toBe(200);
+    expect(log.body.entries.some((e) => e.stepId !== null && policeSteps.has(e.stepId))).toBe(true);
+    for (const entry of log.body.entries) {
+      if (entry.stepId !== null) expect(policeSteps.has(entry.stepId), entry.stepId).toBe(true);
+      // A read of the application keeps only the police steps' fields (`<step>.<field>`).
+      else
+        for (const field of entry.fields)
+          expect(policeSteps.has(field.split('.')[0] ?? ''), field).toBe(true);
+    }
   });
 });
 

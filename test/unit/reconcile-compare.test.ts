@@ -20,6 +20,7 @@ function appRow(status: ApplicationRow['status'] = 'running'): ApplicationRow {
     created_at: at,
     updated_at: at,
     due_at: null,
+    region: '330106',
   };
 }
 

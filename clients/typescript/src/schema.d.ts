@@ -1078,6 +1078,8 @@ export interface components {
       updatedAt: string;
       /** @description when the bundle's promised limit ends; moved on while waiting for the applicant */
       dueAt: string | null;
+      /** @description the administrative division code it is handled in, as submitted; 000000 when none was */
+      region: string;
       steps: {
         id: string;
         department: string;
@@ -1173,6 +1175,8 @@ export interface components {
         form: {
           [key: string]: unknown;
         };
+        /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+        region?: string;
       };
       /** @description request bodies that take the bundle's other paths (an abnormal death) */
       otherExamples: {
@@ -1243,6 +1247,8 @@ export interface components {
       replacedBy: string | null;
       /** @description neither revoked nor expired */
       active: boolean;
+      /** @description an operator's region scope: that administrative division and those under it; null: every region */
+      region: string | null;
     };
     CreatedApiKeyInput: {
       id: string;
@@ -1259,6 +1265,8 @@ export interface components {
       replacedBy: string | null;
       /** @description neither revoked nor expired */
       active: boolean;
+      /** @description an operator's region scope: that administrative division and those under it; null: every region */
+      region: string | null;
       /** @description shown once; only its hash is stored */
       secret: string;
     };
@@ -1272,6 +1280,8 @@ export interface components {
        * @description when it stops working; never if absent
        */
       expiresAt?: string;
+      /** @description operator keys only: confine it to this administrative division (and those under it), beside the department of `role`; every region if absent */
+      region?: string;
     };
     DepartmentCaseListInput: {
       cases: {
@@ -1509,6 +1519,8 @@ export interface components {
           'running' | 'waiting' | 'completed' | 'partially_completed' | 'rejected' | 'withdrawn' | 'failed'
         )[];
         department?: string;
+        /** @description the applications' region (and those under it); a region-scoped operator's own when it named none */
+        region?: string;
         stepId?: string;
         retryingLongerThanMs?: number;
         attemptsAtLeast?: number;
@@ -1893,6 +1905,8 @@ export interface components {
           maternityBenefit: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -1975,6 +1989,8 @@ export interface components {
           housingFundWithdrawal: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -2063,6 +2079,8 @@ export interface components {
         /** @description the branch of the partner bank that opens the account */
         bankBranch: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -2107,6 +2125,8 @@ export interface components {
           housingFundWithdrawal: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -2138,6 +2158,8 @@ export interface components {
         /** @description where the new certificate is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -2172,6 +2194,8 @@ export interface components {
         /** @description where the new vehicle licence is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -2217,6 +2241,8 @@ export interface components {
         /** @description where the new vehicle licence is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -2438,6 +2464,8 @@ export interface components {
       updatedAt: string;
       /** @description when the bundle's promised limit ends; moved on while waiting for the applicant */
       dueAt: string | null;
+      /** @description the administrative division code it is handled in, as submitted; 000000 when none was */
+      region: string;
       steps: {
         id: string;
         department: string;
@@ -2533,6 +2561,8 @@ export interface components {
         form: {
           [key: string]: unknown;
         };
+        /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+        region?: string;
       };
       /** @description request bodies that take the bundle's other paths (an abnormal death) */
       otherExamples: {
@@ -2603,6 +2633,8 @@ export interface components {
       replacedBy: string | null;
       /** @description neither revoked nor expired */
       active: boolean;
+      /** @description an operator's region scope: that administrative division and those under it; null: every region */
+      region: string | null;
     };
     CreatedApiKey: {
       id: string;
@@ -2619,6 +2651,8 @@ export interface components {
       replacedBy: string | null;
       /** @description neither revoked nor expired */
       active: boolean;
+      /** @description an operator's region scope: that administrative division and those under it; null: every region */
+      region: string | null;
       /** @description shown once; only its hash is stored */
       secret: string;
     };
@@ -2632,6 +2666,8 @@ export interface components {
        * @description when it stops working; never if absent
        */
       expiresAt?: string;
+      /** @description operator keys only: confine it to this administrative division (and those under it), beside the department of `role`; every region if absent */
+      region?: string;
     };
     DepartmentCaseList: {
       cases: {
@@ -2869,6 +2905,8 @@ export interface components {
           'running' | 'waiting' | 'completed' | 'partially_completed' | 'rejected' | 'withdrawn' | 'failed'
         )[];
         department?: string;
+        /** @description the applications' region (and those under it); a region-scoped operator's own when it named none */
+        region?: string;
         stepId?: string;
         retryingLongerThanMs?: number;
         attemptsAtLeast?: number;
@@ -3253,6 +3291,8 @@ export interface components {
           maternityBenefit: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3335,6 +3375,8 @@ export interface components {
           housingFundWithdrawal: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3423,6 +3465,8 @@ export interface components {
         /** @description the branch of the partner bank that opens the account */
         bankBranch: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3467,6 +3511,8 @@ export interface components {
           housingFundWithdrawal: boolean;
         };
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3498,6 +3544,8 @@ export interface components {
         /** @description where the new certificate is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3532,6 +3580,8 @@ export interface components {
         /** @description where the new vehicle licence is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -3577,6 +3627,8 @@ export interface components {
         /** @description where the new vehicle licence is mailed */
         mailingAddress: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     /**
      * @example {
@@ -5765,6 +5817,8 @@ export interface operations {
             status?: string | string[];
             /** @description only reasons at this department */
             department?: string;
+            /** @description only applications of this administrative division and those under it (330100: all of Hangzhou) */
+            region?: string;
             /** @description `retrying`: the first attempt started at least this long ago (e.g. 10m) */
             retryingLongerThan?: string;
             /** @description `retrying`: at least this many attempts; 2 when neither threshold is given */
@@ -7160,6 +7214,8 @@ export interface operations {
         status?: string | string[];
         /** @description only reasons at this department */
         department?: string;
+        /** @description only applications of this administrative division and those under it (330100: all of Hangzhou) */
+        region?: string;
         /** @description `retrying`: the first attempt started at least this long ago (e.g. 10m) */
         retryingLongerThan?: string;
         /** @description `retrying`: at least this many attempts; 2 when neither threshold is given */
