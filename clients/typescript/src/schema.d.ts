@@ -1196,6 +1196,8 @@ export interface components {
           form: {
             [key: string]: unknown;
           };
+          /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+          region?: string;
         };
       }[];
     };
@@ -2284,6 +2286,8 @@ export interface components {
          */
         photoReceiptNumber?: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
     TaskDecision:
       | {
@@ -2582,6 +2586,8 @@ export interface components {
           form: {
             [key: string]: unknown;
           };
+          /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+          region?: string;
         };
       }[];
     };
@@ -3670,6 +3676,8 @@ export interface components {
          */
         photoReceiptNumber?: string;
       };
+      /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
+      region?: string;
     };
   };
   responses: never;
