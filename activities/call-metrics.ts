@@ -2,13 +2,21 @@ import { DepartmentRejection } from '../departments/adapter.js';
 import type { ServiceMetrics } from '../metrics/service.js';
 
 /** How a department call ended, as `onething_department_calls_total` counts it. */
-export type CallOutcome = 'completed' | 'accepted' | 'pending' | 'rejected' | 'failed' | 'timed_out';
+export type CallOutcome =
+  | 'completed'
+  | 'accepted'
+  | 'pending'
+  | 'rejected'
+  | 'failed'
+  | 'timed_out'
+  /** The department asks the applicant for supplements (补正) before it decides. */
+  | 'supplement_required';
 
 /** What a call is counted by: bounded sets from the catalogue, never the call's data. */
 export interface CallLabels {
   department: string;
   service: string;
-  operation: 'submit' | 'poll' | 'compensate' | 'cancel';
+  operation: 'submit' | 'poll' | 'compensate' | 'cancel' | 'supplement';
 }
 
 /**

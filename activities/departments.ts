@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { findService } from '../departments/catalog/index.js';
-import { DepartmentRejection, isAcceptance } from '../departments/adapter.js';
+import { DepartmentRejection, isAcceptance, isSupplementRequest } from '../departments/adapter.js';
 import type { DepartmentAdapter, DepartmentAdapters, SubmitResult } from '../departments/adapter.js';
 import type { ServiceDefinition } from '../departments/definition.js';
 import { recordStepAttempt, recordTransition } from '../db/transitions.js';
@@ -12,6 +12,7 @@ import { failureTypes, stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepTransition } from '../schemas/workflow.js';
 import type { ServiceMetrics } from '../metrics/service.js';
 import { outcomeOfError, startCallTimer } from './call-metrics.js';
+import type { CallOutcome } from './call-metrics.js';
 import { createPauseCheck } from './pause-check.js';
 import type { PauseCheck } from './pause-check.js';
 import type {
@@ -23,6 +24,7 @@ import type {
   DepartmentActivities,
   PollDepartmentInput,
   RejectionDetails,
+  SupplementDepartmentInput,
 } from './types.js';
 
 export interface DepartmentActivityDeps {
@@ -85,7 +87,12 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
   };
 
   /** Records a rejection and turns it into the non-retryable failure the workflow classifies. */
-  const rejected = async (call: CallDepartmentInput, err: DepartmentRejection, receipt: boolean) => {
+  const rejected = async (
+    call: CallDepartmentInput,
+    err: DepartmentRejection,
+    receipt: boolean,
+    suffix = 'decided',
+  ) => {
     const details: RejectionDetails = {
       department: call.department,
       reasonCode: err.reasonCode,
@@ -93,7 +100,7 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
     };
     await record(
       call,
-      'decided',
+      suffix,
       {
         stepId: call.stepId,
         status: 'rejected',
@@ -195,6 +202,88 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
     }
   };
 
+  /** Records that the department asks the applicant for what is missing; the step waits for it. */
+  const recordSupplementRequest = (
+    call: CallDepartmentInput,
+    suffix: string,
+    receiptNumber: string | undefined,
+    missing: string[],
+    receipt: boolean,
+  ) =>
+    record(
+      call,
+      suffix,
+      {
+        stepId: call.stepId,
+        status: 'waiting',
+        ...(receiptNumber ? { receiptNumber } : {}),
+        waiting: {
+          reason: 'applicant-supplement',
+          message: `waiting for the applicant's supplementary materials to ${call.department}: ${missing.join(', ')}`,
+          missing,
+        },
+        error: null,
+      },
+      receipt,
+    );
+
+  /**
+   * The department's answer to a call or to supplements, recorded with what it received under
+   * the transition keys given: accepted (decided later), asking for supplements, or decided.
+   */
+  const settle = async (
+    call: CallDepartmentInput,
+    { service, adapter }: { service: ServiceDefinition; adapter: DepartmentAdapter },
+    result: SubmitResult,
+    attempt: number,
+    done: (outcome: CallOutcome) => void,
+    keys: { accepted: string; supplement: string; decided: string },
+  ): Promise<CallDepartmentResult> => {
+    const pollable = adapter.poll !== undefined;
+    if (isAcceptance(result)) {
+      done('accepted');
+      // The department has the data now; it decides later.
+      await record(
+        call,
+        keys.accepted,
+        {
+          stepId: call.stepId,
+          status: 'waiting',
+          receiptNumber: result.receiptNumber,
+          waiting: { reason: 'department-decision', message: `waiting for ${call.department} decision` },
+          error: null,
+        },
+        true,
+      );
+      return { accepted: true, receiptNumber: result.receiptNumber, pollable };
+    }
+    if (isSupplementRequest(result)) {
+      done('supplement_required');
+      await recordSupplementRequest(call, keys.supplement, result.receiptNumber, result.missing, true);
+      const { receiptNumber, missing } = result;
+      return { supplementRequired: true, receiptNumber, missing, pollable };
+    }
+    // An answer that breaks the service's contract is a failed call, like the retry it causes.
+    const outputs = await checkedOutputs(call, service, result.outputs, attempt).catch((err: unknown) => {
+      done('failed');
+      throw err;
+    });
+    done('completed');
+    await record(
+      call,
+      keys.decided,
+      {
+        stepId: call.stepId,
+        status: 'completed',
+        outputs,
+        error: null,
+        ...(result.receiptNumber ? { receiptNumber: result.receiptNumber } : {}),
+      },
+      true,
+    );
+    return { outputs, ...(result.receiptNumber ? { receiptNumber: result.receiptNumber } : {}) };
+  };
+
   return {
     async callDepartment(call: CallDepartmentInput): Promise<CallDepartmentResult> {
       const { attempt } = Context.current().info;
@@ -233,42 +322,55 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         throw failedAttempt(err);
       }
 
-      if (isAcceptance(result)) {
-        done('accepted');
-        // The department has the data now; it decides later.
-        await record(
-          call,
-          call.callKey ? `accepted:${call.callKey}` : 'accepted',
-          {
-            stepId: call.stepId,
-            status: 'waiting',
-            receiptNumber: result.receiptNumber,
-            waiting: { reason: 'department-decision', message: `waiting for ${call.department} decision` },
-            error: null,
-          },
-          true,
-        );
-        return { accepted: true, receiptNumber: result.receiptNumber, pollable: adapter.poll !== undefined };
-      }
-      // An answer that breaks the service's contract is a failed call, like the retry it causes.
-      const outputs = await checkedOutputs(call, service, result.outputs, attempt).catch((err: unknown) => {
-        done('failed');
-        throw err;
+      const suffix = (what: string) => (call.callKey ? `${what}:${call.callKey}` : what);
+      return settle(call, { service, adapter }, result, attempt, done, {
+        accepted: suffix('accepted'),
+        supplement: suffix('supplement'),
+        decided: 'decided',
       });
-      done('completed');
-      await record(
-        call,
-        'decided',
-        {
-          stepId: call.stepId,
-          status: 'completed',
-          outputs,
-          error: null,
-          ...(result.receiptNumber ? { receiptNumber: result.receiptNumber } : {}),
-        },
-        true,
-      );
-      return { outputs, ...(result.receiptNumber ? { receiptNumber: result.receiptNumber } : {}) };
+    },
+
+    async supplementDepartment(input: SupplementDepartmentInput): Promise<CallDepartmentResult> {
+      const { attempt } = Context.current().info;
+      const { service, adapter } = resolve(input.department, input.service);
+      if (!adapter.supplement) {
+        throw ApplicationFailure.nonRetryable(
+          `${input.department} cannot receive supplements`,
+          failureTypes.departmentNotConfigured,
+        );
+      }
+      // What the department receives now is the applicant's answers, for the access log.
+      const call: CallDepartmentInput = { ...input, input: input.answers };
+      const pause = await pauseOf(input.department);
+      if (pause) throw await paused(call, pause);
+      const done = startCallTimer(deps.metrics, {
+        department: input.department,
+        service: input.service,
+        operation: 'supplement',
+      });
+      let result: SubmitResult;
+      try {
+        result = await adapter.supplement({
+          department: input.department,
+          service: input.service,
+          receiptNumber: input.receiptNumber,
+          idempotencyKey: input.idempotencyKey,
+          round: input.round,
+          answers: input.answers,
+          signal: Context.current().cancellationSignal,
+        });
+      } catch (err) {
+        done(outcomeOfError(err));
+        if (err instanceof DepartmentRejection)
+          throw await rejected(call, err, true, `decided:r${input.round}`);
+        await recordRetry(input, attempt, err);
+        throw failedAttempt(err);
+      }
+      return settle(call, { service, adapter }, result, attempt, done, {
+        accepted: `accepted:r${input.round}`,
+        supplement: `supplement:r${input.round}`,
+        decided: `decided:r${input.round}`,
+      });
     },
 
     async compensateDepartment(input: CompensateDepartmentInput): Promise<void> {
@@ -369,12 +471,24 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         done('pending');
         return { pending: true as const };
       }
+      // Keys of a case's later rounds are their own; the first round's are as they always were.
+      const round = query.round === undefined ? '' : `:r${query.round}`;
+      if (isSupplementRequest(polled)) {
+        done('supplement_required');
+        await recordSupplementRequest(call, `supplement:polled${round}`, undefined, polled.missing, false);
+        return { pending: false as const, supplementRequired: true as const, missing: polled.missing };
+      }
       const outputs = await checkedOutputs(query, service, polled.outputs, attempt).catch((err: unknown) => {
         done('failed');
         throw err;
       });
       done('completed');
-      await record(call, 'decided', { stepId: query.stepId, status: 'completed', outputs, error: null });
+      await record(call, `decided${round}`, {
+        stepId: query.stepId,
+        status: 'completed',
+        outputs,
+        error: null,
+      });
       return { pending: false as const, outputs };
     },
   };

@@ -26,7 +26,36 @@ export interface CallDepartmentInput {
  */
 export type CallDepartmentResult =
   | { accepted?: false; outputs: Record<string, unknown>; receiptNumber?: string }
-  | { accepted: true; receiptNumber: string; pollable: boolean };
+  | { accepted: true; receiptNumber: string; pollable: boolean }
+  | SupplementRequired;
+
+/**
+ * The department asks the applicant for supplements (补正) on its case `receiptNumber`: every
+ * item `missing`. Recorded on the step (waiting, with the list) by the activity that heard it.
+ */
+export interface SupplementRequired {
+  accepted?: false;
+  supplementRequired: true;
+  receiptNumber: string;
+  missing: string[];
+  /** Whether the department can be polled, once it has the answers and decides later. */
+  pollable: boolean;
+}
+
+/** The applicant's answers, sent to the department's case under the step call's key. */
+export interface SupplementDepartmentInput {
+  applicationId: string;
+  stepId: string;
+  department: string;
+  service: string;
+  receiptNumber: string;
+  idempotencyKey: string;
+  /** 2 for the first answers; one more for each request after. */
+  round: number;
+  answers: Record<string, string>;
+  /** Why the department receives the answers, for the applicant's access log: the item's title. */
+  purpose?: string;
+}
 
 /** Asks a department about a case it accepted. */
 export interface PollDepartmentInput {
@@ -36,9 +65,14 @@ export interface PollDepartmentInput {
   service: string;
   receiptNumber: string;
   idempotencyKey: string;
+  /** The round of the case asked about, after answered supplements (absent: the first). */
+  round?: number;
 }
 
-export type PollDepartmentResult = { pending: true } | { pending: false; outputs: Record<string, unknown> };
+export type PollDepartmentResult =
+  | { pending: true }
+  | { pending: false; outputs: Record<string, unknown> }
+  | { pending: false; supplementRequired: true; missing: string[] };
 
 /** Cancels a case a department accepted and has not decided: the application was withdrawn. */
 export interface CancelDepartmentCaseInput {
@@ -86,6 +120,8 @@ export interface DepartmentActivities {
   pollDepartment(input: PollDepartmentInput): Promise<PollDepartmentResult>;
   compensateDepartment(input: CompensateDepartmentInput): Promise<void>;
   cancelDepartmentCase(input: CancelDepartmentCaseInput): Promise<CancelDepartmentCaseResult>;
+  /** Sends the applicant's supplements to the case; answered as a call is. */
+  supplementDepartment(input: SupplementDepartmentInput): Promise<CallDepartmentResult>;
 }
 
 /** Activities that project workflow state into PostgreSQL. */
@@ -143,6 +179,15 @@ export interface WorkListActivities {
   /** Stops the promised-time clock while the application waits for the applicant, and starts it again. */
   pauseApplicationClock(input: { applicationId: string; at: string }): Promise<void>;
   resumeApplicationClock(input: { applicationId: string; at: string }): Promise<void>;
+  /**
+   * Stops the clock for a department's request for supplements, and says until when the
+   * applicant may answer: the end of the `workingDays`-th working day after `at`.
+   */
+  pauseClockForSupplement(input: {
+    applicationId: string;
+    at: string;
+    workingDays: number;
+  }): Promise<{ deadline: string }>;
 }
 
 /** Activities behind outage mode (an operator pauses and resumes a department). */

@@ -112,6 +112,11 @@ export function createWorkListActivities(deps: WorkListActivityDeps): WorkListAc
       await pauseClock(deps.pool, applicationId, new Date(at));
     },
 
+    async pauseClockForSupplement({ applicationId, at, workingDays }) {
+      await pauseClock(deps.pool, applicationId, new Date(at));
+      return { deadline: deps.calendar.addWorkingDays(new Date(at), workingDays).toISOString() };
+    },
+
     async resumeApplicationClock({ applicationId, at }) {
       await resumeClock(deps.pool, applicationId, new Date(at), deps.calendar);
     },

@@ -29,11 +29,43 @@ export interface DepartmentAcceptance {
   receiptNumber: string;
 }
 
-/** What `submit` resolves with. */
-export type SubmitResult = DepartmentDecision | DepartmentAcceptance;
+/**
+ * The department asks the applicant for supplementary materials (补正) before it decides: every
+ * item missing, listed at once (Administrative Licensing Law art. 32). The case stays open under
+ * `receiptNumber`; the applicant's answers reach it through `supplement`, under the call's key.
+ */
+export interface DepartmentSupplementRequest {
+  supplementRequired: true;
+  receiptNumber: string;
+  /** What is missing, in the department's words, each shown to the applicant and answered by name. */
+  missing: string[];
+}
+
+/** What `submit` (and `supplement`) resolves with. */
+export type SubmitResult = DepartmentDecision | DepartmentAcceptance | DepartmentSupplementRequest;
 
 export function isAcceptance(result: SubmitResult): result is DepartmentAcceptance {
   return 'accepted' in result && result.accepted;
+}
+
+export function isSupplementRequest<T extends object>(
+  result: T,
+): result is Extract<T, { supplementRequired: true }> {
+  return 'supplementRequired' in result && result.supplementRequired === true;
+}
+
+/** The applicant's answers to a request for supplements, sent to the case they complete. */
+export interface SupplementCall {
+  department: string;
+  service: string;
+  receiptNumber: string;
+  /** The step call's own key: the answers belong to that call, and a repeat acts once per round. */
+  idempotencyKey: string;
+  /** 2 for the first answers (the call was round 1), one more for each request after. */
+  round: number;
+  /** One answer per item the department listed, keyed by the item. */
+  answers: Record<string, string>;
+  signal?: AbortSignal;
 }
 
 /** Asks a department about a case it accepted earlier. */
@@ -45,8 +77,14 @@ export interface PollQuery {
   signal?: AbortSignal;
 }
 
-/** A poll's answer: still deciding, or decided (a rejection is thrown as `DepartmentRejection`). */
-export type PollResult = { pending: true } | (DepartmentDecision & { pending?: false });
+/**
+ * A poll's answer: still deciding, decided (a rejection is thrown as `DepartmentRejection`), or
+ * asking the applicant for supplements.
+ */
+export type PollResult =
+  | { pending: true }
+  | (DepartmentDecision & { pending?: false })
+  | (Omit<DepartmentSupplementRequest, 'receiptNumber'> & { pending?: false });
 
 /** Withdraws a case the department accepted and has not decided (the application was withdrawn). */
 export interface CancelQuery {
@@ -111,6 +149,11 @@ export interface DepartmentAdapter {
   compensate?(call: CompensationCall): Promise<void>;
   /** For departments that accept cases and can close one undecided when the applicant withdraws. */
   cancel?(query: CancelQuery): Promise<CancelResult>;
+  /**
+   * For departments that ask for supplements: sends the applicant's answers to the case, and
+   * resolves or throws as `submit` does (decided, accepted to decide later, or asking again).
+   */
+  supplement?(call: SupplementCall): Promise<SubmitResult>;
 }
 
 /** Adapters by department id: which adapter serves which department is configuration. */

@@ -6,9 +6,11 @@ import type {
   DepartmentAdapter,
   DepartmentCall,
   DepartmentDecision,
+  DepartmentSupplementRequest,
   PollQuery,
   PollResult,
   SubmitResult,
+  SupplementCall,
 } from './adapter.js';
 import { signRequest } from './signing.js';
 import type { SignatureAlgorithm } from './signing.js';
@@ -57,6 +59,12 @@ export const defaultMaxAnswerBytes = 1024 * 1024;
 const maxReceiptLength = 200;
 const maxReasonCodeLength = 100;
 const maxReasonLength = 2000;
+/** A request for supplements lists at most this many items, each at most this long (a callback's bounds). */
+export const maxMissingItems = 50;
+export const maxMissingItemLength = 200;
+
+/** The status a call, a poll or a callback asks the applicant for supplements with. */
+export const supplementRequiredStatus = 'supplement-required';
 
 /**
  * The department refused Onething's credentials (401 or 403): a configuration fault of the two
@@ -95,11 +103,12 @@ interface AnswerBody {
   outputs?: unknown;
   code?: unknown;
   reason?: unknown;
+  missing?: unknown;
 }
 
 /** One HTTP request of the protocol. */
 interface ProtocolRequest {
-  operation: 'submit' | 'poll' | 'compensate' | 'cancel';
+  operation: 'submit' | 'poll' | 'compensate' | 'cancel' | 'supplement';
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
   body: string;
@@ -122,7 +131,9 @@ interface Answer {
  * (`DepartmentAnswerTooLarge`, never read into memory). A poll is
  * `GET <baseUrl>/services/<service>/cases/<receiptNumber>`, answered the same way; a cancellation
  * (the applicant withdrew) is `DELETE` on the same URL: `200 { status: 'cancelled' }`, or the
- * decision already made, as a poll answers it.
+ * decision already made, as a poll answers it. A call or a poll may also answer 2xx
+ * `{ status: 'supplement-required', receiptNumber, missing }` (补正); the applicant's answers then go
+ * to `POST <case URL>/supplements` as `{ round, answers }` under the call's key, answered as a call.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapter {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -195,18 +206,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
         { operation: 'submit', method: 'POST', url, body, idempotencyKey: call.idempotencyKey },
         call.signal,
       );
-      if (answer.status === 202 || answer.body?.status === 'accepted') {
-        const receiptNumber = receiptIn(call.department, answer);
-        if (receiptNumber === undefined) {
-          // Without a case number Onething can neither ask about the case nor match its callback.
-          throw new DepartmentUnavailable(
-            `${call.department} accepted the case (${answer.status}) without a receiptNumber to follow it by`,
-          );
-        }
-        return { accepted: true, receiptNumber };
-      }
-      if (answer.body?.status === 'rejected') throw rejectionIn(call.department, answer);
-      return decisionOf(call.department, answer);
+      return submitResultOf(call.department, answer);
     },
     // Undo is `POST <baseUrl>/services/<service>/compensations`; any refusal leaves the step for an operator.
     async compensate(call: CompensationCall): Promise<void> {
@@ -261,6 +261,22 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       `${query.department} answered the cancellation of case ${query.receiptNumber} without a status of cancelled or decided`,
     );
   };
+  // The applicant's answers complete the case they were asked for, under the call's own key.
+  adapter.supplement = async (call: SupplementCall): Promise<SubmitResult> => {
+    const answer = await exchange(
+      call.department,
+      {
+        operation: 'supplement',
+        method: 'POST',
+        url: `${caseUrl(call.service, call.receiptNumber)}/supplements`,
+        body: JSON.stringify({ round: call.round, answers: call.answers }),
+        idempotencyKey: call.idempotencyKey,
+      },
+      call.signal,
+    );
+    // A department that names no case in its answer means the case it was sent to.
+    return submitResultOf(call.department, answer, call.receiptNumber);
+  };
   if (options.poll === false) return adapter;
 
   return {
@@ -276,11 +292,70 @@ export function createHttpAdapter(options: HttpAdapterOptions): DepartmentAdapte
       if (state === 'pending' || state === 'accepted') return { pending: true };
       if (state === 'decided') return decisionOf(query.department, answer);
       if (state === 'rejected') throw rejectionIn(query.department, answer);
+      if (state === supplementRequiredStatus)
+        return { supplementRequired: true, missing: missingIn(query.department, answer) };
       throw new DepartmentUnavailable(
-        `${query.department} answered the case ${query.receiptNumber} without a status of pending or decided`,
+        `${query.department} answered the case ${query.receiptNumber} without a status of pending, decided or ${supplementRequiredStatus}`,
       );
     },
   };
+}
+
+/**
+ * What an answer to a call (or to supplements) says: accepted with a receipt, asking for
+ * supplements, rejected, or decided. `knownReceipt`: the case the request was about.
+ */
+function submitResultOf(department: string, answer: Answer, knownReceipt?: string): SubmitResult {
+  if (answer.body?.status === supplementRequiredStatus) {
+    const receiptNumber = receiptIn(department, answer) ?? knownReceipt;
+    if (receiptNumber === undefined) {
+      // The answers must reach the case later: without its number they could not.
+      throw new DepartmentUnexpectedAnswer(
+        `${department} asked for supplements (${answer.status}) without a receiptNumber to send them to; retried`,
+      );
+    }
+    const request: DepartmentSupplementRequest = {
+      supplementRequired: true,
+      receiptNumber,
+      missing: missingIn(department, answer),
+    };
+    return request;
+  }
+  if (answer.status === 202 || answer.body?.status === 'accepted') {
+    const receiptNumber = receiptIn(department, answer) ?? knownReceipt;
+    if (receiptNumber === undefined) {
+      // Without a case number Onething can neither ask about the case nor match its callback.
+      throw new DepartmentUnavailable(
+        `${department} accepted the case (${answer.status}) without a receiptNumber to follow it by`,
+      );
+    }
+    return { accepted: true, receiptNumber };
+  }
+  if (answer.body?.status === 'rejected') throw rejectionIn(department, answer);
+  return decisionOf(department, answer);
+}
+
+/**
+ * The items a request for supplements lists: 1 to {@link maxMissingItems} distinct, non-empty
+ * strings of at most {@link maxMissingItemLength} characters. Anything else is no request the
+ * applicant could answer: a failed call, retried.
+ */
+function missingIn(department: string, answer: Answer): string[] {
+  const missing = answer.body?.missing;
+  const valid =
+    Array.isArray(missing) &&
+    missing.length >= 1 &&
+    missing.length <= maxMissingItems &&
+    missing.every(
+      (item) => typeof item === 'string' && item.trim() !== '' && item.length <= maxMissingItemLength,
+    ) &&
+    new Set(missing).size === missing.length;
+  if (!valid) {
+    throw new DepartmentUnexpectedAnswer(
+      `${department} asked for supplements (${answer.status}) without a valid "missing" list (1 to ${maxMissingItems} distinct items of at most ${maxMissingItemLength} characters); retried`,
+    );
+  }
+  return missing as string[];
 }
 
 function authHeaders(

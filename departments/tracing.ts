@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentele
 /** What names a department call's span: the department, the operation, the method and host. */
 export interface DepartmentCallSpan {
   department: string;
-  operation: 'submit' | 'poll' | 'compensate' | 'cancel';
+  operation: 'submit' | 'poll' | 'compensate' | 'cancel' | 'supplement';
   method: string;
   url: string;
 }

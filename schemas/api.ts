@@ -218,7 +218,11 @@ export const departmentCallbackSchema = z
       .describe('unique per callback: a repeat is answered as already recorded'),
     idempotencyKey: z.string().min(1).max(300).describe('the key of the call the department accepted'),
     receiptNumber: z.string().min(1).max(200),
-    outcome: z.enum(['completed', 'rejected']),
+    outcome: z
+      .enum(['completed', 'rejected', 'supplement-required'])
+      .describe(
+        '`supplement-required`: not a decision yet; the department asks the applicant for `missing` (补正)',
+      ),
     outputs: z.record(z.string(), z.unknown()).optional().describe("for `completed`: the service's outputs"),
     reasonCode: z
       .string()
@@ -226,11 +230,22 @@ export const departmentCallbackSchema = z
       .optional()
       .describe("for `rejected`, required: the department's own reason code"),
     reason: z.string().max(2000).optional().describe('for `rejected`, required: shown to the applicant'),
+    missing: z
+      .array(z.string().trim().min(1).max(200))
+      .min(1)
+      .max(50)
+      .refine((items) => new Set(items).size === items.length, 'items must be distinct')
+      .optional()
+      .describe(
+        'for `supplement-required`, required: every item missing, listed at once, each answered by name',
+      ),
   })
   .strict()
   // Only the department's explicit "no", with its code and reason, rejects the applicant: a
   // `rejected` without them is refused (400), so the department sends it again complete.
   .superRefine((callback, ctx) => {
+    if (callback.outcome === 'supplement-required' && callback.missing === undefined)
+      ctx.addIssue({ code: 'custom', path: ['missing'], message: 'required for a supplement request' });
     if (callback.outcome !== 'rejected') return;
     for (const field of ['reasonCode', 'reason'] as const) {
       if (!callback[field]?.trim()) {

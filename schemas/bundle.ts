@@ -90,6 +90,11 @@ export const stepDefinitionSchema = z.object({
   separateFrom: z.array(z.string()).optional(),
   /** How long the applicant has to answer a request for supplementary materials (default 10d). */
   supplementDeadline: durationSchema.optional(),
+  /**
+   * How many working days (on the business calendar) the applicant has to answer a department's
+   * own request for supplements (default 10); past them the step is rejected.
+   */
+  supplementWorkingDays: z.number().int().min(1).max(60).optional(),
   /** The promised time limit (承诺时限) in working days; 0 means the same day. */
   timeLimitWorkingDays: z.number().int().min(0),
 });

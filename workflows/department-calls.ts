@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { DepartmentActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
-import { callActivityId } from './activity-ids.js';
+import { callActivityId, supplementActivityId } from './activity-ids.js';
 import { callBudgetMs } from './call-budget.js';
 import { durationMs } from '../schemas/durations.js';
 
@@ -15,11 +15,12 @@ export function departmentActivitiesFor(
   step: StepDefinition,
   round = 0,
   pausedBefore = 0,
+  activityId = callActivityId(step.id, round, pausedBefore),
 ): DepartmentActivities {
   // A retry asked by an operator is a new call, with its own id: the abandoned one may still be
   // closing. So is a call made again after its department was resumed. Each has a fresh budget.
   return proxyActivities<DepartmentActivities>({
-    activityId: callActivityId(step.id, round, pausedBefore),
+    activityId,
     startToCloseTimeout: durationMs(step.callTimeout),
     scheduleToCloseTimeout: callBudgetMs(step),
     retry: {
@@ -49,4 +50,22 @@ export function pollingActivitiesFor(step: StepDefinition, activityId?: string):
       maximumInterval: durationMs(step.retry.maximumInterval),
     },
   });
+}
+
+/**
+ * The applicant's supplements sent to the case of the step's call in `round`: a call like the
+ * first, with its timeout, retries and budget, under an id of its own (activity-ids.ts).
+ */
+export function supplementActivitiesFor(
+  step: StepDefinition,
+  round: number,
+  supplementRound: number,
+  pausedBefore: number,
+): DepartmentActivities {
+  return departmentActivitiesFor(
+    step,
+    round,
+    pausedBefore,
+    supplementActivityId(step.id, round, supplementRound, pausedBefore),
+  );
 }

@@ -3,7 +3,10 @@ import type { StepDefinition } from '../schemas/bundle.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepError } from '../schemas/workflow.js';
 import { pollActivityId } from './activity-ids.js';
+import type { CallDepartmentResult } from '../activities/types.js';
+import type { ApplicantSupplements } from './applicant-supplements.js';
 import { departmentActivitiesFor, pollingActivitiesFor } from './department-calls.js';
+import { DepartmentSupplements } from './department-supplements.js';
 import type { DepartmentPauses } from './department-pauses.js';
 import { durationMs } from '../schemas/durations.js';
 import { workflowFeatures } from './features.js';
@@ -24,6 +27,8 @@ export interface DepartmentStepsDeps {
   /** The step is in the plan and has not ended: a decision on it may still come. */
   isUnsettled: (stepId: string) => boolean;
   hasFeature: (id: string) => boolean;
+  /** The applicant's answers to what departments ask for (补正), shared with the work list. */
+  applicant: ApplicantSupplements;
 }
 
 /**
@@ -42,7 +47,11 @@ export class DepartmentSteps {
    */
   private readonly openCases = new Map<string, string>();
 
+  /** Requests for supplements: the applicant's answers, sent back to the department's case. */
+  private readonly supplements: DepartmentSupplements;
+
   constructor(private readonly deps: DepartmentStepsDeps) {
+    this.supplements = new DepartmentSupplements(deps);
     setHandler(
       departmentDecision,
       (decision) => {
@@ -80,57 +89,89 @@ export class DepartmentSteps {
 
   /**
    * One department call (`round`: how many times an operator asked for it again) and, if the
-   * department decides later, the wait for its decision.
+   * department decides later, the wait for its decision; if it asks for supplements (补正), the
+   * applicant's answers sent to its case, as often as it asks, until it decides.
    */
   async run(step: StepDefinition, round: number): Promise<StepResult> {
     const { applicationId, projection, outputs } = this.deps;
     // The call records its own step's start and the department's decision in the read model.
     // While an operator keeps the department paused (outage mode), the call waits to be made.
-    const decision = await this.deps.pauses.callUnlessPaused(step.department, (pausedBefore) =>
-      departmentActivitiesFor(step, round, pausedBefore).callDepartment({
-        applicationId,
-        stepId: step.id,
-        department: step.department,
-        service: step.service,
-        input: outputs.inputOf(step),
-        idempotencyKey: stepIdempotencyKey(applicationId, step.id),
-        purpose: `${step.title.zh} ${step.title.en}`,
-        timeLimitWorkingDays: step.timeLimitWorkingDays,
-        ...(round > 0 || pausedBefore > 0 ? { callKey: `r${round}p${pausedBefore}` } : {}),
-      }),
+    let answer: CallDepartmentResult = await this.deps.pauses.callUnlessPaused(
+      step.department,
+      (pausedBefore) =>
+        departmentActivitiesFor(step, round, pausedBefore).callDepartment({
+          applicationId,
+          stepId: step.id,
+          department: step.department,
+          service: step.service,
+          input: outputs.inputOf(step),
+          idempotencyKey: stepIdempotencyKey(applicationId, step.id),
+          purpose: `${step.title.zh} ${step.title.en}`,
+          timeLimitWorkingDays: step.timeLimitWorkingDays,
+          ...(round > 0 || pausedBefore > 0 ? { callKey: `r${round}p${pausedBefore}` } : {}),
+        }),
     );
-    if (decision.accepted) {
-      this.openCases.set(step.id, decision.receiptNumber);
-      const { decision: later, recorded } = await this.laterDecision(
-        step,
-        round,
-        decision.receiptNumber,
-        decision.pollable,
-      );
-      this.openCases.delete(step.id);
-      if (later.outcome === 'rejected') {
-        const error: StepError = {
-          code: stepErrorCodes.departmentRejected,
-          message: later.reason ?? 'rejected',
-          ...(later.reasonCode ? { reasonCode: later.reasonCode } : {}),
-        };
-        if (!recorded) projection.push({ step: { stepId: step.id, status: 'rejected', error } });
-        return { status: 'rejected', error };
+    // Each await of the first round's paths stays in this function, as when the recorded
+    // histories were made (see runStep in run-bundle.ts); the supplement rounds are new paths.
+    for (let supplementRound = 1; ;) {
+      // Recorded in the read model by the activity that heard it, unless it came by callback.
+      let recordedRequest = true;
+      if (answer.accepted) {
+        this.openCases.set(step.id, answer.receiptNumber);
+        const { decision: later, recorded } = await this.laterDecision(
+          step,
+          round,
+          answer.receiptNumber,
+          answer.pollable,
+          supplementRound,
+        );
+        if (later.outcome === 'supplement-required') {
+          answer = {
+            supplementRequired: true,
+            receiptNumber: answer.receiptNumber,
+            missing: later.missing ?? [],
+            pollable: answer.pollable,
+          };
+          recordedRequest = recorded;
+        } else {
+          this.openCases.delete(step.id);
+          if (later.outcome === 'rejected') {
+            const error: StepError = {
+              code: stepErrorCodes.departmentRejected,
+              message: later.reason ?? 'rejected',
+              ...(later.reasonCode ? { reasonCode: later.reasonCode } : {}),
+            };
+            if (!recorded) projection.push({ step: { stepId: step.id, status: 'rejected', error } });
+            return { status: 'rejected', error };
+          }
+          const laterOutputs = later.outputs ?? {};
+          outputs.complete({ step, outputs: laterOutputs, receiptNumber: answer.receiptNumber });
+          if (!recorded)
+            projection.push({
+              step: { stepId: step.id, status: 'completed', outputs: laterOutputs, error: null },
+            });
+          return { status: 'completed' };
+        }
       }
-      const laterOutputs = later.outputs ?? {};
-      outputs.complete({ step, outputs: laterOutputs, receiptNumber: decision.receiptNumber });
-      if (!recorded)
-        projection.push({
-          step: { stepId: step.id, status: 'completed', outputs: laterOutputs, error: null },
-        });
+      if ('supplementRequired' in answer) {
+        supplementRound += 1;
+        this.openCases.set(step.id, answer.receiptNumber);
+        const sent = await this.supplements.exchange(step, round, supplementRound, answer, recordedRequest);
+        if (sent.status === 'rejected') {
+          this.openCases.delete(step.id);
+          return sent;
+        }
+        answer = sent.answer;
+        continue;
+      }
+      this.openCases.delete(step.id);
+      outputs.complete({
+        step,
+        outputs: answer.outputs,
+        ...(answer.receiptNumber ? { receiptNumber: answer.receiptNumber } : {}),
+      });
       return { status: 'completed' };
     }
-    outputs.complete({
-      step,
-      outputs: decision.outputs,
-      ...(decision.receiptNumber ? { receiptNumber: decision.receiptNumber } : {}),
-    });
-    return { status: 'completed' };
   }
 
   /**
@@ -143,6 +184,7 @@ export class DepartmentSteps {
     round: number,
     receiptNumber: string,
     pollable: boolean,
+    supplementRound: number,
   ): Promise<{ decision: DepartmentDecisionUpdate; recorded: boolean }> {
     const { applicationId, hasFeature } = this.deps;
     const decided = () => this.decisions.has(step.id);
@@ -164,7 +206,7 @@ export class DepartmentSteps {
         // Asked before each poll: an application started before polls had ids replays the
         // numbered ones its history holds, and names those it makes from now on.
         const pollId = hasFeature(workflowFeatures.stepActivityIds)
-          ? pollActivityId(step.id, round, polls)
+          ? pollActivityId(step.id, round, polls, supplementRound)
           : undefined;
         const polled = await pollingActivitiesFor(step, pollId).pollDepartment({
           applicationId,
@@ -173,14 +215,15 @@ export class DepartmentSteps {
           service: step.service,
           receiptNumber,
           idempotencyKey: stepIdempotencyKey(applicationId, step.id),
+          ...(supplementRound > 1 ? { round: supplementRound } : {}),
         });
         if (!polled.pending && !decided()) {
-          this.decisions.set(step.id, {
-            stepId: step.id,
-            receiptNumber,
-            outcome: 'completed',
-            outputs: polled.outputs,
-          });
+          this.decisions.set(
+            step.id,
+            'supplementRequired' in polled
+              ? { stepId: step.id, receiptNumber, outcome: 'supplement-required', missing: polled.missing }
+              : { stepId: step.id, receiptNumber, outcome: 'completed', outputs: polled.outputs },
+          );
           recorded = true;
         }
         // A timer's duration is not part of what replay checks: running cases take the new spacing.
@@ -189,6 +232,9 @@ export class DepartmentSteps {
     } finally {
       this.awaiting.delete(step.id);
     }
-    return { decision: this.decisions.get(step.id) as DepartmentDecisionUpdate, recorded };
+    const decision = this.decisions.get(step.id) as DepartmentDecisionUpdate;
+    // A request for supplements is not the decision: the next one is awaited after the answers.
+    if (decision.outcome === 'supplement-required') this.decisions.delete(step.id);
+    return { decision, recorded };
   }
 }

@@ -19,6 +19,11 @@ export const workflowFeatures = {
    * them to be worked on for nobody.
    */
   cancelOnWithdrawal: 'cancel-on-withdrawal',
+  /**
+   * A department may answer "supplement required" (补正): the step waits for the applicant, its
+   * clock stopped, and sends the answers to the department's case, or is rejected at the deadline.
+   */
+  departmentSupplements: 'department-supplements',
 } as const;
 
 /** What the API starts every application with: all of them. */

@@ -9,11 +9,14 @@ export type { RepairStepUpdate };
 export interface DepartmentDecisionUpdate {
   stepId: string;
   receiptNumber: string;
-  outcome: 'completed' | 'rejected';
+  /** `supplement-required`: not yet a decision; the department asks the applicant for `missing` (补正). */
+  outcome: 'completed' | 'rejected' | 'supplement-required';
   /** For `completed`: validated against the service's output schema before it gets here. */
   outputs?: Record<string, unknown>;
   reasonCode?: string;
   reason?: string;
+  /** For `supplement-required`: every item missing, listed at once. */
+  missing?: string[];
 }
 
 /**
@@ -67,7 +70,7 @@ export interface SupplementUpdate {
 
 /**
  * Submits supplementary materials. Refused, changing nothing, when no step waits for them or the
- * answers do not cover every item the clerk listed.
+ * answers do not cover every item the clerk or the department listed.
  */
 export const submitSupplement = defineUpdate<'accepted', [SupplementUpdate]>('submitSupplement');
 

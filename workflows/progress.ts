@@ -1,6 +1,5 @@
 import { ActivityFailure, ApplicationFailure, defineQuery } from '@temporalio/workflow';
 import type {
-  CallDepartmentInput,
   CallDepartmentResult,
   OpenTaskInput,
   OpenTaskResult,
@@ -9,7 +8,13 @@ import type {
 } from '../activities/types.js';
 import type { BundlePlan } from '../schemas/bundle.js';
 import { failureTypes, stepErrorCodes } from '../schemas/error-codes.js';
-import type { ApplicationProgress, StepProgress, StepTransition, Transition } from '../schemas/workflow.js';
+import type {
+  ApplicationProgress,
+  StepProgress,
+  StepTransition,
+  StepWaiting,
+  Transition,
+} from '../schemas/workflow.js';
 
 /**
  * The workflow's view of its application and of each step, as the read model should show them
@@ -113,8 +118,8 @@ export class ProgressTracker {
   /** An activity returned: the write it made before returning. */
   succeeded(activityType: string, arg: unknown, result: unknown): void {
     this.settle(activityType, arg);
-    if (activityType === 'callDepartment') {
-      const call = arg as CallDepartmentInput;
+    if (activityType === 'callDepartment' || activityType === 'supplementDepartment') {
+      const call = arg as { stepId: string; department: string };
       const decided = result as CallDepartmentResult;
       if (decided.accepted) {
         this.apply({
@@ -122,6 +127,14 @@ export class ProgressTracker {
           status: 'waiting',
           receiptNumber: decided.receiptNumber,
           waiting: { reason: 'department-decision', message: `waiting for ${call.department} decision` },
+          error: null,
+        });
+      } else if ('supplementRequired' in decided) {
+        this.apply({
+          stepId: call.stepId,
+          status: 'waiting',
+          receiptNumber: decided.receiptNumber,
+          waiting: supplementWaiting(call.department, decided.missing),
           error: null,
         });
       } else {
@@ -135,8 +148,16 @@ export class ProgressTracker {
       }
     } else if (activityType === 'pollDepartment') {
       const polled = result as PollDepartmentResult;
-      const { stepId } = arg as { stepId: string };
-      if (!polled.pending) this.apply({ stepId, status: 'completed', outputs: polled.outputs, error: null });
+      const { stepId, department } = arg as { stepId: string; department: string };
+      if (polled.pending) return;
+      if ('supplementRequired' in polled) {
+        this.apply({
+          stepId,
+          status: 'waiting',
+          waiting: supplementWaiting(department, polled.missing),
+          error: null,
+        });
+      } else this.apply({ stepId, status: 'completed', outputs: polled.outputs, error: null });
     } else if (activityType === 'openHumanTask') {
       const task = arg as OpenTaskInput;
       const opened = result as OpenTaskResult;
@@ -153,7 +174,7 @@ export class ProgressTracker {
   /** An activity failed for good: a department's decision or pause was written before. */
   failed(activityType: string, arg: unknown, err: unknown): void {
     this.settle(activityType, arg);
-    if (activityType !== 'callDepartment' && activityType !== 'pollDepartment') return;
+    if (!['callDepartment', 'pollDepartment', 'supplementDepartment'].includes(activityType)) return;
     const { stepId } = arg as { stepId: string };
     const cause = err instanceof ActivityFailure ? err.cause : err;
     if (!(cause instanceof ApplicationFailure)) return;
@@ -196,9 +217,19 @@ export class ProgressTracker {
   }
 }
 
+/** What a step waiting for the applicant's supplements shows, as the department activities write it. */
+export function supplementWaiting(department: string, missing: string[]): StepWaiting {
+  return {
+    reason: 'applicant-supplement',
+    message: `waiting for the applicant's supplementary materials to ${department}: ${missing.join(', ')}`,
+    missing,
+  };
+}
+
 /** The step an activity writes, for the activities that write one. */
 function stepOf(activityType: string, arg: unknown): string | undefined {
-  if (!['callDepartment', 'pollDepartment', 'openHumanTask'].includes(activityType)) return undefined;
+  if (!['callDepartment', 'pollDepartment', 'supplementDepartment', 'openHumanTask'].includes(activityType))
+    return undefined;
   const stepId = (arg as { stepId?: unknown } | undefined)?.stepId;
   return typeof stepId === 'string' ? stepId : undefined;
 }

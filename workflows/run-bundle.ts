@@ -9,6 +9,7 @@ import {
 import type { ReadModelActivities } from '../activities/types.js';
 import type { StepDefinition } from '../schemas/bundle.js';
 import type { BundleOutcome, BundleWorkflowInput } from '../schemas/workflow.js';
+import { ApplicantSupplements } from './applicant-supplements.js';
 import { cancelUndecidedCases } from './case-cancellation.js';
 import { compensate } from './compensation.js';
 import { DepartmentPauses } from './department-pauses.js';
@@ -46,7 +47,8 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
   const outputs = new StepOutputs(input.form, input.applicant);
   // Each part registers the updates and signals it answers.
   const withdrawal = new Withdrawal();
-  const workList = new WorkList(applicationId, projection);
+  const applicant = new ApplicantSupplements();
+  const workList = new WorkList(applicationId, projection, applicant);
   const pauses = new DepartmentPauses();
   const scheduler = new StepScheduler(plan, projection, outputs, withdrawal);
   const departmentSteps = new DepartmentSteps({
@@ -56,6 +58,7 @@ export async function runBundle(input: BundleWorkflowInput): Promise<BundleOutco
     outputs,
     isUnsettled: (stepId) => scheduler.isUnsettled(stepId),
     hasFeature,
+    applicant,
   });
   const repairs = new StepRepairs({
     projection,

@@ -10,7 +10,8 @@ import type { StepDefinition } from '../schemas/bundle.js';
 import { stepErrorCodes } from '../schemas/error-codes.js';
 import type { StepError } from '../schemas/workflow.js';
 import { durationMs } from '../schemas/durations.js';
-import { escalateTask, reassignTask, submitSupplement, taskDecision } from './messages.js';
+import type { ApplicantSupplements } from './applicant-supplements.js';
+import { escalateTask, reassignTask, taskDecision } from './messages.js';
 import type { EscalateTaskUpdate, ReassignTaskUpdate, TaskDecisionUpdate } from './messages.js';
 import type { ProjectionQueue } from './projection.js';
 
@@ -33,9 +34,6 @@ export class WorkList {
   private readonly decisions = new Map<string, TaskDecisionUpdate>();
   /** Open tasks: task id → step id. */
   private readonly open = new Map<string, string>();
-  /** Steps waiting for supplementary materials: step id → the items missing. */
-  private readonly asked = new Map<string, string[]>();
-  private readonly answers = new Map<string, Record<string, string>>();
   /** Escalations asked for or under way: task id → the operator's request, or `overdue` (the timer). */
   private readonly escalations = new Map<string, EscalateTaskUpdate | 'overdue'>();
   /** Tasks moved to the supervisor queue. */
@@ -48,6 +46,8 @@ export class WorkList {
   constructor(
     private readonly applicationId: string,
     private readonly projection: ProjectionQueue,
+    /** The applicant's answers, shared with department steps that ask for supplements. */
+    private readonly supplements: ApplicantSupplements,
   ) {
     setHandler(
       taskDecision,
@@ -108,35 +108,11 @@ export class WorkList {
         },
       },
     );
-    setHandler(
-      submitSupplement,
-      ({ answers }) => {
-        const [stepId] = this.pendingRequest() ?? [];
-        if (stepId !== undefined) this.answers.set(stepId, answers);
-        return 'accepted' as const;
-      },
-      {
-        validator: ({ answers }: { answers: Record<string, string> }) => {
-          const pending = this.pendingRequest();
-          if (!pending) throw new Error('no supplementary materials are pending');
-          const [, missing] = pending;
-          const unanswered = missing.filter((item) => !answers[item]?.trim());
-          if (unanswered.length > 0) throw new Error(`the answers do not cover: ${unanswered.join(', ')}`);
-          const extra = Object.keys(answers).filter((item) => !missing.includes(item));
-          if (extra.length > 0) throw new Error(`not asked for: ${extra.join(', ')}`);
-        },
-      },
-    );
   }
 
   /** A step waits on the task and it is not decided. */
   private isOpen(taskId: string): boolean {
     return this.open.has(taskId) && !this.decisions.has(taskId);
-  }
-
-  private pendingRequest(): [string, string[]] | undefined {
-    for (const [stepId, missing] of this.asked) if (!this.answers.has(stepId)) return [stepId, missing];
-    return undefined;
   }
 
   async decide(step: StepDefinition, input: Record<string, unknown>): Promise<WorkListResult> {
@@ -218,7 +194,7 @@ export class WorkList {
     step: StepDefinition,
     missing: string[],
   ): Promise<Record<string, string> | undefined> {
-    this.asked.set(step.id, missing);
+    this.supplements.ask(step.id, missing);
     this.projection.push({
       step: {
         stepId: step.id,
@@ -234,11 +210,10 @@ export class WorkList {
     await tasks.pauseApplicationClock({ applicationId: this.applicationId, at: new Date().toISOString() });
     try {
       const deadline = durationMs(step.supplementDeadline ?? '10d');
-      const answered = await condition(() => this.answers.has(step.id), deadline);
-      return answered ? this.answers.get(step.id) : undefined;
+      const answered = await condition(() => this.supplements.answered(step.id), deadline);
+      return answered ? this.supplements.answersOf(step.id) : undefined;
     } finally {
-      this.asked.delete(step.id);
-      this.answers.delete(step.id);
+      this.supplements.close(step.id);
       await tasks.resumeApplicationClock({ applicationId: this.applicationId, at: new Date().toISOString() });
       this.projection.push({ application: { status: 'running' } });
     }

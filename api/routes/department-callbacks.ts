@@ -135,6 +135,7 @@ export const departmentCallbackRoutes: FastifyPluginAsyncZod<ApiDeps> = async (a
               ...(outputs ? { outputs } : {}),
               ...(callback.reasonCode ? { reasonCode: callback.reasonCode } : {}),
               ...(callback.reason ? { reason: callback.reason } : {}),
+              ...(callback.outcome === 'supplement-required' ? { missing: callback.missing ?? [] } : {}),
             },
           ],
         });

@@ -15,9 +15,10 @@ import { ProblemError } from '../problem.js';
 import { deliverUpdate, keyedUpdateId } from '../workflow-updates.js';
 
 /**
- * The applicant's answer to a clerk's request for supplementary materials (补正). The workflow's
- * validator refuses, changing nothing, a submission when nothing is requested or that leaves an
- * item unanswered; the task then returns to the clerk with the new material.
+ * The applicant's answer to a request for supplementary materials (补正), from a clerk or from a
+ * department's own system. The workflow's validator refuses, changing nothing, a submission when
+ * nothing is requested or that leaves an item unanswered; the task then returns to the clerk, or
+ * the answers go to the department's case, with the new material.
  */
 export const supplementRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.post(
@@ -27,7 +28,7 @@ export const supplementRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
       schema: {
         summary: 'Answer a request for supplementary materials (补正)',
         description:
-          "Answer every item the waiting step's `waiting.missing` lists, keyed by the item. Answers 202 with the application; 409 `SUPPLEMENT_REFUSED` (with the reason) when nothing is requested or an item is unanswered.",
+          "Answer every item the waiting step's `waiting.missing` lists, keyed by the item, whether a clerk or the department's system asked. Answers 202 with the application; 409 `SUPPLEMENT_REFUSED` (with the reason) when nothing is requested or an item is unanswered.",
         tags: ['applications'],
         params: applicationIdParamsSchema,
         headers: actionIdempotencyHeadersSchema,

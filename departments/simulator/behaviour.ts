@@ -93,6 +93,18 @@ export const serviceBehaviourSchema = z.strictObject({
    * a department's bug, or a proxy, sending far more than the protocol's few hundred bytes.
    */
   oversizedAnswer: z.strictObject({ bytes: z.int().min(1).max(maxOversizedAnswerBytes) }).optional(),
+  /**
+   * Supplements (补正): before it decides, the department asks the applicant for `missing` (all
+   * at once). In `instant` mode the call is answered `supplement-required` at once; in `callback`
+   * and `poll` modes the case is accepted and asks after `decisionDelayMs`, by callback or when
+   * polled. The answers (`POST …/cases/<receipt>/supplements`) must cover every item; the case is
+   * then decided as usual: in the answer (`instant`), or `decisionDelayMs` later.
+   */
+  supplement: z
+    .strictObject({
+      missing: z.array(z.string().min(1).max(200)).min(1).max(50),
+    })
+    .optional(),
   /** `fail`: every undo (compensation) of this service answers 503, so it is retried and then gives up. */
   undo: z.enum(['ok', 'fail']).optional(),
 });

@@ -48,9 +48,11 @@ export interface CallbackBody {
   callbackId: string;
   idempotencyKey: string;
   receiptNumber: string;
-  outcome: 'completed' | 'rejected';
+  outcome: 'completed' | 'rejected' | 'supplement-required';
   /** For `completed`. */
   outputs?: Record<string, unknown>;
+  /** For `supplement-required`: what the applicant must send. */
+  missing?: string[];
   /** For `rejected`: the department's own code and reason. */
   reasonCode?: string;
   reason?: string;
@@ -71,7 +73,7 @@ export function callbackPath(department: string): string {
   return `/v1/departments/${encodeURIComponent(department)}/callbacks`;
 }
 
-/** The callback reporting an accepted case's decision. */
+/** The callback reporting an accepted case's decision, or its request for supplements. */
 export function callbackBody(accepted: AcceptedCase): CallbackBody {
   const { verdict } = accepted;
   const base = {
@@ -79,6 +81,7 @@ export function callbackBody(accepted: AcceptedCase): CallbackBody {
     idempotencyKey: accepted.ref.idempotencyKey,
     receiptNumber: accepted.receiptNumber,
   };
+  if (accepted.asking !== null) return { ...base, outcome: 'supplement-required', missing: accepted.asking };
   return verdict.rejection === undefined
     ? { ...base, outcome: 'completed', outputs: verdict.outputs ?? {} }
     : { ...base, outcome: 'rejected', reasonCode: verdict.rejection.code, reason: verdict.rejection.reason };

@@ -4,8 +4,17 @@
  */
 import type { CallRef, LaterDecision, LedgerRecord } from './ledger.js';
 
-/** How an accepted case reports its decision. */
-export type ReportMode = 'callback' | 'poll';
+/**
+ * How an accepted case reports its decision; `instant`: a case opened only to receive the
+ * applicant's supplements, decided in the answer to them.
+ */
+export type ReportMode = 'instant' | 'callback' | 'poll';
+
+/** The answer given to one round of supplements, replayed for a repeat of that round. */
+export interface SupplementAnswer {
+  status: number;
+  body: object;
+}
 
 /** A call the department accepted and decides later. */
 export interface AcceptedCase {
@@ -23,9 +32,15 @@ export interface AcceptedCase {
   /** When Onething cancelled the case undecided (the application was withdrawn): it never decides then. */
   cancelledAt: Date | null;
   timer: NodeJS.Timeout | undefined;
+  /** Items the department will ask for before it decides (its behaviour at intake); null once asked. */
+  supplementDue: string[] | null;
+  /** Items asked for and not yet answered: the case waits for the applicant. */
+  asking: string[] | null;
+  /** The rounds of supplements received (from 2) and what each was answered. */
+  supplements: Map<number, SupplementAnswer>;
 }
 
-/** Called once per case, when it is decided. */
+/** Called once per case when it is decided, and each time it asks for supplements (`asking` set). */
 export type DecidedListener = (accepted: AcceptedCase, at: Date) => void;
 
 /** The answer to a poll: HTTP status and body. */
@@ -53,12 +68,26 @@ export class Cases {
 
   /** Opens a case decided `delayMs` from now; 0 still decides after the 202 has been answered. */
   accept(
-    fields: Pick<AcceptedCase, 'ref' | 'receiptNumber' | 'mode' | 'verdict' | 'record'>,
+    fields: Pick<AcceptedCase, 'ref' | 'receiptNumber' | 'mode' | 'verdict' | 'record'> & {
+      supplementDue?: string[];
+    },
     delayMs: number,
   ): AcceptedCase {
-    const accepted: AcceptedCase = { ...fields, decidedAt: null, cancelledAt: null, timer: undefined };
+    const accepted: AcceptedCase = {
+      ...fields,
+      decidedAt: null,
+      cancelledAt: null,
+      timer: undefined,
+      supplementDue: fields.supplementDue ?? null,
+      asking: null,
+      supplements: new Map(),
+    };
     if (this.closed) return accepted;
-    accepted.timer = setTimeout(() => this.decide(accepted), delayMs);
+    // An instant department asks at once, in its answer to the call: no timer.
+    if (accepted.mode === 'instant') {
+      accepted.asking = accepted.supplementDue;
+      accepted.supplementDue = null;
+    } else accepted.timer = setTimeout(() => this.decide(accepted), delayMs);
     const { department, service } = fields.ref;
     this.cases.set(caseId(department, service, fields.receiptNumber), accepted);
     if (this.cases.size > this.limit) {
@@ -76,14 +105,30 @@ export class Cases {
     return this.cases.get(caseId(department, service, receiptNumber));
   }
 
-  /** Decides the case now, unless it is decided already; the listener runs once per case. */
+  /**
+   * Decides the case now, unless it is decided already; the listener runs once per case. A case
+   * that is to ask for supplements first asks instead; one waiting for them decides nothing.
+   */
   decide(accepted: AcceptedCase): void {
     clearTimeout(accepted.timer);
     accepted.timer = undefined;
-    if (accepted.decidedAt !== null || accepted.cancelledAt !== null) return;
+    if (accepted.decidedAt !== null || accepted.cancelledAt !== null || accepted.asking !== null) return;
     const at = new Date();
-    accepted.decidedAt = at;
+    if (accepted.supplementDue !== null) {
+      accepted.asking = accepted.supplementDue;
+      accepted.supplementDue = null;
+    } else accepted.decidedAt = at;
     this.onDecided(accepted, at);
+  }
+
+  /**
+   * The applicant answered what the case asked for: it decides `delayMs` from now, or at once
+   * for an instant department (before this returns, so the answer can carry the decision).
+   */
+  supplemented(accepted: AcceptedCase, delayMs: number): void {
+    accepted.asking = null;
+    if (accepted.mode === 'instant' || this.closed) this.decide(accepted);
+    else accepted.timer = setTimeout(() => this.decide(accepted), delayMs);
   }
 
   /**
@@ -114,6 +159,10 @@ export class Cases {
 export function pollAnswer(accepted: AcceptedCase): PollAnswer {
   if (accepted.cancelledAt !== null)
     return { status: 200, body: { status: 'cancelled', receiptNumber: accepted.receiptNumber } };
+  if (accepted.asking !== null) {
+    const { receiptNumber, asking } = accepted;
+    return { status: 200, body: { status: 'supplement-required', receiptNumber, missing: asking } };
+  }
   if (accepted.decidedAt === null) return { status: 200, body: { status: 'pending' } };
   const { verdict, receiptNumber } = accepted;
   if (verdict.rejection !== undefined) return { status: 422, body: verdict.rejection };

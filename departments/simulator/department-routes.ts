@@ -8,6 +8,7 @@ import { findService } from '../catalog/index.js';
 import type { ServiceDefinition } from '../definition.js';
 import { outageEnd, type ServiceBehaviour } from './behaviour.js';
 import { pollAnswer } from './cases.js';
+import { registerSupplementRoute } from './supplements.js';
 import { issueOutputs, receiptNumber } from './issuers.js';
 import type { CallRef, Decision, LaterDecision, LedgerRecord } from './ledger.js';
 import {
@@ -26,7 +27,7 @@ interface ServiceParams {
   service: string;
 }
 
-interface CaseParams extends ServiceParams {
+export interface CaseParams extends ServiceParams {
   receiptNumber: string;
 }
 
@@ -72,7 +73,7 @@ function send(
  * Outage, latency and injected failures, alike for calls and polls: the 503 body to answer, or
  * undefined to go on. A department in an outage answers at once, before any latency.
  */
-async function unavailability(state: SimulatorState, key: string): Promise<Problem | undefined> {
+export async function unavailability(state: SimulatorState, key: string): Promise<Problem | undefined> {
   const down = (): Problem | undefined => {
     const until = outageEnd(state.behaviours.get(key), new Date());
     if (until === undefined) return undefined;
@@ -148,15 +149,33 @@ function intake(
 ): Decision {
   const now = new Date();
   const mode = behaviour.decision ?? 'instant';
-  if (mode === 'instant' || (decision.outcome !== 'done' && decision.outcome !== 'rejected')) {
+  const missing = behaviour.supplement?.missing;
+  const merits = decision.outcome === 'done' || decision.outcome === 'rejected';
+  if (!merits || (mode === 'instant' && missing === undefined)) {
     return state.ledger.decide(record, decision, now);
   }
   const receipt = receiptNumber(ref);
   const verdict: LaterDecision = {
-    outcome: decision.outcome,
+    outcome: decision.outcome === 'rejected' ? 'rejected' : 'done',
     ...(decision.outputs !== undefined && { outputs: decision.outputs }),
     ...(decision.rejection !== undefined && { rejection: decision.rejection }),
   };
+  if (mode === 'instant') {
+    // Asks at once, in the answer: the case waits for the applicant's supplements.
+    const asking: Decision = {
+      outcome: 'supplement-required',
+      status: 200,
+      input: decision.input,
+      body: { status: 'supplement-required', receiptNumber: receipt, missing },
+      receiptNumber: receipt,
+    };
+    const answered = state.ledger.decide(record, asking, now);
+    state.cases.accept(
+      { ref, receiptNumber: receipt, mode, verdict, record, supplementDue: missing ?? [] },
+      0,
+    );
+    return answered;
+  }
   const acceptance: Decision = {
     outcome: 'accepted',
     status: 202,
@@ -165,18 +184,21 @@ function intake(
     receiptNumber: receipt,
   };
   const answered = state.ledger.decide(record, acceptance, now);
-  state.cases.accept({ ref, receiptNumber: receipt, mode, verdict, record }, behaviour.decisionDelayMs ?? 0);
+  state.cases.accept(
+    { ref, receiptNumber: receipt, mode, verdict, record, ...(missing ? { supplementDue: missing } : {}) },
+    behaviour.decisionDelayMs ?? 0,
+  );
   return answered;
 }
 
 /** The request's `traceparent`, kept in the request log so tests see that a trace reached the department. */
-function traced(request: FastifyRequest): { traceparent?: string } {
+export function traced(request: FastifyRequest): { traceparent?: string } {
   const header = request.headers.traceparent;
   return typeof header === 'string' ? { traceparent: header } : {};
 }
 
 /** The call a case request is about: the accepted case's, or what the request names when unknown. */
-function caseRef(state: SimulatorState, request: FastifyRequest<{ Params: CaseParams }>): CallRef {
+export function caseRef(state: SimulatorState, request: FastifyRequest<{ Params: CaseParams }>): CallRef {
   const { department, service, receiptNumber } = request.params;
   const header = request.headers['idempotency-key'];
   return (
@@ -343,6 +365,8 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       return answer(status, body);
     },
   );
+
+  registerSupplementRoute(app, state, { caseRef, traced, unavailability });
 
   // Onething withdraws a case the applicant gave up: closed undecided, or the decision already made.
   app.delete<{ Params: CaseParams }>(

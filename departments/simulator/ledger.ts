@@ -17,7 +17,7 @@ export interface CallRef {
  * How a department answered a call: issued, rejected (422), refused as malformed (400), or
  * accepted (202) to decide later, by callback or when polled.
  */
-export type Outcome = 'done' | 'rejected' | 'invalid' | 'accepted';
+export type Outcome = 'done' | 'rejected' | 'invalid' | 'accepted' | 'supplement-required';
 
 /** A decision as stored: the exact response is replayed for every later request with the same key. */
 export interface Decision {
@@ -173,7 +173,10 @@ function toEntry(record: LedgerRecord): LedgerEntry {
 /** One request a simulated department answered or sent, as `GET /admin/requests` shows it. */
 export interface RequestRecord extends CallRef {
   /** A call, poll, undo or cancellation the department answered, or a callback attempt it made to Onething. */
-  kind: 'submit' | 'poll' | 'callback' | 'undo' | 'cancel';
+  kind: 'submit' | 'poll' | 'callback' | 'undo' | 'cancel' | 'supplement';
+  /** For supplements: the round they answer (2 for the first answers), and the answers received. */
+  round?: number;
+  answers?: Record<string, string>;
   /** The status answered; for a callback, Onething's answer, 0 when none came. */
   status: number;
   /** When the request arrived, or the callback attempt was made (ISO string). */

@@ -56,7 +56,8 @@ export function createState(limit: number, callbacks?: CallbackConfig): Simulato
   const requests = new RequestLog(limit);
   const sender = new CallbackSender(requests, callbacks);
   const cases = new Cases(limit, (accepted, at) => {
-    ledger.settle(accepted.record, accepted.verdict, at);
+    // Asking for supplements is not the decision the ledger keeps.
+    if (accepted.decidedAt !== null) ledger.settle(accepted.record, accepted.verdict, at);
     if (accepted.mode === 'callback') sender.send(accepted);
   });
   return {

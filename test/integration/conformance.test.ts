@@ -197,7 +197,9 @@ describe('the conformance kit on broken adapters', () => {
       poll: (query) => target.adapter.poll?.(query) ?? Promise.resolve({ pending: true }),
       cancel: async (query) => {
         const answer = await target.adapter.poll?.(query);
-        return answer && !answer.pending ? { status: 'decided', ...answer } : { status: 'cancelled' };
+        return answer && !answer.pending && 'outputs' in answer
+          ? { status: 'decided', ...answer }
+          : { status: 'cancelled' };
       },
     };
 

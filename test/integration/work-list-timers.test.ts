@@ -39,6 +39,10 @@ const stubs: WorkListActivities & Record<string, (input: never) => Promise<unkno
   async resumeApplicationClock(input) {
     calls.push({ name: 'resumeApplicationClock', input });
   },
+  async pauseClockForSupplement(input) {
+    calls.push({ name: 'pauseClockForSupplement', input });
+    return { deadline: input.at };
+  },
   async recordTransitions() {},
 };
 

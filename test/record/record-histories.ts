@@ -153,3 +153,22 @@ it('records the operators’ repairs: a paused department, a re-send, a failed c
   await recordWorkflow('bulk-repair', bulkActionWorkflowId(bulk.body.id));
   for (const { body } of stuck) await stack.waitForApplication(body.id, ended);
 });
+
+it('records a department’s request for supplements (补正), answered, then decided', async () => {
+  // The police ask by callback, receive the answers as round 2 and decide by callback.
+  const missing = ['户口簿首页 household booklet first page'];
+  await stack.simulator.setBehaviour('police', 'birth-registration', {
+    decision: 'callback',
+    supplement: { missing },
+  });
+  const submitted = await stack.submit(newbornRequest());
+  const asked = await stack.waitForApplication(submitted.body.id, (v) => v.status === 'waiting');
+  const answered = await stack.request('POST', `/v1/applications/${asked.id}/supplements`, {
+    answers: { [missing[0] as string]: 'material ref M-1' },
+  });
+  expect(answered.status).toBe(202);
+  const done = await stack.waitForApplication(asked.id, ended);
+  expect(done.status).toBe('completed');
+  await stack.simulator.setBehaviour('police', 'birth-registration', {});
+  await record('newborn-department-supplement', done);
+});

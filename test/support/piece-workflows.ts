@@ -6,6 +6,7 @@
 import { ApplicationFailure, defineQuery, isCancellation, setHandler, sleep } from '@temporalio/workflow';
 import type { BundlePlan, StepDefinition } from '../../schemas/bundle.js';
 import type { Transition } from '../../schemas/workflow.js';
+import { ApplicantSupplements } from '../../workflows/applicant-supplements.js';
 import { compensate } from '../../workflows/compensation.js';
 import { DepartmentPauses } from '../../workflows/department-pauses.js';
 import { DepartmentSteps } from '../../workflows/department-step.js';
@@ -89,6 +90,7 @@ export async function departmentStep(input: {
     outputs,
     isUnsettled: (stepId) => stepId === input.step.id && !ended,
     hasFeature: (id) => input.features.includes(id),
+    applicant: new ApplicantSupplements(),
   });
   const result = await steps.run(input.step, 0);
   ended = true;
@@ -115,6 +117,7 @@ export async function repairedStep(input: {
     outputs,
     isUnsettled: (stepId) => stepId === input.step.id && !ended,
     hasFeature: (id) => input.features.includes(id),
+    applicant: new ApplicantSupplements(),
   });
   const repairs = new StepRepairs({
     projection,

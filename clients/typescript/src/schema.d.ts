@@ -535,7 +535,7 @@ export interface paths {
     put?: never;
     /**
      * Answer a request for supplementary materials (补正)
-     * @description Answer every item the waiting step's `waiting.missing` lists, keyed by the item. Answers 202 with the application; 409 `SUPPLEMENT_REFUSED` (with the reason) when nothing is requested or an item is unanswered.
+     * @description Answer every item the waiting step's `waiting.missing` lists, keyed by the item, whether a clerk or the department's system asked. Answers 202 with the application; 409 `SUPPLEMENT_REFUSED` (with the reason) when nothing is requested or an item is unanswered.
      */
     post: operations['postV1ApplicationsByIdSupplements'];
     delete?: never;
@@ -1223,8 +1223,11 @@ export interface components {
       /** @description the key of the call the department accepted */
       idempotencyKey: string;
       receiptNumber: string;
-      /** @enum {string} */
-      outcome: 'completed' | 'rejected';
+      /**
+       * @description `supplement-required`: not a decision yet; the department asks the applicant for `missing` (补正)
+       * @enum {string}
+       */
+      outcome: 'completed' | 'rejected' | 'supplement-required';
       /** @description for `completed`: the service's outputs */
       outputs?: {
         [key: string]: unknown;
@@ -1233,6 +1236,8 @@ export interface components {
       reasonCode?: string;
       /** @description for `rejected`, required: shown to the applicant */
       reason?: string;
+      /** @description for `supplement-required`, required: every item missing, listed at once, each answered by name */
+      missing?: string[];
     };
     ApiKeyInput: {
       id: string;
@@ -2613,8 +2618,11 @@ export interface components {
       /** @description the key of the call the department accepted */
       idempotencyKey: string;
       receiptNumber: string;
-      /** @enum {string} */
-      outcome: 'completed' | 'rejected';
+      /**
+       * @description `supplement-required`: not a decision yet; the department asks the applicant for `missing` (补正)
+       * @enum {string}
+       */
+      outcome: 'completed' | 'rejected' | 'supplement-required';
       /** @description for `completed`: the service's outputs */
       outputs?: {
         [key: string]: unknown;
@@ -2623,6 +2631,8 @@ export interface components {
       reasonCode?: string;
       /** @description for `rejected`, required: shown to the applicant */
       reason?: string;
+      /** @description for `supplement-required`, required: every item missing, listed at once, each answered by name */
+      missing?: string[];
     };
     ApiKey: {
       id: string;
