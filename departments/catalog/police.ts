@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { citizenIdNumber, isoDate, issuedNumber, personName, sex } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
+import { certificateReference } from '../../schemas/materials.js';
 
 /**
  * Police (公安): the police station registers a birth in a household (issuing the citizen ID
@@ -18,6 +19,8 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
       ethnicity: z.string().min(1).max(20),
       householdParentIdNumber: citizenIdNumber,
       marriageCertificateNumber: issuedNumber,
+      /** The electronic birth certificate, verified at its issuer (older applications send only the number). */
+      birthCertificate: certificateReference.optional(),
     }),
     output: z.object({ citizenIdNumber, householdPage: issuedNumber }),
   },

@@ -9,6 +9,7 @@ import type { ServiceDefinition } from '../definition.js';
 import { outageEnd, type ServiceBehaviour } from './behaviour.js';
 import { pollAnswer } from './cases.js';
 import { issueOutputs, receiptNumber } from './issuers.js';
+import type { IssueContext } from './issuers.js';
 import type { CallRef, Decision, LaterDecision, LedgerRecord } from './ledger.js';
 import {
   describeIssues,
@@ -103,6 +104,7 @@ function decide(
   definition: ServiceDefinition,
   body: unknown,
   behaviour: ServiceBehaviour,
+  context: IssueContext,
 ): Decision {
   const input = typeof body === 'object' && body !== null ? body : null;
   let strictInput = state.strictInputs.get(definition);
@@ -123,7 +125,7 @@ function decide(
     return { outcome: 'rejected', status: 422, input, body: rejection, rejection };
   }
   // Throws (answered 500) if an issuer breaks the service's contract: a simulator bug, not a decision.
-  const outputs = definition.output.parse(issueOutputs(ref, definition, data));
+  const outputs = definition.output.parse(issueOutputs(ref, definition, data, context));
   const receipt = receiptNumber(ref);
   return {
     outcome: 'done',
@@ -251,7 +253,9 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       }
       let decision: Decision;
       try {
-        const merits = decide(state, ref, definition, request.body, behaviour);
+        const merits = decide(state, ref, definition, request.body, behaviour, {
+          baseUrl: `${request.protocol}://${request.headers.host ?? request.hostname}`,
+        });
         decision = intake(state, ref, record, merits, behaviour);
       } catch (error) {
         state.requests.add({ ...ref, kind: 'submit', status: 500, at: receivedAt.toISOString() });
