@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { durationSchema } from './schemas/bundle.js';
+import { materialTypeSchema } from './schemas/materials.js';
 
 // An empty variable (`API_PORT=`) means unset, as if the line were absent: never port 0 or ''.
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -189,6 +190,48 @@ export const configSchema = z.object({
   OIDC_NAME_CLAIM: z.preprocess(unsetIfEmpty, z.string().min(1).default('name')),
   /** Where the embedded stack's development OpenID provider listens (never in production). */
   DEV_OIDC_PORT: port(4400),
+  /**
+   * Where uploaded materials' (encrypted) bytes are stored: `directory` (MATERIAL_DIR, for one
+   * machine) or `s3` (an S3-compatible bucket, MATERIAL_S3_*: what several API processes share).
+   */
+  MATERIAL_STORE: z.preprocess(unsetIfEmpty, z.enum(['directory', 's3']).default('directory')),
+  /** The `directory` store's folder. Unset: `<DATA_DIR>/materials`. */
+  MATERIAL_DIR: optionalUrl,
+  /** The largest material `POST /v1/materials` accepts, in bytes (default 10 MiB). */
+  MATERIAL_MAX_BYTES: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1024 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
+  ),
+  /** The types accepted, comma-separated, of application/pdf, image/jpeg, image/png. Unset: all three. */
+  MATERIAL_TYPES: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((v) => v.split(',').map((t) => t.trim()))
+      .pipe(z.array(materialTypeSchema).min(1))
+      .optional(),
+  ),
+  /** How long a material link handed to a department works. */
+  MATERIAL_LINK_TTL: durationSchema.default('10m'),
+  /** The API's base URL as departments reach it, for material links. Unset: `http://<API_HOST>:<API_PORT>`. */
+  MATERIAL_LINK_BASE_URL: optionalUrl,
+  /** The `s3` store's bucket (it must exist). */
+  MATERIAL_S3_BUCKET: optionalUrl,
+  MATERIAL_S3_REGION: z.preprocess(unsetIfEmpty, z.string().min(1).default('us-east-1')),
+  /** An S3-compatible endpoint (MinIO, a provincial cloud's object storage). Unset: AWS's. */
+  MATERIAL_S3_ENDPOINT: optionalUrl,
+  /** Path-style addressing (`<endpoint>/<bucket>/<key>`), which most S3-compatible servers need. */
+  MATERIAL_S3_FORCE_PATH_STYLE: optionalBoolean,
+  /** Static credentials; unset: the SDK's default chain (AWS_* variables, an instance or pod role). */
+  MATERIAL_S3_ACCESS_KEY_ID: optionalUrl,
+  MATERIAL_S3_SECRET_ACCESS_KEY: optionalUrl,
+  /** Put before every object key when the bucket is shared, e.g. `onething/`. */
+  MATERIAL_S3_PREFIX: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;
@@ -240,6 +283,7 @@ export function missingSettings(config: Config, role: ProcessRole): string | und
       'OIDC_REDIRECT_URL',
       "this API's /v1/console/oidc/callback as registered there",
     ],
+    [config.MATERIAL_STORE === 's3', 'MATERIAL_S3_BUCKET', "the bucket of the materials' store"],
   ];
   const set = (name: string) => name.split(' or ').some((one) => config[one as keyof Config] !== undefined);
   const missing = needs.filter(([needed, name]) => needed && !set(name));

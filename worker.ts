@@ -19,6 +19,7 @@ import type { VideoProvider } from './video/provider.js';
 import { bundleCatalog } from './bundles/index.js';
 import { retentionPolicyOf } from './bundles/retention.js';
 import type { RetentionPolicy } from './schemas/retention.js';
+import type { MaterialLinkDeps } from './activities/material-links.js';
 
 /** Everything the worker needs, built by whoever composes the process. */
 export interface WorkerDeps {
@@ -49,6 +50,8 @@ export interface WorkerDeps {
   forgetDataKey?: (applicationId: string) => void;
   /** Counts work-list escalations; share it with the API to serve them at `GET /metrics`. */
   metrics?: ServiceMetrics;
+  /** Hands the materials a service declares to its department as signed links to the API. */
+  materialLinks?: MaterialLinkDeps;
   /**
    * Traces activities and exports the workflows' spans when set (OTEL_* configured). Whether a
    * workflow runs its tracing interceptors is decided by its start, not by this (see
@@ -104,6 +107,7 @@ export async function createOnethingWorker(deps: WorkerDeps): Promise<Worker> {
       ...(deps.forgetDataKey ? { forgetDataKey: deps.forgetDataKey } : {}),
       ...(deps.video ? { video: deps.video } : {}),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      ...(deps.materialLinks ? { materialLinks: deps.materialLinks } : {}),
     }),
     ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
     ...defaultTuning,

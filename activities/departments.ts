@@ -14,6 +14,8 @@ import type { ServiceMetrics } from '../metrics/service.js';
 import { outcomeOfError, startCallTimer } from './call-metrics.js';
 import type { CallOutcome } from './call-metrics.js';
 import { createPauseCheck } from './pause-check.js';
+import { withMaterialLinks } from './material-links.js';
+import type { MaterialLinkDeps } from './material-links.js';
 import type { PauseCheck } from './pause-check.js';
 import type {
   CancelDepartmentCaseInput,
@@ -36,6 +38,8 @@ export interface DepartmentActivityDeps {
   pauseCheck?: PauseCheck;
   /** Counts and times every call by department, service and outcome; without it nothing is counted. */
   metrics?: ServiceMetrics;
+  /** Hands declared materials to departments as signed links; without it material fields go as ids. */
+  materialLinks?: MaterialLinkDeps;
 }
 
 /** Details of a `DepartmentPaused` failure: the workflow waits for the department to be resumed. */
@@ -303,6 +307,8 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
       const pause = await pauseOf(call.department);
       if (pause) throw await paused(call, pause);
 
+      // Made at each attempt, outside the department's timer: a retry never sends an expired link.
+      const input = await withMaterialLinks(deps.materialLinks, service, call);
       const calls = { department: call.department, service: call.service };
       const done = startCallTimer(deps.metrics, { ...calls, operation: 'submit' });
       let result: SubmitResult;
@@ -310,7 +316,7 @@ export function createDepartmentActivities(deps: DepartmentActivityDeps): Depart
         result = await adapter.submit({
           department: call.department,
           service: call.service,
-          input: call.input,
+          input,
           idempotencyKey: call.idempotencyKey,
           attempt,
           signal: Context.current().cancellationSignal,

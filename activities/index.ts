@@ -12,6 +12,7 @@ import { createWorkListActivities } from './work-list.js';
 import { createReadModelActivities } from './read-model.js';
 import { createRetentionActivities } from './retention.js';
 import type { RetentionPolicy } from '../schemas/retention.js';
+import type { MaterialLinkDeps } from './material-links.js';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -26,6 +27,8 @@ export interface ActivityDeps {
   retention: RetentionPolicy;
   /** Drops an erased application's data key from this process's memory at once. */
   forgetDataKey?: (applicationId: string) => void;
+  /** Hands declared materials to departments as signed links; without it material fields go as ids. */
+  materialLinks?: MaterialLinkDeps;
 }
 
 /** Every activity the worker registers, built over injected dependencies. */

@@ -42,6 +42,7 @@ import { consoleRoutes } from './routes/console.js';
 import { consoleOidcRoutes } from './routes/console-oidc.js';
 import { consoleSessionRoutes } from './routes/console-session.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { materialRoutes } from './routes/materials.js';
 
 export interface BuildAppOptions {
   logger?: FastifyBaseLogger | boolean;
@@ -123,6 +124,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(opsDepartmentRoutes, deps);
   await app.register(opsReconcileRoutes, deps);
   await app.register(supplementRoutes, deps);
+  await app.register(materialRoutes, deps);
   await app.register(workListRoutes, deps);
   await app.register(metricsRoutes, deps);
   await app.register(opsRoutes, deps);

@@ -7,6 +7,7 @@ import type { EventFeed } from '../notifications/listener.js';
 import type { WebhookTargetPolicy } from '../notifications/webhook-targets.js';
 import type { ServiceMetrics } from '../metrics/service.js';
 import type { Keyring } from '../temporal/codec.js';
+import type { Materials } from '../materials/materials.js';
 import type { SignatureAlgorithm } from '../departments/signing.js';
 import type { OidcRelyingParty } from './auth/oidc.js';
 
@@ -47,6 +48,11 @@ export interface ApiDeps {
    * stored; without it webhooks cannot be registered.
    */
   keyring?: Keyring;
+  /**
+   * Uploaded materials (scans, photos) and their object store; without it `POST /v1/materials`
+   * and the material links do not exist. Links are verified with `keyring`.
+   */
+  materials?: Materials;
   /** Which webhook URLs may be registered; strict (public https only) when absent. */
   webhookTargets?: WebhookTargetPolicy;
   /** People sign in through the organisation's OpenID provider; unset: API keys only. */

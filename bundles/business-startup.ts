@@ -3,6 +3,7 @@ import { citizenIdNumber, personName, phoneNumber } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { step } from './step.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
+import { materialId } from '../schemas/materials.js';
 
 const applicant = z
   .object({
@@ -43,6 +44,11 @@ const form = z
     employeeCount: z.number().int().min(0),
     housingFundDepositRatePercent: z.number().int().min(5).max(12),
     bankBranch: z.string().min(1).max(100).describe('the branch of the partner bank that opens the account'),
+    addressProof: materialId
+      .optional()
+      .describe(
+        'a scan of the proof of the registered address (lease, title deed): a material id from POST /v1/materials',
+      ),
   })
   .strict();
 
@@ -83,6 +89,7 @@ export const businessStartup: BundleDefinition = {
         shareholders: 'form.company.shareholders',
         legalRepresentativeName: 'form.legalRepresentative.name',
         legalRepresentativeIdNumber: 'form.legalRepresentative.idNumber',
+        addressProof: 'form.addressProof',
       },
       timeLimitWorkingDays: 0,
     }),

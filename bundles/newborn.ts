@@ -119,6 +119,7 @@ export const newborn: BundleDefinition = {
       input: {
         ...baby,
         certificateNumber: 'steps.birthCertificate.certificateNumber',
+        birthCertificate: 'steps.birthCertificate.certificate',
         ethnicity: 'form.baby.ethnicity',
         householdParentIdNumber: 'form.household.parentIdNumber',
         marriageCertificateNumber: 'form.marriageCertificateNumber',

@@ -83,6 +83,18 @@ export const problemCodes = {
   bulkFilterMatchesNothing: 'BULK_FILTER_MATCHES_NOTHING',
   /** The bulk action's filter matches more steps than one job may take; narrow it. */
   bulkFilterMatchesTooMany: 'BULK_FILTER_MATCHES_TOO_MANY',
+  /** The material is larger than the deployment accepts (`MATERIAL_MAX_BYTES`). */
+  materialTooLarge: 'MATERIAL_TOO_LARGE',
+  /** The material's bytes are none of the accepted types (`MATERIAL_TYPES`), or it is empty. */
+  materialTypeUnsupported: 'MATERIAL_TYPE_UNSUPPORTED',
+  /** The Content-Type header names another type than the bytes are (never trusted: the bytes decide). */
+  materialTypeMismatch: 'MATERIAL_TYPE_MISMATCH',
+  /** A form or supplement names a material that does not exist or belongs to another portal. */
+  materialNotFound: 'MATERIAL_NOT_FOUND',
+  /** A material link whose signature does not verify (altered, or not made here). */
+  materialLinkInvalid: 'MATERIAL_LINK_INVALID',
+  /** A material link past its expiry. */
+  materialLinkExpired: 'MATERIAL_LINK_EXPIRED',
   internal: 'INTERNAL_ERROR',
 } as const;
 export type ProblemCode = (typeof problemCodes)[keyof typeof problemCodes];

@@ -41,6 +41,8 @@ import type { ApiRole } from './api-role.js';
 import { installTemporalRuntime } from './runtime.js';
 import { loadVideoProvider } from './video-module.js';
 import { startWorkerRole } from './worker-role.js';
+import { materialsFromConfig, objectStoreFromConfig } from '../materials/from-config.js';
+import type { Materials } from '../materials/materials.js';
 import type { WorkerRole } from './worker-role.js';
 import { relyingPartyFromConfig } from './oidc.js';
 import type { DevOidcClient } from './oidc.js';
@@ -70,6 +72,8 @@ export interface SharedParts {
   /** Installed when the OTEL_* variables name a collector; undefined: nothing traces. */
   tracing: Tracing | undefined;
   temporal: TemporalConnectionSettings;
+  /** Uploaded materials over the configured object store (`MATERIAL_STORE`). */
+  materials: Materials;
   close(): Promise<void>;
 }
 
@@ -102,6 +106,9 @@ export async function openSharedParts(
     const departments = await loadDepartmentSettings(config, {
       ...(endpoints.departmentsUrl ? { departmentsUrl: endpoints.departmentsUrl } : {}),
     });
+    const store = objectStoreFromConfig(config);
+    closers.push(() => store.close());
+    const materials = materialsFromConfig(config, pool, keyring, store);
     const metrics = createServiceMetrics();
     if (config.METRICS_PORT !== undefined) {
       const server = await startMetricsServer(
@@ -122,6 +129,7 @@ export async function openSharedParts(
       temporalMetricsUrl,
       tracing,
       temporal,
+      materials,
       close,
     };
   } catch (err) {
@@ -164,6 +172,12 @@ export async function startWorkerFromConfig(
     temporalMetricsUrl: shared.temporalMetricsUrl,
     ...(shared.tracing ? { tracing: shared.tracing } : {}),
     video: await loadVideoProvider(config),
+    materialLinks: {
+      materials: shared.materials,
+      keyring: shared.keyring,
+      baseUrl: () => config.MATERIAL_LINK_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`,
+      ttlSeconds: durationMs(config.MATERIAL_LINK_TTL) / 1000,
+    },
     retention: retentionPolicyOf(bundleCatalog.values(), {
       ...(config.RETENTION_DAYS ? { overrides: config.RETENTION_DAYS } : {}),
       ...(config.RETENTION_ACCESS_LOG_DAYS ? { accessLogDays: config.RETENTION_ACCESS_LOG_DAYS } : {}),
@@ -237,6 +251,7 @@ export async function startApiFromConfig(
         temporalUiUrl:
           config.TEMPORAL_UI_URL ?? options.temporalUiUrl ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
         keyring: shared.keyring,
+        materials: shared.materials,
         webhookTargets: webhookTargetPolicyOf(config),
         ...(oidc ? { oidc } : {}),
       },

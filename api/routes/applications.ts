@@ -27,6 +27,8 @@ import { principalOf } from '../auth/authenticate.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { checkMaterialReferences } from '../material-references.js';
+import { materialsNamed } from '../../schemas/materials.js';
 import { requestHash } from '../request-hash.js';
 import { applicantHash } from '../../privacy/lookup-hash.js';
 import { sealerOf } from '../../db/sealing.js';
@@ -136,7 +138,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
           200: applicationViewSchema.describe('the application this key already created'),
           ...problemResponses(401, 403, 429),
           201: applicationViewSchema.describe('the application, created and started'),
-          ...problemResponses(400, 404, 409, 503),
+          ...problemResponses(400, 404, 409, 422, 503),
         },
       },
     },
@@ -152,6 +154,11 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         );
       }
       const { applicant, form } = validateForBundle(bundle, request.body);
+      await checkMaterialReferences(
+        deps.pool,
+        portalClientOf(request),
+        materialsNamed(bundle.form, form).map((r) => ({ path: `form.${r.path}`, id: r.id })),
+      );
       const hash = requestHash(request.body);
       // Masked by the logger, like everything logged; keeps the submission traceable.
       request.log.info({ bundleId, applicant }, 'application submitted');

@@ -12,6 +12,8 @@ import { submitSupplement } from '../../workflows/messages.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
+import { checkMaterialReferences } from '../material-references.js';
+import { materialIdPattern } from '../../schemas/materials.js';
 import { deliverUpdate, keyedUpdateId } from '../workflow-updates.js';
 
 /**
@@ -28,19 +30,27 @@ export const supplementRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
       schema: {
         summary: 'Answer a request for supplementary materials (补正)',
         description:
-          "Answer every item the waiting step's `waiting.missing` lists, keyed by the item, whether a clerk or the department's system asked. Answers 202 with the application; 409 `SUPPLEMENT_REFUSED` (with the reason) when nothing is requested or an item is unanswered.",
+          "Answer every item the waiting step's `waiting.missing` lists, keyed by the item, whether a clerk or the department's system asked. Answers 202 with the application; 409 `SUPPLEMENT_REFUSED` (with the reason) when nothing is requested or an item is unanswered. An answer may be a material's id (`POST /v1/materials`): one that does not exist or is another portal's is 422 `MATERIAL_NOT_FOUND`.",
         tags: ['applications'],
         params: applicationIdParamsSchema,
         headers: actionIdempotencyHeadersSchema,
         body: supplementBodySchema,
         response: {
           202: applicationViewSchema,
-          ...problemResponses(400, 401, 403, 404, 409, 503),
+          ...problemResponses(400, 401, 403, 404, 409, 422, 503),
         },
       },
     },
     async (request, reply) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
+      // An answer that is a material id names a material: it must be this portal's.
+      await checkMaterialReferences(
+        deps.pool,
+        found.application.client_id,
+        Object.entries(request.body.answers)
+          .filter(([, answer]) => materialIdPattern.test(answer))
+          .map(([item, id]) => ({ path: `answers.${item}`, id })),
+      );
       const updateId = keyedUpdateId(request, 'supplement');
       await deliverUpdate(deps.temporal, found.application.id, submitSupplement, {
         args: [{ answers: request.body.answers }],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { citizenIdNumber, isoDate, issuedNumber, personName, sex } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
+import { certificateReference } from '../../schemas/materials.js';
 
 /** Hospital / health commission (卫健): issues the birth and death medical certificates. */
 export const health = defineDepartment('health', { zh: '卫生健康委员会', en: 'Health Commission' }, [
@@ -17,7 +18,9 @@ export const health = defineDepartment('health', { zh: '卫生健康委员会', 
       fatherName: personName,
       fatherIdNumber: citizenIdNumber,
     }),
-    output: z.object({ certificateNumber: issuedNumber }),
+    // The number as before, and the electronic certificate (电子证照) the next department and the
+    // portal verify at its issuer instead of copying the number.
+    output: z.object({ certificateNumber: issuedNumber, certificate: certificateReference.optional() }),
   },
   {
     id: 'death-certificate',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { citizenIdNumber, issuedNumber, personName } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
+import { materialLink } from '../../schemas/materials.js';
 
 const creditCodeCharacters = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const creditCodeWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -47,6 +48,8 @@ export const marketRegulation = defineDepartment(
         shareholders: z.array(investor).min(1),
         legalRepresentativeName: personName,
         legalRepresentativeIdNumber: citizenIdNumber,
+        /** Proof of the registered address (a lease, a title deed): a link to the uploaded scan. */
+        addressProof: materialLink.optional(),
       }),
       output: z.object({ unifiedSocialCreditCode, businessLicenceNumber: issuedNumber }),
     },

@@ -9,6 +9,7 @@ import {
 } from '../../schemas/fields.js';
 import { verificationRecordSchema } from '../../schemas/work-list.js';
 import { defineDepartment } from '../definition.js';
+import { certificateReference } from '../../schemas/materials.js';
 
 const address = z.string().min(1).max(200);
 
@@ -29,6 +30,8 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
       ethnicity: z.string().min(1).max(20),
       householdParentIdNumber: citizenIdNumber,
       marriageCertificateNumber: issuedNumber,
+      /** The electronic birth certificate, verified at its issuer (older applications send only the number). */
+      birthCertificate: certificateReference.optional(),
     }),
     output: z.object({ citizenIdNumber, householdPage: issuedNumber }),
   },

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { citizenIdCheckDigit } from '../../schemas/fields.js';
+import { fieldKind } from '../../schemas/materials.js';
 
 /** Loosely typed view of a zod 4 schema, enough to walk the shapes the catalogue uses. */
 interface SchemaView {
@@ -47,7 +48,29 @@ export function sampleInput(
   return input;
 }
 
+/** Samples of the shapes a name cannot guess: a material link and a certificate reference. */
+const materialSample = `mat_${'0'.repeat(32)}`;
+const kindSamples = {
+  'material-link': {
+    materialId: materialSample,
+    url: `https://onething.invalid/v1/materials/${materialSample}/content`,
+    expiresAt: '2026-01-15T08:00:00.000Z',
+    contentType: 'application/pdf',
+    size: 1024,
+    sha256: '0'.repeat(64),
+  },
+  material: materialSample,
+  certificate: {
+    type: 'birth-medical-certificate',
+    issuer: 'health',
+    number: 'Y00000000001',
+    verificationUrl: 'https://onething.invalid/certificates/Y00000000001',
+  },
+} as const;
+
 function sampleFor(field: string, schema: SchemaView, index: number): unknown {
+  const kind = fieldKind(schema as unknown as z.ZodType);
+  if (kind) return kindSamples[kind];
   const { def } = schema;
   switch (def.type) {
     case 'optional':

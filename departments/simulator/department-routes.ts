@@ -10,6 +10,7 @@ import { outageEnd, type ServiceBehaviour } from './behaviour.js';
 import { pollAnswer } from './cases.js';
 import { registerSupplementRoute } from './supplements.js';
 import { issueOutputs, receiptNumber } from './issuers.js';
+import type { IssueContext } from './issuers.js';
 import type { CallRef, Decision, LaterDecision, LedgerRecord } from './ledger.js';
 import {
   describeIssues,
@@ -104,6 +105,7 @@ function decide(
   definition: ServiceDefinition,
   body: unknown,
   behaviour: ServiceBehaviour,
+  context: IssueContext,
 ): Decision {
   const input = typeof body === 'object' && body !== null ? body : null;
   let strictInput = state.strictInputs.get(definition);
@@ -124,7 +126,7 @@ function decide(
     return { outcome: 'rejected', status: 422, input, body: rejection, rejection };
   }
   // Throws (answered 500) if an issuer breaks the service's contract: a simulator bug, not a decision.
-  const outputs = definition.output.parse(issueOutputs(ref, definition, data));
+  const outputs = definition.output.parse(issueOutputs(ref, definition, data, context));
   const receipt = receiptNumber(ref);
   return {
     outcome: 'done',
@@ -273,7 +275,9 @@ export function registerDepartmentRoutes(app: FastifyInstance, state: SimulatorS
       }
       let decision: Decision;
       try {
-        const merits = decide(state, ref, definition, request.body, behaviour);
+        const merits = decide(state, ref, definition, request.body, behaviour, {
+          baseUrl: `${request.protocol}://${request.headers.host ?? request.hostname}`,
+        });
         decision = intake(state, ref, record, merits, behaviour);
       } catch (error) {
         state.requests.add({ ...ref, kind: 'submit', status: 500, at: receivedAt.toISOString() });

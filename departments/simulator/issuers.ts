@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { creditCodeCheckCharacter } from '../catalog/market-regulation.js';
 import { citizenIdCheckDigit } from '../../schemas/fields.js';
+import type { z } from 'zod';
 import type { ServiceDefinition } from '../definition.js';
+import { fieldKind } from '../../schemas/materials.js';
 import type { CallRef } from './ledger.js';
 
 /**
@@ -13,7 +15,21 @@ export type Issuer = (
   input: Record<string, unknown>,
   seed: string,
   definition: ServiceDefinition,
+  context?: IssueContext,
 ) => Record<string, unknown>;
+
+/** Where the simulator was reached: electronic certificates name their verification URL under it. */
+export interface IssueContext {
+  baseUrl: string;
+}
+
+/** Where certificates issued outside a request (benchmarks, unit tests) say they are verified. */
+const unreachedBaseUrl = 'http://simulator.invalid';
+
+/** The URL that verifies a certificate this simulator issued (`GET …/certificates/:number`). */
+export function verificationUrlOf(baseUrl: string, department: string, number: string): string {
+  return `${baseUrl}/departments/${department}/certificates/${encodeURIComponent(number)}`;
+}
 
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -53,10 +69,10 @@ export function prefixOf(field: string): string {
 /** Any service the catalogue gains later: one `PREFIX-XXXXXXXXXX` number per output field. */
 export const genericIssuer: Issuer = (_input, seed, definition) =>
   Object.fromEntries(
-    Object.keys(definition.output.shape).map((field) => [
-      field,
-      `${prefixOf(field)}-${derive(seed, field).slice(0, 10).toUpperCase()}`,
-    ]),
+    // Electronic certificates are references, not numbers: only a special issuer makes them.
+    Object.entries(definition.output.shape as Record<string, z.ZodType>)
+      .filter(([, schema]) => fieldKind(schema) === undefined)
+      .map(([field]) => [field, `${prefixOf(field)}-${derive(seed, field).slice(0, 10).toUpperCase()}`]),
   );
 
 /** Region code of the simulated police station (Xihu district, Hangzhou). */
@@ -75,10 +91,22 @@ const birthRegistrationIssuer: Issuer = (input, seed) => {
   };
 };
 
-/** Issues the birth medical certificate: `Y` and eleven digits, as printed on the form. */
-const birthCertificateIssuer: Issuer = (_input, seed) => {
+/**
+ * Issues the birth medical certificate: `Y` and eleven digits, as printed on the form, and the
+ * electronic certificate (电子证照) as a reference the next department and the portal verify.
+ */
+const birthCertificateIssuer: Issuer = (_input, seed, _definition, context) => {
   const digits = BigInt(`0x${derive(seed, 'certificateNumber').slice(0, 16)}`) % 10n ** 11n;
-  return { certificateNumber: `Y${digits.toString().padStart(11, '0')}` };
+  const certificateNumber = `Y${digits.toString().padStart(11, '0')}`;
+  return {
+    certificateNumber,
+    certificate: {
+      type: 'birth-medical-certificate',
+      issuer: 'health',
+      number: certificateNumber,
+      verificationUrl: verificationUrlOf(context?.baseUrl ?? unreachedBaseUrl, 'health', certificateNumber),
+    },
+  };
 };
 
 /** A whole number in [0, modulo) from the call's seed, e.g. an amount in fen. */
@@ -165,7 +193,8 @@ export function issueOutputs(
   ref: CallRef,
   definition: ServiceDefinition,
   input: Record<string, unknown>,
+  context?: IssueContext,
 ): Record<string, unknown> {
   const issuer = specialIssuers[`${ref.department}/${ref.service}`] ?? genericIssuer;
-  return issuer(input, callSeed(ref), definition);
+  return issuer(input, callSeed(ref), definition, context);
 }

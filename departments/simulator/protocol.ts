@@ -17,6 +17,8 @@ export const simulatorCodes = {
   unknownService: 'UNKNOWN_SERVICE',
   /** 404: the service has no accepted case with that receipt number. A lost case, not a rejection: retried. */
   unknownCase: 'UNKNOWN_CASE',
+  /** 404: the department issued no electronic certificate of that number (`GET …/certificates/:number`). */
+  unknownCertificate: 'UNKNOWN_CERTIFICATE',
   /** 400, final (a rejection): the body is not the service's input; `reason` names the field. */
   invalidInput: 'INVALID_INPUT',
   /** 401: the request is not signed by the department's key; `reason` says how (see `VerifyFailure`). */

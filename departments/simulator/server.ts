@@ -14,6 +14,7 @@ import { problemCodes } from '../../schemas/error-codes.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { callbackConfigSchema, type CallbackConfig } from './callbacks.js';
 import { registerDepartmentRoutes } from './department-routes.js';
+import { registerCertificateRoutes } from './certificates.js';
 import { defaultRecordLimit } from './ledger.js';
 import { problem } from './protocol.js';
 import { closeState, createState } from './state.js';
@@ -90,6 +91,7 @@ export function buildSimulator(options: SimulatorOptions = {}): FastifyInstance 
   app.get('/health', async () => ({ status: 'ok' }));
   registerDepartmentRoutes(app, state);
   registerAdminRoutes(app, state);
+  registerCertificateRoutes(app, state);
   return app;
 }
 

@@ -74,6 +74,13 @@ const table: Record<string, Entry> = {
   'GET /v1/applications/:id/access-log': { serves: ['portal', ...operators] },
   'POST /v1/applications/:id/withdraw': { serves: ['portal'] },
   'POST /v1/applications/:id/supplements': { serves: ['portal'] },
+  'POST /v1/materials': { serves: ['portal'] },
+  // The signed link is the credential: made-up signatures are refused alike for everyone.
+  'GET /v1/materials/:id/content': {
+    serves: callers,
+    everyone: 403,
+    path: `/v1/materials/mat_${'0'.repeat(32)}/content?application=${randomUUID()}&department=police&step=x&expires=9999999999&kid=k&signature=AAAA`,
+  },
   'POST /v1/webhooks': { serves: ['portal'] },
   'GET /v1/webhooks': { serves: ['portal'] },
   'DELETE /v1/webhooks/:id': { serves: ['portal'] },

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
@@ -41,6 +43,9 @@ import type { ApiRoleOptions } from '../../stack/api-role.js';
 import { startWorkerRole } from '../../stack/worker-role.js';
 import type { WorkerRole } from '../../stack/worker-role.js';
 import { createTestDatabase } from './database.js';
+import { createDirectoryStore } from '../../materials/directory-store.js';
+import { Materials } from '../../materials/materials.js';
+import type { MaterialLimits } from '../../materials/materials.js';
 import { eventually } from './eventually.js';
 import type { OidcRelyingParty } from '../../api/auth/oidc.js';
 
@@ -85,6 +90,8 @@ export interface TestStackOptions {
    * recorded histories must be: they are replayed long after this stack's database is gone.
    */
   payloadDataKeys?: boolean;
+  /** What `POST /v1/materials` accepts; 10 MiB of PDF, JPEG or PNG by default. */
+  materialLimits?: MaterialLimits;
 }
 
 /**
@@ -151,6 +158,12 @@ export async function startTestStack(options: TestStackOptions = {}) {
     ...(options.tracing ? { interceptors: tracingClientInterceptors() } : {}),
   });
   const calendar = loadBusinessCalendar();
+  // Materials in a directory of the stack's own; links point at its API once it listens.
+  const materialDir = await mkdtemp(join(tmpdir(), 'onething-materials-'));
+  closers.push(() => rm(materialDir, { recursive: true, force: true }));
+  const materialStore = createDirectoryStore(materialDir);
+  const materials = new Materials(pool, materialStore, keyring, options.materialLimits);
+  let apiBaseUrl = '';
 
   // The worker and API roles production composes (`npm run worker`, `npm run api`), with a test's settings.
   let worker: WorkerRole | undefined;
@@ -169,6 +182,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
       dataConverter,
       ...(options.retention ? { retention: options.retention } : {}),
       forgetDataKey: (applicationId) => dataKeys.forget(applicationId),
+      materialLinks: { materials, keyring, baseUrl: () => apiBaseUrl, ttlSeconds: 600 },
       metrics,
       temporalMetricsUrl,
       log: logger.child({ component: 'worker' }),
@@ -204,6 +218,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
     ),
     signatureAlgorithms,
     keyring,
+    materials,
     // The webhook receivers of the tests run on 127.0.0.1.
     webhookTargets: testWebhookTargets,
     ...(options.oidc ? { oidc: options.oidc } : {}),
@@ -224,6 +239,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
   });
   closers.push(() => api.stop());
   const apiUrl = api.url;
+  apiBaseUrl = apiUrl;
   // Departments that decide later call this API back, signing with their own key.
   await fetch(`${simulator.url}/admin/callbacks`, {
     method: 'PUT',
@@ -289,6 +305,9 @@ export async function startTestStack(options: TestStackOptions = {}) {
     /** The applications' data keys (to erase one, as retention does). */
     dataKeys,
     keyring,
+    /** The stack's materials and the directory their encrypted bytes are in. */
+    materials,
+    materialDir,
     client,
     taskQueue,
     /** The business calendar the worker dates steps on. */

@@ -39,6 +39,10 @@ describe('loadConfig', () => {
       FAILED_STEP_HOLD: '3d',
       RETENTION_EVERY: '1d',
       WEBHOOK_RETRY_FOR: '3d',
+      MATERIAL_STORE: 'directory',
+      MATERIAL_MAX_BYTES: 10 * 1024 * 1024,
+      MATERIAL_LINK_TTL: '10m',
+      MATERIAL_S3_REGION: 'us-east-1',
       METRICS_HOST: '127.0.0.1',
       TEMPORAL_METRICS_HOST: '127.0.0.1',
       // Tracing stays off: no endpoint.
@@ -213,5 +217,30 @@ describe('.env.example samples', () => {
     const sample = /^# ?WORKLIST_OVERRIDES=(.+)$/m.exec(text)?.[1];
     expect(sample).toBeDefined();
     expect(parseStepDeciders(sample, bundleCatalog.values()).size).toBeGreaterThan(0);
+  });
+});
+
+describe('the materials settings', () => {
+  it('store in a directory under DATA_DIR by default, and need a bucket for the S3 store', () => {
+    const config = loadConfig({ DATA_DIR: '/tmp/onething-data' });
+    expect([config.MATERIAL_STORE, config.MATERIAL_MAX_BYTES, config.MATERIAL_TYPES]).toEqual([
+      'directory',
+      10 * 1024 * 1024,
+      undefined,
+    ]);
+    expect(missingSettings(config, 'all-in-one')).toBeUndefined();
+    const s3 = loadConfig({ MATERIAL_STORE: 's3' });
+    expect(missingSettings(s3, 'api')).toContain('  MATERIAL_S3_BUCKET:');
+    expect(
+      missingSettings(loadConfig({ MATERIAL_STORE: 's3', MATERIAL_S3_BUCKET: 'b' }), 'all-in-one'),
+    ).toBeUndefined();
+  });
+
+  it('accept only the types a material may be', () => {
+    expect(loadConfig({ MATERIAL_TYPES: 'application/pdf, image/png' }).MATERIAL_TYPES).toEqual([
+      'application/pdf',
+      'image/png',
+    ]);
+    expect(() => loadConfig({ MATERIAL_TYPES: 'image/gif' })).toThrow(ConfigError);
   });
 });

@@ -535,9 +535,49 @@ export interface paths {
     put?: never;
     /**
      * Answer a request for supplementary materials (补正)
-     * @description Answer every item the waiting step's `waiting.missing` lists, keyed by the item, whether a clerk or the department's system asked. Answers 202 with the application; 409 `SUPPLEMENT_REFUSED` (with the reason) when nothing is requested or an item is unanswered.
+     * @description Answer every item the waiting step's `waiting.missing` lists, keyed by the item, whether a clerk or the department's system asked. Answers 202 with the application; 409 `SUPPLEMENT_REFUSED` (with the reason) when nothing is requested or an item is unanswered. An answer may be a material's id (`POST /v1/materials`): one that does not exist or is another portal's is 422 `MATERIAL_NOT_FOUND`.
      */
     post: operations['postV1ApplicationsByIdSupplements'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/materials': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload a material (a scan of a document, a photo)
+     * @description The body is the file's bytes. Its type is sniffed from the bytes (application/pdf, image/jpeg, image/png), never taken from the Content-Type header: send the file's type or application/octet-stream. Too large: 413 `MATERIAL_TOO_LARGE`; bytes of no accepted type: 415 `MATERIAL_TYPE_UNSUPPORTED`; a header naming another type than the bytes: 415 `MATERIAL_TYPE_MISMATCH`. Name the returned id in a form or supplement field that takes a material.
+     */
+    post: operations['postV1Materials'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/materials/{id}/content': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A material's bytes, by the signed link a department received
+     * @description The link is the credential: HMAC-signed over the material, application, department, step and expiry. An altered link is 403 `MATERIAL_LINK_INVALID`, an expired one 403 `MATERIAL_LINK_EXPIRED`. Every read goes to the application's access log.
+     */
+    get: operations['getV1MaterialsByIdContent'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2085,6 +2125,8 @@ export interface components {
         housingFundDepositRatePercent: number;
         /** @description the branch of the partner bank that opens the account */
         bankBranch: string;
+        /** @description a scan of the proof of the registered address (lease, title deed): a material id from POST /v1/materials */
+        addressProof?: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
       region?: string;
@@ -3480,6 +3522,8 @@ export interface components {
         housingFundDepositRatePercent: number;
         /** @description the branch of the partner bank that opens the account */
         bankBranch: string;
+        /** @description a scan of the proof of the registered address (lease, title deed): a material id from POST /v1/materials */
+        addressProof?: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
       region?: string;
@@ -4103,6 +4147,15 @@ export interface operations {
       };
       /** @description Default Response */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -6585,7 +6638,221 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Default Response */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description too many requests: wait for the Retry-After header */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1Materials: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/pdf': string;
+        'image/jpeg': string;
+        'image/png': string;
+        'application/octet-stream': string;
+      };
+    };
+    responses: {
+      /** @description the material, stored encrypted */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            /**
+             * @description sniffed from the bytes, never taken from the header
+             * @enum {string}
+             */
+            contentType: 'application/pdf' | 'image/jpeg' | 'image/png';
+            /** @description bytes */
+            size: number;
+            /** @description SHA-256 of the bytes, hex */
+            sha256: string;
+            createdAt: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1MaterialsByIdContent: {
+    parameters: {
+      query: {
+        application: string;
+        department: string;
+        step: string;
+        expires: string;
+        kid: string;
+        signature: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the material's bytes, of its sniffed type */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'image/jpeg': string;
+          'image/png': string;
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description no API key, or one that is not valid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
       429: {
         headers: {
           [name: string]: unknown;

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessStartup } from '../../bundles/business-startup.js';
+import { signedMaterialUrl } from '../../materials/links.js';
+import type { MaterialLink, MaterialView } from '../../schemas/materials.js';
+import { certificateReference } from '../../schemas/materials.js';
+import { eventually } from '../support/eventually.js';
+import { sampleMaterials } from '../support/material-files.js';
+import { ended, newbornRequest } from '../support/newborn.js';
+import { startTestStack } from '../support/stack.js';
+import type { TestRole, TestStack } from '../support/stack.js';
+
+const maxBytes = 64 * 1024;
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({
+    materialLimits: { maxBytes, types: ['application/pdf', 'image/jpeg', 'image/png'] },
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** `POST /v1/materials` with the bytes as the body, as a portal would send a file. */
+async function upload(bytes: Buffer, contentType?: string, as: TestRole = 'portal') {
+  const response = await fetch(`${stack.apiUrl}/v1/materials`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${stack.keys[as]}`,
+      ...(contentType ? { 'content-type': contentType } : {}),
+    },
+    body: bytes,
+  });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    body: (await response.json()) as MaterialView & { code?: string },
+  };
+}
+
+interface AccessLog {
+  entries: Array<{
+    actorType: string;
+    actor: string;
+    action: string;
+    fields: string[];
+    stepId: string | null;
+  }>;
+}
+
+describe('uploading a material', () => {
+  it('stores a file of an accepted type, its type sniffed from the bytes', async () => {
+    const bytes = sampleMaterials.jpeg();
+    const answer = await upload(bytes, 'application/octet-stream');
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({ contentType: 'image/jpeg', size: bytes.length });
+    expect(answer.body.id).toMatch(/^mat_[0-9a-f]{32}$/);
+    // PostgreSQL holds the metadata only.
+    const { rows } = await stack.pool.query('SELECT * FROM materials WHERE id = $1', [answer.body.id]);
+    expect(Object.keys(rows[0] as object).sort()).toEqual(
+      ['content_type', 'created_at', 'id', 'portal', 'sha256', 'size', 'storage_key'].sort(),
+    );
+  });
+
+  it('keeps the bytes encrypted on disk: what is stored is not the upload', async () => {
+    const bytes = sampleMaterials.pdf();
+    const answer = await upload(bytes, 'application/pdf');
+    expect(answer.status).toBe(201);
+    const files = await readdir(join(stack.materialDir, 'materials'));
+    expect(files).toContain(answer.body.id);
+    const atRest = await readFile(join(stack.materialDir, 'materials', answer.body.id));
+    expect(atRest.equals(bytes)).toBe(false);
+    expect(atRest.includes(bytes.subarray(0, 16))).toBe(false);
+    expect(atRest.includes(bytes.subarray(500, 532))).toBe(false);
+  });
+
+  it('refuses a file too large, of no accepted type, or declared as another type, with stable codes', async () => {
+    const tooLarge = await upload(
+      Buffer.concat([sampleMaterials.pdf(), Buffer.alloc(maxBytes)]),
+      'application/pdf',
+    );
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.contentType).toContain('application/problem+json');
+    expect(tooLarge.body.code).toBe('MATERIAL_TOO_LARGE');
+
+    const gif = await upload(sampleMaterials.gif(), 'image/gif');
+    expect([gif.status, gif.body.code]).toEqual([415, 'MATERIAL_TYPE_UNSUPPORTED']);
+
+    const empty = await upload(Buffer.alloc(0), 'image/png');
+    expect([empty.status, empty.body.code]).toEqual([415, 'MATERIAL_TYPE_UNSUPPORTED']);
+
+    // The header is never trusted: a PNG sent as a JPEG, and HTML sent as a PDF.
+    const mismatch = await upload(sampleMaterials.png(), 'image/jpeg');
+    expect([mismatch.status, mismatch.body.code]).toEqual([415, 'MATERIAL_TYPE_MISMATCH']);
+    const html = await upload(Buffer.from('<html><script>alert(1)</script></html>'), 'application/pdf');
+    expect([html.status, html.body.code]).toEqual([415, 'MATERIAL_TYPE_UNSUPPORTED']);
+
+    const json = await upload(Buffer.from('{"a":1}'), 'application/json');
+    expect([json.status, json.body.code]).toEqual([415, 'MATERIAL_TYPE_UNSUPPORTED']);
+    const { rows } = await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM materials');
+    expect(Number(rows[0]?.n)).toBe(2);
+  });
+
+  it('is for portals only', async () => {
+    const answer = await upload(sampleMaterials.png(), 'image/png', 'operator');
+    expect(answer.status).toBe(403);
+  });
+});
+
+describe('a material named in a form and handed to a department', () => {
+  let scan: Buffer;
+  let material: MaterialView;
+  let applicationId: string;
+  let link: MaterialLink;
+
+  beforeAll(async () => {
+    scan = sampleMaterials.pdf();
+    material = (await upload(scan, 'application/pdf')).body;
+    const request = structuredClone(businessStartup.example) as { form: Record<string, unknown> };
+    request.form['addressProof'] = material.id;
+    const submitted = await stack.submit(request);
+    expect(submitted.status).toBe(201);
+    applicationId = submitted.body.id;
+    const entry = await eventually('the registration call', async () =>
+      (await stack.simulator.ledger({ keyPrefix: `${applicationId}:registration` })).find(
+        (e) => e.outcome === 'done',
+      ),
+    );
+    link = (entry.input as { addressProof: MaterialLink }).addressProof;
+  });
+
+  it('reaches the department that declares it as a signed link, never as the id', () => {
+    expect(link).toMatchObject({
+      materialId: material.id,
+      contentType: 'application/pdf',
+      size: scan.length,
+      sha256: material.sha256,
+    });
+    expect(link.url.startsWith(`${stack.apiUrl}/v1/materials/${material.id}/content?`)).toBe(true);
+    expect(new Date(link.expiresAt).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('is fetched by the link while it is valid, and every read is in the access log', async () => {
+    for (let read = 0; read < 2; read += 1) {
+      const response = await fetch(link.url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/pdf');
+      expect(Buffer.from(await response.arrayBuffer()).equals(scan)).toBe(true);
+    }
+    const log = await stack.request<AccessLog>('GET', `/v1/applications/${applicationId}/access-log`);
+    const reads = log.body.entries.filter((e) => e.action === 'read' && e.actorType === 'department');
+    expect(reads).toEqual([
+      expect.objectContaining({
+        actor: 'market-regulation',
+        fields: [`material:${material.id}`],
+        stepId: 'registration',
+      }),
+      expect.objectContaining({
+        actor: 'market-regulation',
+        fields: [`material:${material.id}`],
+        stepId: 'registration',
+      }),
+    ]);
+  });
+
+  it('is refused once altered or expired, and nothing is logged for a refused read', async () => {
+    const before = (await stack.request<AccessLog>('GET', `/v1/applications/${applicationId}/access-log`))
+      .body.entries.length;
+    const url = new URL(link.url);
+    const tampered = [
+      () => url.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 86_400)),
+      () => url.searchParams.set('department', 'police'),
+      () => (url.pathname = url.pathname.replace(material.id, `mat_${'0'.repeat(32)}`)),
+    ];
+    for (const alter of tampered) {
+      const original = url.toString();
+      alter();
+      const response = await fetch(url);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { code: string }).code).toBe('MATERIAL_LINK_INVALID');
+      url.href = original;
+    }
+    const expired = signedMaterialUrl(stack.apiUrl, stack.keyring, {
+      materialId: material.id,
+      applicationId,
+      department: 'market-regulation',
+      stepId: 'registration',
+      expires: Math.floor(Date.now() / 1000) - 1,
+    });
+    const late = await fetch(expired);
+    expect(late.status).toBe(403);
+    expect(((await late.json()) as { code: string }).code).toBe('MATERIAL_LINK_EXPIRED');
+    const after = (await stack.request<AccessLog>('GET', `/v1/applications/${applicationId}/access-log`)).body
+      .entries.length;
+    expect(after).toBe(before);
+  });
+
+  it('cannot be named by another portal, in a form or in a supplement', async () => {
+    const request = structuredClone(businessStartup.example) as { form: Record<string, unknown> };
+    request.form['addressProof'] = material.id;
+    const foreign = await stack.submit(request, randomUUID(), 'otherPortal');
+    expect(foreign.status).toBe(422);
+    expect(foreign.body).toMatchObject({
+      code: 'MATERIAL_NOT_FOUND',
+      errors: [{ path: 'form.addressProof', message: expect.stringContaining(material.id) }],
+    });
+    request.form['addressProof'] = `mat_${'f'.repeat(32)}`;
+    const unknown = await stack.submit(request);
+    expect([unknown.status, (unknown.body as unknown as { code: string }).code]).toEqual([
+      422,
+      'MATERIAL_NOT_FOUND',
+    ]);
+
+    const theirs = await stack.submit(newbornRequest(), randomUUID(), 'otherPortal');
+    expect(theirs.status).toBe(201);
+    const supplement = await stack.request(
+      'POST',
+      `/v1/applications/${theirs.body.id}/supplements`,
+      { answers: { marriageCertificate: material.id } },
+      {},
+      'otherPortal',
+    );
+    expect(supplement.status).toBe(422);
+    expect(supplement.body).toMatchObject({
+      code: 'MATERIAL_NOT_FOUND',
+      errors: [{ path: 'answers.marriageCertificate' }],
+    });
+  });
+});
+
+describe('an electronic certificate among the outputs', () => {
+  it('is returned as a reference to the issuer, with the number as before, and verifies there', async () => {
+    const submitted = await stack.submit(newbornRequest());
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+    const outputs = view.steps.find((s) => s.id === 'birthCertificate')?.outputs ?? {};
+    const certificate = certificateReference.parse(outputs['certificate']);
+    expect(certificate).toMatchObject({
+      type: 'birth-medical-certificate',
+      issuer: 'health',
+      number: outputs['certificateNumber'],
+    });
+
+    const verified = await fetch(certificate.verificationUrl);
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toMatchObject({ valid: true, certificate });
+    const forged = await fetch(certificate.verificationUrl.replace(certificate.number, 'Y00000000000'));
+    expect(forged.status).toBe(404);
+    expect(await forged.json()).toMatchObject({ valid: false, code: 'UNKNOWN_CERTIFICATE' });
+
+    // The next department receives the reference, to verify it instead of copying the number.
+    const police = await stack.simulator.ledger({ keyPrefix: `${view.id}:householdRegistration` });
+    expect(police[0]?.input).toMatchObject({
+      birthCertificate: certificate,
+      certificateNumber: certificate.number,
+    });
+  });
+});
