@@ -38,6 +38,7 @@ import { codecRoutes } from './routes/codec.js';
 import { consoleRoutes } from './routes/console.js';
 import { consoleSessionRoutes } from './routes/console-session.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { defaultBusinessCalendar } from '../calendar/load.js';
 
 export interface BuildAppOptions {
   logger?: FastifyBaseLogger | boolean;
@@ -101,6 +102,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
         `At most ${context.max} requests per ${context.after}; retry after the Retry-After header.`,
       ),
   });
+  // Every view of an application is dated on the deployment's calendar (api/views.ts).
+  app.decorate('viewDates', { bundles: deps.bundles, calendar: deps.calendar ?? defaultBusinessCalendar() });
   await app.register(healthRoutes, deps);
   await app.register(bundleRoutes, deps);
   await app.register(applicationRoutes, deps);
