@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BundleDefinition } from '../bundles/definition.js';
 import { departments } from '../departments/catalog/index.js';
+import { withPortalPatterns } from '../schemas/fields.js';
 
 /** A bundle as `GET /v1/bundles` lists it. */
 export const bundleSummaryOf = (b: BundleDefinition) => ({
@@ -19,8 +20,15 @@ export const bundleSummaryOf = (b: BundleDefinition) => ({
 export function bundleDetailOf(b: BundleDefinition) {
   return {
     ...bundleSummaryOf(b),
-    applicant: z.toJSONSchema(b.applicant, { io: 'input' }) as Record<string, unknown>,
-    form: z.toJSONSchema(b.form, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    applicant: z.toJSONSchema(b.applicant, { io: 'input', override: withPortalPatterns }) as Record<
+      string,
+      unknown
+    >,
+    form: z.toJSONSchema(b.form, {
+      io: 'input',
+      unrepresentable: 'any',
+      override: withPortalPatterns,
+    }) as Record<string, unknown>,
     steps: b.steps.map((s) => ({
       id: s.id,
       title: s.title,

@@ -52,17 +52,27 @@ export function isCitizenIdNumber(value: string): boolean {
 }
 
 /**
- * Resident ID number (居民身份证号码), 18 characters with check digit. The pattern lets a portal
- * check the shape before it submits (the check digit it cannot say); it allows what the API
- * trims and upper-cases.
+ * The shape of a resident ID number as a portal can check it before it submits (the check digit
+ * it cannot say), allowing what the API trims and upper-cases. Served in the forms of
+ * `GET /v1/bundles/:id` on fields marked `x-format: cn-resident-id` (`withPortalPatterns`), not in
+ * the API document's request bodies: oasdiff counts an added pattern as a break, although the API
+ * already refuses every value the pattern excludes.
  */
+export const citizenIdPattern = '^\\s*\\d{17}[\\dXx]\\s*$';
+
+/** The patterns of marked fields (`x-format`), for `z.toJSONSchema`'s `override` when rendering a form. */
+export function withPortalPatterns({ jsonSchema }: { jsonSchema: Record<string, unknown> }): void {
+  if (jsonSchema['x-format'] === 'cn-resident-id') jsonSchema['pattern'] = citizenIdPattern;
+}
+
+/** Resident ID number (居民身份证号码), 18 characters with check digit. */
 export const citizenIdNumber = z
   .string()
   .trim()
   // People often type the check character as a lowercase x.
   .toUpperCase()
   .refine(isCitizenIdNumber, { message: 'not a valid 18-character resident ID number' })
-  .meta({ pattern: '^\\s*\\d{17}[\\dXx]\\s*$' });
+  .meta({ 'x-format': 'cn-resident-id' });
 
 /** Mainland mobile number. */
 export const phoneNumber = z.string().regex(/^1\d{10}$/, { message: 'an 11-digit mobile number' });
