@@ -99,8 +99,8 @@ export const configSchema = z.object({
    */
   TRUST_PROXY: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
   /**
-   * A JSON file of public holidays and swapped working days, `{ "holidays": [...], "workingDays": [...] }`,
-   * that time limits are counted on. Unset: the shipped calendar (calendar/cn-2026.json).
+   * A JSON file of public holidays and swapped working days, `{ "holidays": [...], "workingDays": [...],
+   * "years": {...} }`, that time limits are counted on. Unset: the shipped calendar (calendar/cn.json).
    */
   BUSINESS_CALENDAR_FILE: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
   /** Who decides which steps in this deployment: `<bundle>.<step>=department|worklist`, comma-separated. */

@@ -43,6 +43,7 @@ import { consoleOidcRoutes } from './routes/console-oidc.js';
 import { consoleSessionRoutes } from './routes/console-session.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { materialRoutes } from './routes/materials.js';
+import { defaultBusinessCalendar } from '../calendar/load.js';
 
 export interface BuildAppOptions {
   logger?: FastifyBaseLogger | boolean;
@@ -106,6 +107,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
         `At most ${context.max} requests per ${context.after}; retry after the Retry-After header.`,
       ),
   });
+  // Every view of an application is dated on the deployment's calendar (api/views.ts).
+  app.decorate('viewDates', { bundles: deps.bundles, calendar: deps.calendar ?? defaultBusinessCalendar() });
   await app.register(healthRoutes, deps);
   await app.register(bundleRoutes, deps);
   await app.register(applicationRoutes, deps);

@@ -55,9 +55,17 @@ export async function viewFor(
   alsoRead: readonly string[] = [],
 ): Promise<ApplicationView> {
   const principal = principalOf(request);
-  if (principal.role === 'portal') return applicationView(found.application, found.steps);
-  // A scoped operator sees only its department's steps: the others are not its business.
-  const view = applicationView(found.application, stepsInScope(principal, found.steps));
+  const dates = request.server.viewDates;
+  if (principal.role === 'portal') return applicationView(found.application, found.steps, dates);
+  // A scoped operator sees only its department's steps: the others are not its business. Their
+  // dates are counted over all the steps, since a step in scope may wait for one out of it.
+  const all = applicationView(found.application, found.steps, dates);
+  const inScope = new Set(stepsInScope(principal, found.steps).map((s) => s.step_id));
+  const view = {
+    ...all,
+    statutoryLimits: all.statutoryLimits.filter((l) => inScope.has(l.stepId)),
+    steps: all.steps.filter((s) => inScope.has(s.id)),
+  };
   await recordRead(db, request, view.id, [
     ...view.steps.flatMap((s) => Object.keys(s.outputs ?? {}).map((field) => `${s.id}.${field}`)),
     ...alsoRead,

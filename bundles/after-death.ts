@@ -1,50 +1,108 @@
 import { z } from 'zod';
-import { bankAccount, citizenIdNumber, isoDate, personName, phoneNumber } from '../schemas/fields.js';
-import { fieldTitle } from '../schemas/field-title.js';
+import { bankAccount, isoDate, label, labelledPerson, options } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { step } from './step.js';
 
 const applicant = z
   .object({
-    name: personName,
-    idNumber: citizenIdNumber,
-    phone: phoneNumber,
-    relation: z
-      .enum(['spouse', 'child', 'parent', 'sibling', 'other-heir'])
-      .describe("the applicant's relation to the deceased"),
+    ...labelledPerson,
+    relation: z.enum(['spouse', 'child', 'parent', 'sibling', 'other-heir']).meta({
+      ...label({ zh: '与逝者关系', en: 'Relation to the deceased' }),
+      ...options({
+        spouse: { zh: '配偶', en: 'Spouse' },
+        child: { zh: '子女', en: 'Child' },
+        parent: { zh: '父母', en: 'Parent' },
+        sibling: { zh: '兄弟姐妹', en: 'Sibling' },
+        'other-heir': { zh: '其他继承人', en: 'Other heir' },
+      }),
+    }),
   })
   .strict();
 
 const form = z
   .object({
-    deceased: z.object({ name: personName, idNumber: citizenIdNumber }).strict(),
+    deceased: z
+      .object({ name: labelledPerson.name, idNumber: labelledPerson.idNumber })
+      .strict()
+      .meta(label({ zh: '逝者', en: 'The deceased' })),
     death: z
       .object({
-        date: isoDate,
-        place: z.string().min(1).max(200).describe('hospital, or address of a death at home'),
+        date: isoDate.meta(label({ zh: '死亡日期', en: 'Date of death' })),
+        place: z
+          .string()
+          .min(1)
+          .max(200)
+          .meta(
+            label(
+              { zh: '死亡地点', en: 'Place of death' },
+              { zh: '医院名称，或在家中死亡的住址', en: 'hospital, or address of a death at home' },
+            ),
+          ),
         // Requests of version 1 had no manner: a death certified by a hospital.
         manner: z
           .enum(['natural', 'abnormal'])
           .default('natural')
           .meta({
-            ...fieldTitle({ zh: '死亡性质', en: 'Manner of death' }),
-            description:
-              'natural (正常死亡): a hospital or community health centre certifies it; abnormal (非正常死亡: an accident, a crime, an unknown cause): the police certify it',
-            'x-enum-titles': {
+            ...label(
+              { zh: '死亡性质', en: 'Manner of death' },
+              {
+                zh: '正常死亡由医院或社区卫生服务机构出具证明；非正常死亡（事故、案件、原因不明）由公安机关出具',
+                en: 'natural: a hospital or community health centre certifies it; abnormal (an accident, a crime, an unknown cause): the police certify it',
+              },
+            ),
+            ...options({
               natural: { zh: '正常死亡', en: 'Natural death' },
               abnormal: { zh: '非正常死亡', en: 'Abnormal death' },
-            },
+            }),
           }),
       })
-      .strict(),
-    beneficiaryBankAccount: bankAccount.describe('where grants, refunds and withdrawals are paid'),
+      .strict()
+      .meta(label({ zh: '死亡情况', en: 'Death' })),
+    beneficiaryBankAccount: bankAccount.meta(
+      label(
+        { zh: '收款银行账号', en: "Beneficiary's bank account" },
+        { zh: '丧葬补助金、退款和提取款项的收款账户', en: 'where grants, refunds and withdrawals are paid' },
+      ),
+    ),
     // Items that apply only to some: a licence holder, a pensioner, an insured employee, a fund member.
     optIns: z
       .object({
-        drivingLicenceCancel: z.boolean().default(false),
-        pensionStop: z.boolean().default(false),
-        survivorBenefits: z.boolean().default(false),
-        housingFundWithdrawal: z.boolean().default(false),
+        drivingLicenceCancel: z
+          .boolean()
+          .default(false)
+          .meta(
+            label(
+              { zh: '注销驾驶证', en: 'Cancel the driving licence' },
+              { zh: '逝者持有驾驶证时选择', en: 'if the deceased held a driving licence' },
+            ),
+          ),
+        pensionStop: z
+          .boolean()
+          .default(false)
+          .meta(
+            label(
+              { zh: '养老金停发', en: 'Stop the pension' },
+              { zh: '逝者领取养老金时选择', en: 'if the deceased drew a pension' },
+            ),
+          ),
+        survivorBenefits: z
+          .boolean()
+          .default(false)
+          .meta(
+            label(
+              { zh: '丧葬补助金、抚恤金', en: "Funeral grant and dependants' pension" },
+              { zh: '逝者参加职工养老保险时选择', en: 'if the deceased was an insured employee' },
+            ),
+          ),
+        housingFundWithdrawal: z
+          .boolean()
+          .default(false)
+          .meta(
+            label(
+              { zh: '公积金提取', en: 'Housing provident fund withdrawal' },
+              { zh: '逝者缴存住房公积金时选择', en: 'if the deceased paid into a housing provident fund' },
+            ),
+          ),
       })
       .strict()
       .default({
@@ -52,7 +110,8 @@ const form = z
         pensionStop: false,
         survivorBenefits: false,
         housingFundWithdrawal: false,
-      }),
+      })
+      .meta(label({ zh: '可选事项', en: 'Optional items' })),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citizenIdNumber, personName, phoneNumber } from '../schemas/fields.js';
+import { label, labelledPerson, options, personName } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { step } from './step.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
@@ -7,18 +7,33 @@ import { materialId } from '../schemas/materials.js';
 
 const applicant = z
   .object({
-    name: personName,
-    idNumber: citizenIdNumber,
-    phone: phoneNumber,
-    role: z.enum(['legal-representative', 'agent']).describe('who submits for the company'),
+    ...labelledPerson,
+    role: z.enum(['legal-representative', 'agent']).meta({
+      ...label(
+        { zh: '申请人身份', en: 'Submitted as' },
+        { zh: '谁为企业提交申请', en: 'who submits for the company' },
+      ),
+      ...options({
+        'legal-representative': { zh: '法定代表人', en: 'Legal representative' },
+        agent: { zh: '经办人（代理人）', en: 'Agent' },
+      }),
+    }),
   })
   .strict();
 
 const shareholder = z
   .object({
-    name: personName,
-    idNumber: citizenIdNumber,
-    contributionTenThousandYuan: z.number().positive().describe('subscribed capital, in 10,000 yuan (万元)'),
+    name: personName.meta(label({ zh: '股东姓名', en: "Shareholder's name" })),
+    idNumber: labelledPerson.idNumber,
+    contributionTenThousandYuan: z
+      .number()
+      .positive()
+      .meta(
+        label(
+          { zh: '认缴出资额（万元）', en: 'Subscribed capital (10,000 yuan)' },
+          { zh: '认缴出资额，单位万元', en: 'subscribed capital, in 10,000 yuan (万元)' },
+        ),
+      ),
   })
   .strict();
 
@@ -26,29 +41,122 @@ const form = z
   .object({
     company: z
       .object({
-        name: z.string().min(1).max(100).describe('the name as reserved, e.g. 杭州某某科技有限公司'),
-        address: z.string().min(1).max(200),
-        businessScope: z.string().min(1).max(2000),
-        registeredCapitalTenThousandYuan: z.number().positive().describe('in 10,000 yuan (万元)'),
-        shareholders: z.array(shareholder).min(1).max(50),
+        name: z
+          .string()
+          .min(1)
+          .max(100)
+          .meta(
+            label(
+              { zh: '企业名称', en: 'Company name' },
+              {
+                zh: '已申报的名称，如：杭州某某科技有限公司',
+                en: 'the name as reserved, e.g. 杭州某某科技有限公司',
+              },
+            ),
+          ),
+        address: z
+          .string()
+          .min(1)
+          .max(200)
+          .meta(label({ zh: '住所', en: 'Registered address' })),
+        businessScope: z
+          .string()
+          .min(1)
+          .max(2000)
+          .meta(label({ zh: '经营范围', en: 'Business scope' })),
+        registeredCapitalTenThousandYuan: z
+          .number()
+          .positive()
+          .meta(
+            label(
+              { zh: '注册资本（万元）', en: 'Registered capital (10,000 yuan)' },
+              { zh: '单位万元', en: 'in 10,000 yuan (万元)' },
+            ),
+          ),
+        shareholders: z
+          .array(shareholder)
+          .min(1)
+          .max(50)
+          .meta(label({ zh: '股东', en: 'Shareholders' })),
       })
-      .strict(),
+      .strict()
+      .meta(label({ zh: '企业', en: 'Company' })),
     legalRepresentative: z
-      .object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber })
-      .strict(),
+      .object(labelledPerson)
+      .strict()
+      .meta(label({ zh: '法定代表人', en: 'Legal representative' })),
     seals: z
-      .array(z.enum(['official', 'financial', 'invoice', 'contract', 'legal-representative']))
+      .array(
+        z.enum(['official', 'financial', 'invoice', 'contract', 'legal-representative']).meta(
+          options({
+            official: { zh: '公章', en: 'Official seal' },
+            financial: { zh: '财务专用章', en: 'Financial seal' },
+            invoice: { zh: '发票专用章', en: 'Invoice seal' },
+            contract: { zh: '合同专用章', en: 'Contract seal' },
+            'legal-representative': { zh: '法定代表人名章', en: "Legal representative's seal" },
+          }),
+        ),
+      )
       .min(1)
-      .describe('the seals to engrave; the official seal at least'),
-    taxpayerType: z.enum(['small-scale', 'general']),
-    employeeCount: z.number().int().min(0),
-    housingFundDepositRatePercent: z.number().int().min(5).max(12),
-    bankBranch: z.string().min(1).max(100).describe('the branch of the partner bank that opens the account'),
-    addressProof: materialId
-      .optional()
-      .describe(
-        'a scan of the proof of the registered address (lease, title deed): a material id from POST /v1/materials',
+      .meta(
+        label(
+          { zh: '刻制印章', en: 'Seals to engrave' },
+          { zh: '至少包括公章', en: 'the seals to engrave; the official seal at least' },
+        ),
       ),
+    taxpayerType: z.enum(['small-scale', 'general']).meta({
+      ...label({ zh: '纳税人类型', en: 'Taxpayer type' }),
+      ...options({
+        'small-scale': { zh: '小规模纳税人', en: 'Small-scale taxpayer' },
+        general: { zh: '一般纳税人', en: 'General taxpayer' },
+      }),
+    }),
+    employeeCount: z
+      .number()
+      .int()
+      .min(0)
+      .meta(
+        label(
+          { zh: '参保职工人数', en: 'Number of employees' },
+          { zh: '需参加社保的职工人数', en: 'employees to insure' },
+        ),
+      ),
+    housingFundDepositRatePercent: z
+      .number()
+      .int()
+      .min(5)
+      .max(12)
+      .meta(
+        label(
+          { zh: '公积金缴存比例（%）', en: 'Housing fund deposit rate (%)' },
+          {
+            zh: '单位和职工的缴存比例，5% 至 12%',
+            en: "the employer's and employees' deposit rate, 5 to 12 per cent",
+          },
+        ),
+      ),
+    bankBranch: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta(
+        label(
+          { zh: '开户银行网点', en: 'Bank branch' },
+          {
+            zh: '为企业开立基本存款账户的合作银行网点',
+            en: 'the branch of the partner bank that opens the account',
+          },
+        ),
+      ),
+    addressProof: materialId.optional().meta(
+      label(
+        { zh: '住所证明', en: 'Proof of the registered address' },
+        {
+          zh: '住所证明（租赁合同、产权证明）的扫描件：POST /v1/materials 返回的材料编号',
+          en: 'a scan of the proof of the registered address (lease, title deed): a material id from POST /v1/materials',
+        },
+      ),
+    ),
   })
   .strict();
 

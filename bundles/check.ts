@@ -186,6 +186,16 @@ export function checkBundle(bundle: BundleDefinition): DefinitionProblem[] {
         report(`applies when ${step.appliesWhen.field}, which is not one form field`, step.id, 'appliesWhen');
       else checkSource(step.appliesWhen.field, step.id, 'appliesWhen');
     }
+    const countedFrom = step.statutoryLimit?.from;
+    if (countedFrom !== undefined && countedFrom !== 'submission') {
+      const path = countedFrom.replace(/^form\./, '');
+      if (!countedFrom.startsWith('form.') || !formPaths.has(path))
+        report(
+          `counts its statutory limit from ${countedFrom}, which is no form field`,
+          step.id,
+          'statutoryLimit',
+        );
+    }
   }
   for (const path of formPaths) {
     if (!usedFormPaths.has(path)) report(`form field ${path} is used by no step`, undefined, path);

@@ -1,24 +1,57 @@
 import { z } from 'zod';
 import { plateNumber } from '../departments/catalog/vehicle-office.js';
-import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
+import { issuedNumber, label, labelledPerson } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
 
 /** The registered owner, who applies. */
-const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
+const applicant = z.object(labelledPerson).strict();
 
 const form = z
   .object({
-    plateNumber,
+    plateNumber: plateNumber.meta(
+      label({ zh: '号牌号码', en: 'Plate number' }, { zh: '如：浙A12345', en: 'e.g. 浙A12345' }),
+    ),
     spouse: z
-      .object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber })
+      .object(labelledPerson)
       .strict()
-      .describe('the spouse who becomes the owner'),
-    marriageCertificateNumber: issuedNumber.describe('marriage e-certificate (结婚证) number'),
-    address: z.string().min(1).max(200).describe("the couple's address, confirmed in the video sessions"),
-    mailingAddress: z.string().min(1).max(200).describe('where the new vehicle licence is mailed'),
+      .meta(
+        label(
+          { zh: '配偶（变更后的所有人）', en: 'Spouse (the new owner)' },
+          { zh: '变更为机动车所有人的配偶', en: 'the spouse who becomes the owner' },
+        ),
+      ),
+    marriageCertificateNumber: issuedNumber.meta(
+      label(
+        { zh: '结婚证字号', en: 'Marriage certificate number' },
+        { zh: '结婚证（电子证照）字号', en: 'marriage e-certificate (结婚证) number' },
+      ),
+    ),
+    address: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta(
+        label(
+          { zh: '居住地址', en: 'Residential address' },
+          {
+            zh: '夫妻双方的住址，视频核验时确认',
+            en: "the couple's address, confirmed in the video sessions",
+          },
+        ),
+      ),
+    mailingAddress: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta(
+        label(
+          { zh: '邮寄地址', en: 'Mailing address' },
+          { zh: '新行驶证的邮寄地址', en: 'where the new vehicle licence is mailed' },
+        ),
+      ),
   })
   .strict();
 

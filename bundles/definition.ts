@@ -64,7 +64,8 @@ export function planOf(bundle: BundleDefinition, deciders: StepDeciders = new Ma
   return {
     bundleId: bundle.id,
     version: bundle.version,
-    steps: bundle.steps.map((step) => {
+    // What a step tells portals about time limits is no business of the workflow's.
+    steps: bundle.steps.map(({ statutoryLimit: _statutory, clockExcludes: _excludes, ...step }) => {
       const decidedBy = deciders.get(`${bundle.id}.${step.id}`) ?? step.decidedBy;
       return {
         ...step,

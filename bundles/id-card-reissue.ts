@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
-import { fieldTitle } from '../schemas/field-title.js';
+import { issuedNumber, label, labelledPerson } from '../schemas/fields.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
 import type { BundleDefinition } from './definition.js';
 import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
 
-const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
+const applicant = z.object(labelledPerson).strict();
 
 const form = z
   .object({
@@ -14,26 +13,37 @@ const form = z
       .string()
       .min(1)
       .max(200)
-      .meta({
-        ...fieldTitle({ zh: '居住地址', en: 'Residential address' }),
-        description: 'confirmed by the officer in the video session',
-      }),
+      .meta(
+        label(
+          { zh: '居住地址', en: 'Residential address' },
+          { zh: '由民警在视频核验中确认', en: 'confirmed by the officer in the video session' },
+        ),
+      ),
     mailingAddress: z
       .string()
       .min(1)
       .max(200)
-      .meta({
-        ...fieldTitle({ zh: '邮寄地址', en: 'Mailing address' }),
-        description: 'where the new card is mailed; it is collected with the SMS pickup code',
-      }),
+      .meta(
+        label(
+          { zh: '邮寄地址', en: 'Mailing address' },
+          {
+            zh: '新证件的邮寄地址，凭短信取件码领取',
+            en: 'where the new card is mailed; it is collected with the SMS pickup code',
+          },
+        ),
+      ),
     photoReceiptNumber: issuedNumber
       .regex(/^[A-Za-z0-9-]+$/, { message: 'letters, digits and -' })
       .optional()
-      .meta({
-        ...fieldTitle({ zh: '数码相片回执号', en: 'Digital photo receipt number' }),
-        description:
-          'only when the photo and fingerprints on file are more than two years old: the receipt of a new photo taken at a certified studio',
-      }),
+      .meta(
+        label(
+          { zh: '数码相片回执号', en: 'Digital photo receipt number' },
+          {
+            zh: '仅当存档相片和指纹已满两年时填写：在认证照相馆拍摄新相片的回执号',
+            en: 'only when the photo and fingerprints on file are more than two years old: the receipt of a new photo taken at a certified studio',
+          },
+        ),
+      ),
   })
   .strict();
 

@@ -4,8 +4,10 @@ import {
   citizenIdNumber,
   isoDate,
   issuedNumber,
+  label,
+  labelledPerson,
+  options,
   personName,
-  phoneNumber,
   sex,
 } from '../schemas/fields.js';
 import type { StepDefinition } from '../schemas/bundle.js';
@@ -15,41 +17,103 @@ import { defaultRetentionDays } from '../schemas/retention.js';
 
 const applicant = z
   .object({
-    name: personName,
-    idNumber: citizenIdNumber,
-    phone: phoneNumber,
-    relation: z.enum(['mother', 'father']).describe("the applicant's relation to the baby"),
+    ...labelledPerson,
+    relation: z.enum(['mother', 'father']).meta({
+      ...label({ zh: '与新生儿关系', en: 'Relation to the baby' }),
+      ...options({ mother: { zh: '母亲', en: 'Mother' }, father: { zh: '父亲', en: 'Father' } }),
+    }),
   })
   .strict();
 
-const person = z.object({ name: personName, idNumber: citizenIdNumber }).strict();
+const person = z.object({ name: labelledPerson.name, idNumber: labelledPerson.idNumber }).strict();
 
 const form = z
   .object({
     baby: z
       .object({
-        name: personName,
-        sex,
-        birthDate: isoDate,
-        ethnicity: z.string().min(1).max(20).describe('民族, e.g. 汉族'),
-        deliveryRecordNumber: issuedNumber.describe("the hospital's delivery record number"),
+        name: personName.meta(label({ zh: '新生儿姓名', en: "Baby's name" })),
+        sex: sex.meta(label({ zh: '性别', en: 'Sex' })),
+        birthDate: isoDate.meta(label({ zh: '出生日期', en: 'Date of birth' })),
+        ethnicity: z
+          .string()
+          .min(1)
+          .max(20)
+          .meta(label({ zh: '民族', en: 'Ethnicity' }, { zh: '如：汉族', en: '民族, e.g. 汉族' })),
+        deliveryRecordNumber: issuedNumber.meta(
+          label(
+            { zh: '分娩记录编号', en: 'Delivery record number' },
+            { zh: '助产医院的分娩记录编号', en: "the hospital's delivery record number" },
+          ),
+        ),
       })
-      .strict(),
-    mother: person,
-    father: person,
+      .strict()
+      .meta(label({ zh: '新生儿', en: 'Baby' })),
+    mother: person.meta(label({ zh: '母亲', en: 'Mother' })),
+    father: person.meta(label({ zh: '父亲', en: 'Father' })),
     household: z
       .object({
-        parentIdNumber: citizenIdNumber.describe('ID number of the parent whose household the baby joins'),
+        parentIdNumber: citizenIdNumber.meta(
+          label(
+            { zh: '落户父母身份证号码', en: "Household parent's ID number" },
+            {
+              zh: '新生儿随哪位父母落户，填该父母的身份证号码',
+              en: 'ID number of the parent whose household the baby joins',
+            },
+          ),
+        ),
       })
-      .strict(),
-    marriageCertificateNumber: issuedNumber,
-    insuranceAddress: z.string().min(1).max(200).describe('address for medical insurance enrolment'),
-    mailingAddress: z.string().min(1).max(200).describe('where the social security card is mailed'),
-    bankAccount: bankAccount.optional().describe("mother's bank account, for the maternity allowance"),
-    optIns: z
-      .object({ maternityBenefit: z.boolean().default(false) })
       .strict()
-      .default({ maternityBenefit: false }),
+      .meta(label({ zh: '落户', en: 'Household registration' })),
+    marriageCertificateNumber: issuedNumber.meta(
+      label({ zh: '结婚证字号', en: 'Marriage certificate number' }),
+    ),
+    insuranceAddress: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta(
+        label(
+          { zh: '参保地址', en: 'Insurance address' },
+          { zh: '城乡居民医保参保登记的地址', en: 'address for medical insurance enrolment' },
+        ),
+      ),
+    mailingAddress: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta(
+        label(
+          { zh: '邮寄地址', en: 'Mailing address' },
+          { zh: '社保卡的邮寄地址', en: 'where the social security card is mailed' },
+        ),
+      ),
+    bankAccount: bankAccount.optional().meta(
+      label(
+        { zh: '母亲银行账号', en: "Mother's bank account" },
+        {
+          zh: '用于发放生育津贴；申领生育津贴时必填',
+          en: "mother's bank account, for the maternity allowance; required when opting in to it",
+        },
+      ),
+    ),
+    optIns: z
+      .object({
+        maternityBenefit: z
+          .boolean()
+          .default(false)
+          .meta(
+            label(
+              { zh: '申领生育津贴', en: 'Claim the maternity allowance' },
+              {
+                zh: '同时申领生育津贴（需填写母亲银行账号）',
+                en: "also claim the maternity allowance (needs the mother's bank account)",
+              },
+            ),
+          ),
+      })
+      .strict()
+      .default({ maternityBenefit: false })
+      .meta(label({ zh: '可选事项', en: 'Optional items' })),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -109,6 +173,13 @@ export const newborn: BundleDefinition = {
       service: 'vaccination-certificate',
       input: { ...baby, guardianName: 'applicant.name', guardianPhone: 'applicant.phone' },
       timeLimitWorkingDays: 22,
+      statutoryLimit: {
+        amount: 1,
+        unit: 'months',
+        from: 'form.baby.birthDate',
+        title: { zh: '出生后一个月内办理预防接种证', en: 'within one month of birth' },
+        basis: { zh: '《中华人民共和国疫苗管理法》第四十七条', en: 'Vaccine Administration Law, art. 47' },
+      },
     }),
     step({
       id: 'householdRegistration',
@@ -125,6 +196,16 @@ export const newborn: BundleDefinition = {
         marriageCertificateNumber: 'form.marriageCertificateNumber',
       },
       timeLimitWorkingDays: 0,
+      statutoryLimit: {
+        amount: 1,
+        unit: 'months',
+        from: 'form.baby.birthDate',
+        title: { zh: '出生后一个月以内申报出生登记', en: 'registered within one month of birth' },
+        basis: {
+          zh: '《中华人民共和国户口登记条例》第七条',
+          en: 'Regulations on Household Registration, art. 7',
+        },
+      },
     }),
     step({
       id: 'medicalInsurance',
@@ -165,6 +246,8 @@ export const newborn: BundleDefinition = {
         mailingAddress: 'form.mailingAddress',
       },
       timeLimitWorkingDays: 5,
+      // The card is made and mailed after the department issued its number: not on the clock.
+      clockExcludes: ['card-production', 'mailing'],
     }),
     step({
       id: 'maternityBenefit',

@@ -1,22 +1,45 @@
 import { z } from 'zod';
-import { bankAccount, citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
+import { bankAccount, issuedNumber, label, labelledPerson } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { step } from './step.js';
 
-const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
+const applicant = z.object(labelledPerson).strict();
 
 const form = z
   .object({
     socialSecurityCard: z
       .object({
-        cardNumber: issuedNumber,
-        bankAccount: bankAccount.describe("the card's financial account, where pension and withdrawals go"),
+        cardNumber: issuedNumber.meta(label({ zh: '社会保障卡卡号', en: 'Card number' })),
+        bankAccount: bankAccount.meta(
+          label(
+            { zh: '社保卡金融账户', en: "The card's bank account" },
+            {
+              zh: '社保卡的银行账户，养老金和提取款项发放至此',
+              en: "the card's financial account, where pension and withdrawals go",
+            },
+          ),
+        ),
       })
-      .strict(),
-    optIns: z
-      .object({ housingFundWithdrawal: z.boolean().default(false) })
       .strict()
-      .default({ housingFundWithdrawal: false }),
+      .meta(label({ zh: '社会保障卡（具有金融功能）', en: 'Social security card (with bank function)' })),
+    optIns: z
+      .object({
+        housingFundWithdrawal: z
+          .boolean()
+          .default(false)
+          .meta(
+            label(
+              { zh: '退休提取公积金', en: 'Withdraw the housing provident fund' },
+              {
+                zh: '封存后一并提取住房公积金',
+                en: 'withdraw the housing provident fund once the account is sealed',
+              },
+            ),
+          ),
+      })
+      .strict()
+      .default({ housingFundWithdrawal: false })
+      .meta(label({ zh: '可选事项', en: 'Optional items' })),
   })
   .strict();
 

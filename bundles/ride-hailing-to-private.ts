@@ -1,19 +1,47 @@
 import { z } from 'zod';
 import { plateNumber } from '../departments/catalog/vehicle-office.js';
-import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../schemas/fields.js';
+import { issuedNumber, label, labelledPerson } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
 
-const applicant = z.object({ name: personName, idNumber: citizenIdNumber, phone: phoneNumber }).strict();
+const applicant = z.object(labelledPerson).strict();
 
 const form = z
   .object({
-    plateNumber,
-    permitNumber: issuedNumber.describe('网络预约出租汽车运输证号, the ride-hailing vehicle permit'),
-    address: z.string().min(1).max(200).describe('residential address, confirmed in the video session'),
-    mailingAddress: z.string().min(1).max(200).describe('where the new vehicle licence is mailed'),
+    plateNumber: plateNumber.meta(
+      label({ zh: '号牌号码', en: 'Plate number' }, { zh: '如：浙A12345', en: 'e.g. 浙A12345' }),
+    ),
+    permitNumber: issuedNumber.meta(
+      label(
+        { zh: '网络预约出租汽车运输证号', en: 'Ride-hailing vehicle permit number' },
+        {
+          zh: '车辆的网约车运输证号，将由交通运输部门注销',
+          en: '网络预约出租汽车运输证号, the ride-hailing vehicle permit',
+        },
+      ),
+    ),
+    address: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta(
+        label(
+          { zh: '居住地址', en: 'Residential address' },
+          { zh: '视频核验时由民警确认', en: 'residential address, confirmed in the video session' },
+        ),
+      ),
+    mailingAddress: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta(
+        label(
+          { zh: '邮寄地址', en: 'Mailing address' },
+          { zh: '新行驶证的邮寄地址', en: 'where the new vehicle licence is mailed' },
+        ),
+      ),
   })
   .strict();
 

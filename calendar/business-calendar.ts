@@ -3,6 +3,13 @@ import { z } from 'zod';
 const isoDate = z.iso.date();
 
 /**
+ * How much a year's data can be trusted: `published`, the State Council's notice for the year;
+ * `estimated`, the statutory holidays alone, before the notice (no 调休 working days).
+ */
+export const calendarYearStatusSchema = z.enum(['published', 'estimated']);
+export type CalendarYearStatus = z.infer<typeof calendarYearStatusSchema>;
+
+/**
  * A business calendar file: the public holidays (放假) and the swapped working days (调休上班)
  * announced each year by the State Council. Weekends are implied; list only the exceptions.
  */
@@ -14,6 +21,12 @@ export const businessCalendarFileSchema = z
     holidays: z.array(isoDate),
     /** Weekend days that are working days. */
     workingDays: z.array(isoDate),
+    /**
+     * The years the file covers and whether each is published or estimated, e.g.
+     * `{ "2026": "published", "2027": "estimated" }`. Absent (files of earlier versions): every
+     * year a listed date falls in, as published.
+     */
+    years: z.record(z.string().regex(/^\d{4}$/), calendarYearStatusSchema).optional(),
   })
   .refine((c) => !c.holidays.some((d) => c.workingDays.includes(d)), {
     message: 'a date cannot be both a holiday and a working day',
@@ -30,23 +43,66 @@ const isoOf = (dayNumber: number) => new Date(dayNumber * dayMs).toISOString().s
 const dayNumberOfIso = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / dayMs;
 /** 23:59:59.999 +08:00 of a day. */
 const endOf = (dayNumber: number) => new Date((dayNumber + 1) * dayMs - offsetMs - 1);
+const yearOf = (dayNumber: number) => new Date(dayNumber * dayMs).getUTCFullYear();
+
+/**
+ * The fallback for a year the calendar has no data for: the statutory holidays that fall on
+ * fixed Gregorian dates (全国年节及纪念日放假办法: 1 January, 1-2 May, 1-3 October). The lunar
+ * festivals, days given in lieu and 调休 are unknown, so every date counted there is estimated.
+ */
+const fallbackHolidays: ReadonlySet<string> = new Set(['01-01', '05-01', '05-02', '10-01', '10-02', '10-03']);
+
+/** What a calendar is built from: the days, which years they cover, and who hears of estimates. */
+export interface BusinessCalendarDays {
+  holidays: Iterable<string>;
+  workingDays: Iterable<string>;
+  /** Years covered, by status; absent: the years of the listed dates, as published. */
+  years?: Readonly<Record<string, CalendarYearStatus>>;
+  /**
+   * Told, once per year, the first time a limit is counted into a year that is not published
+   * (estimated, or beyond the data): the composition root logs it.
+   */
+  onEstimate?: (year: number, status: 'estimated' | 'beyond-data') => void;
+}
 
 /**
  * Working days in Asia/Shanghai: Monday to Friday, except the listed holidays, plus the listed
- * swapped working days (调休) on weekends. Pure: it reads no clock and no file.
+ * swapped working days (调休) on weekends. A year beyond the data counts weekends and the
+ * fixed-date statutory holidays only, and what is counted into it, or into an estimated year, is
+ * flagged (`isEstimated`) and reported once. Pure: it reads no clock and no file.
  */
 export class BusinessCalendar {
   private readonly holidays: ReadonlySet<string>;
   private readonly workingDays: ReadonlySet<string>;
+  private readonly years: ReadonlyMap<number, CalendarYearStatus>;
+  private readonly onEstimate: BusinessCalendarDays['onEstimate'];
+  private readonly reported = new Set<number>();
 
-  constructor(days: { holidays: Iterable<string>; workingDays: Iterable<string> }) {
+  constructor(days: BusinessCalendarDays) {
     this.holidays = new Set(days.holidays);
     this.workingDays = new Set(days.workingDays);
+    this.years = days.years
+      ? new Map(Object.entries(days.years).map(([year, status]) => [Number(year), status]))
+      : new Map([...this.holidays, ...this.workingDays].map((d) => [Number(d.slice(0, 4)), 'published']));
+    this.onEstimate = days.onEstimate;
   }
 
   /** A calendar from the contents of a calendar file; throws a ZodError naming the bad date. */
-  static parse(json: unknown): BusinessCalendar {
-    return new BusinessCalendar(businessCalendarFileSchema.parse(json));
+  static parse(json: unknown, onEstimate?: BusinessCalendarDays['onEstimate']): BusinessCalendar {
+    return new BusinessCalendar({ ...businessCalendarFileSchema.parse(json), onEstimate });
+  }
+
+  /** The years the calendar has data for, by status, in order. */
+  coverage(): Array<{ year: number; status: CalendarYearStatus }> {
+    return [...this.years].map(([year, status]) => ({ year, status })).sort((a, b) => a.year - b.year);
+  }
+
+  /**
+   * Whether a date counted to this instant is an estimate: its Shanghai day falls in a year
+   * whose holidays are not published (estimated from the statutory ones, or beyond the data).
+   */
+  isEstimated(at: Date): boolean {
+    return this.years.get(yearOf(dayNumberOf(at))) !== 'published';
   }
 
   /** Whether a day is a working day: an ISO date (`2026-10-08`), or the Shanghai day of an instant. */
@@ -73,6 +129,7 @@ export class BusinessCalendar {
       day += 1;
       if (this.isWorkingDayNumber(day)) counted += 1;
     }
+    this.reportEstimate(day);
     return endOf(day);
   }
 
@@ -88,10 +145,20 @@ export class BusinessCalendar {
     return count;
   }
 
+  /** Tells `onEstimate` of the due day's year, once per year, when that year is not published. */
+  private reportEstimate(dueDay: number): void {
+    const year = yearOf(dueDay);
+    const status = this.years.get(year);
+    if (status === 'published' || this.reported.has(year)) return;
+    this.reported.add(year);
+    this.onEstimate?.(year, status ?? 'beyond-data');
+  }
+
   private isWorkingDayNumber(dayNumber: number): boolean {
     const iso = isoOf(dayNumber);
     if (this.workingDays.has(iso)) return true;
     if (this.holidays.has(iso)) return false;
+    if (!this.years.has(yearOf(dayNumber)) && fallbackHolidays.has(iso.slice(5))) return false;
     // Day 0 (1970-01-01) was a Thursday: weekday 0 is Sunday, 6 Saturday.
     const weekday = (((dayNumber + 4) % 7) + 7) % 7;
     return weekday !== 0 && weekday !== 6;

@@ -84,6 +84,24 @@ export type StepView = {
   } | null;
   /** when the step's promised limit ends (working days from its start); null until it starts */
   dueAt: string | null;
+  /** dueAt falls in a year whose holidays the business calendar does not have as published: counted on the calendar's fallback rule, so it may move */
+  dueAtEstimated: boolean;
+  /** for a pending step: when it is expected to be due, its promised working days counted from when the steps before it are due (never from before now); null once it started (see dueAt), or when a step before it was rejected or failed */
+  expectedBy: string | null;
+  /** expectedBy falls beyond the published calendar, like dueAtEstimated */
+  expectedByEstimated: boolean;
+  /** the promised limit (承诺时限) in working days from its start; 0: the same day */
+  timeLimitWorkingDays: number | null;
+  /** the statutory limit (法定时限) where the law sets one; null where it sets none */
+  statutoryLimit: {
+    amount: number;
+    unit: 'working-days' | 'days' | 'months';
+    from: string;
+    title: Title;
+    basis: Title;
+  } | null;
+  /** what the promised limit does not count, as the rules say (card production, mailing) */
+  clockExcludes: Array<'card-production' | 'mailing'>;
 };
 
 /** An application as the read model has it. */
@@ -98,6 +116,21 @@ export type ApplicationView = {
   dueAt: string | null;
   /** the administrative division code it is handled in, as submitted; 000000 when none was */
   region: string;
+  /** dueAt falls beyond the published business calendar (see the steps' dueAtEstimated) */
+  dueAtEstimated: boolean;
+  /** the bundle's promised limit (承诺时限) in working days from submission; null for a bundle no longer offered */
+  promisedWorkingDays: number | null;
+  /** the statutory limits (法定时限) the law sets for its items, beside the promised one */
+  statutoryLimits: Array<{
+    amount: number;
+    unit: 'working-days' | 'days' | 'months';
+    from: string;
+    title: Title;
+    basis: Title;
+    stepId: string;
+    /** when the limit ends: for a limit counted from the submission; null for one counted from a date on the form (`from`), which the portal holds and Onething does not keep */
+    dueAt: string | null;
+  }>;
   steps: StepView[];
 };
 

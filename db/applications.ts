@@ -42,6 +42,8 @@ export interface StepRow {
   waiting: StepWaiting | null;
   /** Set when the step starts: its start plus its promised working days. */
   due_at: Date | null;
+  /** The promised working days, copied from the bundle at submission (null for older rows). */
+  time_limit_working_days?: number | null;
 }
 
 export interface NewApplication {
@@ -149,7 +151,8 @@ SELECT a.id, a.bundle_id, a.bundle_version, a.client_id, a.request_hash, a.statu
   s.title_zh AS step_title_zh, s.title_en AS step_title_en, s.status AS step_status,
   s.attempts AS step_attempts, s.started_at AS step_started_at, s.completed_at AS step_completed_at,
   s.outputs AS step_outputs, s.error AS step_error, s.receipt_number AS step_receipt_number,
-  s.waiting AS step_waiting, s.due_at AS step_due_at
+  s.waiting AS step_waiting, s.due_at AS step_due_at,
+  s.time_limit_working_days AS step_time_limit_working_days
 FROM applications a LEFT JOIN application_steps s ON s.application_id = a.id
 WHERE a.id = $1
 ORDER BY s.position`;
@@ -198,6 +201,7 @@ export async function findApplication(
       receipt_number: r.step_receipt_number,
       waiting: r.step_waiting,
       due_at: r.step_due_at,
+      time_limit_working_days: r.step_time_limit_working_days ?? null,
     }));
   // Sealed at rest with the application's data key (privacy/sealer.ts): opened for the caller.
   const sealer = sealerOf(db);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { titleSchema } from './bundle.js';
+import { clockExclusionSchema, statutoryLimitSchema, titleSchema } from './bundle.js';
 import { regionCodeSchema, unstatedRegion } from './regions.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
 
@@ -117,6 +117,42 @@ export const stepViewSchema = z.object({
     .string()
     .nullable()
     .describe("when the step's promised limit ends (working days from its start); null until it starts"),
+  dueAtEstimated: z
+    .boolean()
+    .describe(
+      "dueAt falls in a year whose holidays the business calendar does not have as published: counted on the calendar's fallback rule, so it may move",
+    ),
+  expectedBy: z
+    .string()
+    .nullable()
+    .describe(
+      'for a pending step: when it is expected to be due, its promised working days counted from when the steps before it are due (never from before now); null once it started (see dueAt), or when a step before it was rejected or failed',
+    ),
+  expectedByEstimated: z
+    .boolean()
+    .describe('expectedBy falls beyond the published calendar, like dueAtEstimated'),
+  timeLimitWorkingDays: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the promised limit (承诺时限) in working days from its start; 0: the same day'),
+  statutoryLimit: statutoryLimitSchema
+    .nullable()
+    .describe('the statutory limit (法定时限) where the law sets one; null where it sets none'),
+  clockExcludes: z
+    .array(clockExclusionSchema)
+    .describe('what the promised limit does not count, as the rules say (card production, mailing)'),
+});
+
+/** A statutory limit of one of the application's items, with its date where it can be told. */
+export const applicationStatutoryLimitSchema = statutoryLimitSchema.extend({
+  stepId: z.string(),
+  dueAt: z
+    .string()
+    .nullable()
+    .describe(
+      'when the limit ends: for a limit counted from the submission; null for one counted from a date on the form (`from`), which the portal holds and Onething does not keep',
+    ),
 });
 
 export const applicationViewSchema = z
@@ -136,6 +172,19 @@ export const applicationViewSchema = z
       .describe(
         `the administrative division code it is handled in, as submitted; ${unstatedRegion} when none was`,
       ),
+    dueAtEstimated: z
+      .boolean()
+      .describe("dueAt falls beyond the published business calendar (see the steps' dueAtEstimated)"),
+    promisedWorkingDays: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "the bundle's promised limit (承诺时限) in working days from submission; null for a bundle no longer offered",
+      ),
+    statutoryLimits: z
+      .array(applicationStatutoryLimitSchema)
+      .describe('the statutory limits (法定时限) the law sets for its items, beside the promised one'),
     steps: z.array(stepViewSchema),
   })
   .meta({ id: 'Application' });
@@ -168,6 +217,14 @@ export const bundleStepSchema = z.object({
       'runs only when this form field has this value (the police certify an abnormal death); otherwise skipped as NotApplicable, and the steps after it take what they need from the step that applied',
     ),
   timeLimitWorkingDays: z.number().int(),
+  statutoryLimit: statutoryLimitSchema
+    .nullable()
+    .describe(
+      'the statutory limit (法定时限) where the law sets one, beside the promised timeLimitWorkingDays',
+    ),
+  clockExcludes: z
+    .array(clockExclusionSchema)
+    .describe('what timeLimitWorkingDays does not count, as the rules say (card production, mailing)'),
 });
 
 export const bundleDetailSchema = bundleSummarySchema

@@ -44,6 +44,24 @@ export const retryPolicySchema = z.object({
 });
 export type RetryPolicy = z.infer<typeof retryPolicySchema>;
 
+/**
+ * A statutory limit (法定时限) the law sets for an item, shown beside the promised one. It is
+ * counted from the submission, or from a date on the form (a birth: `form.baby.birthDate`).
+ */
+export const statutoryLimitSchema = z.object({
+  amount: z.number().int().min(1),
+  unit: z.enum(['working-days', 'days', 'months']),
+  from: z.union([z.literal('submission'), valueSourceSchema]),
+  /** The limit as people say it, e.g. 出生后一个月内. */
+  title: titleSchema,
+  /** The law and article that set it. */
+  basis: titleSchema,
+});
+export type StatutoryLimit = z.infer<typeof statutoryLimitSchema>;
+
+/** What the rules leave out of an item's processing limit (the clock stops at the decision). */
+export const clockExclusionSchema = z.enum(['card-production', 'mailing']);
+
 /** One item (事项) of a bundle, served by one department service. */
 export const stepDefinitionSchema = z.object({
   id: z.string().regex(/^[a-z][A-Za-z0-9]*$/),
@@ -97,6 +115,10 @@ export const stepDefinitionSchema = z.object({
   supplementWorkingDays: z.number().int().min(1).max(60).optional(),
   /** The promised time limit (承诺时限) in working days; 0 means the same day. */
   timeLimitWorkingDays: z.number().int().min(0),
+  /** The statutory limit, where the law sets one: for portals, never in the plan (`planOf`). */
+  statutoryLimit: statutoryLimitSchema.optional(),
+  /** Not counted in `timeLimitWorkingDays`, as the rules say: for portals, never in the plan. */
+  clockExcludes: z.array(clockExclusionSchema).optional(),
 });
 export type StepDefinition = z.infer<typeof stepDefinitionSchema>;
 

@@ -6,7 +6,7 @@ import { parseStepDeciders } from '../bundles/definition.js';
 import { bundleCatalog } from '../bundles/index.js';
 import { retentionPolicyOf } from '../bundles/retention.js';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
-import { loadBusinessCalendar } from '../calendar/load.js';
+import { loadBusinessCalendar, logEstimates } from '../calendar/load.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { durationMs } from '../schemas/durations.js';
@@ -124,7 +124,7 @@ export async function openSharedParts(
       dataKeys,
       dataConverter: dataConverterFor(keyring, dataKeys),
       departments,
-      calendar: loadBusinessCalendar(config.BUSINESS_CALENDAR_FILE),
+      calendar: loadBusinessCalendar(config.BUSINESS_CALENDAR_FILE, logEstimates(log)),
       metrics,
       temporalMetricsUrl,
       tracing,

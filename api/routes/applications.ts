@@ -192,7 +192,9 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       });
       const found = await findApplication(deps.pool, row.id);
       if (!found) throw new Error(`application ${row.id} vanished`);
-      return reply.code(created ? 201 : 200).send(applicationView(found.application, found.steps));
+      return reply
+        .code(created ? 201 : 200)
+        .send(applicationView(found.application, found.steps, app.viewDates));
     },
   );
 

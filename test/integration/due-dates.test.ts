@@ -6,6 +6,7 @@ import { insertApplication } from '../../db/applications.js';
 import { pauseClock, resumeClock } from '../../db/due-dates.js';
 import { recordTransition } from '../../db/transitions.js';
 import { ended, newbornRequest } from '../support/newborn.js';
+import type { ApplicationView } from '../../schemas/api.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
 
@@ -16,6 +17,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
+
+const stepOf = (view: ApplicationView, id: string) => view.steps.find((s) => s.id === id);
 
 /** An instant in Shanghai time. */
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -156,6 +159,79 @@ describe('due dates', () => {
     expect(await dueDates(id)).toMatchObject({
       application: endOf('2026-10-14'),
       pausedMs: 10 * 24 * 60 * 60 * 1000 + 8 * 60 * 60 * 1000,
+    });
+  });
+
+  it('shows pending steps when they are expected, the promised and the statutory limits', async () => {
+    // The police take their time (and call back): the steps after registration stay pending.
+    await stack.simulator.setBehaviour('police', 'birth-registration', {
+      decision: 'callback',
+      decisionDelayMs: 600_000,
+    });
+    try {
+      const submitted = await stack.submit(newbornRequest());
+      expect(submitted.status).toBe(201);
+      const view = await stack.waitForApplication(
+        submitted.body.id,
+        (v) => stepOf(v, 'householdRegistration')?.status === 'waiting',
+      );
+      expect(view).toMatchObject({ promisedWorkingDays: 5, dueAtEstimated: false });
+
+      const registration = stepOf(view, 'householdRegistration');
+      expect(registration).toMatchObject({ expectedBy: null, timeLimitWorkingDays: 0 });
+      const registrationDue = new Date(registration?.dueAt ?? '');
+      // Same-day registration: due at the end of today, so what follows counts from there.
+      const insuranceBy = stack.calendar.addWorkingDays(registrationDue, 5);
+      expect(stepOf(view, 'medicalInsurance')).toMatchObject({
+        status: 'pending',
+        dueAt: null,
+        expectedBy: insuranceBy.toISOString(),
+        expectedByEstimated: stack.calendar.isEstimated(insuranceBy),
+        timeLimitWorkingDays: 5,
+      });
+      expect(stepOf(view, 'insurancePayment')).toMatchObject({
+        status: 'pending',
+        expectedBy: stack.calendar.addWorkingDays(insuranceBy, 5).toISOString(),
+      });
+      expect(stepOf(view, 'socialSecurityCard')).toMatchObject({
+        status: 'pending',
+        expectedBy: insuranceBy.toISOString(),
+        clockExcludes: ['card-production', 'mailing'],
+      });
+      expect(new Date(stepOf(view, 'insurancePayment')?.expectedBy ?? '') > insuranceBy).toBe(true);
+
+      // 法定时限 beside 承诺时限: counted from the birth date, which stays with the portal.
+      const statutory = {
+        amount: 1,
+        unit: 'months',
+        from: 'form.baby.birthDate',
+        basis: { zh: expect.stringContaining('户口登记条例'), en: expect.any(String) },
+      };
+      expect(view.statutoryLimits).toEqual([
+        expect.objectContaining({ stepId: 'vaccination', dueAt: null, amount: 1, unit: 'months' }),
+        expect.objectContaining({ stepId: 'householdRegistration', dueAt: null, ...statutory }),
+      ]);
+      expect(registration?.statutoryLimit).toMatchObject(statutory);
+      expect(stepOf(view, 'medicalInsurance')?.statutoryLimit).toBeNull();
+
+      const receipt = registration?.receiptNumber ?? '';
+      await stack.simulator.decideNow('police', 'birth-registration', receipt);
+      const done = await stack.waitForApplication(view.id, ended);
+      expect(done.status).toBe('completed');
+      // Ended: nothing is expected any more; every step has its own due date.
+      expect(done.steps.filter((s) => s.expectedBy !== null)).toEqual([]);
+    } finally {
+      await stack.simulator.setBehaviour('police', 'birth-registration', {});
+    }
+  });
+
+  it('flags a due date beyond the published calendar', async () => {
+    const inPublished = await insertNewborn(at('2026-12-10T12:00'));
+    const inEstimated = await insertNewborn(at('2027-01-05T12:00'));
+    expect((await stack.getApplication(inPublished)).dueAtEstimated).toBe(false);
+    expect(await stack.getApplication(inEstimated)).toMatchObject({
+      dueAt: at('2027-01-05T12:00').toISOString(),
+      dueAtEstimated: true,
     });
   });
 });

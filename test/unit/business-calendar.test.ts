@@ -68,7 +68,12 @@ describe('the business calendar', () => {
     expect(due).toEqual(endOf('2026-10-13'));
     expect(due.toISOString()).toBe('2026-10-13T15:59:59.999Z');
     // A plain Monday-to-Friday calendar would have said Wednesday 7 October.
-    const weekendsOnly = new BusinessCalendar({ holidays: [], workingDays: [] });
+    // (A calendar without data for the year would keep 1-3 October: calendar-coverage.test.ts.)
+    const weekendsOnly = new BusinessCalendar({
+      holidays: [],
+      workingDays: [],
+      years: { '2026': 'published' },
+    });
     expect(weekendsOnly.addWorkingDays(at('2026-09-30T10:00'), 5)).toEqual(endOf('2026-10-07'));
   });
 

@@ -72,7 +72,7 @@ describe('the Dockerfile', () => {
     const readByPath = [
       'console/index.html',
       'db/migrations',
-      'calendar/cn-2026.json',
+      'calendar/cn.json',
       'temporal/failure-converter.cjs',
     ];
     const { files, packages } = await runtimeImports(entries, orNothing);

@@ -1120,6 +1120,28 @@ export interface components {
       dueAt: string | null;
       /** @description the administrative division code it is handled in, as submitted; 000000 when none was */
       region: string;
+      /** @description dueAt falls beyond the published business calendar (see the steps' dueAtEstimated) */
+      dueAtEstimated: boolean;
+      /** @description the bundle's promised limit (承诺时限) in working days from submission; null for a bundle no longer offered */
+      promisedWorkingDays: number | null;
+      /** @description the statutory limits (法定时限) the law sets for its items, beside the promised one */
+      statutoryLimits: {
+        amount: number;
+        /** @enum {string} */
+        unit: 'working-days' | 'days' | 'months';
+        from: 'submission' | string;
+        title: {
+          zh: string;
+          en: string;
+        };
+        basis: {
+          zh: string;
+          en: string;
+        };
+        stepId: string;
+        /** @description when the limit ends: for a limit counted from the submission; null for one counted from a date on the form (`from`), which the portal holds and Onething does not keep */
+        dueAt: string | null;
+      }[];
       steps: {
         id: string;
         department: string;
@@ -1156,6 +1178,31 @@ export interface components {
         } | null;
         /** @description when the step's promised limit ends (working days from its start); null until it starts */
         dueAt: string | null;
+        /** @description dueAt falls in a year whose holidays the business calendar does not have as published: counted on the calendar's fallback rule, so it may move */
+        dueAtEstimated: boolean;
+        /** @description for a pending step: when it is expected to be due, its promised working days counted from when the steps before it are due (never from before now); null once it started (see dueAt), or when a step before it was rejected or failed */
+        expectedBy: string | null;
+        /** @description expectedBy falls beyond the published calendar, like dueAtEstimated */
+        expectedByEstimated: boolean;
+        /** @description the promised limit (承诺时限) in working days from its start; 0: the same day */
+        timeLimitWorkingDays: number | null;
+        /** @description the statutory limit (法定时限) where the law sets one; null where it sets none */
+        statutoryLimit: {
+          amount: number;
+          /** @enum {string} */
+          unit: 'working-days' | 'days' | 'months';
+          from: 'submission' | string;
+          title: {
+            zh: string;
+            en: string;
+          };
+          basis: {
+            zh: string;
+            en: string;
+          };
+        } | null;
+        /** @description what the promised limit does not count, as the rules say (card production, mailing) */
+        clockExcludes: ('card-production' | 'mailing')[];
       }[];
     };
     BundleInput: {
@@ -1202,6 +1249,23 @@ export interface components {
           equals: string;
         } | null;
         timeLimitWorkingDays: number;
+        /** @description the statutory limit (法定时限) where the law sets one, beside the promised timeLimitWorkingDays */
+        statutoryLimit: {
+          amount: number;
+          /** @enum {string} */
+          unit: 'working-days' | 'days' | 'months';
+          from: 'submission' | string;
+          title: {
+            zh: string;
+            en: string;
+          };
+          basis: {
+            zh: string;
+            en: string;
+          };
+        } | null;
+        /** @description what timeLimitWorkingDays does not count, as the rules say (card production, mailing) */
+        clockExcludes: ('card-production' | 'mailing')[];
       }[];
       /** @description a complete request body that POST /v1/applications accepts */
       example: {
@@ -1902,53 +1966,95 @@ export interface components {
       /** @enum {string} */
       bundleId: 'newborn';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
         /**
-         * @description the applicant's relation to the baby
+         * 与新生儿关系
          * @enum {string}
          */
         relation: 'mother' | 'father';
       };
       form: {
+        /** 新生儿 */
         baby: {
+          /** 新生儿姓名 */
           name: string;
-          /** @enum {string} */
+          /**
+           * 性别
+           * @enum {string}
+           */
           sex: 'female' | 'male';
-          /** Format: date */
+          /**
+           * 出生日期
+           * Format: date
+           */
           birthDate: string;
-          /** @description 民族, e.g. 汉族 */
+          /**
+           * 民族
+           * @description 民族, e.g. 汉族
+           */
           ethnicity: string;
-          /** @description the hospital's delivery record number */
+          /**
+           * 分娩记录编号
+           * @description the hospital's delivery record number
+           */
           deliveryRecordNumber: string;
         };
+        /** 母亲 */
         mother: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
         };
+        /** 父亲 */
         father: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
         };
+        /** 落户 */
         household: {
-          /** @description ID number of the parent whose household the baby joins */
+          /**
+           * 落户父母身份证号码
+           * @description ID number of the parent whose household the baby joins
+           */
           parentIdNumber: string;
         };
+        /** 结婚证字号 */
         marriageCertificateNumber: string;
-        /** @description address for medical insurance enrolment */
+        /**
+         * 参保地址
+         * @description address for medical insurance enrolment
+         */
         insuranceAddress: string;
-        /** @description where the social security card is mailed */
+        /**
+         * 邮寄地址
+         * @description where the social security card is mailed
+         */
         mailingAddress: string;
-        /** @description mother's bank account, for the maternity allowance */
+        /**
+         * 母亲银行账号
+         * @description mother's bank account, for the maternity allowance; required when opting in to it
+         */
         bankAccount?: string;
         /**
+         * 可选事项
          * @default {
          *       "maternityBenefit": false
          *     }
          */
         optIns: {
-          /** @default false */
+          /**
+           * 申领生育津贴
+           * @description also claim the maternity allowance (needs the mother's bank account)
+           * @default false
+           */
           maternityBenefit: boolean;
         };
       };
@@ -1988,36 +2094,53 @@ export interface components {
       /** @enum {string} */
       bundleId: 'after-death';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
         /**
-         * @description the applicant's relation to the deceased
+         * 与逝者关系
          * @enum {string}
          */
         relation: 'spouse' | 'child' | 'parent' | 'sibling' | 'other-heir';
       };
       form: {
+        /** 逝者 */
         deceased: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
         };
+        /** 死亡情况 */
         death: {
-          /** Format: date */
+          /**
+           * 死亡日期
+           * Format: date
+           */
           date: string;
-          /** @description hospital, or address of a death at home */
+          /**
+           * 死亡地点
+           * @description hospital, or address of a death at home
+           */
           place: string;
           /**
-           * 死亡性质 / Manner of death
-           * @description natural (正常死亡): a hospital or community health centre certifies it; abnormal (非正常死亡: an accident, a crime, an unknown cause): the police certify it
+           * 死亡性质
+           * @description natural: a hospital or community health centre certifies it; abnormal (an accident, a crime, an unknown cause): the police certify it
            * @default natural
            * @enum {string}
            */
           manner: 'natural' | 'abnormal';
         };
-        /** @description where grants, refunds and withdrawals are paid */
+        /**
+         * 收款银行账号
+         * @description where grants, refunds and withdrawals are paid
+         */
         beneficiaryBankAccount: string;
         /**
+         * 可选事项
          * @default {
          *       "drivingLicenceCancel": false,
          *       "pensionStop": false,
@@ -2026,13 +2149,29 @@ export interface components {
          *     }
          */
         optIns: {
-          /** @default false */
+          /**
+           * 注销驾驶证
+           * @description if the deceased held a driving licence
+           * @default false
+           */
           drivingLicenceCancel: boolean;
-          /** @default false */
+          /**
+           * 养老金停发
+           * @description if the deceased drew a pension
+           * @default false
+           */
           pensionStop: boolean;
-          /** @default false */
+          /**
+           * 丧葬补助金、抚恤金
+           * @description if the deceased was an insured employee
+           * @default false
+           */
           survivorBenefits: boolean;
-          /** @default false */
+          /**
+           * 公积金提取
+           * @description if the deceased paid into a housing provident fund
+           * @default false
+           */
           housingFundWithdrawal: boolean;
         };
       };
@@ -2088,44 +2227,87 @@ export interface components {
       /** @enum {string} */
       bundleId: 'business-startup';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
         /**
+         * 申请人身份
          * @description who submits for the company
          * @enum {string}
          */
         role: 'legal-representative' | 'agent';
       };
       form: {
+        /** 企业 */
         company: {
-          /** @description the name as reserved, e.g. 杭州某某科技有限公司 */
+          /**
+           * 企业名称
+           * @description the name as reserved, e.g. 杭州某某科技有限公司
+           */
           name: string;
+          /** 住所 */
           address: string;
+          /** 经营范围 */
           businessScope: string;
-          /** @description in 10,000 yuan (万元) */
+          /**
+           * 注册资本（万元）
+           * @description in 10,000 yuan (万元)
+           */
           registeredCapitalTenThousandYuan: number;
+          /** 股东 */
           shareholders: {
+            /** 股东姓名 */
             name: string;
+            /** 身份证号码 */
             idNumber: string;
-            /** @description subscribed capital, in 10,000 yuan (万元) */
+            /**
+             * 认缴出资额（万元）
+             * @description subscribed capital, in 10,000 yuan (万元)
+             */
             contributionTenThousandYuan: number;
           }[];
         };
+        /** 法定代表人 */
         legalRepresentative: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
+          /** 手机号码 */
           phone: string;
         };
-        /** @description the seals to engrave; the official seal at least */
+        /**
+         * 刻制印章
+         * @description the seals to engrave; the official seal at least
+         */
         seals: ('official' | 'financial' | 'invoice' | 'contract' | 'legal-representative')[];
-        /** @enum {string} */
+        /**
+         * 纳税人类型
+         * @enum {string}
+         */
         taxpayerType: 'small-scale' | 'general';
+        /**
+         * 参保职工人数
+         * @description employees to insure
+         */
         employeeCount: number;
+        /**
+         * 公积金缴存比例（%）
+         * @description the employer's and employees' deposit rate, 5 to 12 per cent
+         */
         housingFundDepositRatePercent: number;
-        /** @description the branch of the partner bank that opens the account */
+        /**
+         * 开户银行网点
+         * @description the branch of the partner bank that opens the account
+         */
         bankBranch: string;
-        /** @description a scan of the proof of the registered address (lease, title deed): a material id from POST /v1/materials */
+        /**
+         * 住所证明
+         * @description a scan of the proof of the registered address (lease, title deed): a material id from POST /v1/materials
+         */
         addressProof?: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
@@ -2154,23 +2336,36 @@ export interface components {
       /** @enum {string} */
       bundleId: 'retirement';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
+        /** 社会保障卡（具有金融功能） */
         socialSecurityCard: {
+          /** 社会保障卡卡号 */
           cardNumber: string;
-          /** @description the card's financial account, where pension and withdrawals go */
+          /**
+           * 社保卡金融账户
+           * @description the card's financial account, where pension and withdrawals go
+           */
           bankAccount: string;
         };
         /**
+         * 可选事项
          * @default {
          *       "housingFundWithdrawal": false
          *     }
          */
         optIns: {
-          /** @default false */
+          /**
+           * 退休提取公积金
+           * @description withdraw the housing provident fund once the account is sealed
+           * @default false
+           */
           housingFundWithdrawal: boolean;
         };
       };
@@ -2196,15 +2391,28 @@ export interface components {
       /** @enum {string} */
       bundleId: 'vehicle-certificate-reissue';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
+        /**
+         * 号牌号码
+         * @description e.g. 浙A12345
+         */
         plateNumber: string;
-        /** @description residential address, confirmed in the video session */
+        /**
+         * 居住地址
+         * @description residential address, confirmed in the video session
+         */
         address: string;
-        /** @description where the new certificate is mailed */
+        /**
+         * 邮寄地址
+         * @description where the new certificate is mailed
+         */
         mailingAddress: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
@@ -2230,17 +2438,33 @@ export interface components {
       /** @enum {string} */
       bundleId: 'ride-hailing-to-private';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
+        /**
+         * 号牌号码
+         * @description e.g. 浙A12345
+         */
         plateNumber: string;
-        /** @description 网络预约出租汽车运输证号, the ride-hailing vehicle permit */
+        /**
+         * 网络预约出租汽车运输证号
+         * @description 网络预约出租汽车运输证号, the ride-hailing vehicle permit
+         */
         permitNumber: string;
-        /** @description residential address, confirmed in the video session */
+        /**
+         * 居住地址
+         * @description residential address, confirmed in the video session
+         */
         address: string;
-        /** @description where the new vehicle licence is mailed */
+        /**
+         * 邮寄地址
+         * @description where the new vehicle licence is mailed
+         */
         mailingAddress: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
@@ -2271,23 +2495,45 @@ export interface components {
       /** @enum {string} */
       bundleId: 'co-owned-vehicle-change';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
+        /**
+         * 号牌号码
+         * @description e.g. 浙A12345
+         */
         plateNumber: string;
-        /** @description the spouse who becomes the owner */
+        /**
+         * 配偶（变更后的所有人）
+         * @description the spouse who becomes the owner
+         */
         spouse: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
+          /** 手机号码 */
           phone: string;
         };
-        /** @description marriage e-certificate (结婚证) number */
+        /**
+         * 结婚证字号
+         * @description marriage e-certificate (结婚证) number
+         */
         marriageCertificateNumber: string;
-        /** @description the couple's address, confirmed in the video sessions */
+        /**
+         * 居住地址
+         * @description the couple's address, confirmed in the video sessions
+         */
         address: string;
-        /** @description where the new vehicle licence is mailed */
+        /**
+         * 邮寄地址
+         * @description where the new vehicle licence is mailed
+         */
         mailingAddress: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
@@ -2312,23 +2558,26 @@ export interface components {
       /** @enum {string} */
       bundleId: 'id-card-reissue';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
         /**
-         * 居住地址 / Residential address
+         * 居住地址
          * @description confirmed by the officer in the video session
          */
         address: string;
         /**
-         * 邮寄地址 / Mailing address
+         * 邮寄地址
          * @description where the new card is mailed; it is collected with the SMS pickup code
          */
         mailingAddress: string;
         /**
-         * 数码相片回执号 / Digital photo receipt number
+         * 数码相片回执号
          * @description only when the photo and fingerprints on file are more than two years old: the receipt of a new photo taken at a certified studio
          */
         photoReceiptNumber?: string;
@@ -2517,6 +2766,28 @@ export interface components {
       dueAt: string | null;
       /** @description the administrative division code it is handled in, as submitted; 000000 when none was */
       region: string;
+      /** @description dueAt falls beyond the published business calendar (see the steps' dueAtEstimated) */
+      dueAtEstimated: boolean;
+      /** @description the bundle's promised limit (承诺时限) in working days from submission; null for a bundle no longer offered */
+      promisedWorkingDays: number | null;
+      /** @description the statutory limits (法定时限) the law sets for its items, beside the promised one */
+      statutoryLimits: {
+        amount: number;
+        /** @enum {string} */
+        unit: 'working-days' | 'days' | 'months';
+        from: 'submission' | string;
+        title: {
+          zh: string;
+          en: string;
+        };
+        basis: {
+          zh: string;
+          en: string;
+        };
+        stepId: string;
+        /** @description when the limit ends: for a limit counted from the submission; null for one counted from a date on the form (`from`), which the portal holds and Onething does not keep */
+        dueAt: string | null;
+      }[];
       steps: {
         id: string;
         department: string;
@@ -2553,6 +2824,31 @@ export interface components {
         } | null;
         /** @description when the step's promised limit ends (working days from its start); null until it starts */
         dueAt: string | null;
+        /** @description dueAt falls in a year whose holidays the business calendar does not have as published: counted on the calendar's fallback rule, so it may move */
+        dueAtEstimated: boolean;
+        /** @description for a pending step: when it is expected to be due, its promised working days counted from when the steps before it are due (never from before now); null once it started (see dueAt), or when a step before it was rejected or failed */
+        expectedBy: string | null;
+        /** @description expectedBy falls beyond the published calendar, like dueAtEstimated */
+        expectedByEstimated: boolean;
+        /** @description the promised limit (承诺时限) in working days from its start; 0: the same day */
+        timeLimitWorkingDays: number | null;
+        /** @description the statutory limit (法定时限) where the law sets one; null where it sets none */
+        statutoryLimit: {
+          amount: number;
+          /** @enum {string} */
+          unit: 'working-days' | 'days' | 'months';
+          from: 'submission' | string;
+          title: {
+            zh: string;
+            en: string;
+          };
+          basis: {
+            zh: string;
+            en: string;
+          };
+        } | null;
+        /** @description what the promised limit does not count, as the rules say (card production, mailing) */
+        clockExcludes: ('card-production' | 'mailing')[];
       }[];
     };
     Bundle: {
@@ -2599,6 +2895,23 @@ export interface components {
           equals: string;
         } | null;
         timeLimitWorkingDays: number;
+        /** @description the statutory limit (法定时限) where the law sets one, beside the promised timeLimitWorkingDays */
+        statutoryLimit: {
+          amount: number;
+          /** @enum {string} */
+          unit: 'working-days' | 'days' | 'months';
+          from: 'submission' | string;
+          title: {
+            zh: string;
+            en: string;
+          };
+          basis: {
+            zh: string;
+            en: string;
+          };
+        } | null;
+        /** @description what timeLimitWorkingDays does not count, as the rules say (card production, mailing) */
+        clockExcludes: ('card-production' | 'mailing')[];
       }[];
       /** @description a complete request body that POST /v1/applications accepts */
       example: {
@@ -3299,53 +3612,95 @@ export interface components {
       /** @enum {string} */
       bundleId: 'newborn';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
         /**
-         * @description the applicant's relation to the baby
+         * 与新生儿关系
          * @enum {string}
          */
         relation: 'mother' | 'father';
       };
       form: {
+        /** 新生儿 */
         baby: {
+          /** 新生儿姓名 */
           name: string;
-          /** @enum {string} */
+          /**
+           * 性别
+           * @enum {string}
+           */
           sex: 'female' | 'male';
-          /** Format: date */
+          /**
+           * 出生日期
+           * Format: date
+           */
           birthDate: string;
-          /** @description 民族, e.g. 汉族 */
+          /**
+           * 民族
+           * @description 民族, e.g. 汉族
+           */
           ethnicity: string;
-          /** @description the hospital's delivery record number */
+          /**
+           * 分娩记录编号
+           * @description the hospital's delivery record number
+           */
           deliveryRecordNumber: string;
         };
+        /** 母亲 */
         mother: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
         };
+        /** 父亲 */
         father: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
         };
+        /** 落户 */
         household: {
-          /** @description ID number of the parent whose household the baby joins */
+          /**
+           * 落户父母身份证号码
+           * @description ID number of the parent whose household the baby joins
+           */
           parentIdNumber: string;
         };
+        /** 结婚证字号 */
         marriageCertificateNumber: string;
-        /** @description address for medical insurance enrolment */
+        /**
+         * 参保地址
+         * @description address for medical insurance enrolment
+         */
         insuranceAddress: string;
-        /** @description where the social security card is mailed */
+        /**
+         * 邮寄地址
+         * @description where the social security card is mailed
+         */
         mailingAddress: string;
-        /** @description mother's bank account, for the maternity allowance */
+        /**
+         * 母亲银行账号
+         * @description mother's bank account, for the maternity allowance; required when opting in to it
+         */
         bankAccount?: string;
         /**
+         * 可选事项
          * @default {
          *       "maternityBenefit": false
          *     }
          */
         optIns: {
-          /** @default false */
+          /**
+           * 申领生育津贴
+           * @description also claim the maternity allowance (needs the mother's bank account)
+           * @default false
+           */
           maternityBenefit: boolean;
         };
       };
@@ -3385,36 +3740,53 @@ export interface components {
       /** @enum {string} */
       bundleId: 'after-death';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
         /**
-         * @description the applicant's relation to the deceased
+         * 与逝者关系
          * @enum {string}
          */
         relation: 'spouse' | 'child' | 'parent' | 'sibling' | 'other-heir';
       };
       form: {
+        /** 逝者 */
         deceased: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
         };
+        /** 死亡情况 */
         death: {
-          /** Format: date */
+          /**
+           * 死亡日期
+           * Format: date
+           */
           date: string;
-          /** @description hospital, or address of a death at home */
+          /**
+           * 死亡地点
+           * @description hospital, or address of a death at home
+           */
           place: string;
           /**
-           * 死亡性质 / Manner of death
-           * @description natural (正常死亡): a hospital or community health centre certifies it; abnormal (非正常死亡: an accident, a crime, an unknown cause): the police certify it
+           * 死亡性质
+           * @description natural: a hospital or community health centre certifies it; abnormal (an accident, a crime, an unknown cause): the police certify it
            * @default natural
            * @enum {string}
            */
           manner: 'natural' | 'abnormal';
         };
-        /** @description where grants, refunds and withdrawals are paid */
+        /**
+         * 收款银行账号
+         * @description where grants, refunds and withdrawals are paid
+         */
         beneficiaryBankAccount: string;
         /**
+         * 可选事项
          * @default {
          *       "drivingLicenceCancel": false,
          *       "pensionStop": false,
@@ -3423,13 +3795,29 @@ export interface components {
          *     }
          */
         optIns: {
-          /** @default false */
+          /**
+           * 注销驾驶证
+           * @description if the deceased held a driving licence
+           * @default false
+           */
           drivingLicenceCancel: boolean;
-          /** @default false */
+          /**
+           * 养老金停发
+           * @description if the deceased drew a pension
+           * @default false
+           */
           pensionStop: boolean;
-          /** @default false */
+          /**
+           * 丧葬补助金、抚恤金
+           * @description if the deceased was an insured employee
+           * @default false
+           */
           survivorBenefits: boolean;
-          /** @default false */
+          /**
+           * 公积金提取
+           * @description if the deceased paid into a housing provident fund
+           * @default false
+           */
           housingFundWithdrawal: boolean;
         };
       };
@@ -3485,44 +3873,87 @@ export interface components {
       /** @enum {string} */
       bundleId: 'business-startup';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
         /**
+         * 申请人身份
          * @description who submits for the company
          * @enum {string}
          */
         role: 'legal-representative' | 'agent';
       };
       form: {
+        /** 企业 */
         company: {
-          /** @description the name as reserved, e.g. 杭州某某科技有限公司 */
+          /**
+           * 企业名称
+           * @description the name as reserved, e.g. 杭州某某科技有限公司
+           */
           name: string;
+          /** 住所 */
           address: string;
+          /** 经营范围 */
           businessScope: string;
-          /** @description in 10,000 yuan (万元) */
+          /**
+           * 注册资本（万元）
+           * @description in 10,000 yuan (万元)
+           */
           registeredCapitalTenThousandYuan: number;
+          /** 股东 */
           shareholders: {
+            /** 股东姓名 */
             name: string;
+            /** 身份证号码 */
             idNumber: string;
-            /** @description subscribed capital, in 10,000 yuan (万元) */
+            /**
+             * 认缴出资额（万元）
+             * @description subscribed capital, in 10,000 yuan (万元)
+             */
             contributionTenThousandYuan: number;
           }[];
         };
+        /** 法定代表人 */
         legalRepresentative: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
+          /** 手机号码 */
           phone: string;
         };
-        /** @description the seals to engrave; the official seal at least */
+        /**
+         * 刻制印章
+         * @description the seals to engrave; the official seal at least
+         */
         seals: ('official' | 'financial' | 'invoice' | 'contract' | 'legal-representative')[];
-        /** @enum {string} */
+        /**
+         * 纳税人类型
+         * @enum {string}
+         */
         taxpayerType: 'small-scale' | 'general';
+        /**
+         * 参保职工人数
+         * @description employees to insure
+         */
         employeeCount: number;
+        /**
+         * 公积金缴存比例（%）
+         * @description the employer's and employees' deposit rate, 5 to 12 per cent
+         */
         housingFundDepositRatePercent: number;
-        /** @description the branch of the partner bank that opens the account */
+        /**
+         * 开户银行网点
+         * @description the branch of the partner bank that opens the account
+         */
         bankBranch: string;
-        /** @description a scan of the proof of the registered address (lease, title deed): a material id from POST /v1/materials */
+        /**
+         * 住所证明
+         * @description a scan of the proof of the registered address (lease, title deed): a material id from POST /v1/materials
+         */
         addressProof?: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
@@ -3551,23 +3982,36 @@ export interface components {
       /** @enum {string} */
       bundleId: 'retirement';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
+        /** 社会保障卡（具有金融功能） */
         socialSecurityCard: {
+          /** 社会保障卡卡号 */
           cardNumber: string;
-          /** @description the card's financial account, where pension and withdrawals go */
+          /**
+           * 社保卡金融账户
+           * @description the card's financial account, where pension and withdrawals go
+           */
           bankAccount: string;
         };
         /**
+         * 可选事项
          * @default {
          *       "housingFundWithdrawal": false
          *     }
          */
         optIns: {
-          /** @default false */
+          /**
+           * 退休提取公积金
+           * @description withdraw the housing provident fund once the account is sealed
+           * @default false
+           */
           housingFundWithdrawal: boolean;
         };
       };
@@ -3593,15 +4037,28 @@ export interface components {
       /** @enum {string} */
       bundleId: 'vehicle-certificate-reissue';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
+        /**
+         * 号牌号码
+         * @description e.g. 浙A12345
+         */
         plateNumber: string;
-        /** @description residential address, confirmed in the video session */
+        /**
+         * 居住地址
+         * @description residential address, confirmed in the video session
+         */
         address: string;
-        /** @description where the new certificate is mailed */
+        /**
+         * 邮寄地址
+         * @description where the new certificate is mailed
+         */
         mailingAddress: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
@@ -3627,17 +4084,33 @@ export interface components {
       /** @enum {string} */
       bundleId: 'ride-hailing-to-private';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
+        /**
+         * 号牌号码
+         * @description e.g. 浙A12345
+         */
         plateNumber: string;
-        /** @description 网络预约出租汽车运输证号, the ride-hailing vehicle permit */
+        /**
+         * 网络预约出租汽车运输证号
+         * @description 网络预约出租汽车运输证号, the ride-hailing vehicle permit
+         */
         permitNumber: string;
-        /** @description residential address, confirmed in the video session */
+        /**
+         * 居住地址
+         * @description residential address, confirmed in the video session
+         */
         address: string;
-        /** @description where the new vehicle licence is mailed */
+        /**
+         * 邮寄地址
+         * @description where the new vehicle licence is mailed
+         */
         mailingAddress: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
@@ -3668,23 +4141,45 @@ export interface components {
       /** @enum {string} */
       bundleId: 'co-owned-vehicle-change';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
+        /**
+         * 号牌号码
+         * @description e.g. 浙A12345
+         */
         plateNumber: string;
-        /** @description the spouse who becomes the owner */
+        /**
+         * 配偶（变更后的所有人）
+         * @description the spouse who becomes the owner
+         */
         spouse: {
+          /** 姓名 */
           name: string;
+          /** 身份证号码 */
           idNumber: string;
+          /** 手机号码 */
           phone: string;
         };
-        /** @description marriage e-certificate (结婚证) number */
+        /**
+         * 结婚证字号
+         * @description marriage e-certificate (结婚证) number
+         */
         marriageCertificateNumber: string;
-        /** @description the couple's address, confirmed in the video sessions */
+        /**
+         * 居住地址
+         * @description the couple's address, confirmed in the video sessions
+         */
         address: string;
-        /** @description where the new vehicle licence is mailed */
+        /**
+         * 邮寄地址
+         * @description where the new vehicle licence is mailed
+         */
         mailingAddress: string;
       };
       /** @description the administrative division code (行政区划代码, 6 digits) of where the application is handled, e.g. 330106; operators scoped to a region see only its applications; absent: 000000, not stated */
@@ -3709,23 +4204,26 @@ export interface components {
       /** @enum {string} */
       bundleId: 'id-card-reissue';
       applicant: {
+        /** 姓名 */
         name: string;
+        /** 身份证号码 */
         idNumber: string;
+        /** 手机号码 */
         phone: string;
       };
       form: {
         /**
-         * 居住地址 / Residential address
+         * 居住地址
          * @description confirmed by the officer in the video session
          */
         address: string;
         /**
-         * 邮寄地址 / Mailing address
+         * 邮寄地址
          * @description where the new card is mailed; it is collected with the SMS pickup code
          */
         mailingAddress: string;
         /**
-         * 数码相片回执号 / Digital photo receipt number
+         * 数码相片回执号
          * @description only when the photo and fingerprints on file are more than two years old: the receipt of a new photo taken at a certified studio
          */
         photoReceiptNumber?: string;
