@@ -1,10 +1,15 @@
 import type { ApplicationRow, StepRow } from '../db/applications.js';
 import type { ApplicationView } from '../schemas/api.js';
+import type { RatingView } from '../schemas/ratings.js';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-/** The portal's view of an application, from the read model rows. */
-export function applicationView(application: ApplicationRow, steps: StepRow[]): ApplicationView {
+/** The portal's view of an application, from the read model rows (and its rating, once rated). */
+export function applicationView(
+  application: ApplicationRow,
+  steps: StepRow[],
+  rating: RatingView | null = null,
+): ApplicationView {
   return {
     id: application.id,
     bundleId: application.bundle_id,
@@ -27,5 +32,6 @@ export function applicationView(application: ApplicationRow, steps: StepRow[]): 
       waiting: s.waiting,
       dueAt: iso(s.due_at),
     })),
+    rating,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { titleSchema } from './bundle.js';
+import { ratingViewSchema } from './ratings.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
 
 /** `application/problem+json` (RFC 9457) with a stable `code`. */
@@ -120,6 +121,11 @@ export const applicationViewSchema = z
       .nullable()
       .describe("when the bundle's promised limit ends; moved on while waiting for the applicant"),
     steps: z.array(stepViewSchema),
+    rating: ratingViewSchema
+      .nullable()
+      .describe(
+        "the applicant's rating (好差评) and its follow-up; null until the ended application is rated",
+      ),
   })
   .meta({ id: 'Application' });
 export type ApplicationView = z.infer<typeof applicationViewSchema>;

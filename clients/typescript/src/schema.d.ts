@@ -574,6 +574,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/tasks/{id}/reply': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Answer a rectification (a 差评 of an ended application) you claimed: what was done
+     * @description Only for rectifications (`rectification: true`, round 0), which 差评 open in the department's supervisor queue (other tasks are decided with `complete`: 409 `TASK_CONFLICT`). The reply is shown to the applicant in the application's `rating`, which then reads `rectified` once every department followed up.
+     */
+    post: operations['postV1TasksByIdReply'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -623,6 +643,46 @@ export interface paths {
      * @description Personal data masked; the read is recorded in the application's access log. `pendingCalls` comes from Temporal and is null (with a note) when Temporal cannot tell.
      */
     get: operations['getV1OpsApplicationsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/applications/{id}/rating': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rate (好差评) an ended application: the whole service and each department’s item
+     * @description Once per application, after it ended (completed, partially completed, rejected, withdrawn or failed): 1–5 stars and an optional comment for the whole service and for any item a department handled. An item rated 1 or 2 (差评) opens a rectification task for its department, answered within 3 working days; so does a whole service rated 1 or 2, for every department that handled an item. A second rating is refused with 409 `RATING_ALREADY_GIVEN`, one before the end with 409 `APPLICATION_NOT_ENDED`; the rating and its follow-up show in `GET /v1/applications/:id` as `rating`.
+     */
+    post: operations['postV1ApplicationsByIdRating'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/ratings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Ratings (好差评) over a period: per bundle, and per department and bundle
+     * @description Ratings given from `from` (default: 30 days before `to`) to `to` (default: now), at most 366 days: how many, the average stars and the 差评 (1 or 2 stars); for departments also their rectifications (open, overdue, replied). A scoped operator sees its own department (another is 403 `OUT_OF_SCOPE`).
+     */
+    get: operations['getV1OpsRatings'];
     put?: never;
     post?: never;
     delete?: never;
@@ -850,7 +910,7 @@ export interface components {
       /** Format: uuid */
       applicationId: string;
       stepId: string;
-      /** @description 1, then one more after each answered request for supplements */
+      /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
       round: number;
       department: string;
       service: string;
@@ -859,10 +919,12 @@ export interface components {
       /** @enum {string} */
       status: 'open' | 'claimed' | 'completed';
       /**
-       * @description `supervisor` once the task was past due
+       * @description `supervisor` once the task was past due (a rectification starts there)
        * @enum {string}
        */
       queue: 'department' | 'supervisor';
+      /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+      rectification: boolean;
       /** @description the clerk who claimed it (key id and name) */
       assignee: string | null;
       dueAt: string;
@@ -884,7 +946,7 @@ export interface components {
       createdAt: string;
       updatedAt: string;
       completedAt: string | null;
-      /** @description the fields mapped to the step: what the clerk decides on */
+      /** @description the fields mapped to the step: what the clerk decides on; for a rectification, the rating (`overall`, and the `items` of the department) */
       input: {
         [key: string]: unknown;
       };
@@ -892,7 +954,7 @@ export interface components {
       supplement: {
         [key: string]: string;
       } | null;
-      /** @description JSON Schema of the outputs an approval must give */
+      /** @description JSON Schema of the outputs an approval must give; empty for a rectification */
       outputsSchema: {
         [key: string]: unknown;
       };
@@ -904,7 +966,7 @@ export interface components {
         /** Format: uuid */
         applicationId: string;
         stepId: string;
-        /** @description 1, then one more after each answered request for supplements */
+        /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
         round: number;
         department: string;
         service: string;
@@ -913,10 +975,12 @@ export interface components {
         /** @enum {string} */
         status: 'open' | 'claimed' | 'completed';
         /**
-         * @description `supervisor` once the task was past due
+         * @description `supervisor` once the task was past due (a rectification starts there)
          * @enum {string}
          */
         queue: 'department' | 'supervisor';
+        /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+        rectification: boolean;
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
@@ -947,6 +1011,90 @@ export interface components {
       answers: {
         [key: string]: string;
       };
+    };
+    RatingRequestInput: {
+      /** @description the whole service (一件事) */
+      overall: {
+        /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1 and 2 are 差评 */
+        stars: number;
+        /** @description in the applicant’s words; stored encrypted, never logged; blank is no comment */
+        comment?: string;
+      };
+      /**
+       * @description departments' items, each at most once; those not rated are left out
+       * @default []
+       */
+      items: {
+        /** @description a step of the application its department handled */
+        stepId: string;
+        /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1 and 2 are 差评 */
+        stars: number;
+        /** @description in the applicant’s words; stored encrypted, never logged; blank is no comment */
+        comment?: string;
+      }[];
+    };
+    ApplicationRatingInput: {
+      /**
+       * @description `received` (no 差评, or nothing to follow up), `being_rectified` while a department has not answered its 差评, `rectified` once every one has
+       * @enum {string}
+       */
+      state: 'received' | 'being_rectified' | 'rectified';
+      ratedAt: string;
+      overall: {
+        stars: number;
+        comment: string | null;
+      };
+      items: {
+        stepId: string;
+        department: string;
+        stars: number;
+        comment: string | null;
+      }[];
+      rectifications: {
+        department: string;
+        /** @description the department's item it concerns (its first rated 1–2, or its first item) */
+        stepId: string;
+        /** @enum {string} */
+        status: 'being_rectified' | 'rectified';
+        /** @description 3 working days after the rating, on the business calendar */
+        dueAt: string;
+        /** @description what the department did, once it answered */
+        reply: string | null;
+        repliedAt: string | null;
+      }[];
+    };
+    RectificationReplyInput: {
+      /** @description what the department did about it; shown to the applicant */
+      reply: string;
+    };
+    OpsRatingsInput: {
+      from: string;
+      to: string;
+      /** @description the whole service's ratings per bundle (with `department`, of applications it took part in) */
+      bundles: {
+        bundleId: string;
+        ratings: number;
+        /** @description to two decimals; null without ratings */
+        averageStars: number | null;
+        /** @description 差评: rated 1 or 2 */
+        bad: number;
+      }[];
+      /** @description departments' items per department and bundle, with the follow-up of their 差评 */
+      departments: {
+        department: string;
+        bundleId: string;
+        ratings: number;
+        /** @description to two decimals; null without ratings */
+        averageStars: number | null;
+        /** @description 差评: rated 1 or 2 */
+        bad: number;
+        rectifications: {
+          /** @description not answered yet, overdue ones included */
+          open: number;
+          overdue: number;
+          replied: number;
+        };
+      }[];
     };
     ProblemInput: {
       /** @description a URI naming the kind of problem */
@@ -1011,6 +1159,8 @@ export interface components {
         /** @description when the step's promised limit ends (working days from its start); null until it starts */
         dueAt: string | null;
       }[];
+      /** @description the applicant's rating (好差评) and its follow-up; null until the ended application is rated */
+      rating: components['schemas']['ApplicationRatingInput'] | null;
     };
     BundleInput: {
       id: string;
@@ -1280,7 +1430,7 @@ export interface components {
         /** Format: uuid */
         applicationId: string;
         stepId: string;
-        /** @description 1, then one more after each answered request for supplements */
+        /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
         round: number;
         department: string;
         service: string;
@@ -1289,10 +1439,12 @@ export interface components {
         /** @enum {string} */
         status: 'open' | 'claimed' | 'completed';
         /**
-         * @description `supervisor` once the task was past due
+         * @description `supervisor` once the task was past due (a rectification starts there)
          * @enum {string}
          */
         queue: 'department' | 'supervisor';
+        /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+        rectification: boolean;
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
@@ -2058,7 +2210,7 @@ export interface components {
       /** Format: uuid */
       applicationId: string;
       stepId: string;
-      /** @description 1, then one more after each answered request for supplements */
+      /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
       round: number;
       department: string;
       service: string;
@@ -2067,10 +2219,12 @@ export interface components {
       /** @enum {string} */
       status: 'open' | 'claimed' | 'completed';
       /**
-       * @description `supervisor` once the task was past due
+       * @description `supervisor` once the task was past due (a rectification starts there)
        * @enum {string}
        */
       queue: 'department' | 'supervisor';
+      /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+      rectification: boolean;
       /** @description the clerk who claimed it (key id and name) */
       assignee: string | null;
       dueAt: string;
@@ -2092,7 +2246,7 @@ export interface components {
       createdAt: string;
       updatedAt: string;
       completedAt: string | null;
-      /** @description the fields mapped to the step: what the clerk decides on */
+      /** @description the fields mapped to the step: what the clerk decides on; for a rectification, the rating (`overall`, and the `items` of the department) */
       input: {
         [key: string]: unknown;
       };
@@ -2100,7 +2254,7 @@ export interface components {
       supplement: {
         [key: string]: string;
       } | null;
-      /** @description JSON Schema of the outputs an approval must give */
+      /** @description JSON Schema of the outputs an approval must give; empty for a rectification */
       outputsSchema: {
         [key: string]: unknown;
       };
@@ -2112,7 +2266,7 @@ export interface components {
         /** Format: uuid */
         applicationId: string;
         stepId: string;
-        /** @description 1, then one more after each answered request for supplements */
+        /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
         round: number;
         department: string;
         service: string;
@@ -2121,10 +2275,12 @@ export interface components {
         /** @enum {string} */
         status: 'open' | 'claimed' | 'completed';
         /**
-         * @description `supervisor` once the task was past due
+         * @description `supervisor` once the task was past due (a rectification starts there)
          * @enum {string}
          */
         queue: 'department' | 'supervisor';
+        /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+        rectification: boolean;
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
@@ -2155,6 +2311,90 @@ export interface components {
       answers: {
         [key: string]: string;
       };
+    };
+    RatingRequest: {
+      /** @description the whole service (一件事) */
+      overall: {
+        /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1 and 2 are 差评 */
+        stars: number;
+        /** @description in the applicant’s words; stored encrypted, never logged; blank is no comment */
+        comment?: string;
+      };
+      /**
+       * @description departments' items, each at most once; those not rated are left out
+       * @default []
+       */
+      items: {
+        /** @description a step of the application its department handled */
+        stepId: string;
+        /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1 and 2 are 差评 */
+        stars: number;
+        /** @description in the applicant’s words; stored encrypted, never logged; blank is no comment */
+        comment?: string;
+      }[];
+    };
+    ApplicationRating: {
+      /**
+       * @description `received` (no 差评, or nothing to follow up), `being_rectified` while a department has not answered its 差评, `rectified` once every one has
+       * @enum {string}
+       */
+      state: 'received' | 'being_rectified' | 'rectified';
+      ratedAt: string;
+      overall: {
+        stars: number;
+        comment: string | null;
+      };
+      items: {
+        stepId: string;
+        department: string;
+        stars: number;
+        comment: string | null;
+      }[];
+      rectifications: {
+        department: string;
+        /** @description the department's item it concerns (its first rated 1–2, or its first item) */
+        stepId: string;
+        /** @enum {string} */
+        status: 'being_rectified' | 'rectified';
+        /** @description 3 working days after the rating, on the business calendar */
+        dueAt: string;
+        /** @description what the department did, once it answered */
+        reply: string | null;
+        repliedAt: string | null;
+      }[];
+    };
+    RectificationReply: {
+      /** @description what the department did about it; shown to the applicant */
+      reply: string;
+    };
+    OpsRatings: {
+      from: string;
+      to: string;
+      /** @description the whole service's ratings per bundle (with `department`, of applications it took part in) */
+      bundles: {
+        bundleId: string;
+        ratings: number;
+        /** @description to two decimals; null without ratings */
+        averageStars: number | null;
+        /** @description 差评: rated 1 or 2 */
+        bad: number;
+      }[];
+      /** @description departments' items per department and bundle, with the follow-up of their 差评 */
+      departments: {
+        department: string;
+        bundleId: string;
+        ratings: number;
+        /** @description to two decimals; null without ratings */
+        averageStars: number | null;
+        /** @description 差评: rated 1 or 2 */
+        bad: number;
+        rectifications: {
+          /** @description not answered yet, overdue ones included */
+          open: number;
+          overdue: number;
+          replied: number;
+        };
+      }[];
     };
     Problem: {
       /** @description a URI naming the kind of problem */
@@ -2219,6 +2459,8 @@ export interface components {
         /** @description when the step's promised limit ends (working days from its start); null until it starts */
         dueAt: string | null;
       }[];
+      /** @description the applicant's rating (好差评) and its follow-up; null until the ended application is rated */
+      rating: components['schemas']['ApplicationRating'] | null;
     };
     Bundle: {
       id: string;
@@ -2488,7 +2730,7 @@ export interface components {
         /** Format: uuid */
         applicationId: string;
         stepId: string;
-        /** @description 1, then one more after each answered request for supplements */
+        /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
         round: number;
         department: string;
         service: string;
@@ -2497,10 +2739,12 @@ export interface components {
         /** @enum {string} */
         status: 'open' | 'claimed' | 'completed';
         /**
-         * @description `supervisor` once the task was past due
+         * @description `supervisor` once the task was past due (a rectification starts there)
          * @enum {string}
          */
         queue: 'department' | 'supervisor';
+        /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+        rectification: boolean;
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
@@ -4584,7 +4828,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -4593,10 +4837,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -4728,7 +4974,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -4737,10 +4983,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -6004,7 +6252,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -6013,10 +6261,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -6130,7 +6380,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -6139,10 +6389,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -6260,7 +6512,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -6269,10 +6521,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -6353,6 +6607,138 @@ export interface operations {
       };
       /** @description Default Response */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1TasksByIdReply: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the task id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RectificationReplyInput'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            applicationId: string;
+            stepId: string;
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
+            round: number;
+            department: string;
+            service: string;
+            /** @enum {string} */
+            kind: 'review' | 'video-verification' | 'approval';
+            /** @enum {string} */
+            status: 'open' | 'claimed' | 'completed';
+            /**
+             * @description `supervisor` once the task was past due (a rectification starts there)
+             * @enum {string}
+             */
+            queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
+            /** @description the clerk who claimed it (key id and name) */
+            assignee: string | null;
+            dueAt: string;
+            overdue: boolean;
+            escalatedAt: string | null;
+            video: {
+              room: string;
+              joinUrls: {
+                /** @description the link the applicant joins by */
+                citizen: string;
+                /** @description the link the officer joins by */
+                officer: string;
+              };
+              provider: string;
+            } | null;
+            decision: {
+              [key: string]: unknown;
+            } | null;
+            createdAt: string;
+            updatedAt: string;
+            completedAt: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description too many requests: wait for the Retry-After header */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6567,6 +6953,169 @@ export interface operations {
         };
       };
       /** @description too many requests: wait for the Retry-After header */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1ApplicationsByIdRating: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the application id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RatingRequestInput'];
+      };
+    };
+    responses: {
+      /** @description the rating as received, with the rectifications it opened */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationRating'];
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1OpsRatings: {
+    parameters: {
+      query?: {
+        /** @description ratings given at or after (ISO 8601); 30 days before `to` when absent */
+        from?: string;
+        /** @description ratings given before (ISO 8601); now when absent */
+        to?: string;
+        /** @description only this department (a scoped operator: its own) */
+        department?: string;
+        bundle?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpsRatings'];
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
       429: {
         headers: {
           [name: string]: unknown;
