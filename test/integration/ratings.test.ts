@@ -7,6 +7,7 @@ import type { TaskDetail, TaskSummary } from '../../schemas/work-list.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestRole, TestStack } from '../support/stack.js';
+import { eraseApplication } from '../../db/retention.js';
 import { scanTablesForClearText } from '../support/table-scan.js';
 
 type Problem = { code: string; detail?: string; errors?: Array<{ path: string; message: string }> };
@@ -188,6 +189,12 @@ describe('rating an application (好差评)', () => {
     const answered = await as<TaskSummary>('policeClerk', 'POST', `/v1/tasks/${taskId}/reply`, { reply });
     expect(answered.status).toBe(200);
     expect(answered.body).toMatchObject({ status: 'completed', rectification: true });
+    const audit = await as<{ entries: Array<{ result: string }> }>(
+      'operator',
+      'GET',
+      `/v1/ops/audit?action=task.reply&applicationId=${ratedId}&limit=10`,
+    );
+    expect(audit.body.entries.map((e) => e.result)).toContain('ok');
     const twice = await as('policeClerk', 'POST', `/v1/tasks/${taskId}/reply`, { reply });
     expect([twice.status, twice.body.code]).toEqual([409, 'TASK_ALREADY_COMPLETED']);
 
@@ -251,6 +258,9 @@ describe('rating an application (好差评)', () => {
   it('adds the ratings up for operators, per bundle and per department and bundle', async () => {
     const figures = await as<OpsRatings>('operator', 'GET', '/v1/ops/ratings');
     expect(figures.status).toBe(200);
+    // By default, the 30 days up to now.
+    expect(Date.parse(figures.body.to) - Date.parse(figures.body.from)).toBe(30 * 86_400_000);
+    expect(Math.abs(Date.parse(figures.body.to) - Date.now())).toBeLessThan(60_000);
     expect(figures.body.bundles).toEqual([{ bundleId: 'newborn', ratings: 2, averageStars: 2.5, bad: 1 }]);
     const row = (department: string) => figures.body.departments.find((d) => d.department === department);
     expect(row('police')).toEqual({
@@ -303,5 +313,24 @@ describe('rating an application (好差评)', () => {
     expect(log).toContain(`/v1/applications/${ratedId}/rating`);
     expect(log).not.toContain('派出所窗口');
     expect(log).not.toContain(overallComment);
+  });
+
+  it("clears the comments with the application's personal data, keeping the stars", async () => {
+    await eraseApplication(stack.pool, ratedId);
+    stack.dataKeys.forget(ratedId);
+    const overall = await stack.pool.query(
+      'SELECT stars, comment FROM application_ratings WHERE application_id = $1',
+      [ratedId],
+    );
+    expect(overall.rows).toEqual([{ stars: 4, comment: null }]);
+    const items = await stack.pool.query(
+      'SELECT stars, comment FROM application_item_ratings WHERE application_id = $1 ORDER BY stars',
+      [ratedId],
+    );
+    expect(items.rows).toEqual([
+      { stars: 2, comment: null },
+      { stars: 5, comment: null },
+    ]);
+    expect((await stack.getApplication(ratedId)).rating?.overall).toEqual({ stars: 4, comment: null });
   });
 });
