@@ -29,6 +29,8 @@ import { withdrawRoutes } from './routes/withdraw.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { opsRoutes } from './routes/ops.js';
+import { opsRatingRoutes } from './routes/ops-ratings.js';
+import { ratingRoutes } from './routes/ratings.js';
 import { supplementRoutes } from './routes/supplements.js';
 import { workListRoutes } from './routes/work-list.js';
 import { applicationEventRoutes } from './routes/application-events.js';
@@ -131,6 +133,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(workListRoutes, deps);
   await app.register(metricsRoutes, deps);
   await app.register(opsRoutes, deps);
+  await app.register(ratingRoutes, deps);
+  await app.register(opsRatingRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(adminKeyRoutes, deps);
   await app.register(departmentCaseRoutes, deps);

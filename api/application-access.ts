@@ -1,15 +1,18 @@
 import type { FastifyRequest } from 'fastify';
 import { recordAccess } from '../db/access-log.js';
 import { findApplication } from '../db/applications.js';
+import { findRating } from '../db/ratings.js';
 import type { ApplicationRow, StepRow } from '../db/applications.js';
 import type { Queryable } from '../db/pool.js';
 import { maskDeep } from '../privacy/mask.js';
 import type { ApplicationView } from '../schemas/api.js';
+import type { RatingView } from '../schemas/ratings.js';
 import { problemCodes } from '../schemas/error-codes.js';
 import { principalOf } from './auth/authenticate.js';
 import { roleLabel } from './auth/principal.js';
 import { departmentScope, hiddenOutOfScope, regionInScope, stepsInScope } from './auth/scope.js';
 import { ProblemError } from './problem.js';
+import { ratingView } from './ratings.js';
 import { applicationView } from './views.js';
 
 /**
@@ -56,10 +59,22 @@ export async function viewFor(
 ): Promise<ApplicationView> {
   const principal = principalOf(request);
   const dates = request.server.viewDates;
-  if (principal.role === 'portal') return applicationView(found.application, found.steps, dates);
-  // A scoped operator sees only its department's steps: the others are not its business. Their
-  // dates are counted over all the steps, since a step in scope may wait for one out of it.
-  const all = applicationView(found.application, found.steps, dates);
+  const rated = await findRating(db, found.application.id);
+  const rating = rated ? ratingView(rated) : null;
+  if (principal.role === 'portal') return applicationView(found.application, found.steps, dates, rating);
+  // A scoped operator sees only its department's steps (and rated items and follow-ups): the
+  // others are not its business. Their dates are counted over all the steps, since a step in
+  // scope may wait for one out of it.
+  const all = applicationView(
+    found.application,
+    found.steps,
+    dates,
+    rating && {
+      ...rating,
+      items: stepsInScope(principal, rating.items),
+      rectifications: stepsInScope(principal, rating.rectifications),
+    },
+  );
   const inScope = new Set(stepsInScope(principal, found.steps).map((s) => s.step_id));
   const view = {
     ...all,
@@ -68,10 +83,21 @@ export async function viewFor(
   };
   await recordRead(db, request, view.id, [
     ...view.steps.flatMap((s) => Object.keys(s.outputs ?? {}).map((field) => `${s.id}.${field}`)),
+    ...(view.rating ? ratingCommentFields(view.rating) : []),
     ...alsoRead,
   ]);
-  return { ...view, steps: view.steps.map((s) => ({ ...s, outputs: maskDeep(s.outputs) })) };
+  return {
+    ...view,
+    steps: view.steps.map((s) => ({ ...s, outputs: maskDeep(s.outputs) })),
+    rating: maskDeep(view.rating),
+  };
 }
+
+/** The rating's comments a reader other than the applicant's portal sees (masked). */
+const ratingCommentFields = (rating: RatingView) => [
+  ...(rating.overall.comment === null ? [] : ['rating.overall.comment']),
+  ...rating.items.filter((i) => i.comment !== null).map((i) => `rating.${i.stepId}.comment`),
+];
 
 /** Records in the applicant's access log that the caller (not the applicant's portal) read these fields. */
 async function recordRead(

@@ -4,6 +4,7 @@ import { expectedDueDates } from '../calendar/expected-dates.js';
 import type { ApplicationRow, StepRow } from '../db/applications.js';
 import type { ApplicationView } from '../schemas/api.js';
 import type { StatutoryLimit, StepDefinition } from '../schemas/bundle.js';
+import type { RatingView } from '../schemas/ratings.js';
 import { finalApplicationStatuses } from '../schemas/status.js';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -34,11 +35,12 @@ function statutoryDueAt(limit: StatutoryLimit, createdAt: Date, calendar: Busine
   return end.toISOString();
 }
 
-/** The portal's view of an application, from the read model rows, dated on the calendar. */
+/** The portal's view of an application, from the read model rows, dated on the calendar (and its rating, once rated). */
 export function applicationView(
   application: ApplicationRow,
   steps: StepRow[],
   dates: ViewDates,
+  rating: RatingView | null = null,
 ): ApplicationView {
   const { calendar } = dates;
   const bundle = dates.bundles.get(application.bundle_id);
@@ -103,5 +105,6 @@ export function applicationView(
         clockExcludes: definition?.clockExcludes ?? [],
       };
     }),
+    rating,
   };
 }

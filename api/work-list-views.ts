@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRectification } from '../db/work-list.js';
 import type { TaskRow } from '../db/work-list.js';
 import { findService } from '../departments/catalog/index.js';
 import type { TaskDetail, TaskSummary } from '../schemas/work-list.js';
@@ -18,6 +19,7 @@ export function taskSummaryView(row: TaskRow & { is_overdue?: boolean }): TaskSu
     kind: row.kind,
     status: row.status,
     queue: row.queue,
+    rectification: isRectification(row),
     assignee: row.assignee,
     dueAt: new Date(row.due_at).toISOString(),
     overdue:
@@ -33,7 +35,8 @@ export function taskSummaryView(row: TaskRow & { is_overdue?: boolean }): TaskSu
 
 /** A task with what the clerk decides on and the outputs an approval must give. */
 export function taskDetailView(row: TaskRow): TaskDetail {
-  const service = findService(row.department, row.service);
+  // A rectification is answered with a reply, not with the service's outputs.
+  const service = isRectification(row) ? undefined : findService(row.department, row.service);
   return {
     ...taskSummaryView(row),
     input: row.input,

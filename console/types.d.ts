@@ -104,6 +104,34 @@ export type StepView = {
   clockExcludes: Array<'card-production' | 'mailing'>;
 };
 
+/** The applicant's rating (好差评) and its follow-up. */
+export type ApplicationRating = {
+  /** `received` (no 差评, or nothing to follow up), `being_rectified` while a department has not answered its 差评, `rectified` once every one has */
+  state: 'received' | 'being_rectified' | 'rectified';
+  ratedAt: string;
+  overall: {
+    stars: number;
+    comment: string | null;
+  };
+  items: Array<{
+    stepId: string;
+    department: string;
+    stars: number;
+    comment: string | null;
+  }>;
+  rectifications: Array<{
+    department: string;
+    /** the department's item it concerns (its first rated 1–2, or its first item) */
+    stepId: string;
+    status: 'being_rectified' | 'rectified';
+    /** 3 working days after the rating, on the business calendar */
+    dueAt: string;
+    /** what the department did, once it answered */
+    reply: string | null;
+    repliedAt: string | null;
+  }>;
+};
+
 /** An application as the read model has it. */
 export type ApplicationView = {
   id: string;
@@ -132,6 +160,8 @@ export type ApplicationView = {
     dueAt: string | null;
   }>;
   steps: StepView[];
+  /** the applicant's rating (好差评) and its follow-up; null until the ended application is rated */
+  rating: ApplicationRating | null;
 };
 
 /** Why an application is stuck at one step. */
@@ -194,14 +224,16 @@ export type TaskView = {
   id: string;
   applicationId: string;
   stepId: string;
-  /** 1, then one more after each answered request for supplements */
+  /** 1, then one more after each answered request for supplements; 0 for a rectification */
   round: number;
   department: string;
   service: string;
   kind: 'review' | 'video-verification' | 'approval';
   status: 'open' | 'claimed' | 'completed';
-  /** `supervisor` once the task was past due */
+  /** `supervisor` once the task was past due (a rectification starts there) */
   queue: 'department' | 'supervisor';
+  /** a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+  rectification: boolean;
   /** the clerk who claimed it (key id and name) */
   assignee: string | null;
   dueAt: string;

@@ -59,6 +59,11 @@ export async function eraseApplication(db: Queryable, applicationId: string): Pr
      WHERE application_id = $1`,
     [applicationId],
   );
+  // The rating's stars stay for the statistics; its comments are the applicant's words.
+  await db.query('UPDATE application_ratings SET comment = NULL WHERE application_id = $1', [applicationId]);
+  await db.query('UPDATE application_item_ratings SET comment = NULL WHERE application_id = $1', [
+    applicationId,
+  ]);
   return true;
 }
 

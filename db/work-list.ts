@@ -9,6 +9,9 @@ export interface VideoSessionRow {
   provider: string;
 }
 
+/** A rectification of a 差评 is a task of round 0: no round of its step's own decision. */
+export const isRectification = (task: Pick<TaskRow, 'round'>) => task.round === 0;
+
 /** A work-list task as stored. */
 export interface TaskRow {
   id: string;
@@ -49,6 +52,8 @@ export interface NewTask {
   supplement?: Record<string, string>;
   video?: VideoSessionRow;
   dueAt: Date;
+  /** `department` unless said otherwise; a rectification starts in the supervisor queue. */
+  queue?: TaskQueue;
 }
 
 /**
@@ -62,8 +67,8 @@ export async function insertTask(db: Queryable, task: NewTask): Promise<{ create
     task.supplement === undefined ? null : await sealer.seal(task.applicationId, task.supplement);
   const inserted = await db.query<TaskRow>(
     `INSERT INTO human_tasks
-       (id, application_id, step_id, round, department, service, kind, input, supplement, video, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11)
+       (id, application_id, step_id, round, department, service, kind, input, supplement, video, due_at, queue)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12)
      ON CONFLICT (application_id, step_id, round) DO NOTHING
      RETURNING *`,
     [
@@ -78,6 +83,7 @@ export async function insertTask(db: Queryable, task: NewTask): Promise<{ create
       supplement === null ? null : JSON.stringify(supplement),
       task.video === undefined ? null : JSON.stringify(task.video),
       task.dueAt,
+      task.queue ?? 'department',
     ],
   );
   const row = inserted.rows[0];

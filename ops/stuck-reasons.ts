@@ -42,7 +42,11 @@ export function stuckMessage(facts: StuckFacts, now: Date): string {
         facts.receiptNumber ? ` (receipt ${facts.receiptNumber})` : ''
       }`;
     case 'task-overdue': {
-      const task = `${facts.taskKind ?? 'work-list'} task${facts.taskRound ? ` (round ${facts.taskRound})` : ''}`;
+      // Round 0 is no round of the step's decision: the follow-up of a 差评 after the end.
+      const task =
+        facts.taskRound === 0
+          ? 'rectification of a 差评 (rated 1 or 2)'
+          : `${facts.taskKind ?? 'work-list'} task${facts.taskRound ? ` (round ${facts.taskRound})` : ''}`;
       const holder = facts.taskAssignee ? `claimed by ${facts.taskAssignee}` : 'not claimed by anyone';
       return `${step}: the ${task} is ${age} overdue, ${holder}`;
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clockExclusionSchema, statutoryLimitSchema, titleSchema } from './bundle.js';
+import { ratingViewSchema } from './ratings.js';
 import { regionCodeSchema, unstatedRegion } from './regions.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
 
@@ -186,6 +187,11 @@ export const applicationViewSchema = z
       .array(applicationStatutoryLimitSchema)
       .describe('the statutory limits (法定时限) the law sets for its items, beside the promised one'),
     steps: z.array(stepViewSchema),
+    rating: ratingViewSchema
+      .nullable()
+      .describe(
+        "the applicant's rating (好差评) and its follow-up; null until the ended application is rated",
+      ),
   })
   .meta({ id: 'Application' });
 export type ApplicationView = z.infer<typeof applicationViewSchema>;

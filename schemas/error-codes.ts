@@ -49,6 +49,10 @@ export const problemCodes = {
   /** A health check: a part the process needs (PostgreSQL, Temporal, migrations, its worker) is down. */
   notReady: 'NOT_READY',
   applicationEnded: 'APPLICATION_ENDED',
+  /** A rating (好差评) of an application that has not ended: it is rated once it is done. */
+  applicationNotEnded: 'APPLICATION_NOT_ENDED',
+  /** The application was rated already; a rating is given once. */
+  ratingAlreadyGiven: 'RATING_ALREADY_GIVEN',
   stepNotRepairable: 'STEP_NOT_REPAIRABLE',
   /** No department of that id in the catalogue. */
   departmentNotFound: 'DEPARTMENT_NOT_FOUND',

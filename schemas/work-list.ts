@@ -115,12 +115,20 @@ export const taskSummarySchema = z.object({
   id: z.uuid(),
   applicationId: z.uuid(),
   stepId: z.string(),
-  round: z.number().int().describe('1, then one more after each answered request for supplements'),
+  round: z
+    .number()
+    .int()
+    .describe('1, then one more after each answered request for supplements; 0 for a rectification'),
   department: z.string(),
   service: z.string(),
   kind: taskKindSchema,
   status: taskStatusSchema,
-  queue: taskQueueSchema.describe('`supervisor` once the task was past due'),
+  queue: taskQueueSchema.describe('`supervisor` once the task was past due (a rectification starts there)'),
+  rectification: z
+    .boolean()
+    .describe(
+      'a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided',
+    ),
   assignee: z.string().nullable().describe('the clerk who claimed it (key id and name)'),
   dueAt: z.string(),
   overdue: z.boolean(),
@@ -138,14 +146,16 @@ export const taskDetailSchema = taskSummarySchema
   .extend({
     input: z
       .record(z.string(), z.unknown())
-      .describe('the fields mapped to the step: what the clerk decides on'),
+      .describe(
+        'the fields mapped to the step: what the clerk decides on; for a rectification, the rating (`overall`, and the `items` of the department)',
+      ),
     supplement: z
       .record(z.string(), z.string())
       .nullable()
       .describe("the applicant's answers to the previous round's request"),
     outputsSchema: z
       .record(z.string(), z.unknown())
-      .describe('JSON Schema of the outputs an approval must give'),
+      .describe('JSON Schema of the outputs an approval must give; empty for a rectification'),
   })
   .meta({ id: 'Task' });
 export type TaskDetail = z.infer<typeof taskDetailSchema>;

@@ -30,6 +30,7 @@ import {
   finalStepStatuses,
   stepStatusSchema,
 } from '../schemas/status.js';
+import { ratingViewSchema } from '../schemas/ratings.js';
 import { taskSummarySchema } from '../schemas/work-list.js';
 import { docComment, typeOf } from './json-schema-to-ts.js';
 import type { JsonSchema } from './json-schema-to-ts.js';
@@ -54,6 +55,11 @@ const answers: Named[] = [
   { name: 'Problem', doc: 'An error answer (problem+json).', schema: problemSchema },
   { name: 'Session', doc: '`POST` and `GET /v1/console/session`.', schema: consoleSessionSchema },
   { name: 'StepView', doc: 'One step of an application.', schema: stepViewSchema },
+  {
+    name: 'ApplicationRating',
+    doc: "The applicant's rating (好差评) and its follow-up.",
+    schema: ratingViewSchema,
+  },
   { name: 'ApplicationView', doc: 'An application as the read model has it.', schema: applicationViewSchema },
   { name: 'StuckReason', doc: 'Why an application is stuck at one step.', schema: stuckReasonSchema },
   { name: 'OpsList', doc: '`GET /v1/ops/applications`.', schema: opsListSchema },

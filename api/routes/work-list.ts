@@ -1,7 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { recordAccess } from '../../db/access-log.js';
-import { claimTask, completeTask, findTask, listTasks, releaseTask } from '../../db/work-list.js';
+import {
+  claimTask,
+  completeTask,
+  findTask,
+  isRectification,
+  listTasks,
+  releaseTask,
+} from '../../db/work-list.js';
 import type { TaskRow, TaskActor, TaskChange } from '../../db/work-list.js';
 import { problemResponses, problemSchema } from '../../schemas/api.js';
 import { problemCodes } from '../../schemas/error-codes.js';
@@ -14,6 +21,7 @@ import {
   taskSummarySchema,
 } from '../../schemas/work-list.js';
 import type { CompleteTaskBody } from '../../schemas/work-list.js';
+import { rectificationReplyBodySchema } from '../../schemas/ratings.js';
 import { taskDecision } from '../../workflows/messages.js';
 import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { audited } from '../audit.js';
@@ -95,6 +103,17 @@ function changed(id: string, change: TaskChange): TaskRow {
     case 'not-claimed':
       throw new ProblemError(409, problemCodes.taskConflict, 'The task is not claimed', 'Claim it first.');
   }
+}
+
+/** Refuses a decision on a task that is completed, or not claimed by this clerk. */
+function checkClaimedBy(task: TaskRow, principal: Principal): void {
+  if (task.status === 'completed')
+    throw new ProblemError(409, problemCodes.taskAlreadyCompleted, 'The task was already completed');
+  if (task.status !== 'claimed' || task.assignee_key !== principal.keyId)
+    changed(task.id, {
+      ok: false,
+      conflict: task.status === 'claimed' ? 'claimed-by-other' : 'not-claimed',
+    });
 }
 
 /**
@@ -277,16 +296,56 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       ),
   );
 
+  app.post(
+    '/v1/tasks/:id/reply',
+    {
+      config: { access: ['clerk'] },
+      schema: {
+        summary: 'Answer a rectification (a 差评 of an ended application) you claimed: what was done',
+        description:
+          "Only for rectifications (`rectification: true`, round 0), which 差评 open in the department's supervisor queue (other tasks are decided with `complete`: 409 `TASK_CONFLICT`). The reply is shown to the applicant in the application's `rating`, which then reads `rectified` once every department followed up.",
+        tags: ['tasks'],
+        params: taskIdParamsSchema,
+        body: rectificationReplyBodySchema,
+        response: { 200: taskSummarySchema, ...errorResponses },
+      },
+    },
+    async (request) =>
+      audited(deps.pool, request, { action: 'task.reply', target: request.params.id }, async (note) => {
+        const task = await findTask(deps.pool, request.params.id);
+        if (!task) throw notFound(request.params.id);
+        note(aboutTask(task));
+        checkVisible(request, task);
+        if (!isRectification(task))
+          throw new ProblemError(
+            409,
+            problemCodes.taskConflict,
+            'Only a rectification is answered with a reply',
+            `This is a ${task.kind} task of step ${task.step_id}: decide it with POST /v1/tasks/${task.id}/complete.`,
+          );
+        const principal = principalOf(request);
+        checkClaimedBy(task, principal);
+        const change = await completeTask(deps.pool, task.id, actorOf(principal), {
+          decision: 'reply',
+          reply: request.body.reply,
+          repliedBy: personOf(principal),
+          repliedAt: new Date().toISOString(),
+        });
+        return taskSummaryView(changed(task.id, change));
+      }),
+  );
+
   /** Delivers the clerk's decision to the waiting workflow, then marks the task completed. */
   async function complete(request: FastifyRequest, task: TaskRow, decision: CompleteTaskBody) {
     const principal = principalOf(request);
-    if (task.status === 'completed')
-      throw new ProblemError(409, problemCodes.taskAlreadyCompleted, 'The task was already completed');
-    if (task.status !== 'claimed' || task.assignee_key !== principal.keyId)
-      changed(task.id, {
-        ok: false,
-        conflict: task.status === 'claimed' ? 'claimed-by-other' : 'not-claimed',
-      });
+    if (isRectification(task))
+      throw new ProblemError(
+        409,
+        problemCodes.taskConflict,
+        'A rectification is answered, not decided',
+        `No workflow waits for it: answer it with POST /v1/tasks/${task.id}/reply.`,
+      );
+    checkClaimedBy(task, principal);
     const now = new Date();
     const body = checkedDecision(task, decision, principal, now);
     if (body.decision === 'approve') await checkFourEyes(deps.pool, deps.bundles, task, principal);

@@ -81,6 +81,7 @@ const table: Record<string, Entry> = {
     everyone: 403,
     path: `/v1/materials/mat_${'0'.repeat(32)}/content?application=${randomUUID()}&department=police&step=x&expires=9999999999&kid=k&signature=AAAA`,
   },
+  'POST /v1/applications/:id/rating': { serves: ['portal'], body: { overall: { stars: 5 } } },
   'POST /v1/webhooks': { serves: ['portal'] },
   'GET /v1/webhooks': { serves: ['portal'] },
   'DELETE /v1/webhooks/:id': { serves: ['portal'] },
@@ -92,6 +93,7 @@ const table: Record<string, Entry> = {
   'POST /v1/tasks/:id/claim': { serves: ['policeClerk'] },
   'POST /v1/tasks/:id/release': { serves: ['policeClerk'] },
   'POST /v1/tasks/:id/complete': { serves: ['policeClerk'] },
+  'POST /v1/tasks/:id/reply': { serves: ['policeClerk'], body: { reply: 'authorization matrix' } },
 
   'GET /v1/ops/applications': { serves: operators },
   'GET /v1/ops/applications/:id': { serves: operators },
@@ -114,6 +116,7 @@ const table: Record<string, Entry> = {
   'GET /v1/ops/bulk-actions/:id': { serves: operators },
   'POST /v1/ops/bulk-actions/:id/cancel': { serves: operators },
   'GET /v1/ops/departments': { serves: operators },
+  'GET /v1/ops/ratings': { serves: operators },
   'POST /v1/ops/departments/:department/pause': {
     serves: ['operator'],
     outOfScope: ['policeOperator'],

@@ -102,6 +102,28 @@ const exclusions: ReadonlyArray<{ operationId: string; check: string; reason: st
     reason:
       'a material link is signed by the API: only a signature it made is accepted, and any other string fits the document',
   },
+  {
+    operationId: 'postV1ApplicationsByIdRating',
+    check: 'positive_data_acceptance',
+    reason:
+      "an item's `stepId` must name a step of that application its department handled, which the document " +
+      'cannot list: any other string fits it and is refused with a 400 naming the item',
+  },
+  {
+    operationId: 'postV1OpsTasksByTaskIdReassign',
+    check: 'positive_data_acceptance',
+    reason:
+      '`to` must be the key id of a clerk of the task’s department, which the document cannot list: any other ' +
+      'string fits it and is refused with a 400 (TASK_ASSIGNEE_INVALID); reached once a rating’s 差评 opened a ' +
+      'rectification task the run can find',
+  },
+  {
+    operationId: 'getV1OpsRatings',
+    check: 'positive_data_acceptance',
+    reason:
+      'the period must run forwards and span at most 366 days, and `department` and `bundle` must be in the ' +
+      'catalogue: rules across parameters and over catalogues a schema cannot say, refused with a 400 naming each',
+  },
 ];
 
 /**

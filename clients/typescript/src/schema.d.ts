@@ -678,6 +678,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/tasks/{id}/reply': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Answer a rectification (a 差评 of an ended application) you claimed: what was done
+     * @description Only for rectifications (`rectification: true`, round 0), which 差评 open in the department's supervisor queue (other tasks are decided with `complete`: 409 `TASK_CONFLICT`). The reply is shown to the applicant in the application's `rating`, which then reads `rectified` once every department followed up.
+     */
+    post: operations['postV1TasksByIdReply'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -727,6 +747,46 @@ export interface paths {
      * @description Personal data masked; the read is recorded in the application's access log. `pendingCalls` comes from Temporal and is null (with a note) when Temporal cannot tell.
      */
     get: operations['getV1OpsApplicationsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/applications/{id}/rating': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rate (好差评) an ended application: the whole service and each department’s item
+     * @description Once per application, after it ended (completed, partially completed, rejected, withdrawn or failed): 1–5 stars and an optional comment for the whole service and for any item a department handled. An item rated 1 or 2 (差评) opens a rectification task for its department, answered within 3 working days; so does a whole service rated 1 or 2, for every department that handled an item. A second rating is refused with 409 `RATING_ALREADY_GIVEN`, one before the end with 409 `APPLICATION_NOT_ENDED`; the rating and its follow-up show in `GET /v1/applications/:id` as `rating`.
+     */
+    post: operations['postV1ApplicationsByIdRating'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/ratings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Ratings (好差评) over a period: per bundle, and per department and bundle
+     * @description Ratings given from `from` (default: 30 days before `to`) to `to` (default: now), at most 366 days: how many, the average stars and the 差评 (1 or 2 stars); for departments also their rectifications (open, overdue, replied). A scoped operator sees its own department (another is 403 `OUT_OF_SCOPE`).
+     */
+    get: operations['getV1OpsRatings'];
     put?: never;
     post?: never;
     delete?: never;
@@ -994,7 +1054,7 @@ export interface components {
       /** Format: uuid */
       applicationId: string;
       stepId: string;
-      /** @description 1, then one more after each answered request for supplements */
+      /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
       round: number;
       department: string;
       service: string;
@@ -1003,10 +1063,12 @@ export interface components {
       /** @enum {string} */
       status: 'open' | 'claimed' | 'completed';
       /**
-       * @description `supervisor` once the task was past due
+       * @description `supervisor` once the task was past due (a rectification starts there)
        * @enum {string}
        */
       queue: 'department' | 'supervisor';
+      /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+      rectification: boolean;
       /** @description the clerk who claimed it (key id and name) */
       assignee: string | null;
       dueAt: string;
@@ -1028,7 +1090,7 @@ export interface components {
       createdAt: string;
       updatedAt: string;
       completedAt: string | null;
-      /** @description the fields mapped to the step: what the clerk decides on */
+      /** @description the fields mapped to the step: what the clerk decides on; for a rectification, the rating (`overall`, and the `items` of the department) */
       input: {
         [key: string]: unknown;
       };
@@ -1036,7 +1098,7 @@ export interface components {
       supplement: {
         [key: string]: string;
       } | null;
-      /** @description JSON Schema of the outputs an approval must give */
+      /** @description JSON Schema of the outputs an approval must give; empty for a rectification */
       outputsSchema: {
         [key: string]: unknown;
       };
@@ -1048,7 +1110,7 @@ export interface components {
         /** Format: uuid */
         applicationId: string;
         stepId: string;
-        /** @description 1, then one more after each answered request for supplements */
+        /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
         round: number;
         department: string;
         service: string;
@@ -1057,10 +1119,12 @@ export interface components {
         /** @enum {string} */
         status: 'open' | 'claimed' | 'completed';
         /**
-         * @description `supervisor` once the task was past due
+         * @description `supervisor` once the task was past due (a rectification starts there)
          * @enum {string}
          */
         queue: 'department' | 'supervisor';
+        /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+        rectification: boolean;
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
@@ -1091,6 +1155,90 @@ export interface components {
       answers: {
         [key: string]: string;
       };
+    };
+    RatingRequestInput: {
+      /** @description the whole service (一件事) */
+      overall: {
+        /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1 and 2 are 差评 */
+        stars: number;
+        /** @description in the applicant’s words; stored encrypted, never logged; blank is no comment */
+        comment?: string;
+      };
+      /**
+       * @description departments' items, each at most once; those not rated are left out
+       * @default []
+       */
+      items: {
+        /** @description a step of the application its department handled */
+        stepId: string;
+        /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1 and 2 are 差评 */
+        stars: number;
+        /** @description in the applicant’s words; stored encrypted, never logged; blank is no comment */
+        comment?: string;
+      }[];
+    };
+    ApplicationRatingInput: {
+      /**
+       * @description `received` (no 差评, or nothing to follow up), `being_rectified` while a department has not answered its 差评, `rectified` once every one has
+       * @enum {string}
+       */
+      state: 'received' | 'being_rectified' | 'rectified';
+      ratedAt: string;
+      overall: {
+        stars: number;
+        comment: string | null;
+      };
+      items: {
+        stepId: string;
+        department: string;
+        stars: number;
+        comment: string | null;
+      }[];
+      rectifications: {
+        department: string;
+        /** @description the department's item it concerns (its first rated 1–2, or its first item) */
+        stepId: string;
+        /** @enum {string} */
+        status: 'being_rectified' | 'rectified';
+        /** @description 3 working days after the rating, on the business calendar */
+        dueAt: string;
+        /** @description what the department did, once it answered */
+        reply: string | null;
+        repliedAt: string | null;
+      }[];
+    };
+    RectificationReplyInput: {
+      /** @description what the department did about it; shown to the applicant */
+      reply: string;
+    };
+    OpsRatingsInput: {
+      from: string;
+      to: string;
+      /** @description the whole service's ratings per bundle (with `department`, of applications it took part in) */
+      bundles: {
+        bundleId: string;
+        ratings: number;
+        /** @description to two decimals; null without ratings */
+        averageStars: number | null;
+        /** @description 差评: rated 1 or 2 */
+        bad: number;
+      }[];
+      /** @description departments' items per department and bundle, with the follow-up of their 差评 */
+      departments: {
+        department: string;
+        bundleId: string;
+        ratings: number;
+        /** @description to two decimals; null without ratings */
+        averageStars: number | null;
+        /** @description 差评: rated 1 or 2 */
+        bad: number;
+        rectifications: {
+          /** @description not answered yet, overdue ones included */
+          open: number;
+          overdue: number;
+          replied: number;
+        };
+      }[];
     };
     ProblemInput: {
       /** @description a URI naming the kind of problem */
@@ -1204,6 +1352,8 @@ export interface components {
         /** @description what the promised limit does not count, as the rules say (card production, mailing) */
         clockExcludes: ('card-production' | 'mailing')[];
       }[];
+      /** @description the applicant's rating (好差评) and its follow-up; null until the ended application is rated */
+      rating: components['schemas']['ApplicationRatingInput'] | null;
     };
     BundleInput: {
       id: string;
@@ -1530,7 +1680,7 @@ export interface components {
         /** Format: uuid */
         applicationId: string;
         stepId: string;
-        /** @description 1, then one more after each answered request for supplements */
+        /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
         round: number;
         department: string;
         service: string;
@@ -1539,10 +1689,12 @@ export interface components {
         /** @enum {string} */
         status: 'open' | 'claimed' | 'completed';
         /**
-         * @description `supervisor` once the task was past due
+         * @description `supervisor` once the task was past due (a rectification starts there)
          * @enum {string}
          */
         queue: 'department' | 'supervisor';
+        /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+        rectification: boolean;
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
@@ -2640,7 +2792,7 @@ export interface components {
       /** Format: uuid */
       applicationId: string;
       stepId: string;
-      /** @description 1, then one more after each answered request for supplements */
+      /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
       round: number;
       department: string;
       service: string;
@@ -2649,10 +2801,12 @@ export interface components {
       /** @enum {string} */
       status: 'open' | 'claimed' | 'completed';
       /**
-       * @description `supervisor` once the task was past due
+       * @description `supervisor` once the task was past due (a rectification starts there)
        * @enum {string}
        */
       queue: 'department' | 'supervisor';
+      /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+      rectification: boolean;
       /** @description the clerk who claimed it (key id and name) */
       assignee: string | null;
       dueAt: string;
@@ -2674,7 +2828,7 @@ export interface components {
       createdAt: string;
       updatedAt: string;
       completedAt: string | null;
-      /** @description the fields mapped to the step: what the clerk decides on */
+      /** @description the fields mapped to the step: what the clerk decides on; for a rectification, the rating (`overall`, and the `items` of the department) */
       input: {
         [key: string]: unknown;
       };
@@ -2682,7 +2836,7 @@ export interface components {
       supplement: {
         [key: string]: string;
       } | null;
-      /** @description JSON Schema of the outputs an approval must give */
+      /** @description JSON Schema of the outputs an approval must give; empty for a rectification */
       outputsSchema: {
         [key: string]: unknown;
       };
@@ -2694,7 +2848,7 @@ export interface components {
         /** Format: uuid */
         applicationId: string;
         stepId: string;
-        /** @description 1, then one more after each answered request for supplements */
+        /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
         round: number;
         department: string;
         service: string;
@@ -2703,10 +2857,12 @@ export interface components {
         /** @enum {string} */
         status: 'open' | 'claimed' | 'completed';
         /**
-         * @description `supervisor` once the task was past due
+         * @description `supervisor` once the task was past due (a rectification starts there)
          * @enum {string}
          */
         queue: 'department' | 'supervisor';
+        /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+        rectification: boolean;
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
@@ -2737,6 +2893,90 @@ export interface components {
       answers: {
         [key: string]: string;
       };
+    };
+    RatingRequest: {
+      /** @description the whole service (一件事) */
+      overall: {
+        /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1 and 2 are 差评 */
+        stars: number;
+        /** @description in the applicant’s words; stored encrypted, never logged; blank is no comment */
+        comment?: string;
+      };
+      /**
+       * @description departments' items, each at most once; those not rated are left out
+       * @default []
+       */
+      items: {
+        /** @description a step of the application its department handled */
+        stepId: string;
+        /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; 1 and 2 are 差评 */
+        stars: number;
+        /** @description in the applicant’s words; stored encrypted, never logged; blank is no comment */
+        comment?: string;
+      }[];
+    };
+    ApplicationRating: {
+      /**
+       * @description `received` (no 差评, or nothing to follow up), `being_rectified` while a department has not answered its 差评, `rectified` once every one has
+       * @enum {string}
+       */
+      state: 'received' | 'being_rectified' | 'rectified';
+      ratedAt: string;
+      overall: {
+        stars: number;
+        comment: string | null;
+      };
+      items: {
+        stepId: string;
+        department: string;
+        stars: number;
+        comment: string | null;
+      }[];
+      rectifications: {
+        department: string;
+        /** @description the department's item it concerns (its first rated 1–2, or its first item) */
+        stepId: string;
+        /** @enum {string} */
+        status: 'being_rectified' | 'rectified';
+        /** @description 3 working days after the rating, on the business calendar */
+        dueAt: string;
+        /** @description what the department did, once it answered */
+        reply: string | null;
+        repliedAt: string | null;
+      }[];
+    };
+    RectificationReply: {
+      /** @description what the department did about it; shown to the applicant */
+      reply: string;
+    };
+    OpsRatings: {
+      from: string;
+      to: string;
+      /** @description the whole service's ratings per bundle (with `department`, of applications it took part in) */
+      bundles: {
+        bundleId: string;
+        ratings: number;
+        /** @description to two decimals; null without ratings */
+        averageStars: number | null;
+        /** @description 差评: rated 1 or 2 */
+        bad: number;
+      }[];
+      /** @description departments' items per department and bundle, with the follow-up of their 差评 */
+      departments: {
+        department: string;
+        bundleId: string;
+        ratings: number;
+        /** @description to two decimals; null without ratings */
+        averageStars: number | null;
+        /** @description 差评: rated 1 or 2 */
+        bad: number;
+        rectifications: {
+          /** @description not answered yet, overdue ones included */
+          open: number;
+          overdue: number;
+          replied: number;
+        };
+      }[];
     };
     Problem: {
       /** @description a URI naming the kind of problem */
@@ -2850,6 +3090,8 @@ export interface components {
         /** @description what the promised limit does not count, as the rules say (card production, mailing) */
         clockExcludes: ('card-production' | 'mailing')[];
       }[];
+      /** @description the applicant's rating (好差评) and its follow-up; null until the ended application is rated */
+      rating: components['schemas']['ApplicationRating'] | null;
     };
     Bundle: {
       id: string;
@@ -3176,7 +3418,7 @@ export interface components {
         /** Format: uuid */
         applicationId: string;
         stepId: string;
-        /** @description 1, then one more after each answered request for supplements */
+        /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
         round: number;
         department: string;
         service: string;
@@ -3185,10 +3427,12 @@ export interface components {
         /** @enum {string} */
         status: 'open' | 'claimed' | 'completed';
         /**
-         * @description `supervisor` once the task was past due
+         * @description `supervisor` once the task was past due (a rectification starts there)
          * @enum {string}
          */
         queue: 'department' | 'supervisor';
+        /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+        rectification: boolean;
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
@@ -5928,7 +6172,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -5937,10 +6181,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -6072,7 +6318,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -6081,10 +6327,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -7564,7 +7812,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -7573,10 +7821,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -7690,7 +7940,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -7699,10 +7949,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -7820,7 +8072,7 @@ export interface operations {
             /** Format: uuid */
             applicationId: string;
             stepId: string;
-            /** @description 1, then one more after each answered request for supplements */
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
             round: number;
             department: string;
             service: string;
@@ -7829,10 +8081,12 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'claimed' | 'completed';
             /**
-             * @description `supervisor` once the task was past due
+             * @description `supervisor` once the task was past due (a rectification starts there)
              * @enum {string}
              */
             queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
@@ -7913,6 +8167,138 @@ export interface operations {
       };
       /** @description Default Response */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1TasksByIdReply: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the task id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RectificationReplyInput'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            applicationId: string;
+            stepId: string;
+            /** @description 1, then one more after each answered request for supplements; 0 for a rectification */
+            round: number;
+            department: string;
+            service: string;
+            /** @enum {string} */
+            kind: 'review' | 'video-verification' | 'approval';
+            /** @enum {string} */
+            status: 'open' | 'claimed' | 'completed';
+            /**
+             * @description `supervisor` once the task was past due (a rectification starts there)
+             * @enum {string}
+             */
+            queue: 'department' | 'supervisor';
+            /** @description a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+            rectification: boolean;
+            /** @description the clerk who claimed it (key id and name) */
+            assignee: string | null;
+            dueAt: string;
+            overdue: boolean;
+            escalatedAt: string | null;
+            video: {
+              room: string;
+              joinUrls: {
+                /** @description the link the applicant joins by */
+                citizen: string;
+                /** @description the link the officer joins by */
+                officer: string;
+              };
+              provider: string;
+            } | null;
+            decision: {
+              [key: string]: unknown;
+            } | null;
+            createdAt: string;
+            updatedAt: string;
+            completedAt: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description too many requests: wait for the Retry-After header */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -8129,6 +8515,169 @@ export interface operations {
         };
       };
       /** @description too many requests: wait for the Retry-After header */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1ApplicationsByIdRating: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the application id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RatingRequestInput'];
+      };
+    };
+    responses: {
+      /** @description the rating as received, with the rectifications it opened */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationRating'];
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1OpsRatings: {
+    parameters: {
+      query?: {
+        /** @description ratings given at or after (ISO 8601); 30 days before `to` when absent */
+        from?: string;
+        /** @description ratings given before (ISO 8601); now when absent */
+        to?: string;
+        /** @description only this department (a scoped operator: its own) */
+        department?: string;
+        bundle?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpsRatings'];
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
       429: {
         headers: {
           [name: string]: unknown;
