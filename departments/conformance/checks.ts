@@ -370,6 +370,74 @@ const cancel: ConformanceCheck = {
   },
 };
 
+const supplements: ConformanceCheck = {
+  id: 'supplements',
+  title:
+    'asks for every missing item at once, takes the answers under the call’s key, and acts once per round',
+  async run(target) {
+    const hooks = target.asksForSupplements;
+    return arranged(hooks?.arrange, hooks?.restore, async () => {
+      const key = keyFor(target, 'supplements');
+      const asked = await expectAnswer(target, 'supplements', callOf(target, key));
+      if (!isSupplementRequest(asked)) {
+        if (hooks)
+          throw new ConformanceFailure(
+            'supplements',
+            `the department was arranged to ask for supplements but answered ${describeResult(asked)}`,
+          );
+        return skipped('the service did not ask for supplements for the valid input');
+      }
+      const { missing, receiptNumber } = asked;
+      if (typeof receiptNumber !== 'string' || receiptNumber === '')
+        throw new ConformanceFailure(
+          'supplements',
+          'a request for supplements must carry the case’s receipt number',
+        );
+      if (
+        !Array.isArray(missing) ||
+        missing.length === 0 ||
+        missing.some((item) => typeof item !== 'string' || item.trim() === '') ||
+        new Set(missing).size !== missing.length
+      )
+        throw new ConformanceFailure(
+          'supplements',
+          `the missing items must be a non-empty list of distinct texts, got ${JSON.stringify(missing)}`,
+        );
+      const sendSupplement = target.adapter.supplement?.bind(target.adapter);
+      if (!sendSupplement)
+        throw new ConformanceFailure(
+          'supplements',
+          'the department asks for supplements, but the adapter has no supplement() to send the answers',
+        );
+      const answers = Object.fromEntries(missing.map((item) => [item, `conformance answer to ${item}`]));
+      const round = {
+        department: target.department,
+        service: target.service,
+        receiptNumber,
+        idempotencyKey: key,
+        round: 2,
+        answers,
+      };
+      const first = await settle(sendSupplement(round));
+      if (!first.ok)
+        throw new ConformanceFailure(
+          'supplements',
+          `the answers were not taken: ${describeError(first.error)}`,
+        );
+      // The answers may be sent again (a retry after a lost reply): the round acts once.
+      const again = await settle(sendSupplement(round));
+      if (!again.ok || !isDeepStrictEqual(first.value, again.value))
+        throw new ConformanceFailure(
+          'supplements',
+          `a repeat of round 2 got another answer: ${describeResult(first.value)} then ${
+            again.ok ? describeResult(again.value) : describeError(again.error)
+          }`,
+        );
+      return passed;
+    });
+  },
+};
+
 /** Every check, in the order a suite runs them. */
 export const conformanceChecks: readonly ConformanceCheck[] = [
   decides,
@@ -384,6 +452,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   callback,
   undo,
   cancel,
+  supplements,
 ];
 
 /** Runs one check by id; throws `ConformanceFailure` when the target breaks it. */

@@ -45,6 +45,12 @@ export const conformanceRejection = {
   reason: 'rejected on purpose by the conformance kit',
 } as const;
 
+/** What the simulator is told to ask the applicant for in the supplements check. */
+export const conformanceMissing = [
+  '身份证明复印件 / a copy of the proof of identity',
+  '委托书 / the letter of authority',
+];
+
 /**
  * A conformance target over the department simulator: side effects from its ledger, faults,
  * rejections and later decisions through its admin endpoints, and request signing when given the
@@ -110,6 +116,10 @@ export function simulatorTarget(options: SimulatorTargetOptions): ConformanceTar
       restore: reset,
       reasonCode: conformanceRejection.code,
       reason: conformanceRejection.reason,
+    },
+    asksForSupplements: {
+      arrange: () => behave({ supplement: { missing: conformanceMissing } }),
+      restore: reset,
     },
     decidesLater: {
       byPoll: later('poll'),

@@ -57,6 +57,11 @@ export interface ConformanceTarget {
     /** `inbox` receives the callbacks (see `startCallbackInbox`), checking their signatures. */
     byCallback?: LaterHooks & { inbox: CallbackInbox; timeoutMs?: number };
   };
+  /**
+   * Makes the service ask the applicant for supplements (补正) before it decides, and back. Without
+   * it, the check runs only if the service asks by itself for the valid input.
+   */
+  asksForSupplements?: { arrange: () => Promise<void>; restore: () => Promise<void> };
   /** A fresh idempotency key per call sequence; `conformance-<uuid>` by default. */
   newKey?: () => string;
 }
@@ -74,7 +79,8 @@ export type CheckId =
   | 'poll'
   | 'callback'
   | 'undo'
-  | 'cancel';
+  | 'cancel'
+  | 'supplements';
 
 export type CheckResult = { status: 'passed' } | { status: 'skipped'; reason: string };
 

@@ -62,6 +62,7 @@ const mustPass = [
   'poll',
   'callback',
   'cancel',
+  'supplements',
 ];
 describe('the conformance kit on the simulator, every service of every department', () => {
   for (const department of Object.values(departments)) {
@@ -208,6 +209,21 @@ describe('the conformance kit on broken adapters', () => {
     );
 
     expect(failure).toMatchObject({ check: 'cancel', message: expect.stringContaining('cancelled" again') });
+  });
+
+  it('fails an adapter that cannot send the applicant’s supplements to a department that asks for them', async () => {
+    const target = police();
+    const withoutSupplements: DepartmentAdapter = { ...target.adapter, supplement: undefined };
+
+    const failure = await runConformanceCheck('supplements', {
+      ...target,
+      adapter: withoutSupplements,
+    }).catch((err: unknown) => err);
+
+    expect(failure).toMatchObject({
+      check: 'supplements',
+      message: expect.stringContaining('no supplement()'),
+    });
   });
 
   it('reports every check of a whole run, failing only the broken promises', async () => {

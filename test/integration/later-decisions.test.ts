@@ -131,7 +131,16 @@ describe('decisions that come later', () => {
       status: 400,
       body: { errors: [{ path: 'body.reason' }] },
     });
+    // A request for supplements must list everything missing at once (补正: one notice).
+    const { reasonCode: _c, reason: _r, ...undecided } = decision;
+    expect(
+      await callback({ ...undecided, callbackId: randomUUID(), outcome: 'supplement-required' }),
+    ).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.missing' }] } });
+    expect(
+      await callback({ ...undecided, callbackId: randomUUID(), outcome: 'supplement-required', missing: [] }),
+    ).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     expect(police(await stack.getApplication(waiting.id))?.status).toBe('waiting');
+    expect(police(await stack.getApplication(waiting.id))?.waiting?.missing).toBeUndefined();
 
     expect(await callback(decision)).toMatchObject({ status: 200, body: { status: 'recorded' } });
     expect(await callback(decision)).toMatchObject({ status: 200, body: { status: 'already-recorded' } });
