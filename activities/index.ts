@@ -41,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
       pool: deps.pool,
       policy: deps.retention,
       ...(deps.forgetDataKey ? { forgetDataKey: deps.forgetDataKey } : {}),
+      ...(deps.materialLinks ? { materials: deps.materialLinks.materials } : {}),
     }),
     ...createDepartmentPauseActivities(deps),
     ...createWorkListActivities({

@@ -26,6 +26,8 @@ export function createRetentionActivities(deps: {
   policy: RetentionPolicy;
   /** Drops an erased application's data key from this process's memory at once. */
   forgetDataKey?: (applicationId: string) => void;
+  /** Deletes the bytes of the materials erased applications named from the object store. */
+  materials?: { deleteErasedBytes(): Promise<number> };
 }): RetentionActivities {
   return {
     async runRetention({ now }) {
@@ -59,6 +61,9 @@ export function createRetentionActivities(deps: {
         }
         if (due.length < batch) break;
       }
+      // After the erasures committed: bytes deleted for a material whose erasure rolled back
+      // could not be brought back.
+      await deps.materials?.deleteErasedBytes();
       const purged = await withTransaction(deps.pool, (db) =>
         purgeExpiredLogs(db, {
           accessLog: cutoffBefore(at, deps.policy.accessLogDays),

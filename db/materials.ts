@@ -9,6 +9,8 @@ export interface MaterialRow {
   sha256: string;
   storage_key: string;
   created_at: Date;
+  /** Erased with the applications that named it (retention): never handed out again. */
+  erased_at?: Date | null;
 }
 
 export async function insertMaterial(
@@ -47,4 +49,53 @@ export async function materialsOwnedBy(
     [portal, [...ids]],
   );
   return new Set(rows.map((r) => r.id));
+}
+
+/** Records which materials an application names, so they are erased with it. */
+export async function linkMaterials(
+  db: Queryable,
+  applicationId: string,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `INSERT INTO application_materials (application_id, material_id)
+     SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+    [applicationId, [...new Set(ids)]],
+  );
+}
+
+/**
+ * Marks erased, in the retention job's transaction, the materials this application named that
+ * no application still kept names; their bytes leave the object store after it commits
+ * (`materialBytesToDelete`). Returns how many were marked.
+ */
+export async function eraseMaterialsOf(db: Queryable, applicationId: string): Promise<number> {
+  const result = await db.query(
+    `UPDATE materials m SET erased_at = now()
+     WHERE m.erased_at IS NULL
+       AND m.id IN (SELECT material_id FROM application_materials WHERE application_id = $1)
+       AND NOT EXISTS (
+         SELECT 1 FROM application_materials o JOIN applications a ON a.id = o.application_id
+         WHERE o.material_id = m.id AND a.id <> $1 AND a.erased_at IS NULL)`,
+    [applicationId],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** Erased materials whose sealed bytes are still in the object store, oldest first. */
+export async function materialBytesToDelete(
+  db: Queryable,
+  limit: number,
+): Promise<Array<{ id: string; storage_key: string }>> {
+  const { rows } = await db.query<{ id: string; storage_key: string }>(
+    `SELECT id, storage_key FROM materials
+     WHERE erased_at IS NOT NULL AND bytes_deleted_at IS NULL ORDER BY erased_at, id LIMIT $1`,
+    [limit],
+  );
+  return rows;
+}
+
+export async function markMaterialBytesDeleted(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE materials SET bytes_deleted_at = now() WHERE id = $1', [id]);
 }

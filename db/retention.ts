@@ -1,5 +1,6 @@
 import { finalApplicationStatuses } from '../schemas/status.js';
 import { eraseDataKey } from './data-keys.js';
+import { eraseMaterialsOf } from './materials.js';
 import type { Queryable } from './pool.js';
 
 /** An ended application whose personal data is due for erasure. */
@@ -64,6 +65,8 @@ export async function eraseApplication(db: Queryable, applicationId: string): Pr
   await db.query('UPDATE application_item_ratings SET comment = NULL WHERE application_id = $1', [
     applicationId,
   ]);
+  // The scans and photos it named, unless another application still kept names them.
+  await eraseMaterialsOf(db, applicationId);
   return true;
 }
 

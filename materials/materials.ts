@@ -1,5 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { findMaterial, insertMaterial } from '../db/materials.js';
+import {
+  findMaterial,
+  insertMaterial,
+  markMaterialBytesDeleted,
+  materialBytesToDelete,
+} from '../db/materials.js';
 import type { MaterialRow } from '../db/materials.js';
 import type { Queryable } from '../db/pool.js';
 import { problemCodes } from '../schemas/error-codes.js';
@@ -96,17 +101,36 @@ export class Materials {
     }
   }
 
-  /** The material's metadata and bytes, opened; undefined when there is no such material. */
+  /** The material's metadata and bytes, opened; undefined when there is no such material, or it was erased. */
   async read(id: string): Promise<{ material: MaterialRow; bytes: Buffer } | undefined> {
     const material = await findMaterial(this.db, id);
-    if (!material) return undefined;
+    if (!material || material.erased_at) return undefined;
     const blob = await this.store.get(material.storage_key);
     if (!blob) throw new Error(`material ${id}: its bytes are missing from the object store`);
     return { material, bytes: openMaterial(this.keyring, id, blob) };
   }
 
   async metadata(id: string): Promise<MaterialRow | undefined> {
-    return findMaterial(this.db, id);
+    const material = await findMaterial(this.db, id);
+    return material?.erased_at ? undefined : material;
+  }
+
+  /**
+   * Deletes the sealed bytes of erased materials from the object store: with them goes the data
+   * key stored in front of them, so no copy of the bytes (a backup of the bucket) opens again.
+   * A deletion that fails is tried again at the next run. Returns how many went.
+   */
+  async deleteErasedBytes(): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const due = await materialBytesToDelete(this.db, 100);
+      for (const material of due) {
+        await this.store.delete(material.storage_key);
+        await markMaterialBytesDeleted(this.db, material.id);
+        deleted += 1;
+      }
+      if (due.length < 100) return deleted;
+    }
   }
 }
 

@@ -28,6 +28,7 @@ import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { checkMaterialReferences } from '../material-references.js';
+import { linkMaterials } from '../../db/materials.js';
 import { materialsNamed } from '../../schemas/materials.js';
 import { requestHash } from '../request-hash.js';
 import { applicantHash } from '../../privacy/lookup-hash.js';
@@ -154,10 +155,11 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         );
       }
       const { applicant, form } = validateForBundle(bundle, request.body);
+      const materials = materialsNamed(bundle.form, form);
       await checkMaterialReferences(
         deps.pool,
         portalClientOf(request),
-        materialsNamed(bundle.form, form).map((r) => ({ path: `form.${r.path}`, id: r.id })),
+        materials.map((r) => ({ path: `form.${r.path}`, id: r.id })),
       );
       const hash = requestHash(request.body);
       // Masked by the logger, like everything logged; keeps the submission traceable.
@@ -182,6 +184,12 @@ export const applicationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
           `It created application ${row.id}; use a new key for a new submission.`,
         );
       }
+      // Named before the workflow starts: they are erased with it.
+      await linkMaterials(
+        deps.pool,
+        row.id,
+        materials.map((r) => r.id),
+      );
       await ensureWorkflowStarted(row, {
         applicationId: row.id,
         plan: planOf(bundle, deps.stepDeciders),

@@ -13,6 +13,7 @@ import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { checkMaterialReferences } from '../material-references.js';
+import { linkMaterials } from '../../db/materials.js';
 import { materialIdPattern } from '../../schemas/materials.js';
 import { deliverUpdate, keyedUpdateId } from '../workflow-updates.js';
 
@@ -43,13 +44,16 @@ export const supplementRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
     },
     async (request, reply) => {
       const found = await readableApplication(deps.pool, request, request.params.id);
-      // An answer that is a material id names a material: it must be this portal's.
-      await checkMaterialReferences(
+      // An answer that is a material id names a material: it must be this portal's, and it is
+      // erased with the application.
+      const named = Object.entries(request.body.answers)
+        .filter(([, answer]) => materialIdPattern.test(answer))
+        .map(([item, id]) => ({ path: `answers.${item}`, id }));
+      await checkMaterialReferences(deps.pool, found.application.client_id, named);
+      await linkMaterials(
         deps.pool,
-        found.application.client_id,
-        Object.entries(request.body.answers)
-          .filter(([, answer]) => materialIdPattern.test(answer))
-          .map(([item, id]) => ({ path: `answers.${item}`, id })),
+        found.application.id,
+        named.map((n) => n.id),
       );
       const updateId = keyedUpdateId(request, 'supplement');
       await deliverUpdate(deps.temporal, found.application.id, submitSupplement, {
