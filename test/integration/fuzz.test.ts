@@ -78,6 +78,13 @@ const exclusions: ReadonlyArray<{ operationId: string; check: string; reason: st
     reason: 'a cursor is opaque: only one the API gave is accepted, and any other string fits the document',
   },
   {
+    operationId: 'postV1AdminKeys',
+    check: 'positive_data_acceptance',
+    reason:
+      'a region scope is for operator keys only, a rule across `role` and `region` the document cannot say; ' +
+      'any other role with a region is refused with a 400 naming `region`',
+  },
+  {
     operationId: 'postV1OpsReconcile',
     check: 'positive_data_acceptance',
     reason: '`since` is a duration of at most a year, a bound on its value that a pattern cannot say',
@@ -135,6 +142,12 @@ const notFuzzed: ReadonlyArray<{ operationId: string; reason: string }> = [
     reason:
       "a portal's event stream never ends by design, so every valid request runs into the request timeout; " +
       'test/integration/portal-events.test.ts follows, resumes and refuses it',
+  },
+  {
+    operationId: 'getV1ConsoleOidcCallback',
+    reason:
+      "the OpenID provider's redirect back to a browser, whose query schemathesis fills past the size of an " +
+      'HTTP request line (431 from Node before any route); test/integration/oidc-sign-in.test.ts finishes, refuses and replays it',
   },
 ];
 

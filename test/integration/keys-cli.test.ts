@@ -38,6 +38,7 @@ describe('the keys command', () => {
       name: 'Xihu station',
       role: 'clerk',
       scope: 'police',
+      region: null,
     });
     const stored = await pool.query('SELECT secret_hash FROM api_keys WHERE id = $1', [id]);
     expect(stored.rows[0]?.secret_hash).toBe(hashSecret(secret));

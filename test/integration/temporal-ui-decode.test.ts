@@ -25,9 +25,18 @@ const { form } = newbornRequest() as unknown as {
     baby: { name: string };
     mother: { name: string; idNumber: string };
     father: { name: string };
+    household: { parentIdNumber: string };
+    bankAccount: string;
   };
 };
-const personal = [form.baby.name, form.mother.name, form.mother.idNumber, form.father.name];
+const personal = [
+  form.baby.name,
+  form.mother.name,
+  form.mother.idNumber,
+  form.father.name,
+  form.household.parentIdNumber,
+  form.bankAccount,
+];
 
 beforeAll(async () => {
   // The UI's codec endpoint is fixed when its server starts, so the API's port is chosen first.
@@ -74,8 +83,9 @@ interface Scrollable {
 declare const localStorage: { getItem(key: string): string | null };
 
 /**
- * Waits (at most 30 s) until the Input shows `text`, a value near the end of the input (the form
- * comes last in it): the editor draws only the lines it shows, scrolled to the Input's end. The
+ * Waits (at most 30 s) until the Input shows `text`, a value near the end of the input (the form's
+ * last fields, before the workflow's features): the editor draws only the lines it shows, scrolled
+ * to the Input's end. The
  * decoded input replaces the ciphertext a moment after the Input appears, so each look scrolls
  * again.
  */
@@ -160,8 +170,8 @@ describe('decoding in the Temporal Web UI', () => {
       expect(answer.status()).toBe(200);
       expect(answer.headers()['access-control-allow-origin']).toBe(uiUrl);
       expect(answer.headers()['access-control-allow-credentials']).toBe('true');
-      await inputShows(page, form.father.name);
-      expect(await inputOf(page).innerText()).toContain(form.mother.idNumber);
+      await inputShows(page, form.bankAccount);
+      expect(await inputOf(page).innerText()).toContain(form.household.parentIdNumber);
 
       // Where the dialog keeps its choice (JSON in localStorage), for operators who script it.
       const stored = await page.evaluate(() =>
@@ -179,7 +189,7 @@ describe('decoding in the Temporal Web UI', () => {
       await page.goto(workflowUrl);
       await page.getByTestId('data-encoder-status-error').waitFor();
       await includeCredentialsInCodecCalls(page);
-      await inputShows(page, form.father.name);
+      await inputShows(page, form.bankAccount);
 
       await page.goto(`${stack.apiUrl}/health`);
       const status = await page.evaluate(async (csrfToken) => {

@@ -14,9 +14,13 @@ import { historiesDir } from '../support/replay-fixtures.js';
 
 const git = async (...args: string[]) => (await promisify(execFile)('git', args)).stdout;
 
-/** Every version of the manifest git knows, oldest first, then the working tree's. */
+/**
+ * Every version of the manifest along this branch's line, oldest first, then the working tree's:
+ * first parents only, so a merge is one step and a merged branch's own commits, which never had
+ * the lines main gained meanwhile, are not read as dropping them.
+ */
 async function manifestVersions(): Promise<Array<{ at: string; text: string }>> {
-  const commits = (await git('log', '--reverse', '--format=%H', '--', manifestFile))
+  const commits = (await git('log', '--first-parent', '--reverse', '--format=%H', '--', manifestFile))
     .split('\n')
     .filter(Boolean);
   const versions = [];
