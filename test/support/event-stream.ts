@@ -12,15 +12,8 @@ export interface EventFrame {
 export async function readEventStream(url: string, headers: Record<string, string>, timeoutMs = 30_000) {
   const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
   const contentType = response.headers.get('content-type') ?? '';
-  if (!contentType.startsWith('text/event-stream') || !response.body) {
-    const text = await response.text();
-    return {
-      status: response.status,
-      contentType,
-      frames: [],
-      body: text ? (JSON.parse(text) as unknown) : undefined,
-    };
-  }
+  if (!contentType.startsWith('text/event-stream') || !response.body)
+    return notAStream(response, contentType);
   const frames: EventFrame[] = [];
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -30,24 +23,23 @@ export async function readEventStream(url: string, headers: Record<string, strin
     buffer += value;
     let end: number;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
+      const frame = frameOf(buffer.slice(0, end));
       buffer = buffer.slice(end + 2);
-      const frame: EventFrame = { data: '' };
-      let isComment = true;
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        isComment = false;
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const fieldValue = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'id') frame.id = fieldValue;
-        else if (field === 'event') frame.event = fieldValue;
-        else if (field === 'data') frame.data += frame.data ? `\n${fieldValue}` : fieldValue;
-      }
-      if (!isComment) frames.push(frame);
+      if (frame) frames.push(frame);
     }
   }
   return { status: response.status, contentType, frames, body: undefined };
+}
+
+/** A non-stream answer (a problem, say): its status and body, no frames. */
+async function notAStream(response: Response, contentType: string) {
+  const text = await response.text();
+  return {
+    status: response.status,
+    contentType,
+    frames: [] as EventFrame[],
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+  };
 }
 
 /** The frame of one block of a stream (the text between blank lines); undefined for a comment. */
@@ -82,15 +74,8 @@ export async function followEventStream(
   const timeout = AbortSignal.timeout(timeoutMs);
   const response = await fetch(url, { headers, signal: AbortSignal.any([disconnect.signal, timeout]) });
   const contentType = response.headers.get('content-type') ?? '';
-  if (!contentType.startsWith('text/event-stream') || !response.body) {
-    const text = await response.text();
-    return {
-      status: response.status,
-      contentType,
-      frames: [],
-      body: text ? (JSON.parse(text) as unknown) : undefined,
-    };
-  }
+  if (!contentType.startsWith('text/event-stream') || !response.body)
+    return notAStream(response, contentType);
   const frames: EventFrame[] = [];
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
