@@ -18,6 +18,7 @@ export const consoleFiles = [
   'api.js',
   'dom.js',
   'format.js',
+  'i18n.js',
   'contract.js',
   'sign-in.js',
   'stuck-list.js',
