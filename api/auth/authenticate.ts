@@ -203,3 +203,13 @@ export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error('principalOf called on a public route');
   return request.principal;
 }
+
+/**
+ * The portal a portal-only route acts for: its applications, webhooks and events. The route's
+ * `access: ['portal']` has already refused anyone else, so a principal without one is a bug.
+ */
+export function portalClientOf(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  if (principal.role !== 'portal' || !principal.scope) throw new Error('not a portal principal');
+  return principal.scope;
+}

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listApplicationsOfClient } from '../../db/application-list.js';
@@ -12,7 +11,7 @@ import {
   myApplicationsHeadersSchema,
   myApplicationsQuerySchema,
 } from '../../schemas/portal.js';
-import { principalOf } from '../auth/authenticate.js';
+import { portalClientOf } from '../auth/authenticate.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
@@ -20,12 +19,6 @@ import { ProblemError } from '../problem.js';
 const cursorKey = z.tuple([z.string().regex(/^-?\d{1,20}$/), z.uuid()]);
 
 /** The client id of the calling portal: it lists only what it created. */
-function portalClientOf(request: FastifyRequest): string {
-  const principal = principalOf(request);
-  if (principal.role !== 'portal' || !principal.scope) throw new Error('not a portal principal');
-  return principal.scope;
-}
-
 function badFilter(path: string, message: string): ProblemError {
   return new ProblemError(
     400,

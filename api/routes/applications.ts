@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifySchemaCompiler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -23,7 +23,7 @@ import {
 import { problemCodes } from '../../schemas/error-codes.js';
 import type { BundleWorkflowInput } from '../../schemas/workflow.js';
 import { applicationWorkflowId } from '../../temporal/ids.js';
-import { principalOf } from '../auth/authenticate.js';
+import { portalClientOf } from '../auth/authenticate.js';
 import { readableApplication, viewFor } from '../application-access.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
@@ -36,12 +36,6 @@ import { sealerOf } from '../../db/sealing.js';
 import { applicationView } from '../views.js';
 
 /** The client id of the calling portal. */
-function portalClientOf(request: FastifyRequest): string {
-  const principal = principalOf(request);
-  if (principal.role !== 'portal' || !principal.scope) throw new Error('not a portal principal');
-  return principal.scope;
-}
-
 function issuesOf(where: string, error: z.ZodError) {
   return error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
 }

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { feedStart, portalEventsAfter } from '../../db/portal-feed.js';
@@ -6,7 +5,7 @@ import type { FeedPosition } from '../../db/portal-feed.js';
 import { Wakeup } from '../../notifications/wakeup.js';
 import { problemResponses } from '../../schemas/api.js';
 import { applicationEventSchemaId, applicationEventTypeSchema } from '../../schemas/events.js';
-import { principalOf } from '../auth/authenticate.js';
+import { portalClientOf } from '../auth/authenticate.js';
 import type { ApiDeps } from '../deps.js';
 import { heartbeatMs, openEventStream, writeChunk } from '../event-stream.js';
 
@@ -51,12 +50,6 @@ const feedFrameSchema = z
   .meta({ id: 'PortalEventFrame' });
 
 /** The client id of the calling portal: its feed carries its own applications only. */
-function portalClientOf(request: FastifyRequest): string {
-  const principal = principalOf(request);
-  if (principal.role !== 'portal' || !principal.scope) throw new Error('not a portal principal');
-  return principal.scope;
-}
-
 /**
  * One stream of every event of a portal's applications, from PostgreSQL: any API process
  * serves it, and a reconnect with Last-Event-ID, to the same process or another, misses and

@@ -19,7 +19,7 @@ import {
 } from '../../schemas/webhooks.js';
 import type { FailedDeliveryStatus } from '../../schemas/webhooks.js';
 import { auditRequest, refusalOf } from '../audit.js';
-import { principalOf } from '../auth/authenticate.js';
+import { portalClientOf, principalOf } from '../auth/authenticate.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
@@ -27,12 +27,6 @@ import { ProblemError } from '../problem.js';
 const cursorKey = z.tuple([z.string().regex(/^-?\d{1,20}$/), z.uuid()]);
 
 /** The client id of the calling portal; webhooks belong to it. */
-function portalClientOf(request: FastifyRequest): string {
-  const principal = principalOf(request);
-  if (principal.role !== 'portal' || !principal.scope) throw new Error('not a portal principal');
-  return principal.scope;
-}
-
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 const viewOf = (row: FailedDeliveryRow) => ({

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { disableWebhook, insertWebhook, listWebhooks } from '../../db/webhooks.js';
@@ -14,7 +13,7 @@ import {
   webhookIdParamsSchema,
   webhookViewSchema,
 } from '../../schemas/webhooks.js';
-import { principalOf } from '../auth/authenticate.js';
+import { portalClientOf } from '../auth/authenticate.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 
@@ -22,12 +21,6 @@ import { ProblemError } from '../problem.js';
 export const maxWebhooksPerPortal = 10;
 
 /** The client id of the calling portal; webhooks belong to it. */
-function portalClientOf(request: FastifyRequest): string {
-  const principal = principalOf(request);
-  if (principal.role !== 'portal' || !principal.scope) throw new Error('not a portal principal');
-  return principal.scope;
-}
-
 const viewOf = (row: WebhookRow) => ({
   id: row.id,
   url: row.url,
