@@ -9,8 +9,8 @@ import { ensureDevDepartmentSecrets } from '../../departments/configuration.js';
 import { freePort } from '../../net/free-port.js';
 import { failureConverterPath } from '../../temporal/data-converter.js';
 import { workflowInterceptorModules, workflowsPath } from '../../worker.js';
-import { startBenchProcess } from '../processes.js';
-import type { BenchProcess } from '../processes.js';
+import { startOnethingProcess } from '../../stack/entry-process.js';
+import type { OnethingProcess } from '../../stack/entry-process.js';
 
 /** The portal client the end-to-end applications are submitted as. */
 export const e2ePortalClient = 'bench-e2e-portal';
@@ -25,9 +25,9 @@ export interface BenchDeployment {
   /** A clerk's key per department asked for in `clerks`. */
   clerkKeys: Record<string, string>;
   taskQueue: string;
-  api: BenchProcess;
-  worker: BenchProcess;
-  simulator: BenchProcess;
+  api: OnethingProcess;
+  worker: OnethingProcess;
+  simulator: OnethingProcess;
   /** Process id → the name the CPU table shows. */
   labels: ReadonlyMap<number, string>;
   stop(): Promise<void>;
@@ -117,8 +117,7 @@ export async function startBenchDeployment(options: BenchDeploymentOptions): Pro
     };
     const probe = options.memoryProbeMs ? ['./bench/memory-probe.mjs'] : [];
     const log = (name: string) => join(workDir, `${name}.log`);
-    const simulator = await startBenchProcess({
-      name: 'simulator',
+    const simulator = await startOnethingProcess({
       script: 'scripts/simulator.ts',
       env: common,
       readyLine: 'Department simulator listening',
@@ -140,20 +139,20 @@ export async function startBenchDeployment(options: BenchDeploymentOptions): Pro
 
     const roleEnv = { ...common, ...options.env };
     const started = await Promise.allSettled([
-      startBenchProcess({
-        name: 'api',
+      startOnethingProcess({
         script: 'scripts/api.ts',
         env: roleEnv,
         imports: probe,
+        keepLinesStartingWith: 'bench-',
         ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
         readyLine: 'Onething API listening',
         logFile: log('api'),
       }),
-      startBenchProcess({
-        name: 'worker',
+      startOnethingProcess({
         script: 'scripts/worker.ts',
         env: roleEnv,
         imports: probe,
+        keepLinesStartingWith: 'bench-',
         ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
         readyLine: 'Onething worker running',
         logFile: log('worker'),
@@ -163,9 +162,9 @@ export async function startBenchDeployment(options: BenchDeploymentOptions): Pro
     for (const s of [...started].reverse()) if (s.status === 'fulfilled') stops.push(() => s.value.stop());
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const [api, worker] = started.map((s) => (s as PromiseFulfilledResult<BenchProcess>).value) as [
-      BenchProcess,
-      BenchProcess,
+    const [api, worker] = started.map((s) => (s as PromiseFulfilledResult<OnethingProcess>).value) as [
+      OnethingProcess,
+      OnethingProcess,
     ];
     return {
       apiUrl: `http://127.0.0.1:${apiPort}`,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { freePort } from '../../net/free-port.js';
-import { startBenchProcess } from '../processes.js';
+import { startOnethingProcess } from '../../stack/entry-process.js';
 import { spreadOf } from '../stats.js';
 import type { Spread } from '../stats.js';
 import { closedLoad, openLoad } from './load.js';
@@ -50,8 +50,7 @@ export async function compareReads(options: ReadComparisonOptions): Promise<Read
   const { applicationIds: ids, progress } = options;
   if (ids.length === 0) throw new Error('no applications to read');
   const port = await freePort();
-  const bare = await startBenchProcess({
-    name: 'bare',
+  const bare = await startOnethingProcess({
     script: 'bench/read/bare-server.ts',
     env: { DATABASE_URL: options.databaseUrl, BARE_PORT: String(port) },
     readyLine: 'bare read server listening',

@@ -18,8 +18,8 @@ import { startTemporalDevServer } from '../../temporal/dev-server.js';
 import { builtTemporalServerDir, startTemporalCluster } from '../../temporal/cluster.js';
 import { loadKeyring } from '../../temporal/keyring.js';
 import { freePort } from '../../net/free-port.js';
-import { startOnethingProcess } from './processes.js';
-import type { OnethingProcess } from './processes.js';
+import { startOnethingProcess } from '../../stack/entry-process.js';
+import type { OnethingProcess } from '../../stack/entry-process.js';
 
 /** An API process of a deployment. */
 export interface ApiProcess extends OnethingProcess {

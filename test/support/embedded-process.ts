@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startOnethingProcess } from './processes.js';
-import type { OnethingProcess } from './processes.js';
+import { startOnethingProcess } from '../../stack/entry-process.js';
+import type { OnethingProcess } from '../../stack/entry-process.js';
 
 /** The ports of one embedded stack; kept across its restarts, as a machine's would be. */
 export interface EmbeddedPorts {

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { eventually } from './eventually.js';
+
+// Tests and benchmarks run Onething's entry scripts (api, worker, simulator, start) as the
+// separate OS processes a deployment runs, and both need the same start, wait and stop.
 
 /** One of Onething's entry scripts running as a separate OS process, in its own process group. */
 export interface OnethingProcess {
@@ -17,11 +19,16 @@ export interface OnethingProcess {
   killEverything(): Promise<void>;
   /** Every live process of its group. */
   processes(): Promise<number[]>;
+  /** The lines it printed starting with `prefix` (one of `keepLinesStartingWith`), after it. */
+  linesAfter(prefix: string): string[];
+  /** SIGTERM, and the exit; SIGKILL to its group if it does not stop within `timeoutMs`. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 /**
- * Runs `node --import tsx <script>` with `env` over the test's environment and waits for a line
- * containing `readyLine`. Its output goes to `logFile`, which the run's log scan reads.
+ * Runs `node --import tsx <script>` (plus `imports`, e.g. the benchmarks' memory probe) with `env`
+ * over this process's environment and waits for a line containing `readyLine`. Its output goes
+ * to `logFile`, which a test run's log scan reads. Tests and benchmarks both start processes so.
  */
 export async function startOnethingProcess(options: {
   script: string;
@@ -30,8 +37,15 @@ export async function startOnethingProcess(options: {
   readyLine: string;
   logFile: string;
   readyTimeoutMs?: number;
+  imports?: string[];
+  /** Node's own flags, e.g. `--cpu-prof`. */
+  nodeFlags?: string[];
+  /** Lines to keep whole for `linesAfter` (the rest is only in the log and `output()`). */
+  keepLinesStartingWith?: string;
 }): Promise<OnethingProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', options.script, ...(options.args ?? [])], {
+  const imports = ['tsx', ...(options.imports ?? [])].flatMap((module) => ['--import', module]);
+  const argv = [...(options.nodeFlags ?? []), ...imports, options.script, ...(options.args ?? [])];
+  const child = spawn(process.execPath, argv, {
     // Its own process group, so that "every process it started" can be found and killed at once.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,11 +55,20 @@ export async function startOnethingProcess(options: {
   if (pid === undefined) throw new Error(`${options.script} did not start a process`);
   const log = createWriteStream(options.logFile, { flags: 'a' });
   let output = '';
+  let partial = '';
+  const kept: string[] = [];
+  const keep = options.keepLinesStartingWith;
   const exited = exitOf(child);
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       log.write(chunk);
-      output = (output + chunk.toString()).slice(-20_000);
+      const text = chunk.toString();
+      output = (output + text).slice(-20_000);
+      if (keep !== undefined) {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        kept.push(...lines.filter((line) => line.startsWith(keep)));
+      }
       if (output.includes(options.readyLine)) resolve();
     };
     child.stdout?.on('data', onData);
@@ -61,6 +84,16 @@ export async function startOnethingProcess(options: {
     return new Error(`${options.script} was not ready within ${timeoutMs} ms:\n${output}`);
   });
   const processes = () => processesInGroup(pid);
+  const killEverything = async () => {
+    process.kill(-pid, 'SIGKILL');
+    await exited;
+    // The group's other members die with the same signal; wait until the kernel has them gone.
+    const deadline = Date.now() + 10_000;
+    while ((await processes()).length > 0) {
+      if (Date.now() > deadline) throw new Error(`the processes of group ${pid} did not go within 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
   return {
     pid,
     output: () => output,
@@ -70,15 +103,17 @@ export async function startOnethingProcess(options: {
       child.kill('SIGTERM');
       return withTimeout(exited, ms, () => new Error(`${options.script} did not stop within ${ms} ms`));
     },
-    async killEverything() {
-      process.kill(-pid, 'SIGKILL');
-      await exited;
-      // The group's other members die with the same signal; wait until the kernel has them gone.
-      await eventually(
-        'the killed processes to go',
-        async () => ((await processes()).length === 0 ? true : undefined),
-        10_000,
+    killEverything,
+    linesAfter: (prefix) =>
+      kept.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length).trim()),
+    async stop(ms = 30_000) {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const late = await withTimeout(exited, ms, () => new Error('late')).then(
+        () => false,
+        () => true,
       );
+      if (late) await killEverything();
     },
   };
 }
