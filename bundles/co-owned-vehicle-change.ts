@@ -4,6 +4,7 @@ import { issuedNumber, label, labelledPerson } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
+import { mailingAddress, residentialAddress, videoVerificationStep } from './cloud-window.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
 
 /** The registered owner, who applies. */
@@ -29,41 +30,16 @@ const form = z
         { zh: '结婚证（电子证照）字号', en: 'marriage e-certificate (结婚证) number' },
       ),
     ),
-    address: z
-      .string()
-      .min(1)
-      .max(200)
-      .meta(
-        label(
-          { zh: '居住地址', en: 'Residential address' },
-          {
-            zh: '夫妻双方的住址，视频核验时确认',
-            en: "the couple's address, confirmed in the video sessions",
-          },
-        ),
-      ),
-    mailingAddress: z
-      .string()
-      .min(1)
-      .max(200)
-      .meta(
-        label(
-          { zh: '邮寄地址', en: 'Mailing address' },
-          { zh: '新行驶证的邮寄地址', en: 'where the new vehicle licence is mailed' },
-        ),
-      ),
+    address: residentialAddress({
+      zh: '夫妻双方的住址，视频核验时确认',
+      en: "the couple's address, confirmed in the video sessions",
+    }),
+    mailingAddress: mailingAddress({
+      zh: '新行驶证的邮寄地址',
+      en: 'where the new vehicle licence is mailed',
+    }),
   })
   .strict();
-
-const verification = {
-  department: 'vehicle-office',
-  service: 'video-verification',
-  // An officer verifies each spouse on video in the cloud window (云窗口), from Onething's work list.
-  decidedBy: 'worklist' as const,
-  taskKind: 'video-verification' as const,
-  after: ['feePayment'],
-  timeLimitWorkingDays: 0, // assumed: one online session each
-};
 
 /**
  * 辖区内夫妻共有机动车变更登记 (不选号, cloud window): the owner pays the licence fee online, both
@@ -91,8 +67,8 @@ export const coOwnedVehicleChange: BundleDefinition = {
   form,
   steps: [
     feePaymentStep('vehicle-licence-fee'),
-    step({
-      ...verification,
+    videoVerificationStep({
+      department: 'vehicle-office',
       id: 'videoVerification',
       title: { zh: '视频核验（登记所有人）', en: 'Video verification of the owner' },
       input: {
@@ -104,8 +80,8 @@ export const coOwnedVehicleChange: BundleDefinition = {
         paymentNumber: 'steps.feePayment.paymentNumber',
       },
     }),
-    step({
-      ...verification,
+    videoVerificationStep({
+      department: 'vehicle-office',
       id: 'spouseVideoVerification',
       title: { zh: '视频核验（配偶）', en: 'Video verification of the spouse' },
       input: {

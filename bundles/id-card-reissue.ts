@@ -4,34 +4,20 @@ import { defaultRetentionDays } from '../schemas/retention.js';
 import type { BundleDefinition } from './definition.js';
 import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
+import { mailingAddress, residentialAddress, videoVerificationStep } from './cloud-window.js';
 
 const applicant = z.object(labelledPerson).strict();
 
 const form = z
   .object({
-    address: z
-      .string()
-      .min(1)
-      .max(200)
-      .meta(
-        label(
-          { zh: '居住地址', en: 'Residential address' },
-          { zh: '由民警在视频核验中确认', en: 'confirmed by the officer in the video session' },
-        ),
-      ),
-    mailingAddress: z
-      .string()
-      .min(1)
-      .max(200)
-      .meta(
-        label(
-          { zh: '邮寄地址', en: 'Mailing address' },
-          {
-            zh: '新证件的邮寄地址，凭短信取件码领取',
-            en: 'where the new card is mailed; it is collected with the SMS pickup code',
-          },
-        ),
-      ),
+    address: residentialAddress({
+      zh: '由民警在视频核验中确认',
+      en: 'confirmed by the officer in the video session',
+    }),
+    mailingAddress: mailingAddress({
+      zh: '新证件的邮寄地址，凭短信取件码领取',
+      en: 'where the new card is mailed; it is collected with the SMS pickup code',
+    }),
     photoReceiptNumber: issuedNumber
       .regex(/^[A-Za-z0-9-]+$/, { message: 'letters, digits and -' })
       .optional()
@@ -69,15 +55,8 @@ export const idCardReissue: BundleDefinition = {
   form,
   steps: [
     feePaymentStep('id-card-fee'),
-    step({
-      id: 'videoVerification',
-      title: { zh: '视频核验', en: 'Video verification' },
+    videoVerificationStep({
       department: 'police',
-      service: 'video-verification',
-      // An officer verifies on video in the cloud window (云窗口), from Onething's work list.
-      decidedBy: 'worklist',
-      taskKind: 'video-verification',
-      after: ['feePayment'],
       input: {
         name: 'applicant.name',
         idNumber: 'applicant.idNumber',
@@ -85,7 +64,6 @@ export const idCardReissue: BundleDefinition = {
         address: 'form.address',
         paymentNumber: 'steps.feePayment.paymentNumber',
       },
-      timeLimitWorkingDays: 0, // assumed: one online session
     }),
     step({
       id: 'idCardReissue',

@@ -4,6 +4,7 @@ import { issuedNumber, label, labelledPerson } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
+import { mailingAddress, residentialAddress, videoVerificationStep } from './cloud-window.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
 
 const applicant = z.object(labelledPerson).strict();
@@ -22,26 +23,14 @@ const form = z
         },
       ),
     ),
-    address: z
-      .string()
-      .min(1)
-      .max(200)
-      .meta(
-        label(
-          { zh: '居住地址', en: 'Residential address' },
-          { zh: '视频核验时由民警确认', en: 'residential address, confirmed in the video session' },
-        ),
-      ),
-    mailingAddress: z
-      .string()
-      .min(1)
-      .max(200)
-      .meta(
-        label(
-          { zh: '邮寄地址', en: 'Mailing address' },
-          { zh: '新行驶证的邮寄地址', en: 'where the new vehicle licence is mailed' },
-        ),
-      ),
+    address: residentialAddress({
+      zh: '视频核验时由民警确认',
+      en: 'residential address, confirmed in the video session',
+    }),
+    mailingAddress: mailingAddress({
+      zh: '新行驶证的邮寄地址',
+      en: 'where the new vehicle licence is mailed',
+    }),
   })
   .strict();
 
@@ -67,15 +56,8 @@ export const rideHailingToPrivate: BundleDefinition = {
   form,
   steps: [
     feePaymentStep('vehicle-licence-fee'),
-    step({
-      id: 'videoVerification',
-      title: { zh: '视频核验', en: 'Video verification' },
+    videoVerificationStep({
       department: 'vehicle-office',
-      service: 'video-verification',
-      // An officer verifies on video in the cloud window (云窗口), from Onething's work list.
-      decidedBy: 'worklist',
-      taskKind: 'video-verification',
-      after: ['feePayment'],
       input: {
         name: 'applicant.name',
         idNumber: 'applicant.idNumber',
@@ -84,7 +66,6 @@ export const rideHailingToPrivate: BundleDefinition = {
         plateNumber: 'form.plateNumber',
         paymentNumber: 'steps.feePayment.paymentNumber',
       },
-      timeLimitWorkingDays: 0, // assumed: one online session
     }),
     step({
       id: 'permitCancellation',

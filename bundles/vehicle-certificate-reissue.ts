@@ -4,6 +4,7 @@ import { label, labelledPerson } from '../schemas/fields.js';
 import type { BundleDefinition } from './definition.js';
 import { feePaymentStep } from './fee-payment.js';
 import { step } from './step.js';
+import { mailingAddress, residentialAddress, videoVerificationStep } from './cloud-window.js';
 import { defaultRetentionDays } from '../schemas/retention.js';
 
 const applicant = z.object(labelledPerson).strict();
@@ -13,26 +14,11 @@ const form = z
     plateNumber: plateNumber.meta(
       label({ zh: '号牌号码', en: 'Plate number' }, { zh: '如：浙A12345', en: 'e.g. 浙A12345' }),
     ),
-    address: z
-      .string()
-      .min(1)
-      .max(200)
-      .meta(
-        label(
-          { zh: '居住地址', en: 'Residential address' },
-          { zh: '视频核验时由民警确认', en: 'residential address, confirmed in the video session' },
-        ),
-      ),
-    mailingAddress: z
-      .string()
-      .min(1)
-      .max(200)
-      .meta(
-        label(
-          { zh: '邮寄地址', en: 'Mailing address' },
-          { zh: '新登记证书的邮寄地址', en: 'where the new certificate is mailed' },
-        ),
-      ),
+    address: residentialAddress({
+      zh: '视频核验时由民警确认',
+      en: 'residential address, confirmed in the video session',
+    }),
+    mailingAddress: mailingAddress({ zh: '新登记证书的邮寄地址', en: 'where the new certificate is mailed' }),
   })
   .strict();
 
@@ -57,15 +43,8 @@ export const vehicleCertificateReissue: BundleDefinition = {
   form,
   steps: [
     feePaymentStep('vehicle-certificate-fee'),
-    step({
-      id: 'videoVerification',
-      title: { zh: '视频核验', en: 'Video verification' },
+    videoVerificationStep({
       department: 'vehicle-office',
-      service: 'video-verification',
-      // An officer verifies on video in the cloud window (云窗口), from Onething's work list.
-      decidedBy: 'worklist',
-      taskKind: 'video-verification',
-      after: ['feePayment'],
       input: {
         name: 'applicant.name',
         idNumber: 'applicant.idNumber',
@@ -74,7 +53,6 @@ export const vehicleCertificateReissue: BundleDefinition = {
         plateNumber: 'form.plateNumber',
         paymentNumber: 'steps.feePayment.paymentNumber',
       },
-      timeLimitWorkingDays: 0, // assumed: about half an hour online
     }),
     step({
       id: 'certificateReissue',
