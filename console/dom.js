@@ -135,3 +135,12 @@ export const facts = (pairs) =>
     { class: 'facts' },
     pairs.map(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]),
   );
+
+/**
+ * A wide table's own scroll box, so the page never scrolls sideways on a small screen: focusable
+ * and named, so a keyboard can scroll it and a screen reader says what it holds.
+ * @param {string} label
+ * @param {Child[]} children
+ */
+export const scrollRegion = (label, ...children) =>
+  el('div', { class: 'scroll', role: 'region', tabindex: 0, 'aria-label': label }, children);
