@@ -35,6 +35,7 @@ const words = wordsOf({
     unknown: '未知',
     workflow: '工作流',
     showItems: '显示条目 ',
+    show: '显示',
     all: '全部',
     cancelExplain: '当前条目处理完后停止；未处理的条目保持待处理。',
     cancelButton: '取消批量操作',
@@ -67,6 +68,7 @@ const words = wordsOf({
     unknown: 'unknown',
     workflow: 'Workflow',
     showItems: 'Show items ',
+    show: 'Show',
     all: 'all',
     cancelExplain: 'The job stops after the item in progress; the items not reached stay pending.',
     cancelButton: 'Cancel the bulk action',
@@ -150,22 +152,24 @@ function itemRow(item) {
  * @param {string} chosen
  */
 function itemFilter(id, chosen) {
+  const select = el(
+    'select',
+    { name: 'itemState' },
+    el('option', { value: '' }, words.t('all')),
+    bulkItemStates.map((s) => el('option', { value: s, selected: s === chosen }, statusText(s))),
+  );
+  // Shown on the button, not on change: arrow keys in the list must not leave the page at each step.
   return el(
-    'label',
-    {},
-    words.t('showItems'),
-    el(
-      'select',
-      {
-        name: 'itemState',
-        onchange: (event) => {
-          const value = /** @type {HTMLSelectElement} */ (event.target).value;
-          location.hash = withQuery(`#/bulk/${id}`, { itemState: value });
-        },
+    'form',
+    {
+      class: 'inline item-filter',
+      onsubmit: (event) => {
+        event.preventDefault();
+        location.hash = withQuery(`#/bulk/${id}`, { itemState: select.value });
       },
-      el('option', { value: '' }, words.t('all')),
-      bulkItemStates.map((s) => el('option', { value: s, selected: s === chosen }, statusText(s))),
-    ),
+    },
+    el('label', {}, words.t('showItems'), select),
+    el('button', { type: 'submit' }, words.t('show')),
   );
 }
 

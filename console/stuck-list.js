@@ -202,7 +202,7 @@ export async function renderStuckList(main, { params, signal, reload }) {
     .catch(() => []);
   const rows = el('tbody');
   const error = el('p', { class: 'error', role: 'alert', hidden: true });
-  const summary = el('p', { class: 'muted', 'data-testid': 'stuck-count' });
+  const summary = el('p', { class: 'muted', role: 'status', 'data-testid': 'stuck-count' });
   const more = el('button', { type: 'button', hidden: true }, words.t('more'));
   let shown = 0;
 

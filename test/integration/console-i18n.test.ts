@@ -141,6 +141,13 @@ describe('the console in Chinese at 1280×720', () => {
       `承诺时限 ${view.application.promisedWorkingDays}个工作日`,
     );
     expect(await page.getByRole('button', { name: '立即重试' }).count()).toBe(1);
+    // Titles in the chosen language first.
+    const policeTitle = police(view.application)?.title;
+    const titleShown = page.locator('.step-row[data-step-id="householdRegistration"] .step-title');
+    expect(await titleShown.textContent()).toBe(policeTitle?.zh);
+    expect(await page.getByTestId('steps').textContent()).toContain(
+      `${policeTitle?.zh} · ${policeTitle?.en}`,
+    );
     await expectUsable(page, 'application');
 
     // Fetched before the page: newer entries may come, this one stays on its first page.
