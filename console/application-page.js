@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { el, facts, safeHttpUrl, scrollRegion, table } from './dom.js';
+import { el, facts, redrawUnlessFocused, safeHttpUrl, scrollRegion, table } from './dom.js';
 import { finalApplicationStatuses } from './contract.js';
 import {
   beijingTimeNote,
@@ -311,12 +311,12 @@ export async function renderApplication(main, { match, signal, fail }) {
     const view = await api('GET', `/v1/ops/applications/${encodeURIComponent(id)}`);
     if (signal.aborted || mine !== generation) return;
     const ended = finalApplicationStatuses.includes(view.application.status);
-    parts.summary.replaceChildren(summary(view));
-    parts.reasons.replaceChildren(reasons(view));
+    redrawUnlessFocused(parts.summary, summary(view));
+    redrawUnlessFocused(parts.reasons, reasons(view));
     parts.chart.replaceChildren(timelineChart(view.application, view.timeline, ended, Date.now()), legend());
-    parts.calls.replaceChildren(pendingCalls(view));
-    parts.steps.replaceChildren(steps(view));
-    parts.transitions.replaceChildren(transitions(view));
+    redrawUnlessFocused(parts.calls, pendingCalls(view));
+    redrawUnlessFocused(parts.steps, steps(view));
+    redrawUnlessFocused(parts.transitions, transitions(view));
     const key = repairPanelsKey(view.application, view.tasks);
     if (key !== repairKey) {
       repairKey = key;

@@ -2,7 +2,7 @@ import { api, withQuery } from './api.js';
 import { noticeBox, reasonForm } from './action-form.js';
 import { bulkStateBadge } from './bulk-list.js';
 import { progressBar, progressCounts } from './bulk-progress.js';
-import { el, facts, scrollRegion } from './dom.js';
+import { el, facts, redrawUnlessFocused, scrollRegion } from './dom.js';
 import { bulkItemStates } from './contract.js';
 import {
   beijingTimeNote,
@@ -242,9 +242,9 @@ export async function renderBulkJob(main, { match, params, signal, fail }) {
     /** @type {BulkAction} */
     const job = await api('GET', itemsPath(limit, undefined));
     if (signal.aborted || mine !== generation) return;
-    parts.summary.replaceChildren(summary(job));
+    redrawUnlessFocused(parts.summary, summary(job));
     parts.progress.replaceChildren(progressBar(job), progressCounts(job));
-    items.replaceChildren(...(job.items ?? []).map(itemRow));
+    redrawUnlessFocused(items, ...(job.items ?? []).map(itemRow));
     if (items.childElementCount === 0)
       items.append(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, words.t('noItem'))));
     showMore(job);

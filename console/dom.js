@@ -144,3 +144,14 @@ export const facts = (pairs) =>
  */
 export const scrollRegion = (label, ...children) =>
   el('div', { class: 'scroll', role: 'region', tabindex: 0, 'aria-label': label }, children);
+
+/**
+ * Draws a refreshed part again, unless the keyboard's focus is in it: redrawn, the focused link
+ * would vanish and the focus fall back to the top of the page. It catches up at the next refresh
+ * after the focus has left.
+ * @param {Element} part
+ * @param {Array<Node | string>} children
+ */
+export function redrawUnlessFocused(part, ...children) {
+  if (!part.contains(document.activeElement)) part.replaceChildren(...children);
+}

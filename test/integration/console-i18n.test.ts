@@ -192,6 +192,27 @@ describe('the console in Chinese at 1280×720', () => {
     await page.reload();
     await page.getByRole('heading', { name: `Bulk action ${bulkId}` }).waitFor();
     expect(await nav(page).getByRole('link', { name: 'Stuck applications' }).isVisible()).toBe(true);
+
+    // English words are longer: every page still fits the screen and passes axe.
+    for (const [link, heading] of [
+      ['Stuck applications', 'Stuck applications'],
+      ['Departments', 'Departments'],
+      ['Bulk actions', 'Bulk actions'],
+      ['Audit log', 'Audit log'],
+    ] as const) {
+      await nav(page).getByRole('link', { name: link }).click();
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.getByTestId('time-note').waitFor();
+      await expectUsable(page, `${heading} in English`);
+    }
+    await expectBeijingTime(page, audit.entries[0]?.at ?? '', 'en');
+    await page.goto(`${stack.apiUrl}/console#/applications/${stuckId}`);
+    await page.getByTestId('timeline-chart').waitFor();
+    await expectBeijingTime(page, view.application.createdAt, 'en');
+    expect(await page.locator('.facts').textContent()).toContain(
+      `promised limit ${view.application.promisedWorkingDays} working days`,
+    );
+    await expectUsable(page, 'application in English');
     expect(problems).toEqual([]);
     await page.context().close();
   });
