@@ -64,7 +64,8 @@ const beijingEn = (iso: string) => {
 };
 
 async function newPage(locale: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale, viewport: screen });
+  // The browser's own zone is UTC: a time shown on the browser's clock would be 8 hours off.
+  const context = await browser.newContext({ locale, viewport: screen, timezoneId: 'UTC' });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));
@@ -226,6 +227,12 @@ describe('the console in Chinese at 1280×720', () => {
     expect(await nav(page).getByRole('link', { name: '卡住的办件' }).isVisible()).toBe(false);
     await expectBeijingTime(page, audit.entries[0]?.at ?? '', 'zh');
     await expectUsable(page, 'admin audit log');
+
+    // The filter's times are entered in Beijing time too, whatever the browser's zone.
+    await page.getByLabel('起（北京时间）').fill('2026-01-02T08:00:30');
+    await page.getByRole('button', { name: '应用筛选' }).click();
+    await page.waitForURL(/from=2026-01-02T00%3A00%3A30\.000Z/);
+    expect(await page.getByLabel('起（北京时间）').inputValue()).toBe('2026-01-02T08:00:30');
     expect(problems).toEqual([]);
     await page.context().close();
   });
