@@ -50,6 +50,7 @@ const chromeTexts = /** @type {const} */ ([
   'audit',
   'signOut',
 ]);
+
 /**
  * What a page gets: its address's parts, and a signal that aborts when the operator leaves it.
  * @typedef {{ params: URLSearchParams, match: RegExpExecArray, signal: AbortSignal, fail: (err: unknown) => void, reload: () => void }} PageContext
