@@ -1,5 +1,11 @@
 import { ApiProblem } from './api.js';
 import { el, field } from './dom.js';
+import { wordsOf } from './i18n.js';
+
+const words = wordsOf({
+  zh: { unreachable: '无法连接 API，请重试。', reason: '原因（记入审计日志）' },
+  en: { unreachable: 'The API could not be reached; try again.', reason: 'Reason (kept in the audit log)' },
+});
 
 /** @typedef {(message: string, failed: boolean) => void} Report */
 /**
@@ -26,15 +32,14 @@ export function noticeBox(after) {
 }
 
 /** @param {unknown} err */
-export const refusalText = (err) =>
-  err instanceof ApiProblem ? err.message : 'The API could not be reached; try again.';
+export const refusalText = (err) => (err instanceof ApiProblem ? err.message : words.t('unreachable'));
 
 /**
  * A reason box (required: it goes to the audit log), other fields an action needs, and buttons
  * that stay disabled until a reason is typed, as the API would refuse them without one.
  * @param {{ buttons: ReasonButton[], report: Report, fields?: HTMLElement[], reasonLabel?: string }} options
  */
-export function reasonForm({ buttons, report, fields = [], reasonLabel = 'Reason (kept in the audit log)' }) {
+export function reasonForm({ buttons, report, fields = [], reasonLabel = words.t('reason') }) {
   const reason = el('textarea', { name: 'reason', rows: 2, maxlength: 500, required: true });
   const enable = () => {
     for (const b of controls) b.disabled = reason.value.trim() === '';

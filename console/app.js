@@ -5,10 +5,52 @@ import { renderBulkJob } from './bulk-job.js';
 import { renderBulkList } from './bulk-list.js';
 import { renderDepartments } from './departments-page.js';
 import { el } from './dom.js';
+import { chooseLanguage, currentLanguage, wordsOf } from './i18n.js';
 import { renderSignIn } from './sign-in.js';
 import { renderStuckList } from './stuck-list.js';
 
 /** @typedef {import('./types').Session} Session */
+
+/** The chrome's words: index.html's texts are set from here, a nav link by its `data-words`. */
+const words = wordsOf({
+  zh: {
+    title: 'Onething 运维控制台',
+    brand: 'Onething 运维控制台',
+    skip: '跳到正文',
+    stuck: '卡住的办件',
+    departments: '部门',
+    bulk: '批量操作',
+    audit: '审计日志',
+    navigation: '主导航',
+    signOut: '退出',
+    otherLanguage: 'English',
+    unreachable: '无法连接 API，请刷新页面重试。',
+  },
+  en: {
+    title: "Onething operators' console",
+    brand: "Onething operators' console",
+    skip: 'Skip to content',
+    stuck: 'Stuck applications',
+    departments: 'Departments',
+    bulk: 'Bulk actions',
+    audit: 'Audit log',
+    navigation: 'Main',
+    signOut: 'Sign out',
+    otherLanguage: '中文',
+    unreachable: 'The API could not be reached; reload to try again.',
+  },
+});
+/** index.html's elements whose text is set here, found by their `data-words`; others keep theirs. */
+const chromeTexts = /** @type {const} */ ([
+  'brand',
+  'skip',
+  'stuck',
+  'departments',
+  'bulk',
+  'audit',
+  'signOut',
+]);
+
 /**
  * What a page gets: its address's parts, and a signal that aborts when the operator leaves it.
  * @typedef {{ params: URLSearchParams, match: RegExpExecArray, signal: AbortSignal, fail: (err: unknown) => void, reload: () => void }} PageContext
@@ -38,6 +80,18 @@ const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
 const who = /** @type {HTMLElement} */ (document.getElementById('who'));
 const signOutButton = /** @type {HTMLButtonElement} */ (document.getElementById('sign-out'));
+const languageButton = /** @type {HTMLButtonElement} */ (document.getElementById('language'));
+const skipLink = /** @type {HTMLAnchorElement} */ (document.getElementById('skip-link'));
+
+/** The chrome in the chosen language; the switch names the other language in that language. */
+function showChromeWords() {
+  document.title = words.t('title');
+  for (const key of chromeTexts)
+    for (const node of document.querySelectorAll(`[data-words="${key}"]`)) node.textContent = words.t(key);
+  nav.setAttribute('aria-label', words.t('navigation'));
+  languageButton.textContent = words.t('otherLanguage');
+  languageButton.lang = currentLanguage() === 'zh' ? 'en' : 'zh-CN';
+}
 
 /** @type {Session | null} */
 let session = null;
@@ -66,7 +120,7 @@ function fail(/** @type {unknown} */ err) {
     el(
       'p',
       { class: 'error', role: 'alert' },
-      err instanceof ApiProblem ? err.message : 'The API could not be reached; reload to try again.',
+      err instanceof ApiProblem ? err.message : words.t('unreachable'),
     ),
   );
 }
@@ -116,5 +170,20 @@ signOutButton.addEventListener('click', () => {
       void show();
     });
 });
-window.addEventListener('hashchange', () => void show().catch(fail));
+languageButton.addEventListener('click', () => {
+  chooseLanguage(currentLanguage() === 'zh' ? 'en' : 'zh');
+  showChromeWords();
+  void show().catch(fail);
+});
+// The address's fragment names pages: the skip link moves the focus instead of going to `#main`.
+skipLink.addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
+// The link followed went with the page it was on: the keyboard goes on from the new page's start.
+const focusPage = () => {
+  if (document.activeElement === document.body) main.focus({ preventScroll: true });
+};
+window.addEventListener('hashchange', () => void show().then(focusPage).catch(fail));
+showChromeWords();
 void show().catch(fail);

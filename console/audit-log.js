@@ -1,35 +1,85 @@
 import { ApiProblem, api, withQuery } from './api.js';
-import { el, field } from './dom.js';
-import { dateTime } from './format.js';
+import { el, field, scrollRegion } from './dom.js';
+import { beijingTimeNote, timeElement } from './format.js';
+import { wordsOf } from './i18n.js';
 
 /** @typedef {import('./types').AuditList} AuditList */
 /** @typedef {import('./app.js').PageContext} PageContext */
 
-/** The filters of `GET /v1/ops/audit`; `from` and `to` are entered as local times. */
-const filters = [
-  { name: 'applicationId', label: 'Application id', type: 'text' },
-  { name: 'action', label: 'Action', type: 'text', hint: 'e.g. step.retry' },
-  { name: 'actor', label: 'Actor key id', type: 'text' },
-  { name: 'from', label: 'From', type: 'datetime-local' },
-  { name: 'to', label: 'To', type: 'datetime-local' },
-];
+const words = wordsOf({
+  zh: {
+    heading: '审计日志',
+    applicationId: '办件 id',
+    action: '操作',
+    actionHint: '例如 step.retry',
+    actor: '操作者密钥 id',
+    from: '起（北京时间）',
+    to: '止（北京时间）',
+    applyFilters: '应用筛选',
+    more: '更多',
+    none: '没有符合条件的记录。',
+    when: '时间',
+    who: '操作者',
+    application: '办件',
+    target: '环节或对象',
+    reason: '原因',
+    result: '结果',
+    ok: '成功',
+    refused: '被拒绝',
+    tableLabel: '审计日志表',
+  },
+  en: {
+    heading: 'Audit log',
+    applicationId: 'Application id',
+    action: 'Action',
+    actionHint: 'e.g. step.retry',
+    actor: 'Actor key id',
+    from: 'From (Beijing time)',
+    to: 'To (Beijing time)',
+    applyFilters: 'Apply filters',
+    more: 'More',
+    none: 'No entry matches.',
+    when: 'When',
+    who: 'Who',
+    application: 'Application',
+    target: 'Step or target',
+    reason: 'Reason',
+    result: 'Result',
+    ok: 'ok',
+    refused: 'refused',
+    tableLabel: 'Audit log, the table',
+  },
+});
+
+/** The filters of `GET /v1/ops/audit`; `from` and `to` are entered in Beijing time. */
+const filters = /** @type {const} */ ([
+  { name: 'applicationId', type: 'text' },
+  { name: 'action', type: 'text', hint: 'actionHint' },
+  { name: 'actor', type: 'text' },
+  { name: 'from', type: 'datetime-local' },
+  { name: 'to', type: 'datetime-local' },
+]);
 const timeFilters = ['from', 'to'];
+// Beijing is UTC+8 all year (no daylight saving), whatever zone the browser is in.
+const beijingOffsetMs = 8 * 3_600_000;
 
 /**
- * A `datetime-local` value (local time, no zone) as the ISO instant the API expects.
+ * A `datetime-local` value, read as Beijing time, as the ISO instant the API expects.
  * @param {string} local
  */
-const isoOf = (local) => (local ? new Date(local).toISOString() : '');
+function isoOf(local) {
+  const asUtc = Date.parse(`${local}Z`);
+  return Number.isNaN(asUtc) ? '' : new Date(asUtc - beijingOffsetMs).toISOString();
+}
 
 /**
  * @param {string} iso
- * @returns {string} the same instant as a `datetime-local` value
+ * @returns {string} the same instant as a `datetime-local` value in Beijing time
  */
 function localOf(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 19);
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return '';
+  return new Date(time + beijingOffsetMs).toISOString().slice(0, 19);
 }
 
 /**
@@ -66,15 +116,15 @@ function filterForm(params, reload) {
         else location.hash = target;
       },
     },
-    inputs.map((f) => field(f.label, f.input, f.hint)),
-    el('button', { type: 'submit' }, 'Apply filters'),
+    inputs.map((f) => field(words.t(f.name), f.input, 'hint' in f ? words.t(f.hint) : undefined)),
+    el('button', { type: 'submit' }, words.t('applyFilters')),
   );
 }
 
 /** @param {AuditList['entries'][number]} entry */
 function auditRow(entry) {
   const cells = [
-    dateTime(entry.at),
+    timeElement(entry.at),
     el('span', { title: entry.actor.keyId }, `${entry.actor.name} (${entry.role})`),
     entry.action,
     entry.applicationId
@@ -82,7 +132,11 @@ function auditRow(entry) {
       : '—',
     entry.stepId ?? entry.target ?? '—',
     entry.reason ?? '—',
-    el('span', { class: entry.result === 'ok' ? 'result-ok' : 'result-refused' }, entry.result),
+    el(
+      'span',
+      { class: entry.result === 'ok' ? 'result-ok' : 'result-refused' },
+      entry.result === 'ok' ? words.t('ok') : entry.result === 'refused' ? words.t('refused') : entry.result,
+    ),
   ];
   return el(
     'tr',
@@ -101,7 +155,7 @@ export async function renderAuditLog(main, { params, signal, reload }) {
   const query = Object.fromEntries(filters.map((f) => [f.name, params.get(f.name) ?? undefined]));
   const rows = el('tbody');
   const error = el('p', { class: 'error', role: 'alert', hidden: true });
-  const more = el('button', { type: 'button', hidden: true }, 'More');
+  const more = el('button', { type: 'button', hidden: true }, words.t('more'));
 
   async function load(/** @type {string | undefined} */ cursor) {
     /** @type {AuditList} */
@@ -109,7 +163,7 @@ export async function renderAuditLog(main, { params, signal, reload }) {
     if (signal.aborted) return;
     rows.append(...page.entries.map(auditRow));
     if (rows.childElementCount === 0)
-      rows.append(el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'No entry matches.')));
+      rows.append(el('tr', {}, el('td', { colspan: 7, class: 'muted' }, words.t('none'))));
     more.hidden = page.nextCursor === null;
     more.onclick = () =>
       void load(page.nextCursor ?? undefined).catch((/** @type {unknown} */ err) => {
@@ -119,24 +173,28 @@ export async function renderAuditLog(main, { params, signal, reload }) {
   }
 
   main.replaceChildren(
-    el('h1', {}, 'Audit log'),
+    el('h1', {}, words.t('heading')),
     filterForm(params, reload),
     error,
-    el(
-      'table',
-      { class: 'list', 'data-testid': 'audit-log' },
+    beijingTimeNote(),
+    scrollRegion(
+      words.t('tableLabel'),
       el(
-        'thead',
-        {},
+        'table',
+        { class: 'list', 'data-testid': 'audit-log' },
         el(
-          'tr',
+          'thead',
           {},
-          ['When', 'Who', 'Action', 'Application', 'Step or target', 'Reason', 'Result'].map((h) =>
-            el('th', {}, h),
+          el(
+            'tr',
+            {},
+            /** @type {const} */ (['when', 'who', 'action', 'application', 'target', 'reason', 'result']).map(
+              (key) => el('th', {}, words.t(key)),
+            ),
           ),
         ),
+        rows,
       ),
-      rows,
     ),
     more,
   );

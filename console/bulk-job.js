@@ -2,13 +2,91 @@ import { api, withQuery } from './api.js';
 import { noticeBox, reasonForm } from './action-form.js';
 import { bulkStateBadge } from './bulk-list.js';
 import { progressBar, progressCounts } from './bulk-progress.js';
-import { el, facts } from './dom.js';
+import { el, facts, redrawUnlessFocused, scrollRegion } from './dom.js';
 import { bulkItemStates } from './contract.js';
-import { bulkActionLabels, bulkFilterText, dateTime } from './format.js';
+import {
+  beijingTimeNote,
+  bulkActionLabel,
+  bulkFilterText,
+  dateTime,
+  statusText,
+  timeElement,
+} from './format.js';
+import { wordsOf } from './i18n.js';
 
 /** @typedef {import('./types').BulkAction} BulkAction */
 /** @typedef {import('./types').BulkItem} BulkItem */
 /** @typedef {import('./app.js').PageContext} PageContext */
+
+const words = wordsOf({
+  zh: {
+    state: '状态',
+    action: '操作',
+    reason: '原因',
+    filter: '筛选条件',
+    rate: '速率',
+    atMost: (/** @type {number} */ n) => `每秒最多 ${n} 个`,
+    startedBy: '发起人',
+    started: '发起时间',
+    ended: '结束时间',
+    cancel: '取消',
+    cancelAsked: (/** @type {string} */ at, /** @type {string} */ by, /** @type {string} */ why) =>
+      `${at} 由 ${by} 请求取消：${why}`,
+    unknown: '未知',
+    workflow: '工作流',
+    showItems: '显示条目 ',
+    show: '显示',
+    all: '全部',
+    cancelExplain: '当前条目处理完后停止；未处理的条目保持待处理。',
+    cancelButton: '取消批量操作',
+    cancelAskedFor: '已请求取消：当前条目处理完后停止。',
+    noItem: '没有此状态的条目。',
+    moreItems: '更多条目',
+    back: '← 批量操作',
+    heading: '批量操作 ',
+    progress: '进度',
+    items: '条目',
+    application: '办件',
+    step: '环节',
+    department: '部门',
+    result: '结果',
+    sent: '发送时间',
+    itemsLabel: '条目表',
+  },
+  en: {
+    state: 'State',
+    action: 'Action',
+    reason: 'Reason',
+    filter: 'Filter',
+    rate: 'Rate',
+    atMost: (n) => `at most ${n} a second`,
+    startedBy: 'Started by',
+    started: 'Started',
+    ended: 'Ended',
+    cancel: 'Cancel',
+    cancelAsked: (at, by, why) => `asked ${at} by ${by}: ${why}`,
+    unknown: 'unknown',
+    workflow: 'Workflow',
+    showItems: 'Show items ',
+    show: 'Show',
+    all: 'all',
+    cancelExplain: 'The job stops after the item in progress; the items not reached stay pending.',
+    cancelButton: 'Cancel the bulk action',
+    cancelAskedFor: 'Cancel asked for: the job stops after the item in progress.',
+    noItem: 'No item in this state.',
+    moreItems: 'More items',
+    back: '← Bulk actions',
+    heading: 'Bulk action ',
+    progress: 'Progress',
+    items: 'Items',
+    application: 'Application',
+    step: 'Step',
+    department: 'Department',
+    result: 'Result',
+    sent: 'Sent',
+    itemsLabel: 'Items, the table',
+  },
+});
 
 // Often enough to watch a throttled job move; it stops once the job has ended.
 const refreshEveryMs = 2000;
@@ -20,7 +98,7 @@ const maxRefreshed = 500;
 function summary(job) {
   return facts([
     [
-      'State',
+      words.t('state'),
       el(
         'span',
         { 'data-testid': 'bulk-state' },
@@ -28,20 +106,25 @@ function summary(job) {
         job.stoppedReason ? ` ${job.stoppedReason}` : null,
       ),
     ],
-    ['Action', `${bulkActionLabels[job.action]} (${job.action})`],
-    ['Reason', job.reason],
-    ['Filter', bulkFilterText(job.filter)],
-    ['Rate', `at most ${job.ratePerSecond} a second`],
-    ['Started by', `${job.startedBy.name} (${job.startedBy.role}, ${job.startedBy.keyId})`],
-    ['Started', dateTime(job.startedAt)],
-    ['Ended', dateTime(job.finishedAt)],
+    [words.t('action'), `${bulkActionLabel(job.action)} (${job.action})`],
+    [words.t('reason'), job.reason],
+    [words.t('filter'), bulkFilterText(job.filter)],
+    [words.t('rate'), words.t('atMost', job.ratePerSecond)],
+    [words.t('startedBy'), `${job.startedBy.name} (${job.startedBy.role}, ${job.startedBy.keyId})`],
+    [words.t('started'), timeElement(job.startedAt)],
+    [words.t('ended'), timeElement(job.finishedAt)],
     [
-      'Cancel',
+      words.t('cancel'),
       job.cancel
-        ? `asked ${dateTime(job.cancel.requestedAt)} by ${job.cancel.by ?? 'unknown'}: ${job.cancel.reason ?? '—'}`
+        ? words.t(
+            'cancelAsked',
+            dateTime(job.cancel.requestedAt),
+            job.cancel.by ?? words.t('unknown'),
+            job.cancel.reason ?? '—',
+          )
         : '—',
     ],
-    ['Workflow', job.workflowId],
+    [words.t('workflow'), job.workflowId],
   ]);
 }
 
@@ -52,10 +135,10 @@ function itemRow(item) {
     el('a', { href: `#/applications/${item.applicationId}` }, item.applicationId),
     item.stepId,
     item.department,
-    el('span', { class: `item-${item.state}` }, item.state),
+    el('span', { class: `item-${item.state}` }, statusText(item.state)),
     item.result ?? '—',
-    dateTime(item.sentAt),
-    dateTime(item.finishedAt),
+    timeElement(item.sentAt),
+    timeElement(item.finishedAt),
   ];
   return el(
     'tr',
@@ -69,22 +152,24 @@ function itemRow(item) {
  * @param {string} chosen
  */
 function itemFilter(id, chosen) {
+  const select = el(
+    'select',
+    { name: 'itemState' },
+    el('option', { value: '' }, words.t('all')),
+    bulkItemStates.map((s) => el('option', { value: s, selected: s === chosen }, statusText(s))),
+  );
+  // Shown on the button, not on change: arrow keys in the list must not leave the page at each step.
   return el(
-    'label',
-    {},
-    'Show items ',
-    el(
-      'select',
-      {
-        name: 'itemState',
-        onchange: (event) => {
-          const value = /** @type {HTMLSelectElement} */ (event.target).value;
-          location.hash = withQuery(`#/bulk/${id}`, { itemState: value });
-        },
+    'form',
+    {
+      class: 'inline item-filter',
+      onsubmit: (event) => {
+        event.preventDefault();
+        location.hash = withQuery(`#/bulk/${id}`, { itemState: select.value });
       },
-      el('option', { value: '' }, 'all'),
-      bulkItemStates.map((s) => el('option', { value: s, selected: s === chosen }, s)),
-    ),
+    },
+    el('label', {}, words.t('showItems'), select),
+    el('button', { type: 'submit' }, words.t('show')),
   );
 }
 
@@ -100,7 +185,7 @@ export async function renderBulkJob(main, { match, params, signal, fail }) {
   const itemState = bulkItemStates.find((s) => s === asked) ?? null;
   const parts = { summary: el('div'), progress: el('div', { class: 'progress' }), cancel: el('div') };
   const items = el('tbody');
-  const more = el('button', { type: 'button', hidden: true }, 'More items');
+  const more = el('button', { type: 'button', hidden: true }, words.t('moreItems'));
   let cancelShown = false;
   let generation = 0;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -133,20 +218,16 @@ export async function renderBulkJob(main, { match, params, signal, fail }) {
     el(
       'section',
       { class: 'repair', 'data-testid': 'bulk-cancel' },
-      el('h3', {}, 'Cancel'),
-      el(
-        'p',
-        { class: 'muted' },
-        'The job stops after the item in progress; the items not reached stay pending.',
-      ),
+      el('h3', {}, words.t('cancel')),
+      el('p', { class: 'muted' }, words.t('cancelExplain')),
       reasonForm({
         report,
         buttons: [
           {
-            label: 'Cancel the bulk action',
+            label: words.t('cancelButton'),
             send: async (reason) => {
               await api('POST', `/v1/ops/bulk-actions/${encodeURIComponent(id)}/cancel`, { reason });
-              return 'Cancel asked for: the job stops after the item in progress.';
+              return words.t('cancelAskedFor');
             },
           },
         ],
@@ -161,11 +242,11 @@ export async function renderBulkJob(main, { match, params, signal, fail }) {
     /** @type {BulkAction} */
     const job = await api('GET', itemsPath(limit, undefined));
     if (signal.aborted || mine !== generation) return;
-    parts.summary.replaceChildren(summary(job));
+    redrawUnlessFocused(parts.summary, summary(job));
     parts.progress.replaceChildren(progressBar(job), progressCounts(job));
-    items.replaceChildren(...(job.items ?? []).map(itemRow));
+    redrawUnlessFocused(items, ...(job.items ?? []).map(itemRow));
     if (items.childElementCount === 0)
-      items.append(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'No item in this state.')));
+      items.append(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, words.t('noItem'))));
     showMore(job);
     const cancellable = job.state === 'running' && job.cancel === null;
     // Drawn again only when that changes: a reason being typed survives the refresh.
@@ -177,30 +258,43 @@ export async function renderBulkJob(main, { match, params, signal, fail }) {
   }
 
   main.replaceChildren(
-    el('p', {}, el('a', { href: '#/bulk' }, '← Bulk actions')),
-    el('h1', {}, 'Bulk action ', el('code', {}, id)),
+    el('p', {}, el('a', { href: '#/bulk' }, words.t('back'))),
+    el('h1', {}, words.t('heading'), el('code', {}, id)),
+    beijingTimeNote(),
     parts.summary,
-    el('h2', {}, 'Progress'),
+    el('h2', {}, words.t('progress')),
     parts.progress,
     notice,
     parts.cancel,
-    el('h2', {}, 'Items'),
+    el('h2', {}, words.t('items')),
     itemFilter(id, itemState ?? ''),
-    el(
-      'table',
-      { class: 'list', 'data-testid': 'bulk-items' },
+    scrollRegion(
+      words.t('itemsLabel'),
       el(
-        'thead',
-        {},
+        'table',
+        { class: 'list', 'data-testid': 'bulk-items' },
         el(
-          'tr',
+          'thead',
           {},
-          ['#', 'Application', 'Step', 'Department', 'State', 'Result', 'Sent', 'Ended'].map((h) =>
-            el('th', {}, h),
+          el(
+            'tr',
+            {},
+            [
+              '#',
+              .../** @type {const} */ ([
+                'application',
+                'step',
+                'department',
+                'state',
+                'result',
+                'sent',
+                'ended',
+              ]).map((key) => words.t(key)),
+            ].map((h) => el('th', {}, h)),
           ),
         ),
+        items,
       ),
-      items,
     ),
     more,
   );

@@ -1,24 +1,61 @@
 import { api, withQuery } from './api.js';
-import { el } from './dom.js';
-import { bulkActionLabels, bulkFilterText, dateTime, timeAgo } from './format.js';
+import { el, scrollRegion } from './dom.js';
+import {
+  beijingTimeNote,
+  bulkActionLabel,
+  bulkFilterText,
+  statusText,
+  timeAgo,
+  timeElement,
+} from './format.js';
 import { progressText } from './bulk-progress.js';
+import { wordsOf } from './i18n.js';
 
 /** @typedef {import('./types').BulkAction} BulkAction */
 /** @typedef {import('./types').BulkActionList} BulkActionList */
 /** @typedef {import('./app.js').PageContext} PageContext */
 
+const words = wordsOf({
+  zh: {
+    more: '更多',
+    none: '还没有批量操作。',
+    heading: '批量操作',
+    intro: '从卡住的办件列表发起（“全部重试”“全部重新提交”）。最新的在前。',
+    bulkAction: '批量操作',
+    action: '操作',
+    filter: '筛选条件',
+    progress: '进度',
+    startedBy: '发起人及原因',
+    started: '发起时间',
+    tableLabel: '批量操作表',
+  },
+  en: {
+    more: 'More',
+    none: 'No bulk action yet.',
+    heading: 'Bulk actions',
+    intro: 'Started from the stuck list ("Retry all matching", "Re-send all matching"). Newest first.',
+    bulkAction: 'Bulk action',
+    action: 'Action',
+    filter: 'Filter',
+    progress: 'Progress',
+    startedBy: 'Started by, and why',
+    started: 'Started',
+    tableLabel: 'Bulk actions, the table',
+  },
+});
+
 /** @param {BulkAction['state']} state */
-export const bulkStateBadge = (state) => el('span', { class: `status status-${state}` }, state);
+export const bulkStateBadge = (state) => el('span', { class: `status status-${state}` }, statusText(state));
 
 /** @param {BulkAction} job */
 function jobRow(job) {
   const cells = [
     el('a', { href: `#/bulk/${job.id}` }, job.id),
-    bulkActionLabels[job.action],
+    bulkActionLabel(job.action),
     bulkFilterText(job.filter),
     [bulkStateBadge(job.state), el('div', { class: 'muted' }, progressText(job))],
     [`${job.startedBy.name} (${job.startedBy.role})`, el('div', { class: 'muted' }, job.reason)],
-    [timeAgo(job.startedAt), el('div', { class: 'muted' }, dateTime(job.startedAt))],
+    [timeAgo(job.startedAt), el('div', { class: 'muted' }, timeElement(job.startedAt))],
   ];
   return el(
     'tr',
@@ -34,7 +71,7 @@ function jobRow(job) {
  */
 export async function renderBulkList(main, { signal, fail }) {
   const rows = el('tbody');
-  const more = el('button', { type: 'button', hidden: true }, 'More');
+  const more = el('button', { type: 'button', hidden: true }, words.t('more'));
 
   async function load(/** @type {string | undefined} */ cursor) {
     /** @type {BulkActionList} */
@@ -42,33 +79,33 @@ export async function renderBulkList(main, { signal, fail }) {
     if (signal.aborted) return;
     rows.append(...page.bulkActions.map(jobRow));
     if (rows.childElementCount === 0)
-      rows.append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No bulk action yet.')));
+      rows.append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, words.t('none'))));
     more.hidden = page.nextCursor === null;
     more.onclick = () => void load(page.nextCursor ?? undefined).catch(fail);
   }
 
   main.replaceChildren(
-    el('h1', {}, 'Bulk actions'),
-    el(
-      'p',
-      { class: 'muted' },
-      'Started from the stuck list ("Retry all matching", "Re-send all matching"). Newest first.',
-    ),
-    el(
-      'table',
-      { class: 'list', 'data-testid': 'bulk-actions' },
+    el('h1', {}, words.t('heading')),
+    el('p', { class: 'muted' }, words.t('intro')),
+    beijingTimeNote(),
+    scrollRegion(
+      words.t('tableLabel'),
       el(
-        'thead',
-        {},
+        'table',
+        { class: 'list', 'data-testid': 'bulk-actions' },
         el(
-          'tr',
+          'thead',
           {},
-          ['Bulk action', 'Action', 'Filter', 'Progress', 'Started by, and why', 'Started'].map((h) =>
-            el('th', {}, h),
+          el(
+            'tr',
+            {},
+            /** @type {const} */ (['bulkAction', 'action', 'filter', 'progress', 'startedBy', 'started']).map(
+              (key) => el('th', {}, words.t(key)),
+            ),
           ),
         ),
+        rows,
       ),
-      rows,
     ),
     more,
   );

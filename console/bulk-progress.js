@@ -1,6 +1,34 @@
 import { el, svg } from './dom.js';
+import { wordsOf } from './i18n.js';
 
 /** @typedef {import('./types').BulkAction} BulkAction */
+
+const words = wordsOf({
+  zh: {
+    progress: (
+      /** @type {number} */ worked,
+      /** @type {number} */ total,
+      /** @type {number} */ done,
+      /** @type {number} */ refused,
+      /** @type {number} */ failed,
+      /** @type {number} */ pending,
+    ) => `已处理 ${worked}/${total}：完成 ${done}，被拒绝 ${refused}，失败 ${failed}，待处理 ${pending}`,
+    total: '总数',
+    done: '完成',
+    refused: '被拒绝',
+    failed: '失败',
+    pending: '待处理',
+  },
+  en: {
+    progress: (worked, total, done, refused, failed, pending) =>
+      `${worked} of ${total} worked through: ${done} done, ${refused} refused, ${failed} failed, ${pending} pending`,
+    total: 'Total',
+    done: 'Done',
+    refused: 'Refused',
+    failed: 'Failed',
+    pending: 'Pending',
+  },
+});
 
 /** The item states in the order the bar draws them; what is left of the bar is pending. */
 const drawn = /** @type {const} */ (['done', 'refused', 'failed']);
@@ -12,7 +40,7 @@ const height = 20;
  * @param {BulkAction} job
  */
 export const progressText = (job) =>
-  `${job.total - job.pending} of ${job.total} worked through: ${job.done} done, ${job.refused} refused, ${job.failed} failed, ${job.pending} pending`;
+  words.t('progress', job.total - job.pending, job.total, job.done, job.refused, job.failed, job.pending);
 
 /**
  * A bulk action's progress as a stacked bar: done, refused and failed items from the left, the
@@ -48,7 +76,7 @@ export function progressBar(job) {
  * @param {BulkAction} job
  */
 export function progressCounts(job) {
-  /** @type {Array<[string, number]>} */
+  /** @type {Array<['total' | 'done' | 'refused' | 'failed' | 'pending', number]>} */
   const counts = [
     ['total', job.total],
     ['done', job.done],
@@ -64,7 +92,7 @@ export function progressCounts(job) {
         'li',
         { 'data-count': name },
         el('span', { class: `swatch bar-${name}` }),
-        `${name[0]?.toUpperCase()}${name.slice(1)}: `,
+        `${words.t(name)}: `,
         el('strong', {}, String(count)),
       ),
     ),

@@ -1,8 +1,9 @@
 import { api } from './api.js';
 import { el, field } from './dom.js';
 import { bulkRepairActions } from './contract.js';
-import { statusText, stuckLabel } from './format.js';
+import { listText, statusText, stuckLabel } from './format.js';
 import { noticeBox, numberInput, reasonForm } from './action-form.js';
+import { wordsOf } from './i18n.js';
 
 /** @typedef {import('./types').BulkAction} BulkAction */
 /** @typedef {import('./types').BulkActionKind} BulkActionKind */
@@ -12,6 +13,57 @@ import { noticeBox, numberInput, reasonForm } from './action-form.js';
  * refuses.
  * @typedef {{ [K in keyof import('./types').BulkFilter]?: K extends 'stuck' | 'status' ? string[] : string | number }} BulkFilter
  */
+
+const words = wordsOf({
+  zh: {
+    whyStuck: (/** @type {string} */ list) => `卡住原因：${list}`,
+    status: (/** @type {string} */ list) => `状态 ${list}`,
+    department: '部门',
+    bundle: '事项',
+    retryingLongerThan: '重试超过',
+    waitingLongerThan: '等待超过',
+    attemptsAtLeast: '尝试次数至少',
+    separator: '；',
+    none: '无：全部卡住的办件',
+    retry: '全部重试',
+    retryExplain:
+      '对每个符合条件、仍在进行的环节立即再次调用部门（未按卡住原因筛选时：重试中或等待部门决定的环节）。',
+    resend: '全部重新提交',
+    resendExplain: '把每个符合条件、等待部门决定的办件再次提交，例如部门在故障中丢失的办件。',
+    heading: '对全部符合条件的办件操作',
+    intro: '一个任务处理已应用的筛选条件所匹配的每个环节（不只是显示的），每次处理都记入审计日志。',
+    filters: '筛选条件：',
+    applyFirst: '。筛选条件有改动时，请先应用到列表。',
+    rate: '速率（每秒处理数）',
+    rateHint: '1 到 50',
+    started: (/** @type {number} */ n) => `已发起批量操作，共 ${n} 个环节。`,
+  },
+  en: {
+    whyStuck: (list) => `why stuck: ${list}`,
+    status: (list) => `status ${list}`,
+    department: 'department',
+    bundle: 'bundle',
+    retryingLongerThan: 'retryingLongerThan',
+    waitingLongerThan: 'waitingLongerThan',
+    attemptsAtLeast: 'attemptsAtLeast',
+    separator: '; ',
+    none: 'none: every stuck application',
+    retry: 'Retry all matching',
+    retryExplain:
+      'Call the department again now for every matching step in progress (without a "why stuck" filter: those retrying or waiting for a decision).',
+    resend: 'Re-send all matching',
+    resendExplain:
+      'Submit again every matching case waiting for a department decision, e.g. cases a department lost in an outage.',
+    heading: 'Act on all matching',
+    intro:
+      'A job works through every step the applied filters match, not only those shown, each repair audited. ',
+    filters: 'Filters: ',
+    applyFirst: '. Apply changed filters to the list first.',
+    rate: 'Rate (repairs per second)',
+    rateHint: '1 to 50',
+    started: (n) => `Started a bulk action over ${n} steps.`,
+  },
+});
 
 const listFilters = /** @type {const} */ (['stuck', 'status']);
 const textFilters = /** @type {const} */ ([
@@ -49,31 +101,25 @@ function bulkFilterOf(params) {
  */
 function filterText({ stuck, status, ...others }) {
   const parts = [
-    stuck && `why stuck: ${stuck.map(stuckLabel).join(', ')}`,
-    status && `status ${status.map(statusText).join(', ')}`,
-    ...Object.entries(others).map(([name, value]) => `${name} ${String(value)}`),
+    stuck && words.t('whyStuck', listText(stuck.map(stuckLabel))),
+    status && words.t('status', listText(status.map(statusText))),
+    ...[...textFilters, /** @type {const} */ ('attemptsAtLeast')].map((name) => {
+      const value = others[name];
+      return value === undefined ? null : `${words.t(name)} ${String(value)}`;
+    }),
   ].filter(Boolean);
-  return parts.length ? parts.join('; ') : 'none: every stuck application';
+  return parts.length ? parts.join(words.t('separator')) : words.t('none');
 }
 
 /**
- * A button for each bulk action the API has (contract.js): the console's type check fails on one
- * without its button.
- * @type {{ [A in BulkActionKind]: { label: string, explain: string } }}
+ * A button for each bulk action the API has (contract.js): the catalogue's type fails on one
+ * without its label and explanation.
+ * @type {{ [A in BulkActionKind]: { label: () => string, explain: () => string } }}
  */
 const buttons = {
-  retry: {
-    label: 'Retry all matching',
-    explain:
-      'Call the department again now for every matching step in progress (without a "why stuck" filter: those retrying or waiting for a decision).',
-  },
-  resend: {
-    label: 'Re-send all matching',
-    explain:
-      'Submit again every matching case waiting for a department decision, e.g. cases a department lost in an outage.',
-  },
+  retry: { label: () => words.t('retry'), explain: () => words.t('retryExplain') },
+  resend: { label: () => words.t('resend'), explain: () => words.t('resendExplain') },
 };
-const kinds = bulkRepairActions.map((action) => ({ action, ...buttons[action] }));
 
 /**
  * Starts a bulk action over what the list shows: every step the list's applied filters match,
@@ -87,33 +133,33 @@ export function bulkStartPanel(params) {
   return el(
     'section',
     { class: 'repair bulk-start', 'data-testid': 'bulk-start' },
-    el('h2', {}, 'Act on all matching'),
+    el('h2', {}, words.t('heading')),
     el(
       'p',
       {},
-      'A job works through every step the applied filters match, not only those shown, each repair audited. ',
-      'Filters: ',
+      words.t('intro'),
+      words.t('filters'),
       el('strong', { 'data-testid': 'bulk-filter' }, filterText(filter)),
-      '. Apply changed filters to the list first.',
+      words.t('applyFirst'),
     ),
     notice,
     reasonForm({
       report,
-      fields: [field('Rate (repairs per second)', rate, '1 to 50')],
-      buttons: kinds.map((kind) => ({
-        label: kind.label,
-        explain: kind.explain,
-        props: { 'data-action': kind.action },
+      fields: [field(words.t('rate'), rate, words.t('rateHint'))],
+      buttons: bulkRepairActions.map((action) => ({
+        label: buttons[action].label(),
+        explain: buttons[action].explain(),
+        props: { 'data-action': action },
         send: async (reason) => {
           /** @type {BulkAction} */
           const job = await api('POST', '/v1/ops/bulk-actions', {
-            action: kind.action,
+            action,
             reason,
             filter,
             ratePerSecond: Number(rate.value),
           });
           location.hash = `#/bulk/${job.id}`;
-          return `Started a bulk action over ${job.total} steps.`;
+          return words.t('started', job.total);
         },
       })),
     }),

@@ -1,11 +1,58 @@
 import { api } from './api.js';
-import { field, el } from './dom.js';
-import { dateTime, timeAgo, titleText } from './format.js';
+import { field, el, scrollRegion } from './dom.js';
+import { beijingTimeNote, statusText, timeAgo, timeElement, titleText } from './format.js';
 import { noticeBox, numberInput, reasonForm } from './action-form.js';
+import { wordsOf } from './i18n.js';
 
 /** @typedef {import('./types').DepartmentState} DepartmentState */
 /** @typedef {import('./action-form.js').Report} Report */
 /** @typedef {import('./app.js').PageContext} PageContext */
+
+const words = wordsOf({
+  zh: {
+    since: '自',
+    by: (/** @type {string} */ who) => `操作者 ${who}`,
+    why: '原因：',
+    pause: '暂停',
+    pauseExplain: (/** @type {string} */ id) => `暂停对 ${id} 的所有调用：办件等待，不会失败。`,
+    paused: (/** @type {string} */ id) => `${id} 已暂停：对它的调用等待恢复。`,
+    rate: '速率（每秒调用数）',
+    rateHint: '每秒唤醒的等待调用数，1 到 100',
+    resume: '恢复',
+    resumeExplain: (/** @type {string} */ id) => `再次调用 ${id}；等待的调用按给定速率发出。`,
+    resumed: (/** @type {string} */ id, /** @type {number} */ rate) =>
+      `${id} 已恢复：等待的调用以每秒 ${rate} 个发出。`,
+    heading: '部门',
+    intro1: '部门系统故障时可暂停该部门：对它的调用在办件中等待，不会失败。',
+    intro2: '恢复后，等待的调用按给定速率发出，以免冲垮部门系统。',
+    department: '部门',
+    state: '状态',
+    waiting: '等待的调用',
+    action: '操作',
+    tableLabel: '部门表',
+  },
+  en: {
+    since: 'since',
+    by: (who) => `by ${who}`,
+    why: 'why: ',
+    pause: 'Pause',
+    pauseExplain: (id) => `Hold every call to ${id}: the applications wait and nothing fails.`,
+    paused: (id) => `${id} paused: its calls wait until it is resumed.`,
+    rate: 'Rate (calls per second)',
+    rateHint: 'waiting calls woken a second, 1 to 100',
+    resume: 'Resume',
+    resumeExplain: (id) => `Call ${id} again; the waiting calls go out at the rate given.`,
+    resumed: (id, rate) => `${id} resumed: the waiting calls go out at ${rate} a second.`,
+    heading: 'Departments',
+    intro1: 'Pause a department for an outage: calls to it wait in their applications and nothing fails. ',
+    intro2: 'Resume it when it is back; the waiting calls go out at the rate given, so it is not flooded.',
+    department: 'Department',
+    state: 'State',
+    waiting: 'Calls waiting',
+    action: 'Action',
+    tableLabel: 'Departments, the table',
+  },
+});
 
 // Often enough to see calls pile up behind a pause; a row is drawn again only when its state changes.
 const refreshEveryMs = 5000;
@@ -16,12 +63,12 @@ const departmentPath = (department, /** @type {string} */ action) =>
 
 /** @param {DepartmentState} department */
 function stateOf({ paused }) {
-  if (!paused) return el('span', { class: 'status status-completed' }, 'open');
+  if (!paused) return el('span', { class: 'status status-completed' }, statusText('open'));
   return [
-    el('span', { class: 'status status-paused' }, 'paused'),
-    el('div', {}, `since ${dateTime(paused.pausedAt)} (${timeAgo(paused.pausedAt)})`),
-    el('div', {}, `by ${paused.pausedBy}`),
-    el('div', {}, 'why: ', el('q', {}, paused.reason)),
+    el('span', { class: 'status status-paused' }, statusText('paused')),
+    el('div', {}, `${words.t('since')} `, timeElement(paused.pausedAt), ` (${timeAgo(paused.pausedAt)})`),
+    el('div', {}, words.t('by', paused.pausedBy)),
+    el('div', {}, words.t('why'), el('q', {}, paused.reason)),
   ];
 }
 
@@ -37,11 +84,11 @@ function actionsOf(department, report) {
       report,
       buttons: [
         {
-          label: 'Pause',
-          explain: `Hold every call to ${id}: the applications wait and nothing fails.`,
+          label: words.t('pause'),
+          explain: words.t('pauseExplain', id),
           send: async (reason) => {
             await api('POST', departmentPath(id, 'pause'), { reason });
-            return `${id} paused: its calls wait until it is resumed.`;
+            return words.t('paused', id);
           },
         },
       ],
@@ -49,15 +96,15 @@ function actionsOf(department, report) {
   const rate = numberInput('ratePerSecond', 10, 1, 100);
   return reasonForm({
     report,
-    fields: [field('Rate (calls per second)', rate, 'waiting calls woken a second, 1 to 100')],
+    fields: [field(words.t('rate'), rate, words.t('rateHint'))],
     buttons: [
       {
-        label: 'Resume',
-        explain: `Call ${id} again; the waiting calls go out at the rate given.`,
+        label: words.t('resume'),
+        explain: words.t('resumeExplain', id),
         send: async (reason) => {
           const ratePerSecond = Number(rate.value);
           await api('POST', departmentPath(id, 'resume'), { reason, ratePerSecond });
-          return `${id} resumed: the waiting calls go out at ${ratePerSecond} a second.`;
+          return words.t('resumed', id, ratePerSecond);
         },
       },
     ],
@@ -123,27 +170,28 @@ export async function renderDepartments(main, { signal, fail }) {
   }
 
   main.replaceChildren(
-    el('h1', {}, 'Departments'),
-    el(
-      'p',
-      { class: 'muted' },
-      'Pause a department for an outage: calls to it wait in their applications and nothing fails. ',
-      'Resume it when it is back; the waiting calls go out at the rate given, so it is not flooded.',
-    ),
+    el('h1', {}, words.t('heading')),
+    el('p', { class: 'muted' }, words.t('intro1'), words.t('intro2')),
+    beijingTimeNote(),
     notice,
-    el(
-      'table',
-      { class: 'list', 'data-testid': 'departments' },
+    scrollRegion(
+      words.t('tableLabel'),
       el(
-        'thead',
-        {},
+        'table',
+        { class: 'list', 'data-testid': 'departments' },
         el(
-          'tr',
+          'thead',
           {},
-          ['Department', 'State', 'Calls waiting', 'Action'].map((h) => el('th', {}, h)),
+          el(
+            'tr',
+            {},
+            /** @type {const} */ (['department', 'state', 'waiting', 'action']).map((key) =>
+              el('th', {}, words.t(key)),
+            ),
+          ),
         ),
+        rows,
       ),
-      rows,
     ),
   );
   await refresh();

@@ -135,3 +135,23 @@ export const facts = (pairs) =>
     { class: 'facts' },
     pairs.map(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]),
   );
+
+/**
+ * A wide table's own scroll box, so the page never scrolls sideways on a small screen: focusable
+ * and named, so a keyboard can scroll it and a screen reader says what it holds.
+ * @param {string} label
+ * @param {Child[]} children
+ */
+export const scrollRegion = (label, ...children) =>
+  el('div', { class: 'scroll', role: 'region', tabindex: 0, 'aria-label': label }, children);
+
+/**
+ * Draws a refreshed part again, unless the keyboard's focus is in it: redrawn, the focused link
+ * would vanish and the focus fall back to the top of the page. It catches up at the next refresh
+ * after the focus has left.
+ * @param {Element} part
+ * @param {Array<Node | string>} children
+ */
+export function redrawUnlessFocused(part, ...children) {
+  if (!part.contains(document.activeElement)) part.replaceChildren(...children);
+}

@@ -2,6 +2,7 @@ import { ApiProblem, api } from './api.js';
 import { el, field } from './dom.js';
 import { finalApplicationStatuses, repairActions } from './contract.js';
 import { titleText } from './format.js';
+import { wordsOf } from './i18n.js';
 
 /** @typedef {import('./types').ApplicationView} ApplicationView */
 /** @typedef {import('./types').StepView} StepView */
@@ -9,6 +10,76 @@ import { titleText } from './format.js';
 /** @typedef {{ reason: string, outputs?: Record<string, unknown>, to?: string }} RepairValues */
 /** @typedef {{ application: ApplicationView, step: StepView }} StepTarget */
 /** @typedef {{ application: ApplicationView, task: TaskView }} TaskTarget */
+
+const words = wordsOf({
+  zh: {
+    retry: '立即重试',
+    retryExplain: '立即再次调用部门，不等下一次计划的尝试。',
+    retryDone: '已发送重试：正在再次调用部门。',
+    resend: '重新提交给部门',
+    resendExplain: '把办件再次提交给在故障中丢失它的部门。',
+    resendDone: '已重新提交：部门已再次收到办件。',
+    skip: '填写输出并跳过',
+    skipExplain: '结束该环节，填写后续环节需要的输出（按服务的规则检查）。',
+    skipDone: '已跳过：环节以填写的输出结束。',
+    escalate: '上报主管',
+    escalateExplain: '立即把任务移到部门主管队列，保留其经办人。',
+    escalateDone: '已上报：任务在主管队列中。',
+    reassign: '转派',
+    reassignExplain: '把任务交给本部门的另一位经办人（其 API 密钥 id），或填 "queue" 交给任意经办人。',
+    reassignDone: '已转派。',
+    withdraw: '撤回办件',
+    withdrawExplain: '代申请人撤回：未开始的环节不再开始，已完成的环节在部门能撤销处撤销。',
+    withdrawDone: '已发送撤回：撤销完成后办件结束。',
+    outputsNotObject: '输出必须是 JSON 对象，例如 {"field": "value"}。',
+    assigneeMissing: '请填写经办人的 API 密钥 id，或 "queue"。',
+    unreachable: '无法连接 API。',
+    reason: '原因（记入审计日志）',
+    outputs: '输出，用于跳过（JSON）',
+    assignee: '转派给（经办人密钥 id，或 "queue"）',
+    assigneePlaceholder: 'key_… 或 queue',
+    task: (
+      /** @type {string} */ kind,
+      /** @type {string} */ step,
+      /** @type {number} */ round,
+      /** @type {string} */ queue,
+      /** @type {string | null} */ assignee,
+    ) => `任务 ${kind}（环节 ${step}，第 ${round} 轮，${queue} 队列，${assignee ?? '未认领'}）`,
+    wholeApplication: '整个办件',
+  },
+  en: {
+    retry: 'Retry now',
+    retryExplain: 'Call the department again now, without waiting for the next scheduled attempt.',
+    retryDone: 'Retry sent: the department is called again now.',
+    resend: 'Resend to the department',
+    resendExplain: 'Submit the case again to a department that lost it in an outage.',
+    resendDone: 'Resent: the department has the case again.',
+    skip: 'Skip with outputs',
+    skipExplain: 'End the step, entering the outputs its dependants need (checked against the service).',
+    skipDone: 'Skipped: the step ended with the outputs entered.',
+    escalate: 'Escalate to the supervisor',
+    escalateExplain: "Move the task to its department's supervisor queue now, keeping its assignee.",
+    escalateDone: 'Escalated: the task is in the supervisor queue.',
+    reassign: 'Reassign',
+    reassignExplain:
+      'Give the task to another clerk of its department (their API key id), or "queue" for any clerk.',
+    reassignDone: 'Reassigned.',
+    withdraw: 'Withdraw application',
+    withdrawExplain:
+      'Withdraw for the applicant: steps not started never start, completed steps are undone where the department can.',
+    withdrawDone: 'Withdrawal sent: the application ends once the undoing is done.',
+    outputsNotObject: 'The outputs must be a JSON object, e.g. {"field": "value"}.',
+    assigneeMissing: 'Enter the clerk\'s API key id, or "queue".',
+    unreachable: 'The API could not be reached.',
+    reason: 'Reason (kept in the audit log)',
+    outputs: 'Outputs, for a skip (JSON)',
+    assignee: 'Reassign to (clerk key id, or "queue")',
+    assigneePlaceholder: 'key_… or queue',
+    task: (kind, step, round, queue, assignee) =>
+      `Task ${kind} of ${step}, round ${round} (${queue} queue, ${assignee ?? 'unclaimed'})`,
+    wholeApplication: 'The whole application',
+  },
+});
 
 /**
  * A repair an operator can make. Adding a button is one entry in `stepActions` (for a step in
@@ -18,14 +89,14 @@ import { titleText } from './format.js';
  * @template Target
  * @typedef {{
  *   id: string,
- *   label: string,
- *   explain: string,
+ *   label: () => string,
+ *   explain: () => string,
  *   appliesTo: (target: Target) => boolean,
  *   needsOutputs?: boolean,
  *   needsAssignee?: boolean,
  *   path: (target: Target) => string,
  *   body: (values: RepairValues) => unknown,
- *   done: string,
+ *   done: () => string,
  * }} RepairAction
  */
 
@@ -41,29 +112,29 @@ const stepPath = (/** @type {StepTarget} */ { application, step }, /** @type {st
  */
 const stepButtons = {
   retry: {
-    label: 'Retry now',
-    explain: 'Call the department again now, without waiting for the next scheduled attempt.',
+    label: () => words.t('retry'),
+    explain: () => words.t('retryExplain'),
     appliesTo: inProgress,
     path: (target) => stepPath(target, 'retry'),
     body: ({ reason }) => ({ reason }),
-    done: 'Retry sent: the department is called again now.',
+    done: () => words.t('retryDone'),
   },
   resend: {
-    label: 'Resend to the department',
-    explain: 'Submit the case again to a department that lost it in an outage.',
+    label: () => words.t('resend'),
+    explain: () => words.t('resendExplain'),
     appliesTo: ({ step }) => step.status === 'waiting' && step.waiting?.reason === 'department-decision',
     path: (target) => stepPath(target, 'resend'),
     body: ({ reason }) => ({ reason }),
-    done: 'Resent: the department has the case again.',
+    done: () => words.t('resendDone'),
   },
   skip: {
-    label: 'Skip with outputs',
-    explain: 'End the step, entering the outputs its dependants need (checked against the service).',
+    label: () => words.t('skip'),
+    explain: () => words.t('skipExplain'),
     appliesTo: inProgress,
     needsOutputs: true,
     path: (target) => stepPath(target, 'skip'),
     body: ({ reason, outputs }) => ({ reason, outputs }),
-    done: 'Skipped: the step ended with the outputs entered.',
+    done: () => words.t('skipDone'),
   },
 };
 
@@ -79,22 +150,22 @@ const taskPath = (/** @type {TaskTarget} */ { task }, /** @type {string} */ acti
 export const taskActions = [
   {
     id: 'escalate',
-    label: 'Escalate to the supervisor',
-    explain: "Move the task to its department's supervisor queue now, keeping its assignee.",
+    label: () => words.t('escalate'),
+    explain: () => words.t('escalateExplain'),
     appliesTo: (target) => unfinished(target) && target.task.escalatedAt === null,
     path: (target) => taskPath(target, 'escalate'),
     body: ({ reason }) => ({ reason }),
-    done: 'Escalated: the task is in the supervisor queue.',
+    done: () => words.t('escalateDone'),
   },
   {
     id: 'reassign',
-    label: 'Reassign',
-    explain: 'Give the task to another clerk of its department (their API key id), or "queue" for any clerk.',
+    label: () => words.t('reassign'),
+    explain: () => words.t('reassignExplain'),
     appliesTo: unfinished,
     needsAssignee: true,
     path: (target) => taskPath(target, 'reassign'),
     body: ({ reason, to }) => ({ reason, to }),
-    done: 'Reassigned.',
+    done: () => words.t('reassignDone'),
   },
 ];
 
@@ -102,13 +173,12 @@ export const taskActions = [
 export const applicationActions = [
   {
     id: 'withdraw',
-    label: 'Withdraw application',
-    explain:
-      'Withdraw for the applicant: steps not started never start, completed steps are undone where the department can.',
+    label: () => words.t('withdraw'),
+    explain: () => words.t('withdrawExplain'),
     appliesTo: (application) => !finalApplicationStatuses.includes(application.status),
     path: (application) => `/v1/ops/applications/${encodeURIComponent(application.id)}/withdraw`,
     body: ({ reason }) => ({ reason }),
-    done: 'Withdrawal sent: the application ends once the undoing is done.',
+    done: () => words.t('withdrawDone'),
   },
 ];
 
@@ -126,7 +196,7 @@ function parseOutputs(text) {
   } catch {
     // Reported below, like any other non-object.
   }
-  return { error: 'The outputs must be a JSON object, e.g. {"field": "value"}.' };
+  return { error: words.t('outputsNotObject') };
 }
 
 /**
@@ -145,13 +215,13 @@ function panel(heading, target, actions, report, props) {
     ? el('textarea', { name: 'outputs', rows: 4, class: 'code', spellcheck: 'false' }, '{}')
     : null;
   const assignee = actions.some((a) => a.needsAssignee)
-    ? el('input', { name: 'to', placeholder: 'key_… or queue', maxlength: 64 })
+    ? el('input', { name: 'to', placeholder: words.t('assigneePlaceholder'), maxlength: 64 })
     : null;
   const buttons = actions.map((action) => {
     const button = el(
       'button',
-      { type: 'button', 'data-action': action.id, title: action.explain, disabled: true },
-      action.label,
+      { type: 'button', 'data-action': action.id, title: action.explain(), disabled: true },
+      action.label(),
     );
     button.addEventListener('click', () => {
       /** @type {RepairValues} */
@@ -163,16 +233,16 @@ function panel(heading, target, actions, report, props) {
       }
       if (action.needsAssignee && assignee) {
         values.to = assignee.value.trim();
-        if (!values.to) return report('Enter the clerk\'s API key id, or "queue".', true);
+        if (!values.to) return report(words.t('assigneeMissing'), true);
       }
       for (const b of buttons) b.disabled = true;
       api('POST', action.path(target), action.body(values))
         .then(() => {
           reason.value = '';
-          report(`${heading}: ${action.done}`, false);
+          report(`${heading}: ${action.done()}`, false);
         })
         .catch((/** @type {unknown} */ err) =>
-          report(err instanceof ApiProblem ? err.message : 'The API could not be reached.', true),
+          report(err instanceof ApiProblem ? err.message : words.t('unreachable'), true),
         )
         .finally(enable);
     });
@@ -187,9 +257,9 @@ function panel(heading, target, actions, report, props) {
     'section',
     { class: 'repair', ...props },
     el('h3', {}, heading),
-    field('Reason (kept in the audit log)', reason),
-    outputs ? field('Outputs, for a skip (JSON)', outputs) : null,
-    assignee ? field('Reassign to (clerk key id, or "queue")', assignee) : null,
+    field(words.t('reason'), reason),
+    outputs ? field(words.t('outputs'), outputs) : null,
+    assignee ? field(words.t('assignee'), assignee) : null,
     el('div', { class: 'buttons' }, buttons),
   );
 }
@@ -229,7 +299,7 @@ export function repairPanels(application, tasks, report) {
     ),
     ...forTasks.map(({ task, actions }) =>
       panel(
-        `Task ${task.kind} of ${task.stepId}, round ${task.round} (${task.queue} queue, ${task.assignee ?? 'unclaimed'})`,
+        words.t('task', task.kind, task.stepId, task.round, task.queue, task.assignee),
         { application, task },
         actions,
         report,
@@ -237,7 +307,11 @@ export function repairPanels(application, tasks, report) {
       ),
     ),
     ...(forApplication.length > 0
-      ? [panel('The whole application', application, forApplication, report, { 'data-application': '' })]
+      ? [
+          panel(words.t('wholeApplication'), application, forApplication, report, {
+            'data-application': '',
+          }),
+        ]
       : []),
   ];
 }

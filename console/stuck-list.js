@@ -1,21 +1,81 @@
 import { ApiProblem, api, withQuery } from './api.js';
 import { bulkStartPanel } from './bulk-start.js';
-import { el, field } from './dom.js';
+import { el, field, scrollRegion } from './dom.js';
 import { applicationStatuses, stuckCodes } from './contract.js';
-import { dateTime, statusText, stuckLabel, stuckLabels, timeAgo, titleText } from './format.js';
+import {
+  beijingTimeNote,
+  statusText,
+  stuckLabel,
+  stuckLabelOf,
+  timeAgo,
+  timeElement,
+  titleText,
+} from './format.js';
+import { wordsOf } from './i18n.js';
 
 /** @typedef {import('./types').OpsList} OpsList */
 /** @typedef {import('./types').BundleSummary} BundleSummary */
 /** @typedef {import('./app.js').PageContext} PageContext */
 
+const words = wordsOf({
+  zh: {
+    heading: '卡住的办件',
+    department: '部门',
+    departmentHint: '例如 police',
+    retryingLongerThan: '重试超过',
+    retryingLongerThanHint: '例如 10m、2h',
+    attemptsAtLeast: '尝试次数至少',
+    attemptsAtLeastHint: '两者都未填时为 2',
+    waitingLongerThan: '等待超过',
+    waitingLongerThanHint: '例如 1d',
+    allBundles: '全部事项',
+    whyStuck: '卡住原因（不选即全部）',
+    applicationStatus: '办件状态（不选即全部）',
+    bundle: '事项',
+    applyFilters: '应用筛选',
+    none: '没有符合条件的卡住办件。',
+    shown: (/** @type {number} */ n) => `已显示 ${n} 件，最早的在前。`,
+    more: '更多',
+    application: '办件',
+    status: '状态',
+    why: '原因',
+    since: '开始于',
+    listLabel: '卡住的办件列表',
+  },
+  en: {
+    heading: 'Stuck applications',
+    department: 'Department',
+    departmentHint: 'e.g. police',
+    retryingLongerThan: 'Retrying longer than',
+    retryingLongerThanHint: 'e.g. 10m, 2h',
+    attemptsAtLeast: 'Attempts at least',
+    attemptsAtLeastHint: '2 when neither is given',
+    waitingLongerThan: 'Waiting longer than',
+    waitingLongerThanHint: 'e.g. 1d',
+    allBundles: 'All bundles',
+    whyStuck: 'Why stuck (all when none)',
+    applicationStatus: 'Application status (all when none)',
+    bundle: 'Bundle',
+    applyFilters: 'Apply filters',
+    none: 'No stuck application matches.',
+    shown: (n) => `${n} shown, oldest first.`,
+    more: 'More',
+    application: 'Application',
+    status: 'Status',
+    why: 'Why',
+    since: 'Since',
+    listLabel: 'Stuck applications, the list',
+  },
+});
+
 /** The list's filters: named as `GET /v1/ops/applications` names its query parameters. */
-const textFilters = [
-  { name: 'department', label: 'Department', hint: 'e.g. police' },
-  { name: 'retryingLongerThan', label: 'Retrying longer than', hint: 'e.g. 10m, 2h' },
-  { name: 'attemptsAtLeast', label: 'Attempts at least', hint: '2 when neither is given' },
-  { name: 'waitingLongerThan', label: 'Waiting longer than', hint: 'e.g. 1d' },
-];
-const filterNames = ['stuck', 'status', 'bundle', ...textFilters.map((f) => f.name)];
+const textFilters = /** @type {const} */ ([
+  'department',
+  'retryingLongerThan',
+  'attemptsAtLeast',
+  'waitingLongerThan',
+]);
+const filterNames = ['stuck', 'status', 'bundle', ...textFilters];
 
 /**
  * Checkboxes for a comma-list parameter.
@@ -50,7 +110,7 @@ function filterForm(params, bundles, reload) {
   const bundle = el(
     'select',
     { name: 'bundle' },
-    el('option', { value: '' }, 'All bundles'),
+    el('option', { value: '' }, words.t('allBundles')),
     bundles.map((b) =>
       el(
         'option',
@@ -80,25 +140,25 @@ function filterForm(params, bundles, reload) {
     },
     checkboxes(
       'stuck',
-      'Why stuck (all when none)',
-      stuckCodes.map((code) => [code, stuckLabels[code]]),
+      words.t('whyStuck'),
+      stuckCodes.map((code) => [code, stuckLabelOf(code)]),
       listOf('stuck'),
     ),
     checkboxes(
       'status',
-      'Application status (all when none)',
+      words.t('applicationStatus'),
       applicationStatuses.map((s) => [s, statusText(s)]),
       listOf('status'),
     ),
     el(
       'div',
       { class: 'inline' },
-      field('Bundle', bundle),
-      textFilters.map((f) =>
-        field(f.label, el('input', { name: f.name, value: params.get(f.name) ?? '' }), f.hint),
+      field(words.t('bundle'), bundle),
+      textFilters.map((name) =>
+        field(words.t(name), el('input', { name, value: params.get(name) ?? '' }), words.t(`${name}Hint`)),
       ),
     ),
-    el('button', { type: 'submit' }, 'Apply filters'),
+    el('button', { type: 'submit' }, words.t('applyFilters')),
   );
   return form;
 }
@@ -124,7 +184,7 @@ function listRow(row) {
         row.reasons.map((r) => el('li', {}, el('strong', {}, stuckLabel(r.code)), ': ', r.message)),
       ),
     ),
-    el('td', {}, timeAgo(row.since), el('div', { class: 'muted' }, dateTime(row.since))),
+    el('td', {}, timeAgo(row.since), el('div', { class: 'muted' }, timeElement(row.since))),
   );
 }
 
@@ -142,8 +202,8 @@ export async function renderStuckList(main, { params, signal, reload }) {
     .catch(() => []);
   const rows = el('tbody');
   const error = el('p', { class: 'error', role: 'alert', hidden: true });
-  const summary = el('p', { class: 'muted', 'data-testid': 'stuck-count' });
-  const more = el('button', { type: 'button', hidden: true }, 'More');
+  const summary = el('p', { class: 'muted', role: 'status', 'data-testid': 'stuck-count' });
+  const more = el('button', { type: 'button', hidden: true }, words.t('more'));
   let shown = 0;
 
   async function load(/** @type {string | undefined} */ cursor) {
@@ -152,7 +212,7 @@ export async function renderStuckList(main, { params, signal, reload }) {
     if (signal.aborted) return;
     rows.append(...page.applications.map(listRow));
     shown += page.applications.length;
-    summary.textContent = shown === 0 ? 'No stuck application matches.' : `${shown} shown, oldest first.`;
+    summary.textContent = shown === 0 ? words.t('none') : words.t('shown', shown);
     more.hidden = page.nextCursor === null;
     more.onclick = () => void load(page.nextCursor ?? undefined).catch(showError);
   }
@@ -162,26 +222,29 @@ export async function renderStuckList(main, { params, signal, reload }) {
   }
 
   main.replaceChildren(
-    el('h1', {}, 'Stuck applications'),
+    el('h1', {}, words.t('heading')),
     filterForm(params, bundles, reload),
     error,
     summary,
-    el(
-      'table',
-      { class: 'list', 'data-testid': 'stuck-list' },
+    beijingTimeNote(),
+    scrollRegion(
+      words.t('listLabel'),
       el(
-        'thead',
-        {},
+        'table',
+        { class: 'list', 'data-testid': 'stuck-list' },
         el(
-          'tr',
+          'thead',
           {},
-          el('th', {}, 'Application'),
-          el('th', {}, 'Status'),
-          el('th', {}, 'Why'),
-          el('th', {}, 'Since'),
+          el(
+            'tr',
+            {},
+            /** @type {const} */ (['application', 'status', 'why', 'since']).map((key) =>
+              el('th', {}, words.t(key)),
+            ),
+          ),
         ),
+        rows,
       ),
-      rows,
     ),
     more,
     bulkStartPanel(params),

@@ -1,11 +1,32 @@
 import { svg } from './dom.js';
 import { finalStepStatuses } from './contract.js';
-import { dateTime, duration, statusText, titleText } from './format.js';
+import { dateTime, duration, statusText, titleIn, titleText } from './format.js';
+import { currentLanguage, wordsOf } from './i18n.js';
 
 /** @typedef {import('./types').ApplicationView} ApplicationView */
 /** @typedef {import('./types').StepView} StepView */
 /** @typedef {import('./types').TimelineEvent} TimelineEvent */
 /** @typedef {{ status: string, from: number, to: number }} Segment */
+
+const words = wordsOf({
+  zh: {
+    seconds: (/** @type {string} */ s) => `${s}秒`,
+    now: (/** @type {string} */ offset) => `现在（${offset}）`,
+    notStarted: '未开始',
+    bar: (/** @type {string} */ step, /** @type {string} */ status, /** @type {string} */ from) =>
+      `${step}：${status}，${from}`,
+    until: (/** @type {string} */ to) => ` 至 ${to}`,
+    chart: (/** @type {string} */ start) => `环节时间线，自 ${start}（北京时间）起，每个环节一条`,
+  },
+  en: {
+    seconds: (s) => `${s}s`,
+    now: (offset) => `now (${offset})`,
+    notStarted: 'not started',
+    bar: (step, status, from) => `${step}: ${status} ${from}`,
+    until: (to) => ` to ${to}`,
+    chart: (start) => `Step timeline from ${start} (Beijing time), one bar per step`,
+  },
+});
 
 /**
  * An offset from the start as a tick says it; tenths of a second on a short axis, where whole
@@ -13,7 +34,8 @@ import { dateTime, duration, statusText, titleText } from './format.js';
  * @param {number} ms
  * @param {number} span the whole axis
  */
-const offsetText = (ms, span) => (span < 10_000 ? `+${(ms / 1000).toFixed(1)}s` : `+${duration(ms)}`);
+const offsetText = (ms, span) =>
+  span < 10_000 ? `+${words.t('seconds', (ms / 1000).toFixed(1))}` : `+${duration(ms)}`;
 
 const layout = { width: 960, labelWidth: 280, rowHeight: 34, barHeight: 16, top: 28, right: 16, bottom: 8 };
 
@@ -68,7 +90,7 @@ export function timelineChart(application, events, ended, now) {
         'text',
         { x: tx, y: top - 10, 'text-anchor': f === 1 ? 'end' : f === 0 ? 'start' : 'middle' },
         f === 1 && !ended
-          ? `now (${offsetText(end - start, end - start)})`
+          ? words.t('now', offsetText(end - start, end - start))
           : offsetText(f * (end - start), end - start),
       ),
     );
@@ -81,8 +103,12 @@ export function timelineChart(application, events, ended, now) {
     const label = svg(
       'text',
       { class: 'step-label', x: 8, y: y + rowHeight / 2 - 2 },
-      svg('tspan', { class: 'step-title' }, step.title.en),
-      svg('tspan', { class: 'step-department', x: 8, dy: 13 }, `${step.department} · ${step.title.zh}`),
+      svg('tspan', { class: 'step-title' }, titleIn(step.title)),
+      svg(
+        'tspan',
+        { class: 'step-department', x: 8, dy: 13 },
+        `${step.department} · ${currentLanguage() === 'zh' ? step.title.en : step.title.zh}`,
+      ),
     );
     const bars =
       segments.length === 0
@@ -90,12 +116,12 @@ export function timelineChart(application, events, ended, now) {
             svg(
               'rect',
               { class: 'bar not-started', x: labelWidth, y: barY, width: track, height: barHeight, rx: 3 },
-              svg('title', {}, `${titleText(step.title)} (${step.department}): not started`),
+              svg('title', {}, `${titleText(step.title)} (${step.department}): ${words.t('notStarted')}`),
             ),
             svg(
               'text',
               { class: 'not-started-label', x: labelWidth + 6, y: barY + barHeight - 4 },
-              'not started',
+              words.t('notStarted'),
             ),
           ]
         : segments.map((s) =>
@@ -114,8 +140,12 @@ export function timelineChart(application, events, ended, now) {
               svg(
                 'title',
                 {},
-                `${titleText(step.title)} (${step.department}): ${statusText(s.status)} ${dateTime(new Date(s.from).toISOString())}` +
-                  (s.to > s.from ? ` to ${dateTime(new Date(s.to).toISOString())}` : ''),
+                words.t(
+                  'bar',
+                  `${titleText(step.title)} (${step.department})`,
+                  statusText(s.status),
+                  dateTime(new Date(s.from).toISOString()),
+                ) + (s.to > s.from ? words.t('until', dateTime(new Date(s.to).toISOString())) : ''),
               ),
             ),
           );
@@ -135,7 +165,7 @@ export function timelineChart(application, events, ended, now) {
       'data-testid': 'timeline-chart',
       viewBox: `0 0 ${width} ${height}`,
       role: 'img',
-      'aria-label': `Step timeline from ${dateTime(application.createdAt)}, one bar per step`,
+      'aria-label': words.t('chart', dateTime(application.createdAt)),
     },
     rows,
     ticks,

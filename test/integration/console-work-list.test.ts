@@ -31,7 +31,8 @@ describe('work-list tasks in the console', () => {
     const id = submitted.body.id;
     const task = await stack.waitForOpenTask(id, 'operator');
 
-    const page = await (await browser.newContext()).newPage();
+    // An English browser: the labels below are the console's English ones.
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(err.message));
     await page.goto(`${stack.apiUrl}/console#/applications/${id}`);

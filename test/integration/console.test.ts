@@ -42,7 +42,8 @@ const completionTimeoutMs = 45_000;
  * errors and anything the Content-Security-Policy blocks.
  */
 async function openConsole(path = '') {
-  const context = await browser.newContext();
+  // The labels below are the English ones: an English browser, as Playwright's default is.
+  const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));
