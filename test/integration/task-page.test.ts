@@ -207,6 +207,15 @@ describe('the decision forms of a review task', () => {
     await page.getByRole('button', { name: '领取', exact: true }).click();
     await page.getByTestId('notice').filter({ hasText: '已领取' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    // Released, it is open again and the decisions are gone; claimed again, they are back.
+    await page.getByRole('button', { name: '退回待领取', exact: true }).click();
+    await page.getByTestId('notice').filter({ hasText: '已退回待领取队列' }).waitFor();
+    expect(await page.getByTestId('task-status').textContent()).toBe('待领取');
+    expect(await page.getByTestId('approve-form').count()).toBe(0);
+    expect((await taskAsOperator(first.id)).status).toBe('open');
+    await page.getByRole('button', { name: '领取', exact: true }).click();
+    await page.getByTestId('notice').filter({ hasText: '已领取' }).waitFor();
+    expect(await page.getByTestId('task-status').textContent()).toBe('办理中');
 
     const missing = ['分娩记录 delivery record', '母亲身份证照片 mother ID photo'];
     // An empty list is not sent.
@@ -243,6 +252,9 @@ describe('the decision forms of a review task', () => {
     await invalid.filter({ hasText: '必须填写' }).waitFor();
     expect(await invalid.textContent()).toContain('certificateNumber');
     expect(await approveForm.getByLabel('certificateNumber').getAttribute('aria-invalid')).toBe('true');
+    expect(await approveForm.locator('label', { hasText: 'certificateNumber' }).textContent()).toContain(
+      '（必填）',
+    );
 
     // Put back in the queue by an operator meanwhile: the API's refusal is shown, title and detail.
     const requeued = await stack.request(
