@@ -108,6 +108,20 @@ describe('the task page of an officer of the cloud window', () => {
     const applicationId = submitted.body.id;
     const task = await stack.waitForOpenTask(applicationId, 'vehicleOfficer');
     expect(task.kind).toBe('video-verification');
+    // Why the task exists, as the API tells the page: labels come from the applicant's form.
+    const detail = await taskAsOperator(task.id);
+    expect(detail).toMatchObject({
+      bundle: { id: 'vehicle-certificate-reissue', title: vehicleCertificateReissue.title },
+      stepTitle: { zh: '视频核验', en: 'Video verification' },
+      inputTitles: {
+        name: { zh: '姓名', en: 'Name' },
+        plateNumber: { zh: '号牌号码', en: 'Plate number' },
+        address: { zh: '居住地址', en: 'Residential address' },
+      },
+      verifies: ['identity', 'contact', 'address', 'vehicle'],
+    });
+    // A field from an earlier step's outputs has no form label.
+    expect(detail.inputTitles).not.toHaveProperty('paymentNumber');
 
     const { page, problems } = await signedInPage('li.ming');
     await openTask(page, task.id);
@@ -122,6 +136,13 @@ describe('the task page of an officer of the cloud window', () => {
     expect(text).toContain(applicationId);
     expect(text).toContain('办结时限（北京时间）');
     expect(await page.getByTestId('task-status').textContent()).toBe('待领取');
+    // Beijing wall-clock time whatever the machine's zone (this one runs in UTC).
+    const beijing = new Intl.DateTimeFormat('zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }).format(new Date(task.dueAt));
+    expect(await page.getByTestId('task-due').textContent()).toContain(beijing);
     // What the department received, labelled as the applicant's form labels it.
     const received = page.getByTestId('task-input');
     for (const [label, value] of [
@@ -202,6 +223,7 @@ describe('the decision forms of a review task', () => {
     const submitted = await stack.submit(newbornRequest());
     const applicationId = submitted.body.id;
     const first = await stack.waitForOpenTask(applicationId, 'healthClerk');
+    expect((await taskAsOperator(first.id)).verifies).toEqual([]);
     const { page, problems } = await signedInPage('he.ping');
     await openTask(page, first.id);
     await page.getByRole('button', { name: '领取', exact: true }).click();
