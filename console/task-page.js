@@ -179,6 +179,8 @@ export async function renderTask(main, { match, signal, reload }) {
       );
   };
 
+  // The API names an assignee `<key id> <name>` and the session only by name; a decision of
+  // anyone else is refused by the API all the same, and the page shows that refusal.
   const mine = task.status === 'claimed' && session !== null && (task.assignee ?? '').endsWith(session.name);
   /** @type {Array<HTMLElement | null>} */
   const actions = [];
