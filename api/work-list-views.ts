@@ -4,6 +4,7 @@ import type { TaskRow } from '../db/work-list.js';
 import { findService } from '../departments/catalog/index.js';
 import type { TaskDetail, TaskSummary } from '../schemas/work-list.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { TaskContext } from './task-context.js';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -33,8 +34,8 @@ export function taskSummaryView(row: TaskRow & { is_overdue?: boolean }): TaskSu
   };
 }
 
-/** A task with what the clerk decides on and the outputs an approval must give. */
-export function taskDetailView(row: TaskRow): TaskDetail {
+/** A task with what the clerk decides on, why, and the outputs an approval must give. */
+export function taskDetailView(row: TaskRow, context: TaskContext): TaskDetail {
   // A rectification is answered with a reply, not with the service's outputs.
   const service = isRectification(row) ? undefined : findService(row.department, row.service);
   return {
@@ -42,6 +43,7 @@ export function taskDetailView(row: TaskRow): TaskDetail {
     input: row.input,
     supplement: row.supplement,
     outputsSchema: service ? z.toJSONSchema(service.output, { io: 'input', unrepresentable: 'any' }) : {},
+    ...context,
   };
 }
 

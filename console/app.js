@@ -8,6 +8,7 @@ import { el } from './dom.js';
 import { chooseLanguage, currentLanguage, wordsOf } from './i18n.js';
 import { renderSignIn } from './sign-in.js';
 import { renderStuckList } from './stuck-list.js';
+import { renderTask } from './task-page.js';
 
 /** @typedef {import('./types').Session} Session */
 
@@ -68,10 +69,12 @@ const pages = [
   { pattern: /^\/departments$/, roles: ['operator'], render: renderDepartments },
   { pattern: /^\/bulk$/, roles: ['operator'], render: renderBulkList },
   { pattern: /^\/bulk\/([0-9a-fA-F-]{36})$/, roles: ['operator'], render: renderBulkJob },
+  { pattern: /^\/tasks\/([0-9a-fA-F-]{36})$/, roles: ['clerk', 'operator'], render: renderTask },
 ];
 
 /** The page a role lands on, and is sent back to from an address that is not theirs. */
-const homeOf = (/** @type {Session} */ signedIn) => (signedIn.role === 'admin' ? '#/audit' : '#/stuck');
+const homeOf = (/** @type {Session} */ signedIn) =>
+  signedIn.role === 'admin' ? '#/audit' : roleOf(signedIn) === 'clerk' ? '#/tasks' : '#/stuck';
 
 /** `operator:police` is an operator: the role without its scope. */
 const roleOf = (/** @type {Session} */ signedIn) => signedIn.role.split(':')[0] ?? '';

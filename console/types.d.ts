@@ -255,6 +255,72 @@ export type TaskView = {
   completedAt: string | null;
 };
 
+/** `GET /v1/tasks/:id`: a task with what it decides on, and why. */
+export type TaskDetail = {
+  id: string;
+  applicationId: string;
+  stepId: string;
+  /** 1, then one more after each answered request for supplements; 0 for a rectification */
+  round: number;
+  department: string;
+  service: string;
+  kind: 'review' | 'video-verification' | 'approval';
+  status: 'open' | 'claimed' | 'completed';
+  /** `supervisor` once the task was past due (a rectification starts there) */
+  queue: 'department' | 'supervisor';
+  /** a `review` of a 差评 (rated 1 or 2) after the application ended, round 0: answered with `POST /v1/tasks/:id/reply`, not decided */
+  rectification: boolean;
+  /** the clerk who claimed it (key id and name) */
+  assignee: string | null;
+  dueAt: string;
+  overdue: boolean;
+  escalatedAt: string | null;
+  video: {
+    room: string;
+    joinUrls: {
+      /** the link the applicant joins by */
+      citizen: string;
+      /** the link the officer joins by */
+      officer: string;
+    };
+    provider: string;
+  } | null;
+  decision: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  /** the fields mapped to the step: what the clerk decides on; for a rectification, the rating (`overall`, and the `items` of the department) */
+  input: Record<string, unknown>;
+  /** the applicant's answers to the previous round's request */
+  supplement: Record<string, string> | null;
+  /** JSON Schema of the outputs an approval must give; empty for a rectification */
+  outputsSchema: Record<string, unknown>;
+  /** the bundle the application was filed for; null when its application is not in the read model */
+  bundle: {
+    id: string;
+    version: number;
+    title: {
+      zh: string;
+      en: string;
+    };
+  } | null;
+  /** the step's title, as the application's plan names it */
+  stepTitle: {
+    zh: string;
+    en: string;
+  } | null;
+  /** each input field's label, from the bundle form or applicant field it is mapped from; fields from other steps' outputs have none */
+  inputTitles: Record<
+    string,
+    {
+      zh: string;
+      en: string;
+    }
+  >;
+  /** the facts a video verification must establish (the service declares them); empty for other tasks */
+  verifies: Array<'identity' | 'contact' | 'address' | 'vehicle'>;
+};
+
 /** `GET /v1/ops/applications/:id`. */
 export type OpsApplication = {
   /** the read model, personal data masked */

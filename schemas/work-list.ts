@@ -10,6 +10,10 @@ export type TaskStatus = z.infer<typeof taskStatusSchema>;
 export const taskQueueSchema = z.enum(['department', 'supervisor']);
 export type TaskQueue = z.infer<typeof taskQueueSchema>;
 
+// Not bundle.ts's titleSchema: that module imports this one.
+/** A label in Chinese and English. */
+const bilingualSchema = z.object({ zh: z.string(), en: z.string() });
+
 /** The cloud window's video session of a `video-verification` task. */
 export const videoSessionSchema = z.object({
   room: z.string(),
@@ -156,6 +160,23 @@ export const taskDetailSchema = taskSummarySchema
     outputsSchema: z
       .record(z.string(), z.unknown())
       .describe('JSON Schema of the outputs an approval must give; empty for a rectification'),
+    bundle: z
+      .object({ id: z.string(), version: z.number().int(), title: bilingualSchema })
+      .nullable()
+      .describe(
+        'the bundle the application was filed for; null when its application is not in the read model',
+      ),
+    stepTitle: bilingualSchema.nullable().describe("the step's title, as the application's plan names it"),
+    inputTitles: z
+      .record(z.string(), bilingualSchema)
+      .describe(
+        "each input field's label, from the bundle form or applicant field it is mapped from; fields from other steps' outputs have none",
+      ),
+    verifies: z
+      .array(verifiedFactSchema)
+      .describe(
+        'the facts a video verification must establish (the service declares them); empty for other tasks',
+      ),
   })
   .meta({ id: 'Task' });
 export type TaskDetail = z.infer<typeof taskDetailSchema>;

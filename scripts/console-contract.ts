@@ -31,7 +31,7 @@ import {
   stepStatusSchema,
 } from '../schemas/status.js';
 import { ratingViewSchema } from '../schemas/ratings.js';
-import { taskSummarySchema } from '../schemas/work-list.js';
+import { taskDetailSchema, taskSummarySchema } from '../schemas/work-list.js';
 import { docComment, typeOf } from './json-schema-to-ts.js';
 import type { JsonSchema } from './json-schema-to-ts.js';
 
@@ -70,6 +70,11 @@ const answers: Named[] = [
   },
   { name: 'PendingCall', doc: 'A department call Temporal holds.', schema: pendingCallSchema },
   { name: 'TaskView', doc: 'A work-list task.', schema: taskSummarySchema },
+  {
+    name: 'TaskDetail',
+    doc: '`GET /v1/tasks/:id`: a task with what it decides on, and why.',
+    schema: taskDetailSchema,
+  },
   { name: 'OpsApplication', doc: '`GET /v1/ops/applications/:id`.', schema: opsApplicationSchema },
   { name: 'AuditList', doc: '`GET /v1/ops/audit`.', schema: auditListSchema },
   { name: 'BundleSummary', doc: 'A bundle as `GET /v1/bundles` lists it.', schema: bundleSummarySchema },

@@ -32,6 +32,11 @@ export const consoleFiles = [
   'bulk-progress.js',
   'bulk-list.js',
   'bulk-job.js',
+  'task-page.js',
+  'beijing-time.js',
+  'output-fields.js',
+  'decision-form.js',
+  'video-verification.js',
 ] as const;
 
 const contentTypes: Record<string, string> = {

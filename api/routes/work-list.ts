@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { recordAccess } from '../../db/access-log.js';
+import { findApplication } from '../../db/applications.js';
 import {
   claimTask,
   completeTask,
@@ -34,6 +35,7 @@ import type { Principal } from '../../schemas/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ProblemError } from '../problem.js';
 import { validServiceOutputs } from '../service-outputs.js';
+import { taskContextOf } from '../task-context.js';
 import { approvedVerification, checkFourEyes } from '../video-verification.js';
 import { deliverUpdate } from '../workflow-updates.js';
 import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../work-list-views.js';
@@ -230,7 +232,10 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         purpose: `${task.kind} task of ${task.step_id} (round ${task.round})`,
         stepId: task.step_id,
       });
-      return taskDetailView(task);
+      return taskDetailView(
+        task,
+        taskContextOf(deps.bundles, task, await findApplication(deps.pool, task.application_id)),
+      );
     },
   );
 

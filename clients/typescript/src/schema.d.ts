@@ -1102,6 +1102,29 @@ export interface components {
       outputsSchema: {
         [key: string]: unknown;
       };
+      /** @description the bundle the application was filed for; null when its application is not in the read model */
+      bundle: {
+        id: string;
+        version: number;
+        title: {
+          zh: string;
+          en: string;
+        };
+      } | null;
+      /** @description the step's title, as the application's plan names it */
+      stepTitle: {
+        zh: string;
+        en: string;
+      } | null;
+      /** @description each input field's label, from the bundle form or applicant field it is mapped from; fields from other steps' outputs have none */
+      inputTitles: {
+        [key: string]: {
+          zh: string;
+          en: string;
+        };
+      };
+      /** @description the facts a video verification must establish (the service declares them); empty for other tasks */
+      verifies: ('identity' | 'contact' | 'address' | 'vehicle')[];
     };
     TaskListInput: {
       tasks: {
@@ -2840,6 +2863,29 @@ export interface components {
       outputsSchema: {
         [key: string]: unknown;
       };
+      /** @description the bundle the application was filed for; null when its application is not in the read model */
+      bundle: {
+        id: string;
+        version: number;
+        title: {
+          zh: string;
+          en: string;
+        };
+      } | null;
+      /** @description the step's title, as the application's plan names it */
+      stepTitle: {
+        zh: string;
+        en: string;
+      } | null;
+      /** @description each input field's label, from the bundle form or applicant field it is mapped from; fields from other steps' outputs have none */
+      inputTitles: {
+        [key: string]: {
+          zh: string;
+          en: string;
+        };
+      };
+      /** @description the facts a video verification must establish (the service declares them); empty for other tasks */
+      verifies: ('identity' | 'contact' | 'address' | 'vehicle')[];
     };
     TaskList: {
       tasks: {
