@@ -1,7 +1,7 @@
 import { api, ApiProblem, currentSession } from './api.js';
-import { beijingDateTime } from './beijing-time.js';
 import { decisionForms } from './decision-form.js';
 import { append, el, facts } from './dom.js';
+import { timeElement, titleText } from './format.js';
 import { currentLanguage, wordsOf } from './i18n.js';
 import { videoVerificationSection } from './video-verification.js';
 
@@ -84,10 +84,6 @@ const words = wordsOf({
   },
 });
 
-/** Both languages, the chosen one first: titles are official Chinese names that clerks know. */
-const bothLanguages = (/** @type {{ zh: string, en: string }} */ title) =>
-  currentLanguage() === 'zh' ? `${title.zh} · ${title.en}` : `${title.en} · ${title.zh}`;
-
 /** A received value as text: departments' fields are texts and numbers, a record is shown as JSON. */
 const valueText = (/** @type {unknown} */ value) =>
   typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
@@ -101,8 +97,8 @@ function why(task) {
     { 'aria-labelledby': 'why-heading' },
     el('h2', { id: 'why-heading' }, words.t('whyHeading')),
     facts([
-      [words.t('bundle'), task.bundle ? bothLanguages(task.bundle.title) : '—'],
-      [words.t('step'), task.stepTitle ? bothLanguages(task.stepTitle) : task.stepId],
+      [words.t('bundle'), task.bundle ? titleText(task.bundle.title) : '—'],
+      [words.t('step'), task.stepTitle ? titleText(task.stepTitle) : task.stepId],
       [words.t('application'), el('code', {}, task.applicationId)],
       [words.t('kind'), words.t(task.kind)],
       [words.t('round'), String(task.round)],
@@ -113,7 +109,7 @@ function why(task) {
         el(
           'span',
           { 'data-testid': 'task-due' },
-          beijingDateTime(task.dueAt),
+          timeElement(task.dueAt),
           task.overdue ? el('strong', { class: 'overdue' }, ` ${words.t('overdue')}`) : null,
         ),
       ],

@@ -33,7 +33,6 @@ export const consoleFiles = [
   'bulk-list.js',
   'bulk-job.js',
   'task-page.js',
-  'beijing-time.js',
   'output-fields.js',
   'decision-form.js',
   'video-verification.js',

@@ -6,6 +6,7 @@ import { launchChromium } from '../support/browser.js';
 import { newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
+import { beijingEn, beijingZh } from '../support/beijing-clock.js';
 
 // The console as the people who use it meet it: a Chinese browser on a 1280×720 screen, every
 // page checked by axe-core, times in Beijing time, and the keyboard alone enough to act.
@@ -45,23 +46,6 @@ afterAll(async () => {
 
 const police = (view: ApplicationView) => view.steps.find((s) => s.id === 'householdRegistration');
 const screen = { width: 1280, height: 720 };
-
-const pad = (n: number) => String(n).padStart(2, '0');
-const monthsEn = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** An instant on a Beijing clock: UTC+8 all year (no daylight saving), so worked out without Intl. */
-function beijingClock(iso: string) {
-  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
-  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  return { d, time };
-}
-const beijingZh = (iso: string) => {
-  const { d, time } = beijingClock(iso);
-  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${time}`;
-};
-const beijingEn = (iso: string) => {
-  const { d, time } = beijingClock(iso);
-  return `${d.getUTCDate()} ${monthsEn[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${time}`;
-};
 
 async function newPage(locale: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   // The browser's own zone is UTC: a time shown on the browser's clock would be 8 hours off.

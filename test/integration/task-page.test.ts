@@ -12,6 +12,7 @@ import { launchChromium } from '../support/browser.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
+import { beijingZh } from '../support/beijing-clock.js';
 
 // Officers and clerks work in the console as themselves: they sign in through a real OpenID
 // provider (oidc-provider) in Chromium, as the workbench asks. Birth certificates are
@@ -137,12 +138,7 @@ describe('the task page of an officer of the cloud window', () => {
     expect(text).toContain('办结时限（北京时间）');
     expect(await page.getByTestId('task-status').textContent()).toBe('待领取');
     // Beijing wall-clock time whatever the machine's zone (this one runs in UTC).
-    const beijing = new Intl.DateTimeFormat('zh-CN', {
-      timeZone: 'Asia/Shanghai',
-      dateStyle: 'medium',
-      timeStyle: 'short',
-    }).format(new Date(task.dueAt));
-    expect(await page.getByTestId('task-due').textContent()).toContain(beijing);
+    expect(await page.getByTestId('task-due').textContent()).toContain(beijingZh(task.dueAt));
     // What the department received, labelled as the applicant's form labels it.
     const received = page.getByTestId('task-input');
     for (const [label, value] of [
