@@ -218,7 +218,10 @@ export const configSchema = z.object({
   ),
   /** How long a material link handed to a department works. */
   MATERIAL_LINK_TTL: durationSchema.default('10m'),
-  /** The API's base URL as departments reach it, for material links. Unset: `http://<API_HOST>:<API_PORT>`. */
+  /**
+   * The API's base URL as departments reach it, for material links. Required in production for a
+   * worker; unset elsewhere: `http://<API_HOST>:<API_PORT>`.
+   */
   MATERIAL_LINK_BASE_URL: optionalUrl,
   /** The `s3` store's bucket (it must exist). */
   MATERIAL_S3_BUCKET: optionalUrl,
@@ -272,6 +275,13 @@ export function missingSettings(config: Config, role: ProcessRole): string | und
       "where the departments' systems are, and their keys",
     ],
     [production && role !== 'api', 'VIDEO_PROVIDER_MODULE', "the cloud window's video service"],
+    // A worker signs the material links departments follow; the fallback (API_HOST:API_PORT) is
+    // an address on this machine that no department's system can reach.
+    [
+      production && role !== 'api',
+      'MATERIAL_LINK_BASE_URL',
+      "the API's address as departments reach it, for material links",
+    ],
     [
       production && role !== 'worker',
       'OIDC_ISSUER_URL',
