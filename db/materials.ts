@@ -11,6 +11,12 @@ export interface MaterialRow {
   created_at: Date;
   /** Erased with the applications that named it (retention): never handed out again. */
   erased_at?: Date | null;
+  /**
+   * Its data key, wrapped by keyring key `kek_id`; both null when erased, or for a material
+   * stored before keys moved to rows (its key is in front of its bytes until re-wrapped).
+   */
+  kek_id?: string | null;
+  wrapped_key?: Buffer | null;
 }
 
 export async function insertMaterial(
@@ -18,8 +24,8 @@ export async function insertMaterial(
   material: Omit<MaterialRow, 'created_at'>,
 ): Promise<MaterialRow> {
   const { rows } = await db.query<MaterialRow>(
-    `INSERT INTO materials (id, portal, size, content_type, sha256, storage_key)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+    `INSERT INTO materials (id, portal, size, content_type, sha256, storage_key, kek_id, wrapped_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
     [
       material.id,
       material.portal,
@@ -27,6 +33,8 @@ export async function insertMaterial(
       material.content_type,
       material.sha256,
       material.storage_key,
+      material.kek_id ?? null,
+      material.wrapped_key ?? null,
     ],
   );
   return rows[0] as MaterialRow;
@@ -72,7 +80,7 @@ export async function linkMaterials(
  */
 export async function eraseMaterialsOf(db: Queryable, applicationId: string): Promise<number> {
   const result = await db.query(
-    `UPDATE materials m SET erased_at = now()
+    `UPDATE materials m SET erased_at = now(), kek_id = NULL, wrapped_key = NULL
      WHERE m.erased_at IS NULL
        AND m.id IN (SELECT material_id FROM application_materials WHERE application_id = $1)
        AND NOT EXISTS (
@@ -98,4 +106,44 @@ export async function materialBytesToDelete(
 
 export async function markMaterialBytesDeleted(db: Queryable, id: string): Promise<void> {
   await db.query('UPDATE materials SET bytes_deleted_at = now() WHERE id = $1', [id]);
+}
+
+/** A material's key as the re-wrap reads it; `kek_id` null: the key is in front of its bytes. */
+export type MaterialKeyRow = Pick<MaterialRow, 'id' | 'storage_key'> & {
+  kek_id: string | null;
+  wrapped_key: Buffer | null;
+};
+
+/**
+ * Kept materials whose data key is not wrapped by `currentKekId` in their row (another key, or
+ * still in front of their bytes), a batch at a time in id order after `after`.
+ */
+export async function listMaterialKeysToRewrap(
+  db: Queryable,
+  currentKekId: string,
+  limit: number,
+  after: string | null,
+): Promise<MaterialKeyRow[]> {
+  const { rows } = await db.query<MaterialKeyRow>(
+    `SELECT id, storage_key, kek_id, wrapped_key FROM materials
+     WHERE erased_at IS NULL AND (kek_id IS NULL OR kek_id <> $1) AND ($3::text IS NULL OR id > $3)
+     ORDER BY id LIMIT $2`,
+    [currentKekId, limit, after],
+  );
+  return rows;
+}
+
+/** Replaces a material's wrapped key if it is still the one read (another process may have re-wrapped it, or erased it). */
+export async function replaceMaterialKey(
+  db: Queryable,
+  row: { id: string; fromKekId: string | null },
+  kekId: string,
+  wrapped: Buffer,
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE materials SET kek_id = $3, wrapped_key = $4
+     WHERE id = $1 AND kek_id IS NOT DISTINCT FROM $2 AND erased_at IS NULL`,
+    [row.id, row.fromKekId, kekId, wrapped],
+  );
+  return result.rowCount === 1;
 }

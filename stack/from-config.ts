@@ -212,7 +212,10 @@ export async function startApiFromConfig(
   // Data stored in clear before encryption at rest, or under a former key: in the background.
   const reseal = new AbortController();
   // Once per keyring change: a start whose keyring was reached before scans nothing.
-  const resealing = migrateToKeyring(shared.pool, shared.dataKeys, shared.keyring, { signal: reseal.signal })
+  const resealing = migrateToKeyring(shared.pool, shared.dataKeys, shared.keyring, {
+    signal: reseal.signal,
+    materials: shared.materials,
+  })
     .then((r) => {
       if (!r.skipped) log.info(r, 'stored citizen data brought to the current keys');
     })

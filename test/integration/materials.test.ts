@@ -58,8 +58,11 @@ describe('uploading a material', () => {
     expect(answer.status).toBe(201);
     expect(answer.body).toMatchObject({ contentType: 'image/jpeg', size: bytes.length });
     expect(answer.body.id).toMatch(/^mat_[0-9a-f]{32}$/);
-    // PostgreSQL holds the metadata only.
-    const { rows } = await stack.pool.query('SELECT * FROM materials WHERE id = $1', [answer.body.id]);
+    // PostgreSQL holds the metadata and the data key, wrapped by the keyring; never the bytes.
+    const { rows } = await stack.pool.query<{ kek_id: string; wrapped_key: Buffer }>(
+      'SELECT * FROM materials WHERE id = $1',
+      [answer.body.id],
+    );
     expect(Object.keys(rows[0] as object).sort()).toEqual(
       [
         'bytes_deleted_at',
@@ -67,12 +70,16 @@ describe('uploading a material', () => {
         'created_at',
         'erased_at',
         'id',
+        'kek_id',
         'portal',
         'sha256',
         'size',
         'storage_key',
+        'wrapped_key',
       ].sort(),
     );
+    expect(rows[0]?.kek_id).toBe(stack.keyring.currentKeyId);
+    expect(rows[0]?.wrapped_key.length).toBeGreaterThan(32);
   });
 
   it('keeps the bytes encrypted on disk: what is stored is not the upload', async () => {
@@ -273,7 +280,7 @@ describe('an electronic certificate among the outputs', () => {
 });
 
 describe('a material at the end of its application’s retention', () => {
-  it('is erased with it: its sealed bytes (and the data key in front of them) leave the store, and its link is refused', async () => {
+  it('is erased with it: its data key leaves its row, its sealed bytes the store, and its link is refused', async () => {
     const scan = sampleMaterials.pdf();
     const material = (await upload(scan, 'application/pdf')).body;
     // Named by two applications: kept while the second one is.
@@ -318,10 +325,12 @@ describe('a material at the end of its application’s retention', () => {
     await expect(readFile(stored)).rejects.toMatchObject({ code: 'ENOENT' });
     const refused = await fetch(link.url);
     expect(refused.status).toBe(404);
-    const { rows } = await stack.pool.query<{ erased: boolean; deleted: boolean }>(
-      'SELECT erased_at IS NOT NULL AS erased, bytes_deleted_at IS NOT NULL AS deleted FROM materials WHERE id = $1',
+    const { rows } = await stack.pool.query<{ erased: boolean; deleted: boolean; key: boolean }>(
+      `SELECT erased_at IS NOT NULL AS erased, bytes_deleted_at IS NOT NULL AS deleted,
+              wrapped_key IS NOT NULL OR kek_id IS NOT NULL AS key
+       FROM materials WHERE id = $1`,
       [material.id],
     );
-    expect(rows[0]).toEqual({ erased: true, deleted: true });
+    expect(rows[0]).toEqual({ erased: true, deleted: true, key: false });
   }, 120_000);
 });
