@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { durationSchema } from './schemas/bundle.js';
+import { durationMs } from './schemas/durations.js';
 import { materialTypeSchema } from './schemas/materials.js';
 
 // An empty variable (`API_PORT=`) means unset, as if the line were absent: never port 0 or ''.
@@ -223,6 +224,17 @@ export const configSchema = z.object({
    * worker; unset elsewhere: `http://<API_HOST>:<API_PORT>`.
    */
   MATERIAL_LINK_BASE_URL: optionalUrl,
+  /**
+   * How long a material no application names (in a form or a supplement) is kept after its
+   * upload before the retention job erases it. At least an hour: a portal names a material some
+   * time after uploading it.
+   */
+  MATERIAL_UNREFERENCED_RETENTION: durationSchema
+    .default('7d')
+    // Only a well-formed duration is measured; the pattern above names a malformed one.
+    .refine((value) => !durationSchema.safeParse(value).success || durationMs(value) >= 3_600_000, {
+      message: 'at least 1h',
+    }),
   /** The `s3` store's bucket (it must exist). */
   MATERIAL_S3_BUCKET: optionalUrl,
   MATERIAL_S3_REGION: z.preprocess(unsetIfEmpty, z.string().min(1).default('us-east-1')),

@@ -45,7 +45,7 @@ export async function findMaterial(db: Queryable, id: string): Promise<MaterialR
   return rows[0];
 }
 
-/** Which of `ids` exist and were uploaded by `portal`; another portal's are not among them. */
+/** Which of `ids` exist, are not erased, and were uploaded by `portal`; another portal's are not among them. */
 export async function materialsOwnedBy(
   db: Queryable,
   portal: string,
@@ -53,7 +53,7 @@ export async function materialsOwnedBy(
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const { rows } = await db.query<{ id: string }>(
-    'SELECT id FROM materials WHERE portal = $1 AND id = ANY($2::text[])',
+    'SELECT id FROM materials WHERE portal = $1 AND id = ANY($2::text[]) AND erased_at IS NULL',
     [portal, [...ids]],
   );
   return new Set(rows.map((r) => r.id));
@@ -89,6 +89,45 @@ export async function eraseMaterialsOf(db: Queryable, applicationId: string): Pr
     [applicationId],
   );
   return result.rowCount ?? 0;
+}
+
+/** A material erased because no application named it. */
+export interface UnreferencedMaterial {
+  id: string;
+  portal: string;
+  size: number;
+  created_at: Date;
+}
+
+/**
+ * Marks erased, in the caller's transaction, up to `limit` materials uploaded before `before`
+ * that no application names, and clears their data keys; their bytes leave the object store
+ * after it commits (`materialBytesToDelete`). The candidates are locked first and checked again
+ * by a second statement, which sees a link committed meanwhile: a material named at the last
+ * moment is kept. Returns the materials erased, and how many candidates there were.
+ */
+export async function eraseUnreferencedMaterials(
+  db: Queryable,
+  before: Date,
+  limit: number,
+): Promise<{ erased: UnreferencedMaterial[]; candidates: number }> {
+  const { rows: candidates } = await db.query<{ id: string }>(
+    `SELECT id FROM materials m
+     WHERE erased_at IS NULL AND created_at < $1
+       AND NOT EXISTS (SELECT 1 FROM application_materials l WHERE l.material_id = m.id)
+     ORDER BY created_at, id LIMIT $2
+     FOR UPDATE SKIP LOCKED`,
+    [before, limit],
+  );
+  if (candidates.length === 0) return { erased: [], candidates: 0 };
+  const { rows } = await db.query<UnreferencedMaterial>(
+    `UPDATE materials m SET erased_at = now(), kek_id = NULL, wrapped_key = NULL
+     WHERE id = ANY($1::text[]) AND erased_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM application_materials l WHERE l.material_id = m.id)
+     RETURNING id, portal, size, created_at`,
+    [candidates.map((c) => c.id)],
+  );
+  return { erased: rows, candidates: candidates.length };
 }
 
 /** Erased materials whose sealed bytes are still in the object store, oldest first. */

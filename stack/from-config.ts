@@ -182,6 +182,7 @@ export async function startWorkerFromConfig(
       ...(config.RETENTION_DAYS ? { overrides: config.RETENTION_DAYS } : {}),
       ...(config.RETENTION_ACCESS_LOG_DAYS ? { accessLogDays: config.RETENTION_ACCESS_LOG_DAYS } : {}),
       ...(config.RETENTION_AUDIT_LOG_DAYS ? { auditLogDays: config.RETENTION_AUDIT_LOG_DAYS } : {}),
+      unreferencedMaterialMs: durationMs(config.MATERIAL_UNREFERENCED_RETENTION),
     }),
     forgetDataKey: (applicationId) => shared.dataKeys.forget(applicationId),
     tuning: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE },

@@ -334,3 +334,76 @@ describe('a material at the end of its application’s retention', () => {
     expect(rows[0]).toEqual({ erased: true, deleted: true, key: false });
   }, 120_000);
 });
+
+describe('a material no application ever names', () => {
+  /** The scheduled job with the default policy for materials, run with a clock. */
+  const retentionAt = (at: Date) =>
+    createRetentionActivities({
+      pool: stack.pool,
+      // No application is due: only materials are.
+      policy: { bundles: {}, accessLogDays: 3650, auditLogDays: 3650 },
+      materials: stack.materials,
+    }).runRetention({ now: at.toISOString() });
+  const dayMs = 86_400_000;
+
+  it('is erased, audited, once MATERIAL_UNREFERENCED_RETENTION (7 days) has passed since its upload; a named one stays', async () => {
+    const unused = (await upload(sampleMaterials.png(), 'image/png')).body;
+    const kept = (await upload(sampleMaterials.pdf(), 'application/pdf')).body;
+    const request = structuredClone(businessStartup.example) as { form: Record<string, unknown> };
+    request.form['addressProof'] = kept.id;
+    const submitted = await stack.submit(request);
+    expect(submitted.status).toBe(201);
+    const uploadedAt = new Date(unused.createdAt).getTime();
+    const stored = (id: string) => readFile(join(stack.materialDir, 'materials', id));
+    const rowOf = async (id: string) =>
+      (
+        await stack.pool.query<{ erased: boolean; deleted: boolean; key: boolean }>(
+          `SELECT erased_at IS NOT NULL AS erased, bytes_deleted_at IS NOT NULL AS deleted,
+                  wrapped_key IS NOT NULL AS key
+           FROM materials WHERE id = $1`,
+          [id],
+        )
+      ).rows[0];
+
+    // A minute short of a week: kept.
+    await retentionAt(new Date(uploadedAt + 7 * dayMs - 60_000));
+    expect(await rowOf(unused.id)).toEqual({ erased: false, deleted: false, key: true });
+    await expect(stored(unused.id)).resolves.toBeInstanceOf(Buffer);
+
+    // A minute past: erased, its key cleared, its bytes deleted; the named one untouched.
+    const run = await retentionAt(new Date(uploadedAt + 7 * dayMs + 60_000));
+    expect(run.materialsErased).toBeGreaterThanOrEqual(1);
+    expect(await rowOf(unused.id)).toEqual({ erased: true, deleted: true, key: false });
+    await expect(stored(unused.id)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await rowOf(kept.id)).toEqual({ erased: false, deleted: false, key: true });
+    await expect(stored(kept.id)).resolves.toBeInstanceOf(Buffer);
+
+    const erasures = async () => {
+      const audit = await stack.request<{
+        entries: Array<{ action: string; target: string | null; detail: unknown }>;
+      }>('GET', '/v1/ops/audit?action=material.erase', undefined, {}, 'operator');
+      expect(audit.status).toBe(200);
+      return audit.body.entries;
+    };
+    expect((await erasures()).filter((e) => e.target === unused.id)).toEqual([
+      expect.objectContaining({
+        action: 'material.erase',
+        target: unused.id,
+        actor: expect.objectContaining({ keyId: 'system:retention' }),
+        detail: expect.objectContaining({ portal: expect.any(String), size: unused.size }),
+      }),
+    ]);
+    expect((await erasures()).some((e) => e.target === kept.id)).toBe(false);
+
+    // An erased material cannot be named any more.
+    request.form['addressProof'] = unused.id;
+    const late = await stack.submit(request);
+    expect([late.status, (late.body as unknown as { code: string }).code]).toEqual([
+      422,
+      'MATERIAL_NOT_FOUND',
+    ]);
+    // A second run finds nothing more of it to do.
+    await retentionAt(new Date(uploadedAt + 7 * dayMs + 120_000));
+    expect((await erasures()).filter((e) => e.target === unused.id)).toHaveLength(1);
+  }, 120_000);
+});

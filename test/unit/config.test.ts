@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       MATERIAL_STORE: 'directory',
       MATERIAL_MAX_BYTES: 10 * 1024 * 1024,
       MATERIAL_LINK_TTL: '10m',
+      MATERIAL_UNREFERENCED_RETENTION: '7d',
       MATERIAL_S3_REGION: 'us-east-1',
       METRICS_HOST: '127.0.0.1',
       TEMPORAL_METRICS_HOST: '127.0.0.1',
@@ -249,5 +250,16 @@ describe('the materials settings', () => {
       'image/png',
     ]);
     expect(() => loadConfig({ MATERIAL_TYPES: 'image/gif' })).toThrow(ConfigError);
+  });
+
+  it('keep a material no application names for a week by default, and never less than an hour', () => {
+    expect(loadConfig({}).MATERIAL_UNREFERENCED_RETENTION).toBe('7d');
+    expect(loadConfig({ MATERIAL_UNREFERENCED_RETENTION: '36h' }).MATERIAL_UNREFERENCED_RETENTION).toBe(
+      '36h',
+    );
+    for (const bad of ['30m', 'a week', '-1d'])
+      expect(() => loadConfig({ MATERIAL_UNREFERENCED_RETENTION: bad })).toThrow(
+        /MATERIAL_UNREFERENCED_RETENTION/,
+      );
   });
 });
