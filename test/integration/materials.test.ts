@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRetentionActivities } from '../../activities/retention.js';
 import { businessStartup } from '../../bundles/business-startup.js';
 import { signedMaterialUrl } from '../../materials/links.js';
-import type { MaterialLink, MaterialView } from '../../schemas/materials.js';
+import { findService } from '../../departments/catalog/index.js';
+import { citizenIdCheckDigit } from '../../schemas/fields.js';
+import type { CertificateReference, MaterialLink, MaterialView } from '../../schemas/materials.js';
 import { certificateReference } from '../../schemas/materials.js';
 import { eventually } from '../support/eventually.js';
 import { sampleMaterials } from '../support/material-files.js';
@@ -252,6 +254,18 @@ describe('a material named in a form and handed to a department', () => {
 });
 
 describe('an electronic certificate among the outputs', () => {
+  /** Verifies a reference at its issuer, as the next department or the portal would, and a forged number there. */
+  async function verifiesAtIssuer(certificate: CertificateReference) {
+    const verified = await fetch(certificate.verificationUrl);
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toMatchObject({ valid: true, certificate });
+    const forged = await fetch(
+      certificate.verificationUrl.replace(encodeURIComponent(certificate.number), 'FORGED-0000'),
+    );
+    expect(forged.status).toBe(404);
+    expect(await forged.json()).toMatchObject({ valid: false, code: 'UNKNOWN_CERTIFICATE' });
+  }
+
   it('is returned as a reference to the issuer, with the number as before, and verifies there', async () => {
     const submitted = await stack.submit(newbornRequest());
     const view = await stack.waitForApplication(submitted.body.id, ended);
@@ -262,13 +276,7 @@ describe('an electronic certificate among the outputs', () => {
       issuer: 'health',
       number: outputs['certificateNumber'],
     });
-
-    const verified = await fetch(certificate.verificationUrl);
-    expect(verified.status).toBe(200);
-    expect(await verified.json()).toMatchObject({ valid: true, certificate });
-    const forged = await fetch(certificate.verificationUrl.replace(certificate.number, 'Y00000000000'));
-    expect(forged.status).toBe(404);
-    expect(await forged.json()).toMatchObject({ valid: false, code: 'UNKNOWN_CERTIFICATE' });
+    await verifiesAtIssuer(certificate);
 
     // The next department receives the reference, to verify it instead of copying the number.
     const police = await stack.simulator.ledger({ keyPrefix: `${view.id}:householdRegistration` });
@@ -276,6 +284,59 @@ describe('an electronic certificate among the outputs', () => {
       birthCertificate: certificate,
       certificateNumber: certificate.number,
     });
+  });
+
+  it('includes the household register page (户口登记页) the police issue, which medical insurance receives', async () => {
+    const submitted = await stack.submit(newbornRequest());
+    // What the portal reads: the application view.
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+    const outputs = view.steps.find((s) => s.id === 'householdRegistration')?.outputs ?? {};
+    const page = certificateReference.parse(outputs['householdPageCertificate']);
+    expect(page).toMatchObject({
+      type: 'household-register-page',
+      issuer: 'police',
+      number: outputs['householdPage'],
+    });
+    await verifiesAtIssuer(page);
+    const enrolment = await stack.simulator.ledger({ keyPrefix: `${view.id}:medicalInsurance` });
+    expect(enrolment[0]?.input).toMatchObject({ householdPageCertificate: page });
+  });
+
+  it('includes the business licence (营业执照) market regulation issues, which the seal filing receives', async () => {
+    const submitted = await stack.submit(businessStartup.example);
+    expect(submitted.status).toBe(201);
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+    const outputs = view.steps.find((s) => s.id === 'registration')?.outputs ?? {};
+    const licence = certificateReference.parse(outputs['businessLicence']);
+    expect(licence).toMatchObject({
+      type: 'business-licence',
+      issuer: 'market-regulation',
+      number: outputs['businessLicenceNumber'],
+    });
+    await verifiesAtIssuer(licence);
+    const seal = await stack.simulator.ledger({ keyPrefix: `${view.id}:seal` });
+    expect(seal[0]?.input).toMatchObject({ businessLicence: licence });
+  });
+
+  it('is refused from a department that answers another kind of certificate than its service declares', () => {
+    const licenceAsPage = {
+      type: 'business-licence',
+      issuer: 'police',
+      number: 'HB-00000000',
+      verificationUrl: 'https://police.example.gov.cn/certificates/HB-00000000',
+    };
+    const registration = findService('police', 'birth-registration');
+    const first17 = '33010620261120001';
+    const answer = {
+      citizenIdNumber: `${first17}${citizenIdCheckDigit(first17)}`,
+      householdPage: 'HB-00000000',
+      householdPageCertificate: licenceAsPage,
+    };
+    expect(registration?.output.safeParse(answer).error?.issues).toEqual([
+      expect.objectContaining({ path: ['householdPageCertificate', 'type'] }),
+    ]);
+    const page = { ...licenceAsPage, type: 'household-register-page' };
+    expect(registration?.output.safeParse({ ...answer, householdPageCertificate: page }).success).toBe(true);
   });
 });
 
