@@ -467,4 +467,32 @@ describe('a material no application ever names', () => {
     await retentionAt(new Date(uploadedAt + 7 * dayMs + 120_000));
     expect((await erasures()).filter((e) => e.target === unused.id)).toHaveLength(1);
   }, 120_000);
+
+  it('is kept when an application names it while the job runs', async () => {
+    const material = (await upload(sampleMaterials.jpeg(), 'image/jpeg')).body;
+    const submitted = await stack.submit(newbornRequest());
+    expect(submitted.status).toBe(201);
+    const late = new Date(new Date(material.createdAt).getTime() + 30 * dayMs);
+    // A submission naming it, not yet committed: its link holds the material's row.
+    const naming = await stack.pool.connect();
+    try {
+      await naming.query('BEGIN');
+      await naming.query('INSERT INTO application_materials (application_id, material_id) VALUES ($1, $2)', [
+        submitted.body.id,
+        material.id,
+      ]);
+      // The job skips the row it cannot lock, rather than erase it or wait.
+      await retentionAt(late);
+      await naming.query('COMMIT');
+    } finally {
+      naming.release();
+    }
+    await retentionAt(late);
+    const { rows } = await stack.pool.query<{ erased: boolean }>(
+      'SELECT erased_at IS NOT NULL AS erased FROM materials WHERE id = $1',
+      [material.id],
+    );
+    expect(rows[0]).toEqual({ erased: false });
+    await expect(readFile(join(stack.materialDir, 'materials', material.id))).resolves.toBeInstanceOf(Buffer);
+  }, 120_000);
 });
