@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { durationSchema } from './schemas/bundle.js';
+import { durationMs } from './schemas/durations.js';
 import { materialTypeSchema } from './schemas/materials.js';
 
 // An empty variable (`API_PORT=`) means unset, as if the line were absent: never port 0 or ''.
@@ -218,8 +219,22 @@ export const configSchema = z.object({
   ),
   /** How long a material link handed to a department works. */
   MATERIAL_LINK_TTL: durationSchema.default('10m'),
-  /** The API's base URL as departments reach it, for material links. Unset: `http://<API_HOST>:<API_PORT>`. */
+  /**
+   * The API's base URL as departments reach it, for material links. Required in production for a
+   * worker; unset elsewhere: `http://<API_HOST>:<API_PORT>`.
+   */
   MATERIAL_LINK_BASE_URL: optionalUrl,
+  /**
+   * How long a material no application names (in a form or a supplement) is kept after its
+   * upload before the retention job erases it. At least an hour: a portal names a material some
+   * time after uploading it.
+   */
+  MATERIAL_UNREFERENCED_RETENTION: durationSchema
+    .default('7d')
+    // Only a well-formed duration is measured; the pattern above names a malformed one.
+    .refine((value) => !durationSchema.safeParse(value).success || durationMs(value) >= 3_600_000, {
+      message: 'at least 1h',
+    }),
   /** The `s3` store's bucket (it must exist). */
   MATERIAL_S3_BUCKET: optionalUrl,
   MATERIAL_S3_REGION: z.preprocess(unsetIfEmpty, z.string().min(1).default('us-east-1')),
@@ -272,6 +287,13 @@ export function missingSettings(config: Config, role: ProcessRole): string | und
       "where the departments' systems are, and their keys",
     ],
     [production && role !== 'api', 'VIDEO_PROVIDER_MODULE', "the cloud window's video service"],
+    // A worker signs the material links departments follow; the fallback (API_HOST:API_PORT) is
+    // an address on this machine that no department's system can reach.
+    [
+      production && role !== 'api',
+      'MATERIAL_LINK_BASE_URL',
+      "the API's address as departments reach it, for material links",
+    ],
     [
       production && role !== 'worker',
       'OIDC_ISSUER_URL',

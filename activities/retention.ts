@@ -1,8 +1,9 @@
 import type { Pool } from '../db/pool.js';
 import { withTransaction } from '../db/pool.js';
 import { recordAudit } from '../db/audit-log.js';
+import { eraseUnreferencedMaterials } from '../db/materials.js';
 import { eraseApplication, findDueForErasure, purgeExpiredLogs } from '../db/retention.js';
-import { cutoffBefore } from '../schemas/retention.js';
+import { cutoffBefore, defaultUnreferencedMaterialMs } from '../schemas/retention.js';
 import type { RetentionPolicy } from '../schemas/retention.js';
 import type { RetentionActivities } from './types.js';
 
@@ -18,7 +19,8 @@ const batch = 100;
 /**
  * The retention job over the read model: erases the personal data of every application whose
  * bundle's retention after its end has passed (one transaction each: key destroyed, cells
- * cleared, audit entry written), then deletes log entries older than their own retention.
+ * cleared, audit entry written), then the materials no application named within
+ * `unreferencedMaterialMs` of their upload, then deletes log entries older than their own retention.
  * Idempotent: a retried run finds erased applications no longer due.
  */
 export function createRetentionActivities(deps: {
@@ -61,6 +63,10 @@ export function createRetentionActivities(deps: {
         }
         if (due.length < batch) break;
       }
+      const materialsErased = await eraseUnreferenced(
+        deps.pool,
+        new Date(at.getTime() - (deps.policy.unreferencedMaterialMs ?? defaultUnreferencedMaterialMs)),
+      );
       // After the erasures committed: bytes deleted for a material whose erasure rolled back
       // could not be brought back.
       await deps.materials?.deleteErasedBytes();
@@ -70,7 +76,42 @@ export function createRetentionActivities(deps: {
           auditLog: cutoffBefore(at, deps.policy.auditLogDays),
         }),
       );
-      return { erased, accessLogPurged: purged.accessLog, auditLogPurged: purged.auditLog };
+      return {
+        erased,
+        materialsErased,
+        accessLogPurged: purged.accessLog,
+        auditLogPurged: purged.auditLog,
+      };
     },
   };
+}
+
+/**
+ * Erases the materials uploaded before `before` that no application names (an upload the portal
+ * never used), a batch per transaction, each with its audit entry. Returns how many.
+ */
+async function eraseUnreferenced(pool: Pool, before: Date): Promise<number> {
+  let erased = 0;
+  for (;;) {
+    const batchDone = await withTransaction(pool, async (db) => {
+      const result = await eraseUnreferencedMaterials(db, before, batch);
+      for (const material of result.erased) {
+        await recordAudit(db, {
+          ...retentionActor,
+          action: 'material.erase',
+          target: material.id,
+          reason: `never named by an application, uploaded before ${before.toISOString()}`,
+          result: 'ok',
+          detail: {
+            portal: material.portal,
+            size: material.size,
+            uploadedAt: new Date(material.created_at).toISOString(),
+          },
+        });
+      }
+      return result;
+    });
+    erased += batchDone.erased.length;
+    if (batchDone.candidates < batch) return erased;
+  }
 }

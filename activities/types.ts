@@ -236,6 +236,11 @@ export interface BulkActionActivities {
 export interface RetentionRunResult {
   /** Applications whose personal data was erased. */
   erased: number;
+  /**
+   * Materials erased because no application named them (`MATERIAL_UNREFERENCED_RETENTION`);
+   * absent from runs recorded before it was counted.
+   */
+  materialsErased?: number;
   /** Log entries deleted for their age. */
   accessLogPurged: number;
   auditLogPurged: number;

@@ -211,6 +211,7 @@ export const businessStartup: BundleDefinition = {
         ...company,
         legalRepresentativeName: 'form.legalRepresentative.name',
         sealTypes: 'form.seals',
+        businessLicence: 'steps.registration.businessLicence',
       },
       timeLimitWorkingDays: 0, // assumed: within the promised day, before the bank account
     }),

@@ -217,6 +217,7 @@ export const newborn: BundleDefinition = {
         citizenIdNumber: 'steps.householdRegistration.citizenIdNumber',
         insuredName: 'form.baby.name',
         address: 'form.insuranceAddress',
+        householdPageCertificate: 'steps.householdRegistration.householdPageCertificate',
       },
       timeLimitWorkingDays: 5,
     }),

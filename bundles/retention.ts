@@ -9,7 +9,12 @@ import type { BundleDefinition } from './definition.js';
  */
 export function retentionPolicyOf(
   bundles: Iterable<BundleDefinition>,
-  settings: { overrides?: string; accessLogDays?: number; auditLogDays?: number } = {},
+  settings: {
+    overrides?: string;
+    accessLogDays?: number;
+    auditLogDays?: number;
+    unreferencedMaterialMs?: number;
+  } = {},
 ): RetentionPolicy {
   const days: Record<string, number> = {};
   for (const bundle of bundles) days[bundle.id] = bundle.retentionDays;
@@ -31,5 +36,8 @@ export function retentionPolicyOf(
     bundles: days,
     accessLogDays: settings.accessLogDays ?? defaultAccessLogRetentionDays,
     auditLogDays: settings.auditLogDays ?? defaultAuditLogRetentionDays,
+    ...(settings.unreferencedMaterialMs === undefined
+      ? {}
+      : { unreferencedMaterialMs: settings.unreferencedMaterialMs }),
   };
 }

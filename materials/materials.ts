@@ -2,8 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   findMaterial,
   insertMaterial,
+  listMaterialKeysToRewrap,
   markMaterialBytesDeleted,
   materialBytesToDelete,
+  replaceMaterialKey,
 } from '../db/materials.js';
 import type { MaterialRow } from '../db/materials.js';
 import type { Queryable } from '../db/pool.js';
@@ -12,7 +14,8 @@ import type { ProblemCode } from '../schemas/error-codes.js';
 import { materialTypes } from '../schemas/materials.js';
 import type { MaterialType } from '../schemas/materials.js';
 import type { Keyring } from '../temporal/codec.js';
-import { openMaterial, sealMaterial } from './envelope.js';
+import { keyInFrontOf, openMaterial, rewrapMaterialKey, sealMaterial } from './envelope.js';
+import type { WrappedMaterialKey } from './envelope.js';
 import type { ObjectStore } from './object-store.js';
 import { sniffMaterialType } from './sniff.js';
 
@@ -84,7 +87,8 @@ export class Materials {
     const contentType = this.check(bytes, declaredType);
     const id = `mat_${randomBytes(16).toString('hex')}`;
     const storageKey = `materials/${id}`;
-    await this.store.put(storageKey, sealMaterial(this.keyring, id, bytes));
+    const sealed = sealMaterial(this.keyring, id, bytes);
+    await this.store.put(storageKey, sealed.blob);
     try {
       return await insertMaterial(this.db, {
         id,
@@ -93,6 +97,8 @@ export class Materials {
         content_type: contentType,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         storage_key: storageKey,
+        kek_id: sealed.key.kekId,
+        wrapped_key: sealed.key.wrappedKey,
       });
     } catch (err) {
       // No row names the bytes: they would never be read, so they are not kept.
@@ -107,7 +113,7 @@ export class Materials {
     if (!material || material.erased_at) return undefined;
     const blob = await this.store.get(material.storage_key);
     if (!blob) throw new Error(`material ${id}: its bytes are missing from the object store`);
-    return { material, bytes: openMaterial(this.keyring, id, blob) };
+    return { material, bytes: openMaterial(this.keyring, id, blob, rowKeyOf(material)) };
   }
 
   async metadata(id: string): Promise<MaterialRow | undefined> {
@@ -116,8 +122,56 @@ export class Materials {
   }
 
   /**
-   * Deletes the sealed bytes of erased materials from the object store: with them goes the data
-   * key stored in front of them, so no copy of the bytes (a backup of the bucket) opens again.
+   * Re-wraps, a batch at a time, the data keys of kept materials with the keyring's current key,
+   * so a former key can be retired; a key still stored in front of a material's bytes (before
+   * keys moved to rows) moves to its row on the way. The sealed bytes are not touched. Returns
+   * how many were re-wrapped, and how many cannot be: wrapped by a key no longer listed, or
+   * their bytes missing from the store.
+   */
+  async rewrapAll(batch = 200, signal?: AbortSignal): Promise<{ rewrapped: number; unreadable: number }> {
+    let rewrapped = 0;
+    let unreadable = 0;
+    let after: string | null = null;
+    for (;;) {
+      if (signal?.aborted) return { rewrapped, unreadable };
+      const rows = await listMaterialKeysToRewrap(this.db, this.keyring.currentKeyId, batch, after);
+      if (rows.length === 0) return { rewrapped, unreadable };
+      for (const row of rows) {
+        const key = rowKeyOf(row) ?? (await this.keyInFront(row.id, row.storage_key));
+        const current = key && this.rewrapped(row.id, key);
+        if (!current) {
+          unreadable += 1;
+          continue;
+        }
+        const from = { id: row.id, fromKekId: row.kek_id };
+        if (await replaceMaterialKey(this.db, from, current.kekId, current.wrappedKey)) rewrapped += 1;
+      }
+      after = rows.at(-1)?.id ?? null;
+    }
+  }
+
+  private async keyInFront(id: string, storageKey: string): Promise<WrappedMaterialKey | undefined> {
+    const blob = await this.store.get(storageKey);
+    try {
+      return blob ? keyInFrontOf(id, blob) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The key wrapped by the current keyring key; undefined when it cannot be unwrapped (key gone, altered). */
+  private rewrapped(id: string, key: WrappedMaterialKey): WrappedMaterialKey | undefined {
+    try {
+      return rewrapMaterialKey(this.keyring, id, key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Deletes the sealed bytes of erased materials from the object store (their data key left
+   * their row when they were erased; a material stored before keys moved to rows has it in
+   * front of its bytes, which go with them).
    * A deletion that fails is tried again at the next run. Returns how many went.
    */
   async deleteErasedBytes(): Promise<number> {
@@ -132,6 +186,14 @@ export class Materials {
       if (due.length < 100) return deleted;
     }
   }
+}
+
+/** The data key in a material's row, if it has one there. */
+function rowKeyOf(row: {
+  kek_id?: string | null;
+  wrapped_key?: Buffer | null;
+}): WrappedMaterialKey | undefined {
+  return row.kek_id && row.wrapped_key ? { kekId: row.kek_id, wrappedKey: row.wrapped_key } : undefined;
 }
 
 export function tooLarge(maxBytes: number): MaterialRefused {

@@ -27,7 +27,20 @@ export function keyringState(keyring: Keyring): string {
 
 /** What one pass did; `skipped` when this keyring state was reached before and nothing was scanned. */
 export type KeyringMigrationResult =
-  { skipped: true } | ({ skipped: false; rehashed: number; complete: boolean } & ResealResult);
+  | { skipped: true }
+  | ({
+      skipped: false;
+      rehashed: number;
+      /** Materials' data keys moved to the current key, and those wrapped by a key no longer listed. */
+      materialKeysRewrapped: number;
+      materialKeysUnreadable: number;
+      complete: boolean;
+    } & ResealResult);
+
+/** What re-wraps materials' data keys (`Materials`). */
+export interface MaterialKeyRewrap {
+  rewrapAll(batch?: number, signal?: AbortSignal): Promise<{ rewrapped: number; unreadable: number }>;
+}
 
 /**
  * Lookup hashes computed under a key other than the current one (a rotation, a dropped key) are
@@ -57,7 +70,8 @@ export async function rehashApplicants(
 
 /**
  * Brings the stored data to the keyring once per keyring change, not at every start: re-wraps
- * data keys, seals cells stored in clear, recomputes lookup hashes, then records the state as
+ * applications' data keys, seals cells stored in clear, recomputes lookup hashes, re-wraps
+ * materials' data keys (`options.materials`), then records the state as
  * done in PostgreSQL (`keyring_migrations`). A start with a keyring already done asks one
  * question and scans nothing. A pass cut short (shutdown) is not recorded, so the next start
  * finishes it; passes in several processes at once are safe (each change applies only to the
@@ -67,13 +81,23 @@ export async function migrateToKeyring(
   pool: Pool,
   dataKeys: DataKeys,
   keyring: Keyring,
-  options: { batch?: number; signal?: AbortSignal } = {},
+  options: { batch?: number; signal?: AbortSignal; materials?: MaterialKeyRewrap } = {},
 ): Promise<KeyringMigrationResult> {
   const state = keyringState(keyring);
   if (await keyringMigrationDone(pool, state)) return { skipped: true };
   const resealed = await resealStoredData(pool, dataKeys, options);
   const rehashed = await rehashApplicants(pool, keyring, options);
+  const materials = (await options.materials?.rewrapAll(options.batch, options.signal)) ?? {
+    rewrapped: 0,
+    unreadable: 0,
+  };
+  const done = {
+    ...resealed,
+    rehashed,
+    materialKeysRewrapped: materials.rewrapped,
+    materialKeysUnreadable: materials.unreadable,
+  };
   const complete = !options.signal?.aborted;
-  if (complete) await markKeyringMigrationDone(pool, state, { ...resealed, rehashed });
-  return { skipped: false, ...resealed, rehashed, complete };
+  if (complete) await markKeyringMigrationDone(pool, state, done);
+  return { skipped: false, ...done, complete };
 }

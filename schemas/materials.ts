@@ -77,6 +77,35 @@ export const certificateReference = z
   })
   .meta({ [kindKey]: 'certificate' });
 export type CertificateReference = z.infer<typeof certificateReference>;
+export type CertificateType = z.infer<typeof certificateTypeSchema>;
+
+/** The mark of the type a catalogue declares for a certificate field. */
+const certificateTypeKey = 'x-onething-certificate-type';
+
+/**
+ * A certificate reference of the one type a service declares for the field (its output, or what
+ * the next department receives): an answer carrying another kind of certificate there is refused
+ * as an output that does not match the catalogue.
+ */
+export function certificateOf(type: CertificateType) {
+  return certificateReference
+    .extend({ type: z.literal(type) })
+    .meta({ [kindKey]: 'certificate', [certificateTypeKey]: type });
+}
+
+/** The certificate type a field's schema declares (`certificateOf`), looking through optional and default wrappers. */
+export function declaredCertificateType(schema: z.ZodType): CertificateType | undefined {
+  let current: z.ZodType = schema;
+  for (let depth = 0; depth < 10; depth += 1) {
+    const declared = z.globalRegistry.get(current)?.[certificateTypeKey];
+    if (typeof declared === 'string') return certificateTypeSchema.parse(declared);
+    const def = (current as { _zod: { def: { innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
+    const inner = def.innerType ?? def.in;
+    if (!inner) return undefined;
+    current = inner;
+  }
+  return undefined;
+}
 
 /** The kind mark of a field's schema, looking through optional, nullable and default wrappers. */
 export function fieldKind(schema: z.ZodType): FieldKind | undefined {

@@ -19,7 +19,15 @@ export interface RetentionPolicy {
   bundles: Readonly<Record<string, number>>;
   accessLogDays: number;
   auditLogDays: number;
+  /**
+   * How long after its upload a material no application names is erased, in milliseconds
+   * (`MATERIAL_UNREFERENCED_RETENTION`). Unset: `defaultUnreferencedMaterialMs`.
+   */
+  unreferencedMaterialMs?: number;
 }
+
+/** Seven days: a portal names what it uploads within a submission or a supplement, not weeks later. */
+export const defaultUnreferencedMaterialMs = 7 * 86_400_000;
 
 const dayMs = 86_400_000;
 

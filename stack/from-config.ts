@@ -182,6 +182,7 @@ export async function startWorkerFromConfig(
       ...(config.RETENTION_DAYS ? { overrides: config.RETENTION_DAYS } : {}),
       ...(config.RETENTION_ACCESS_LOG_DAYS ? { accessLogDays: config.RETENTION_ACCESS_LOG_DAYS } : {}),
       ...(config.RETENTION_AUDIT_LOG_DAYS ? { auditLogDays: config.RETENTION_AUDIT_LOG_DAYS } : {}),
+      unreferencedMaterialMs: durationMs(config.MATERIAL_UNREFERENCED_RETENTION),
     }),
     forgetDataKey: (applicationId) => shared.dataKeys.forget(applicationId),
     tuning: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE },
@@ -212,7 +213,10 @@ export async function startApiFromConfig(
   // Data stored in clear before encryption at rest, or under a former key: in the background.
   const reseal = new AbortController();
   // Once per keyring change: a start whose keyring was reached before scans nothing.
-  const resealing = migrateToKeyring(shared.pool, shared.dataKeys, shared.keyring, { signal: reseal.signal })
+  const resealing = migrateToKeyring(shared.pool, shared.dataKeys, shared.keyring, {
+    signal: reseal.signal,
+    materials: shared.materials,
+  })
     .then((r) => {
       if (!r.skipped) log.info(r, 'stored citizen data brought to the current keys');
     })

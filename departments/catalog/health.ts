@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { citizenIdNumber, isoDate, issuedNumber, personName, sex } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
-import { certificateReference } from '../../schemas/materials.js';
+import { certificateOf } from '../../schemas/materials.js';
 
 /** Hospital / health commission (卫健): issues the birth and death medical certificates. */
 export const health = defineDepartment('health', { zh: '卫生健康委员会', en: 'Health Commission' }, [
@@ -20,7 +20,10 @@ export const health = defineDepartment('health', { zh: '卫生健康委员会', 
     }),
     // The number as before, and the electronic certificate (电子证照) the next department and the
     // portal verify at its issuer instead of copying the number.
-    output: z.object({ certificateNumber: issuedNumber, certificate: certificateReference.optional() }),
+    output: z.object({
+      certificateNumber: issuedNumber,
+      certificate: certificateOf('birth-medical-certificate').optional(),
+    }),
   },
   {
     id: 'death-certificate',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { citizenIdNumber, issuedNumber, personName } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
-import { materialLink } from '../../schemas/materials.js';
+import { certificateOf, materialLink } from '../../schemas/materials.js';
 
 const creditCodeCharacters = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const creditCodeWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -51,7 +51,13 @@ export const marketRegulation = defineDepartment(
         /** Proof of the registered address (a lease, a title deed): a link to the uploaded scan. */
         addressProof: materialLink.optional(),
       }),
-      output: z.object({ unifiedSocialCreditCode, businessLicenceNumber: issuedNumber }),
+      // The licence number as before, and the electronic business licence (营业执照) the next
+      // departments and the portal verify here instead of copying the number.
+      output: z.object({
+        unifiedSocialCreditCode,
+        businessLicenceNumber: issuedNumber,
+        businessLicence: certificateOf('business-licence').optional(),
+      }),
     },
   ],
 );

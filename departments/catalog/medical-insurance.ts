@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bankAccount, citizenIdNumber, isoDate, issuedNumber, personName } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
+import { certificateOf } from '../../schemas/materials.js';
 
 /**
  * Medical insurance bureau (医保): resident enrolment, maternity benefits, employer registration,
@@ -18,6 +19,8 @@ export const medicalInsurance = defineDepartment(
         citizenIdNumber,
         insuredName: personName,
         address: z.string().min(1).max(200),
+        /** The electronic household register page, verified at the police (older applications send only the ID number). */
+        householdPageCertificate: certificateOf('household-register-page').optional(),
       }),
       output: z.object({ enrolmentNumber: issuedNumber }),
     },

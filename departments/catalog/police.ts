@@ -9,7 +9,7 @@ import {
 } from '../../schemas/fields.js';
 import { verificationRecordSchema } from '../../schemas/work-list.js';
 import { defineDepartment } from '../definition.js';
-import { certificateReference } from '../../schemas/materials.js';
+import { certificateOf } from '../../schemas/materials.js';
 
 const address = z.string().min(1).max(200);
 
@@ -31,9 +31,15 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
       householdParentIdNumber: citizenIdNumber,
       marriageCertificateNumber: issuedNumber,
       /** The electronic birth certificate, verified at its issuer (older applications send only the number). */
-      birthCertificate: certificateReference.optional(),
+      birthCertificate: certificateOf('birth-medical-certificate').optional(),
     }),
-    output: z.object({ citizenIdNumber, householdPage: issuedNumber }),
+    // The page number as before, and the electronic household register page (户口登记页) the next
+    // departments and the portal verify at the police instead of copying the number.
+    output: z.object({
+      citizenIdNumber,
+      householdPage: issuedNumber,
+      householdPageCertificate: certificateOf('household-register-page').optional(),
+    }),
   },
   {
     id: 'household-deregistration',
@@ -106,6 +112,8 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
       sealTypes: z
         .array(z.enum(['official', 'financial', 'invoice', 'contract', 'legal-representative']))
         .min(1),
+      /** The electronic business licence (营业执照), verified at market regulation (older applications send only the code). */
+      businessLicence: certificateOf('business-licence').optional(),
     }),
     output: z.object({ sealRecordNumber: issuedNumber, electronicSealId: issuedNumber }),
   },

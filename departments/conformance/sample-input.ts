@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { citizenIdCheckDigit } from '../../schemas/fields.js';
-import { fieldKind } from '../../schemas/materials.js';
+import { declaredCertificateType, fieldKind } from '../../schemas/materials.js';
 
 /** Loosely typed view of a zod 4 schema, enough to walk the shapes the catalogue uses. */
 interface SchemaView {
@@ -70,6 +70,9 @@ const kindSamples = {
 
 function sampleFor(field: string, schema: SchemaView, index: number): unknown {
   const kind = fieldKind(schema as unknown as z.ZodType);
+  // A certificate field declares its type: the sample is a certificate of that type.
+  const declared = declaredCertificateType(schema as unknown as z.ZodType);
+  if (kind === 'certificate' && declared) return { ...kindSamples.certificate, type: declared };
   if (kind) return kindSamples[kind];
   const { def } = schema;
   switch (def.type) {

@@ -19,10 +19,13 @@ export function registerCertificateRoutes(app: FastifyInstance, state: Simulator
     async (request, reply) => {
       const { department, number } = request.params;
       // The ledger holds what each call issued: a certificate is valid if this department issued it.
+      // Any output may be one (the birth certificate, the household page, the business licence).
       for (const entry of state.ledger.list({ department })) {
-        const issued = certificateReference.safeParse(entry.outputs?.['certificate']);
-        if (issued.success && issued.data.number === number && issued.data.issuer === department) {
-          return reply.send({ valid: true, certificate: issued.data, issuedAt: entry.decidedAt });
+        for (const output of Object.values(entry.outputs ?? {})) {
+          const issued = certificateReference.safeParse(output);
+          if (issued.success && issued.data.number === number && issued.data.issuer === department) {
+            return reply.send({ valid: true, certificate: issued.data, issuedAt: entry.decidedAt });
+          }
         }
       }
       return reply.code(404).send({

@@ -4,6 +4,7 @@ import { citizenIdCheckDigit } from '../../schemas/fields.js';
 import type { z } from 'zod';
 import type { ServiceDefinition } from '../definition.js';
 import { fieldKind } from '../../schemas/materials.js';
+import type { CertificateReference, CertificateType } from '../../schemas/materials.js';
 import type { CallRef } from './ledger.js';
 
 /**
@@ -78,16 +79,32 @@ export const genericIssuer: Issuer = (_input, seed, definition) =>
 /** Region code of the simulated police station (Xihu district, Hangzhou). */
 const policeRegion = '330106';
 
-/** Registers the birth: a resident ID number whose date and sex digits agree with the input. */
-const birthRegistrationIssuer: Issuer = (input, seed) => {
+/** An electronic certificate (电子证照) this simulator issued, verified at `verificationUrl`. */
+function certificateIssued(
+  type: CertificateType,
+  issuer: string,
+  number: string,
+  context: IssueContext | undefined,
+): CertificateReference {
+  const verificationUrl = verificationUrlOf(context?.baseUrl ?? unreachedBaseUrl, issuer, number);
+  return { type, issuer, number, verificationUrl };
+}
+
+/**
+ * Registers the birth: a resident ID number whose date and sex digits agree with the input, and
+ * the household register page (户口登记页), as its number and as an electronic certificate.
+ */
+const birthRegistrationIssuer: Issuer = (input, seed, _definition, context) => {
   const birthDate = String(input['birthDate']).replaceAll('-', '');
   // GB 11643: the sequence's last digit is odd for a male, even for a female.
   const pair = parseInt(derive(seed, 'sequence').slice(0, 8), 16) % 500;
   const sequence = String(pair * 2 + (input['babySex'] === 'male' ? 1 : 0)).padStart(3, '0');
   const first17 = `${policeRegion}${birthDate}${sequence}`;
+  const householdPage = `HB-${derive(seed, 'householdPage').slice(0, 8).toUpperCase()}`;
   return {
     citizenIdNumber: `${first17}${citizenIdCheckDigit(first17)}`,
-    householdPage: `HB-${derive(seed, 'householdPage').slice(0, 8).toUpperCase()}`,
+    householdPage,
+    householdPageCertificate: certificateIssued('household-register-page', 'police', householdPage, context),
   };
 };
 
@@ -100,12 +117,7 @@ const birthCertificateIssuer: Issuer = (_input, seed, _definition, context) => {
   const certificateNumber = `Y${digits.toString().padStart(11, '0')}`;
   return {
     certificateNumber,
-    certificate: {
-      type: 'birth-medical-certificate',
-      issuer: 'health',
-      number: certificateNumber,
-      verificationUrl: verificationUrlOf(context?.baseUrl ?? unreachedBaseUrl, 'health', certificateNumber),
-    },
+    certificate: certificateIssued('birth-medical-certificate', 'health', certificateNumber, context),
   };
 };
 
@@ -114,8 +126,11 @@ function numberFrom(seed: string, label: string, modulo: number): number {
   return parseInt(derive(seed, label).slice(0, 12), 16) % modulo;
 }
 
-/** Registers a company: a unified social credit code (GB 32100) whose check characters hold. */
-const formationRegistrationIssuer: Issuer = (input, seed, definition) => {
+/**
+ * Registers a company: a unified social credit code (GB 32100) whose check characters hold, and
+ * the business licence (营业执照), as its number and as an electronic certificate.
+ */
+const formationRegistrationIssuer: Issuer = (input, seed, definition, context) => {
   // Organisation code (GB 11714): eight digits and their check character.
   const body = String(numberFrom(seed, 'organisationCode', 10 ** 8)).padStart(8, '0');
   const sum = [...body].reduce(
@@ -125,9 +140,16 @@ const formationRegistrationIssuer: Issuer = (input, seed, definition) => {
   const check = (11 - (sum % 11)) % 11;
   // 9: registered by market regulation; 1: a company. The region is the simulated registrar's.
   const first17 = `91${policeRegion}${body}${check === 10 ? 'X' : String(check)}`;
+  const numbers = genericIssuer(input, seed, definition);
   return {
-    ...genericIssuer(input, seed, definition),
+    ...numbers,
     unifiedSocialCreditCode: `${first17}${creditCodeCheckCharacter(first17)}`,
+    businessLicence: certificateIssued(
+      'business-licence',
+      'market-regulation',
+      String(numbers['businessLicenceNumber']),
+      context,
+    ),
   };
 };
 

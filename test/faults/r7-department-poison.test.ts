@@ -136,7 +136,7 @@ describe('R7: a department answering what is no decision', () => {
       outputsAsDeclared:
         Object.keys(police(done)?.outputs ?? {})
           .sort()
-          .join() === 'citizenIdNumber,householdPage',
+          .join() === 'citizenIdNumber,householdPage,householdPageCertificate',
       historyBounded: history.bytes < 256 * 1024,
     };
     await recordFaultResult({

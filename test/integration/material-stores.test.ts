@@ -90,7 +90,7 @@ describe.each(stores)('$name', ({ make, raw }) => {
     const db = {
       query: async (_sql: string, values: unknown[]) => {
         rows.push(values);
-        const [id, portal, size, contentType, sha256, storageKey] = values;
+        const [id, portal, size, contentType, sha256, storageKey, kekId, wrappedKey] = values;
         return {
           rows: [
             {
@@ -100,6 +100,8 @@ describe.each(stores)('$name', ({ make, raw }) => {
               content_type: contentType,
               sha256,
               storage_key: storageKey,
+              kek_id: kekId,
+              wrapped_key: wrappedKey,
               created_at: new Date(),
             },
           ],
@@ -114,7 +116,8 @@ describe.each(stores)('$name', ({ make, raw }) => {
     expect(atRest.equals(upload)).toBe(false);
     expect(atRest.includes(upload.subarray(0, 32))).toBe(false);
     expect(atRest.includes(upload.subarray(1000, 1032))).toBe(false);
-    // What PostgreSQL holds: metadata only, never the bytes.
+    // What PostgreSQL holds: metadata and the wrapped data key, never the bytes; the store holds
+    // no key, so its objects alone (a copy of the bucket) open nothing.
     expect(rows[0]).toEqual([
       row.id,
       'test-portal',
@@ -122,7 +125,10 @@ describe.each(stores)('$name', ({ make, raw }) => {
       'application/pdf',
       row.sha256,
       `materials/${row.id}`,
+      keyring.currentKeyId,
+      expect.any(Buffer),
     ]);
+    expect(atRest.includes(row.wrapped_key as Buffer)).toBe(false);
     const findRow = { query: async () => ({ rows: [row] }) };
     const reader = new Materials(findRow as never, store, keyring);
     expect((await reader.read(row.id))?.bytes.equals(upload)).toBe(true);

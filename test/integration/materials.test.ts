@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRetentionActivities } from '../../activities/retention.js';
 import { businessStartup } from '../../bundles/business-startup.js';
 import { signedMaterialUrl } from '../../materials/links.js';
-import type { MaterialLink, MaterialView } from '../../schemas/materials.js';
+import { findService } from '../../departments/catalog/index.js';
+import { citizenIdCheckDigit } from '../../schemas/fields.js';
+import type { CertificateReference, MaterialLink, MaterialView } from '../../schemas/materials.js';
 import { certificateReference } from '../../schemas/materials.js';
 import { eventually } from '../support/eventually.js';
 import { sampleMaterials } from '../support/material-files.js';
@@ -58,8 +60,11 @@ describe('uploading a material', () => {
     expect(answer.status).toBe(201);
     expect(answer.body).toMatchObject({ contentType: 'image/jpeg', size: bytes.length });
     expect(answer.body.id).toMatch(/^mat_[0-9a-f]{32}$/);
-    // PostgreSQL holds the metadata only.
-    const { rows } = await stack.pool.query('SELECT * FROM materials WHERE id = $1', [answer.body.id]);
+    // PostgreSQL holds the metadata and the data key, wrapped by the keyring; never the bytes.
+    const { rows } = await stack.pool.query<{ kek_id: string; wrapped_key: Buffer }>(
+      'SELECT * FROM materials WHERE id = $1',
+      [answer.body.id],
+    );
     expect(Object.keys(rows[0] as object).sort()).toEqual(
       [
         'bytes_deleted_at',
@@ -67,12 +72,16 @@ describe('uploading a material', () => {
         'created_at',
         'erased_at',
         'id',
+        'kek_id',
         'portal',
         'sha256',
         'size',
         'storage_key',
+        'wrapped_key',
       ].sort(),
     );
+    expect(rows[0]?.kek_id).toBe(stack.keyring.currentKeyId);
+    expect(rows[0]?.wrapped_key.length).toBeGreaterThan(32);
   });
 
   it('keeps the bytes encrypted on disk: what is stored is not the upload', async () => {
@@ -245,6 +254,18 @@ describe('a material named in a form and handed to a department', () => {
 });
 
 describe('an electronic certificate among the outputs', () => {
+  /** Verifies a reference at its issuer, as the next department or the portal would, and a forged number there. */
+  async function verifiesAtIssuer(certificate: CertificateReference) {
+    const verified = await fetch(certificate.verificationUrl);
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toMatchObject({ valid: true, certificate });
+    const forged = await fetch(
+      certificate.verificationUrl.replace(encodeURIComponent(certificate.number), 'FORGED-0000'),
+    );
+    expect(forged.status).toBe(404);
+    expect(await forged.json()).toMatchObject({ valid: false, code: 'UNKNOWN_CERTIFICATE' });
+  }
+
   it('is returned as a reference to the issuer, with the number as before, and verifies there', async () => {
     const submitted = await stack.submit(newbornRequest());
     const view = await stack.waitForApplication(submitted.body.id, ended);
@@ -255,13 +276,7 @@ describe('an electronic certificate among the outputs', () => {
       issuer: 'health',
       number: outputs['certificateNumber'],
     });
-
-    const verified = await fetch(certificate.verificationUrl);
-    expect(verified.status).toBe(200);
-    expect(await verified.json()).toMatchObject({ valid: true, certificate });
-    const forged = await fetch(certificate.verificationUrl.replace(certificate.number, 'Y00000000000'));
-    expect(forged.status).toBe(404);
-    expect(await forged.json()).toMatchObject({ valid: false, code: 'UNKNOWN_CERTIFICATE' });
+    await verifiesAtIssuer(certificate);
 
     // The next department receives the reference, to verify it instead of copying the number.
     const police = await stack.simulator.ledger({ keyPrefix: `${view.id}:householdRegistration` });
@@ -270,10 +285,63 @@ describe('an electronic certificate among the outputs', () => {
       certificateNumber: certificate.number,
     });
   });
+
+  it('includes the household register page (户口登记页) the police issue, which medical insurance receives', async () => {
+    const submitted = await stack.submit(newbornRequest());
+    // What the portal reads: the application view.
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+    const outputs = view.steps.find((s) => s.id === 'householdRegistration')?.outputs ?? {};
+    const page = certificateReference.parse(outputs['householdPageCertificate']);
+    expect(page).toMatchObject({
+      type: 'household-register-page',
+      issuer: 'police',
+      number: outputs['householdPage'],
+    });
+    await verifiesAtIssuer(page);
+    const enrolment = await stack.simulator.ledger({ keyPrefix: `${view.id}:medicalInsurance` });
+    expect(enrolment[0]?.input).toMatchObject({ householdPageCertificate: page });
+  });
+
+  it('includes the business licence (营业执照) market regulation issues, which the seal filing receives', async () => {
+    const submitted = await stack.submit(businessStartup.example);
+    expect(submitted.status).toBe(201);
+    const view = await stack.waitForApplication(submitted.body.id, ended);
+    const outputs = view.steps.find((s) => s.id === 'registration')?.outputs ?? {};
+    const licence = certificateReference.parse(outputs['businessLicence']);
+    expect(licence).toMatchObject({
+      type: 'business-licence',
+      issuer: 'market-regulation',
+      number: outputs['businessLicenceNumber'],
+    });
+    await verifiesAtIssuer(licence);
+    const seal = await stack.simulator.ledger({ keyPrefix: `${view.id}:seal` });
+    expect(seal[0]?.input).toMatchObject({ businessLicence: licence });
+  });
+
+  it('is refused from a department that answers another kind of certificate than its service declares', () => {
+    const licenceAsPage = {
+      type: 'business-licence',
+      issuer: 'police',
+      number: 'HB-00000000',
+      verificationUrl: 'https://police.example.gov.cn/certificates/HB-00000000',
+    };
+    const registration = findService('police', 'birth-registration');
+    const first17 = '33010620261120001';
+    const answer = {
+      citizenIdNumber: `${first17}${citizenIdCheckDigit(first17)}`,
+      householdPage: 'HB-00000000',
+      householdPageCertificate: licenceAsPage,
+    };
+    expect(registration?.output.safeParse(answer).error?.issues).toEqual([
+      expect.objectContaining({ path: ['householdPageCertificate', 'type'] }),
+    ]);
+    const page = { ...licenceAsPage, type: 'household-register-page' };
+    expect(registration?.output.safeParse({ ...answer, householdPageCertificate: page }).success).toBe(true);
+  });
 });
 
 describe('a material at the end of its application’s retention', () => {
-  it('is erased with it: its sealed bytes (and the data key in front of them) leave the store, and its link is refused', async () => {
+  it('is erased with it: its data key leaves its row, its sealed bytes the store, and its link is refused', async () => {
     const scan = sampleMaterials.pdf();
     const material = (await upload(scan, 'application/pdf')).body;
     // Named by two applications: kept while the second one is.
@@ -318,10 +386,113 @@ describe('a material at the end of its application’s retention', () => {
     await expect(readFile(stored)).rejects.toMatchObject({ code: 'ENOENT' });
     const refused = await fetch(link.url);
     expect(refused.status).toBe(404);
-    const { rows } = await stack.pool.query<{ erased: boolean; deleted: boolean }>(
-      'SELECT erased_at IS NOT NULL AS erased, bytes_deleted_at IS NOT NULL AS deleted FROM materials WHERE id = $1',
+    const { rows } = await stack.pool.query<{ erased: boolean; deleted: boolean; key: boolean }>(
+      `SELECT erased_at IS NOT NULL AS erased, bytes_deleted_at IS NOT NULL AS deleted,
+              wrapped_key IS NOT NULL OR kek_id IS NOT NULL AS key
+       FROM materials WHERE id = $1`,
       [material.id],
     );
-    expect(rows[0]).toEqual({ erased: true, deleted: true });
+    expect(rows[0]).toEqual({ erased: true, deleted: true, key: false });
+  }, 120_000);
+});
+
+describe('a material no application ever names', () => {
+  /** The scheduled job with the default policy for materials, run with a clock. */
+  const retentionAt = (at: Date) =>
+    createRetentionActivities({
+      pool: stack.pool,
+      // No application is due: only materials are.
+      policy: { bundles: {}, accessLogDays: 3650, auditLogDays: 3650 },
+      materials: stack.materials,
+    }).runRetention({ now: at.toISOString() });
+  const dayMs = 86_400_000;
+
+  it('is erased, audited, once MATERIAL_UNREFERENCED_RETENTION (7 days) has passed since its upload; a named one stays', async () => {
+    const unused = (await upload(sampleMaterials.png(), 'image/png')).body;
+    const kept = (await upload(sampleMaterials.pdf(), 'application/pdf')).body;
+    const request = structuredClone(businessStartup.example) as { form: Record<string, unknown> };
+    request.form['addressProof'] = kept.id;
+    const submitted = await stack.submit(request);
+    expect(submitted.status).toBe(201);
+    const uploadedAt = new Date(unused.createdAt).getTime();
+    const stored = (id: string) => readFile(join(stack.materialDir, 'materials', id));
+    const rowOf = async (id: string) =>
+      (
+        await stack.pool.query<{ erased: boolean; deleted: boolean; key: boolean }>(
+          `SELECT erased_at IS NOT NULL AS erased, bytes_deleted_at IS NOT NULL AS deleted,
+                  wrapped_key IS NOT NULL AS key
+           FROM materials WHERE id = $1`,
+          [id],
+        )
+      ).rows[0];
+
+    // A minute short of a week: kept.
+    await retentionAt(new Date(uploadedAt + 7 * dayMs - 60_000));
+    expect(await rowOf(unused.id)).toEqual({ erased: false, deleted: false, key: true });
+    await expect(stored(unused.id)).resolves.toBeInstanceOf(Buffer);
+
+    // A minute past: erased, its key cleared, its bytes deleted; the named one untouched.
+    const run = await retentionAt(new Date(uploadedAt + 7 * dayMs + 60_000));
+    expect(run.materialsErased).toBeGreaterThanOrEqual(1);
+    expect(await rowOf(unused.id)).toEqual({ erased: true, deleted: true, key: false });
+    await expect(stored(unused.id)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await rowOf(kept.id)).toEqual({ erased: false, deleted: false, key: true });
+    await expect(stored(kept.id)).resolves.toBeInstanceOf(Buffer);
+
+    const erasures = async () => {
+      const audit = await stack.request<{
+        entries: Array<{ action: string; target: string | null; detail: unknown }>;
+      }>('GET', '/v1/ops/audit?action=material.erase', undefined, {}, 'operator');
+      expect(audit.status).toBe(200);
+      return audit.body.entries;
+    };
+    expect((await erasures()).filter((e) => e.target === unused.id)).toEqual([
+      expect.objectContaining({
+        action: 'material.erase',
+        target: unused.id,
+        actor: expect.objectContaining({ keyId: 'system:retention' }),
+        detail: expect.objectContaining({ portal: expect.any(String), size: unused.size }),
+      }),
+    ]);
+    expect((await erasures()).some((e) => e.target === kept.id)).toBe(false);
+
+    // An erased material cannot be named any more.
+    request.form['addressProof'] = unused.id;
+    const late = await stack.submit(request);
+    expect([late.status, (late.body as unknown as { code: string }).code]).toEqual([
+      422,
+      'MATERIAL_NOT_FOUND',
+    ]);
+    // A second run finds nothing more of it to do.
+    await retentionAt(new Date(uploadedAt + 7 * dayMs + 120_000));
+    expect((await erasures()).filter((e) => e.target === unused.id)).toHaveLength(1);
+  }, 120_000);
+
+  it('is kept when an application names it while the job runs', async () => {
+    const material = (await upload(sampleMaterials.jpeg(), 'image/jpeg')).body;
+    const submitted = await stack.submit(newbornRequest());
+    expect(submitted.status).toBe(201);
+    const late = new Date(new Date(material.createdAt).getTime() + 30 * dayMs);
+    // A submission naming it, not yet committed: its link holds the material's row.
+    const naming = await stack.pool.connect();
+    try {
+      await naming.query('BEGIN');
+      await naming.query('INSERT INTO application_materials (application_id, material_id) VALUES ($1, $2)', [
+        submitted.body.id,
+        material.id,
+      ]);
+      // The job skips the row it cannot lock, rather than erase it or wait.
+      await retentionAt(late);
+      await naming.query('COMMIT');
+    } finally {
+      naming.release();
+    }
+    await retentionAt(late);
+    const { rows } = await stack.pool.query<{ erased: boolean }>(
+      'SELECT erased_at IS NOT NULL AS erased FROM materials WHERE id = $1',
+      [material.id],
+    );
+    expect(rows[0]).toEqual({ erased: false });
+    await expect(readFile(join(stack.materialDir, 'materials', material.id))).resolves.toBeInstanceOf(Buffer);
   }, 120_000);
 });

@@ -42,6 +42,7 @@ describe('a production start with settings missing', () => {
         'ENCRYPTION_KEYS',
         'DEPARTMENTS_CONFIG or DEPARTMENTS_URL',
         'VIDEO_PROVIDER_MODULE',
+        'MATERIAL_LINK_BASE_URL',
       ],
     ],
     [
@@ -52,6 +53,7 @@ describe('a production start with settings missing', () => {
         'ENCRYPTION_KEYS',
         'DEPARTMENTS_CONFIG or DEPARTMENTS_URL',
         'VIDEO_PROVIDER_MODULE',
+        'MATERIAL_LINK_BASE_URL',
         'OIDC_ISSUER_URL',
         'OIDC_CLIENT_ID',
         'OIDC_REDIRECT_URL',

@@ -70,7 +70,7 @@ describe('the retention schedule', () => {
     const result = await stack.client.workflow
       .getHandle(started.workflowId, started.firstExecutionRunId)
       .result();
-    expect(result).toEqual({ erased: 0, accessLogPurged: 0, auditLogPurged: 0 });
+    expect(result).toEqual({ erased: 0, materialsErased: 0, accessLogPurged: 0, auditLogPurged: 0 });
   });
 });
 

@@ -139,6 +139,11 @@ describe('checkBundle', () => {
         'but householdRegistration is not a step that runs before',
       ),
       problem(
+        'medicalInsurance',
+        'householdPageCertificate',
+        'but householdRegistration is not a step that runs before',
+      ),
+      problem(
         'insurancePayment',
         'citizenIdNumber',
         'but householdRegistration is not a step that runs before',

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       MATERIAL_STORE: 'directory',
       MATERIAL_MAX_BYTES: 10 * 1024 * 1024,
       MATERIAL_LINK_TTL: '10m',
+      MATERIAL_UNREFERENCED_RETENTION: '7d',
       MATERIAL_S3_REGION: 'us-east-1',
       METRICS_HOST: '127.0.0.1',
       TEMPORAL_METRICS_HOST: '127.0.0.1',
@@ -145,6 +146,7 @@ describe('missingSettings', () => {
     ENCRYPTION_KEYS: 'k1:AAAA',
     DEPARTMENTS_CONFIG: '/etc/onething/departments.json',
     VIDEO_PROVIDER_MODULE: './video.js',
+    MATERIAL_LINK_BASE_URL: 'https://onething.example.gov.cn',
     OIDC_ISSUER_URL: 'https://sso.example.gov.cn',
     OIDC_CLIENT_ID: 'onething',
     OIDC_REDIRECT_URL: 'https://onething.example.gov.cn/v1/console/oidc/callback',
@@ -162,6 +164,7 @@ describe('missingSettings', () => {
       'ENCRYPTION_KEYS',
       'DEPARTMENTS_CONFIG or DEPARTMENTS_URL',
       'VIDEO_PROVIDER_MODULE',
+      'MATERIAL_LINK_BASE_URL',
       'OIDC_ISSUER_URL',
       'OIDC_CLIENT_ID',
       'OIDC_REDIRECT_URL',
@@ -172,6 +175,9 @@ describe('missingSettings', () => {
     // The API makes no video rooms: it does not need the provider.
     expect(missingSettings(loadConfig(production), 'api')).not.toContain('VIDEO_PROVIDER_MODULE');
     expect(missingSettings(loadConfig(production), 'worker')).toContain('VIDEO_PROVIDER_MODULE');
+    // A worker signs the material links departments follow; the API only serves them.
+    expect(missingSettings(loadConfig(production), 'worker')).toContain('  MATERIAL_LINK_BASE_URL:');
+    expect(missingSettings(loadConfig(production), 'api')).not.toContain('MATERIAL_LINK_BASE_URL');
   });
 
   it('is satisfied in production by a complete configuration, DEPARTMENTS_URL counting as departments', () => {
@@ -187,6 +193,8 @@ describe('missingSettings', () => {
     expect(message).toContain('TEMPORAL_ADDRESS');
     expect(message).toContain('DATABASE_URL');
     expect(message).not.toContain('ENCRYPTION_KEYS');
+    // Outside production material links fall back to API_HOST:API_PORT.
+    expect(message).not.toContain('MATERIAL_LINK_BASE_URL');
   });
 });
 
@@ -242,5 +250,16 @@ describe('the materials settings', () => {
       'image/png',
     ]);
     expect(() => loadConfig({ MATERIAL_TYPES: 'image/gif' })).toThrow(ConfigError);
+  });
+
+  it('keep a material no application names for a week by default, and never less than an hour', () => {
+    expect(loadConfig({}).MATERIAL_UNREFERENCED_RETENTION).toBe('7d');
+    expect(loadConfig({ MATERIAL_UNREFERENCED_RETENTION: '36h' }).MATERIAL_UNREFERENCED_RETENTION).toBe(
+      '36h',
+    );
+    for (const bad of ['30m', 'a week', '-1d'])
+      expect(() => loadConfig({ MATERIAL_UNREFERENCED_RETENTION: bad })).toThrow(
+        /MATERIAL_UNREFERENCED_RETENTION/,
+      );
   });
 });

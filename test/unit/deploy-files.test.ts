@@ -185,22 +185,28 @@ ${env}
     stop_grace_period: 45s
 ${extra}`),
     );
+  /** What production needs of a worker besides the settings every process gets. */
+  const videoAndLinks = [
+    '      VIDEO_PROVIDER_MODULE: provider',
+    '      MATERIAL_LINK_BASE_URL: https://onething.example.gov.cn',
+  ].join('\n');
   const problems = (containers: ReturnType<typeof worker>) =>
     containers.flatMap((c) => containerProblems(c, imageEnv));
 
   it('accepts the right one', () => {
-    expect(problems(worker('      VIDEO_PROVIDER_MODULE: provider'))).toEqual([]);
+    expect(problems(worker(videoAndLinks))).toEqual([]);
   });
 
   it('names a variable the configuration does not have', () => {
-    expect(
-      problems(worker('      VIDEO_PROVIDER_MODULE: provider\n      WORKER_SHUTDOWN_GRAC: 60s')),
-    ).toEqual(['compose service worker: WORKER_SHUTDOWN_GRAC is not a setting']);
+    expect(problems(worker(`${videoAndLinks}\n      WORKER_SHUTDOWN_GRAC: 60s`))).toEqual([
+      'compose service worker: WORKER_SHUTDOWN_GRAC is not a setting',
+    ]);
   });
 
   it('names a setting production needs that is not given', () => {
     expect(problems(worker(''))).toEqual([
       "compose service worker: missing VIDEO_PROVIDER_MODULE: the cloud window's video service",
+      "compose service worker: missing MATERIAL_LINK_BASE_URL: the API's address as departments reach it, for material links",
     ]);
   });
 
@@ -243,7 +249,7 @@ spec:
   });
 
   it('names a worker killed before its shutdown grace is over', () => {
-    const [short] = worker('      VIDEO_PROVIDER_MODULE: provider\n      WORKER_SHUTDOWN_GRACE: 1m');
+    const [short] = worker(`${videoAndLinks}\n      WORKER_SHUTDOWN_GRACE: 1m`);
     expect(containerProblems(short!, imageEnv)).toEqual([
       'compose service worker: 45 s to stop is not longer than WORKER_SHUTDOWN_GRACE (60 s)',
     ]);

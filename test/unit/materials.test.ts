@@ -1,12 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openMaterial, sealMaterial } from '../../materials/envelope.js';
+import { keyInFrontOf, openMaterial, rewrapMaterialKey, sealMaterial } from '../../materials/envelope.js';
+import type { WrappedMaterialKey } from '../../materials/envelope.js';
 import { signedMaterialUrl, verifyMaterialLink } from '../../materials/links.js';
 import type { LinkQuery } from '../../materials/links.js';
 import { MaterialRefused, Materials } from '../../materials/materials.js';
 import type { ObjectStore } from '../../materials/object-store.js';
 import { sniffMaterialType } from '../../materials/sniff.js';
 import { randomKeyring } from '../../temporal/keyring.js';
-import { sampleMaterials } from '../support/material-files.js';
+import { legacySealedMaterial, sampleMaterials } from '../support/material-files.js';
 
 const keyring = randomKeyring();
 const unusedStore = {} as ObjectStore;
@@ -85,20 +87,47 @@ describe('sniffing a material', () => {
 });
 
 describe('a material at rest', () => {
-  it('is sealed with a key of its own: not the bytes, and opened only under its own id', () => {
+  const id = 'mat_0123456789abcdef0123456789abcdef';
+
+  it('is sealed with a key of its own, kept apart: not the bytes, and opened only under its own id', () => {
     const bytes = sampleMaterials.png();
-    const sealed = sealMaterial(keyring, 'mat_0123456789abcdef0123456789abcdef', bytes);
-    expect(sealed.includes(bytes.subarray(0, 64))).toBe(false);
-    expect(openMaterial(keyring, 'mat_0123456789abcdef0123456789abcdef', sealed).equals(bytes)).toBe(true);
-    expect(() => openMaterial(keyring, 'mat_ffffffffffffffffffffffffffffffff', sealed)).toThrow(
+    const { blob, key } = sealMaterial(keyring, id, bytes);
+    expect(blob.includes(bytes.subarray(0, 64))).toBe(false);
+    expect(key.kekId).toBe(keyring.currentKeyId);
+    expect(blob.includes(key.wrappedKey)).toBe(false);
+    expect(openMaterial(keyring, id, blob, key).equals(bytes)).toBe(true);
+    // The object alone opens nothing: its key is in the material's row.
+    expect(() => openMaterial(keyring, id, blob, undefined)).toThrow(/erased/);
+    expect(() => openMaterial(keyring, 'mat_ffffffffffffffffffffffffffffffff', blob, key)).toThrow(
       /authentication/,
     );
-    expect(() => openMaterial(randomKeyring(), 'mat_0123456789abcdef0123456789abcdef', sealed)).toThrow();
-    const altered = Buffer.from(sealed);
+    expect(() => openMaterial(randomKeyring(), id, blob, key)).toThrow();
+    const altered = Buffer.from(blob);
     altered[altered.length - 20] = (altered[altered.length - 20] ?? 0) ^ 1;
-    expect(() => openMaterial(keyring, 'mat_0123456789abcdef0123456789abcdef', altered)).toThrow(
-      /authentication/,
-    );
+    expect(() => openMaterial(keyring, id, altered, key)).toThrow(/authentication/);
+  });
+
+  it('opens under a new current key once re-wrapped, with the former key retired', () => {
+    const bytes = sampleMaterials.pdf();
+    const { blob, key } = sealMaterial(keyring, id, bytes);
+    const rotated = { currentKeyId: 'next', keys: new Map([...keyring.keys, ['next', randomBytes(32)]]) };
+    const rewrapped = rewrapMaterialKey(rotated, id, key);
+    expect(rewrapped.kekId).toBe('next');
+    const retired = { currentKeyId: 'next', keys: new Map([['next', rotated.keys.get('next') as Buffer]]) };
+    expect(openMaterial(retired, id, blob, rewrapped).equals(bytes)).toBe(true);
+    expect(() => openMaterial(retired, id, blob, key)).toThrow(/not in the keyring/);
+  });
+
+  it('stored before keys moved to rows (key in front of the bytes), opens as it is and re-wraps into a row', () => {
+    const bytes = sampleMaterials.jpeg();
+    const blob = legacySealedMaterial(keyring, id, bytes);
+    expect(openMaterial(keyring, id, blob, undefined).equals(bytes)).toBe(true);
+    const inFront = keyInFrontOf(id, blob);
+    expect(inFront?.kekId).toBe(keyring.currentKeyId);
+    const next = randomKeyring();
+    const rotated = { currentKeyId: next.currentKeyId, keys: new Map([...keyring.keys, ...next.keys]) };
+    const moved = rewrapMaterialKey(rotated, id, inFront as WrappedMaterialKey);
+    expect(openMaterial(next, id, blob, moved).equals(bytes)).toBe(true);
   });
 });
 

@@ -67,7 +67,11 @@ describe('answers padded to a size (oversizedAnswer)', () => {
     expect(answer.headers['content-length']).toBeUndefined();
     expect(answer.rawPayload.byteLength).toBe(3 * 1024 * 1024);
     const body = answer.json<{ outputs: Record<string, unknown>; padding: string }>();
-    expect(Object.keys(body.outputs).sort()).toEqual(['citizenIdNumber', 'householdPage']);
+    expect(Object.keys(body.outputs).sort()).toEqual([
+      'citizenIdNumber',
+      'householdPage',
+      'householdPageCertificate',
+    ]);
     expect(body.padding).toMatch(/^x+$/);
     expect(await ledger()).toEqual([expect.objectContaining({ idempotencyKey: 'k-1', outcome: 'done' })]);
   });
