@@ -320,7 +320,7 @@ export async function closeTask(db: Queryable, id: string, reason: string): Prom
 }
 
 /** A task as read, its input, supplement and decision opened (they are sealed at rest). */
-async function openTask<T extends TaskRow | undefined>(db: Queryable, row: T): Promise<T> {
+export async function openTask<T extends TaskRow | undefined>(db: Queryable, row: T): Promise<T> {
   if (!row) return row;
   const sealer = sealerOf(db);
   return {

@@ -131,6 +131,12 @@ export const taskSummarySchema = z.object({
     ),
   assignee: z.string().nullable().describe('the clerk who claimed it (key id and name)'),
   dueAt: z.string(),
+  workingDaysLeft: z
+    .number()
+    .int()
+    .describe(
+      "working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue)",
+    ),
   overdue: z.boolean(),
   escalatedAt: z.string().nullable(),
   video: videoSessionSchema.nullable(),

@@ -27,7 +27,7 @@ import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { audited } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
-import { departmentScope, inScope, regionPrefixOf, requireRegion } from '../auth/scope.js';
+import { inScope, requireRegion } from '../auth/scope.js';
 import { ScopeRefusal } from '../auth/scope-refusal.js';
 import { unstatedRegion } from '../../schemas/regions.js';
 import type { Principal } from '../../schemas/principal.js';
@@ -36,6 +36,7 @@ import { ProblemError } from '../problem.js';
 import { validServiceOutputs } from '../service-outputs.js';
 import { approvedVerification, checkFourEyes } from '../video-verification.js';
 import { deliverUpdate } from '../workflow-updates.js';
+import { workListScope } from '../work-list-scope.js';
 import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../work-list-views.js';
 
 const errorResponses = {
@@ -175,29 +176,14 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       },
     },
     async (request) => {
-      const principal = principalOf(request);
       const { department, cursor, ...filter } = request.query;
-      const own = departmentScope(principal);
-      if (own !== undefined && department !== undefined && department !== own)
-        throw new ScopeRefusal(
-          403,
-          problemCodes.forbidden,
-          "Only your department's tasks",
-          own,
-          `${department}'s tasks`,
-        );
+      const scope = workListScope(principalOf(request), department);
       const after = cursor === undefined ? undefined : decodeTaskCursor(cursor);
-      const scope = own ?? department;
-      const regionPrefix = regionPrefixOf(principal);
-      const page = await listTasks(deps.pool, {
-        ...filter,
-        ...(regionPrefix === undefined ? {} : { regionPrefix }),
-        ...(scope === undefined ? {} : { department: scope }),
-        ...(after ? { after } : {}),
-      });
+      const now = new Date();
+      const page = await listTasks(deps.pool, { ...filter, ...scope, ...(after ? { after } : {}) });
       const last = page.rows.at(-1);
       return {
-        tasks: page.rows.map(taskSummaryView),
+        tasks: page.rows.map((row) => taskSummaryView(row, app.viewDates.calendar, now)),
         nextCursor: page.more && last ? encodeTaskCursor(last) : null,
       };
     },
@@ -230,7 +216,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         purpose: `${task.kind} task of ${task.step_id} (round ${task.round})`,
         stepId: task.step_id,
       });
-      return taskDetailView(task);
+      return taskDetailView(task, app.viewDates.calendar);
     },
   );
 
@@ -250,7 +236,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         const change = await claimTask(deps.pool, request.params.id, actorOf(principalOf(request)));
         const task = await taskOf(deps, request.params.id, change);
         if (task) note(aboutTask(task));
-        return taskSummaryView(changed(request.params.id, change));
+        return taskSummaryView(changed(request.params.id, change), app.viewDates.calendar);
       }),
   );
   app.post(
@@ -264,7 +250,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         const change = await releaseTask(deps.pool, request.params.id, actorOf(principalOf(request)));
         const task = await taskOf(deps, request.params.id, change);
         if (task) note(aboutTask(task));
-        return taskSummaryView(changed(request.params.id, change));
+        return taskSummaryView(changed(request.params.id, change), app.viewDates.calendar);
       }),
   );
 
@@ -331,7 +317,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
           repliedBy: personOf(principal),
           repliedAt: new Date().toISOString(),
         });
-        return taskSummaryView(changed(task.id, change));
+        return taskSummaryView(changed(task.id, change), app.viewDates.calendar);
       }),
   );
 
@@ -380,6 +366,6 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       ...('verification' in body && body.verification ? { verification: body.verification } : {}),
       decidedAt: now.toISOString(),
     });
-    return taskSummaryView(changed(task.id, change));
+    return taskSummaryView(changed(task.id, change), app.viewDates.calendar);
   }
 };

@@ -698,6 +698,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/tasks/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Follow the work list as tasks open and change (Server-Sent Events)
+     * @description The tasks `GET /v1/tasks` would list to the caller (a clerk or scoped operator: its own department; a region-scoped operator: its region), each time one opens or changes (claimed, released, escalated, decided), as a `task` frame whose data is the task as the list shows it. A task changed twice between two reads is sent once, as it is now. The first frame, `ready`, says the stream is open: what changes after it is sent, so load the list after it. Reconnect with the last id received (Last-Event-ID), to any API process, and nothing is missed. A comment line every 15 s keeps the connection alive.
+     */
+    get: operations['getV1TasksEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -1072,6 +1092,8 @@ export interface components {
       /** @description the clerk who claimed it (key id and name) */
       assignee: string | null;
       dueAt: string;
+      /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+      workingDaysLeft: number;
       overdue: boolean;
       escalatedAt: string | null;
       video: {
@@ -1128,6 +1150,8 @@ export interface components {
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
+        /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+        workingDaysLeft: number;
         overdue: boolean;
         escalatedAt: string | null;
         video: {
@@ -1698,6 +1722,8 @@ export interface components {
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
+        /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+        workingDaysLeft: number;
         overdue: boolean;
         escalatedAt: string | null;
         video: {
@@ -1924,6 +1950,14 @@ export interface components {
        */
       nextAfter: string | null;
     };
+    TaskEventFrameInput: {
+      /** @description where the frame is in the changes: send it back as Last-Event-ID to resume after it */
+      id: string;
+      /** @enum {string} */
+      event: 'ready' | 'task';
+      /** @description for `task`, the task as one of `GET /v1/tasks` lists it, as JSON; for `ready`, `{}` */
+      data: string;
+    };
     ApplicationEventInput: {
       /** @description `<applicationId>:<seq>`, unique and the same on every delivery; deduplicate on it */
       id: string;
@@ -2075,6 +2109,8 @@ export interface components {
        * @description when the session ends; sign in again then
        */
       expiresAt: string;
+      /** @description a person who supervises their department (the OpenID provider's claim): the console shows them the department's supervisor queue */
+      supervisor: boolean;
     };
     /**
      * @example {
@@ -2810,6 +2846,8 @@ export interface components {
       /** @description the clerk who claimed it (key id and name) */
       assignee: string | null;
       dueAt: string;
+      /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+      workingDaysLeft: number;
       overdue: boolean;
       escalatedAt: string | null;
       video: {
@@ -2866,6 +2904,8 @@ export interface components {
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
+        /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+        workingDaysLeft: number;
         overdue: boolean;
         escalatedAt: string | null;
         video: {
@@ -3436,6 +3476,8 @@ export interface components {
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
+        /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+        workingDaysLeft: number;
         overdue: boolean;
         escalatedAt: string | null;
         video: {
@@ -3662,6 +3704,14 @@ export interface components {
        */
       nextAfter: string | null;
     };
+    TaskEventFrame: {
+      /** @description where the frame is in the changes: send it back as Last-Event-ID to resume after it */
+      id: string;
+      /** @enum {string} */
+      event: 'ready' | 'task';
+      /** @description for `task`, the task as one of `GET /v1/tasks` lists it, as JSON; for `ready`, `{}` */
+      data: string;
+    };
     ApplicationEvent: {
       /** @description `<applicationId>:<seq>`, unique and the same on every delivery; deduplicate on it */
       id: string;
@@ -3813,6 +3863,8 @@ export interface components {
        * @description when the session ends; sign in again then
        */
       expiresAt: string;
+      /** @description a person who supervises their department (the OpenID provider's claim): the console shows them the department's supervisor queue */
+      supervisor: boolean;
     };
     /**
      * @example {
@@ -6190,6 +6242,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -6336,6 +6390,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -7830,6 +7886,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -7958,6 +8016,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -8090,6 +8150,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -8231,6 +8293,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -8298,6 +8362,77 @@ export interface operations {
         };
       };
       /** @description too many requests: wait for the Retry-After header */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1TasksEvents: {
+    parameters: {
+      query?: {
+        /** @description operators; a clerk follows its own */
+        department?: string;
+      };
+      header?: {
+        /** @description resume after this frame (EventSource sends it on reconnect); unset: from now */
+        'last-event-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the event stream */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['TaskEventFrame'];
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
       429: {
         headers: {
           [name: string]: unknown;
