@@ -7,20 +7,23 @@ import { renderDepartments } from './departments-page.js';
 import { el } from './dom.js';
 import { renderSignIn } from './sign-in.js';
 import { renderStuckList } from './stuck-list.js';
+import { renderWorkList } from './work-list-page.js';
 
 /** @typedef {import('./types').Session} Session */
 /**
- * What a page gets: its address's parts, and a signal that aborts when the operator leaves it.
- * @typedef {{ params: URLSearchParams, match: RegExpExecArray, signal: AbortSignal, fail: (err: unknown) => void, reload: () => void }} PageContext
+ * What a page gets: its address's parts, who is signed in, and a signal that aborts when they leave it.
+ * @typedef {{ params: URLSearchParams, match: RegExpExecArray, session: Session, signal: AbortSignal, fail: (err: unknown) => void, reload: () => void }} PageContext
  */
 
 /**
  * Each page and the roles it is for: an admin manages keys and reads the audit log; operating
- * applications is not theirs, so no operator page is linked or shown to them.
+ * applications is not theirs, so no operator page is linked or shown to them. Clerks (and the
+ * officers among them) work their department's list; operators may open it too.
  * @type {Array<{ pattern: RegExp, roles: string[], render: (main: HTMLElement, context: PageContext) => Promise<void> }>}
  */
 const pages = [
   { pattern: /^\/stuck$/, roles: ['operator'], render: renderStuckList },
+  { pattern: /^\/tasks$/, roles: ['clerk', 'operator'], render: renderWorkList },
   { pattern: /^\/applications\/([0-9a-fA-F-]{36})$/, roles: ['operator'], render: renderApplication },
   { pattern: /^\/audit$/, roles: ['operator', 'admin'], render: renderAuditLog },
   { pattern: /^\/departments$/, roles: ['operator'], render: renderDepartments },
@@ -29,7 +32,8 @@ const pages = [
 ];
 
 /** The page a role lands on, and is sent back to from an address that is not theirs. */
-const homeOf = (/** @type {Session} */ signedIn) => (signedIn.role === 'admin' ? '#/audit' : '#/stuck');
+const homeOf = (/** @type {Session} */ signedIn) =>
+  signedIn.role === 'admin' ? '#/audit' : roleOf(signedIn) === 'clerk' ? '#/tasks' : '#/stuck';
 
 /** `operator:police` is an operator: the role without its scope. */
 const roleOf = (/** @type {Session} */ signedIn) => signedIn.role.split(':')[0] ?? '';
@@ -97,6 +101,7 @@ async function show() {
       const context = {
         params: new URLSearchParams(query),
         match,
+        session,
         signal: controller.signal,
         fail: failHere,
         reload: () => void show().catch(fail),

@@ -259,6 +259,13 @@ export type TaskView = {
   completedAt: string | null;
 };
 
+/** `GET /v1/tasks`. */
+export type TaskList = {
+  tasks: TaskView[];
+  /** pass as `cursor` for the next page; null on the last */
+  nextCursor: string | null;
+};
+
 /** `GET /v1/ops/applications/:id`. */
 export type OpsApplication = {
   /** the read model, personal data masked */

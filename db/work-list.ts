@@ -128,7 +128,8 @@ export async function findTask(db: Queryable, id: string): Promise<TaskRow | und
 /** Filters of the work list; every one is optional. */
 export interface TaskFilter {
   department?: string;
-  status?: TaskStatus;
+  /** Any of these statuses. */
+  status?: readonly TaskStatus[];
   /** Past its due time and not completed, or escalated. */
   overdue?: boolean;
   kind?: TaskKind;
@@ -158,7 +159,7 @@ export async function listTasks(
        LEFT JOIN applications a ON a.id = t.application_id
      WHERE ($1::text IS NULL OR t.department = $1)
        AND ($9::text IS NULL OR starts_with(a.region, $9))
-       AND ($2::text IS NULL OR t.status = $2)
+       AND ($2::text[] IS NULL OR t.status = ANY ($2::text[]))
        AND ($3::boolean IS NULL OR ${overdueSql} = $3)
        AND ($4::text IS NULL OR t.kind = $4)
        AND ($5::text IS NULL OR t.queue = $5)

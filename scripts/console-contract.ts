@@ -31,7 +31,13 @@ import {
   stepStatusSchema,
 } from '../schemas/status.js';
 import { ratingViewSchema } from '../schemas/ratings.js';
-import { taskSummarySchema } from '../schemas/work-list.js';
+import {
+  taskKindSchema,
+  taskListSchema,
+  taskQueueSchema,
+  taskStatusSchema,
+  taskSummarySchema,
+} from '../schemas/work-list.js';
 import { docComment, typeOf } from './json-schema-to-ts.js';
 import type { JsonSchema } from './json-schema-to-ts.js';
 
@@ -70,6 +76,7 @@ const answers: Named[] = [
   },
   { name: 'PendingCall', doc: 'A department call Temporal holds.', schema: pendingCallSchema },
   { name: 'TaskView', doc: 'A work-list task.', schema: taskSummarySchema },
+  { name: 'TaskList', doc: '`GET /v1/tasks`.', schema: taskListSchema },
   { name: 'OpsApplication', doc: '`GET /v1/ops/applications/:id`.', schema: opsApplicationSchema },
   { name: 'AuditList', doc: '`GET /v1/ops/audit`.', schema: auditListSchema },
   { name: 'BundleSummary', doc: 'A bundle as `GET /v1/bundles` lists it.', schema: bundleSummarySchema },
@@ -168,6 +175,24 @@ function contractFile(): string {
     ),
     list('repairActions', 'The repairs of one step in progress.', 'RepairAction', repairActions),
     list('bulkRepairActions', 'The repairs a bulk action applies.', 'BulkActionKind', bulkRepairActions),
+    list(
+      'taskStatuses',
+      'Where a work-list task stands, as `GET /v1/tasks?status=` names it.',
+      "TaskView['status']",
+      taskStatusSchema.options,
+    ),
+    list(
+      'taskKinds',
+      'What a person does with a task (`GET /v1/tasks?kind=`).',
+      "TaskView['kind']",
+      taskKindSchema.options,
+    ),
+    list(
+      'taskQueues',
+      'Whose queue of the department a task is in (`GET /v1/tasks?queue=`).',
+      "TaskView['queue']",
+      taskQueueSchema.options,
+    ),
     list(
       'bulkItemStates',
       "Where a bulk action's item stands.",

@@ -32,6 +32,9 @@ export const consoleFiles = [
   'bulk-progress.js',
   'bulk-list.js',
   'bulk-job.js',
+  'work-list-page.js',
+  'work-list-words.js',
+  'work-list-live.js',
 ] as const;
 
 const contentTypes: Record<string, string> = {
