@@ -7688,7 +7688,8 @@ export interface operations {
       query?: {
         /** @description operators and admins; a clerk sees its own */
         department?: string;
-        status?: 'open' | 'claimed' | 'completed';
+        /** @description one status, or several as a comma list (`open,claimed`: the work still to do) */
+        status?: string | string[];
         overdue?: 'true' | 'false';
         kind?: 'review' | 'video-verification' | 'approval';
         queue?: 'department' | 'supervisor';
