@@ -11,12 +11,12 @@ import { daysText, valueName, words } from './work-list-words.js';
 /** @typedef {import('./app.js').PageContext} PageContext */
 
 /**
- * The list's filters as the address keeps them (a reload keeps them too). `status` is a comma
- * list as the API takes it, `all` for none; unset, the work still to do.
+ * The list's filters as the address keeps them (a reload keeps them too). `status` is one of the
+ * API's, `all` for none, or unset: the work still to do (`active=true`).
  * @typedef {{ status: string, kind: string, overdue: boolean, queue: string, department: string }} Filters
  */
 
-const toDo = 'open,claimed';
+const toDo = 'active';
 const statusChoices = [toDo, 'open', 'claimed', 'completed', 'all'];
 
 /**
@@ -67,9 +67,9 @@ const addressOf = (filters) =>
  * @param {Filters} filters
  */
 function matches(task, filters) {
-  const statuses = filters.status === 'all' ? undefined : filters.status.split(',');
   return (
-    (statuses === undefined || statuses.includes(task.status)) &&
+    (filters.status === 'all' ||
+      (filters.status === toDo ? task.status !== 'completed' : task.status === filters.status)) &&
     (filters.kind === '' || task.kind === filters.kind) &&
     (!filters.overdue || task.overdue) &&
     (filters.queue === '' || task.queue === filters.queue) &&
@@ -340,7 +340,8 @@ export async function renderWorkList(main, { params, signal, session, reload, fa
     const page = await api(
       'GET',
       withQuery('/v1/tasks', {
-        status: filters.status === 'all' ? undefined : filters.status,
+        status: filters.status === 'all' || filters.status === toDo ? undefined : filters.status,
+        active: filters.status === toDo ? 'true' : undefined,
         kind: filters.kind,
         overdue: filters.overdue ? 'true' : undefined,
         queue: filters.queue,

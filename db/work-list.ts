@@ -128,8 +128,9 @@ export async function findTask(db: Queryable, id: string): Promise<TaskRow | und
 /** Filters of the work list; every one is optional. */
 export interface TaskFilter {
   department?: string;
-  /** Any of these statuses. */
-  status?: readonly TaskStatus[];
+  status?: TaskStatus;
+  /** True: open or claimed (still to do); false: completed. */
+  active?: boolean;
   /** Past its due time and not completed, or escalated. */
   overdue?: boolean;
   kind?: TaskKind;
@@ -159,11 +160,12 @@ export async function listTasks(
        LEFT JOIN applications a ON a.id = t.application_id
      WHERE ($1::text IS NULL OR t.department = $1)
        AND ($9::text IS NULL OR starts_with(a.region, $9))
-       AND ($2::text[] IS NULL OR t.status = ANY ($2::text[]))
+       AND ($2::text IS NULL OR t.status = $2)
        AND ($3::boolean IS NULL OR ${overdueSql} = $3)
        AND ($4::text IS NULL OR t.kind = $4)
        AND ($5::text IS NULL OR t.queue = $5)
        AND ($6::timestamptz IS NULL OR (t.due_at, t.id) > ($6::timestamptz, $7::uuid))
+       AND ($10::boolean IS NULL OR (t.status <> 'completed') = $10)
      ORDER BY t.due_at, t.id
      LIMIT $8`,
     [
@@ -176,6 +178,7 @@ export async function listTasks(
       filter.after?.id ?? null,
       filter.limit + 1,
       filter.regionPrefix ?? null,
+      filter.active ?? null,
     ],
   );
   return {

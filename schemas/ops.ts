@@ -4,9 +4,13 @@ import { taskSummarySchema } from './work-list.js';
 import { durationMs } from './durations.js';
 import { applicationStatusSchema, stepStatusSchema } from './status.js';
 import { applicationViewSchema } from './api.js';
-import { listQuery } from './list-query.js';
 
-export { listQuery };
+/** A query parameter given once, repeated, or as a comma list. */
+export const listQuery = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s !== ''))
+    .pipe(z.array(item).min(1));
 
 // At most ten years: anything longer means nothing here, and would overflow a database interval.
 const maxDurationMs = 10 * 366 * 24 * 60 * 60 * 1000;

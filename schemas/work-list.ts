@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { listQuery } from './list-query.js';
 
 /** What a person does with a work-list task. */
 export const taskKindSchema = z.enum(['review', 'video-verification', 'approval']);
@@ -179,9 +178,10 @@ const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const taskListQuerySchema = z
   .object({
     department: z.string().min(1).max(64).optional().describe('operators and admins; a clerk sees its own'),
-    status: listQuery(taskStatusSchema)
+    status: taskStatusSchema.optional(),
+    active: booleanQuery
       .optional()
-      .describe('one status, or several as a comma list (`open,claimed`: the work still to do)'),
+      .describe('`true`: only the work still to do, open and claimed tasks; `false`: only completed ones'),
     overdue: booleanQuery.optional(),
     kind: taskKindSchema.optional(),
     queue: taskQueueSchema.optional(),

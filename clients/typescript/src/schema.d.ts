@@ -7688,8 +7688,9 @@ export interface operations {
       query?: {
         /** @description operators and admins; a clerk sees its own */
         department?: string;
-        /** @description one status, or several as a comma list (`open,claimed`: the work still to do) */
-        status?: string | string[];
+        status?: 'open' | 'claimed' | 'completed';
+        /** @description `true`: only the work still to do, open and claimed tasks; `false`: only completed ones */
+        active?: 'true' | 'false';
         overdue?: 'true' | 'false';
         kind?: 'review' | 'video-verification' | 'approval';
         queue?: 'department' | 'supervisor';
