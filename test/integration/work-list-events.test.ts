@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '../../db/pool.js';
+import type { Pool } from '../../db/pool.js';
 import { insertTask } from '../../db/work-list.js';
+import { attachDataKeys } from '../../privacy/sealer.js';
+import { startApiRole } from '../../stack/api-role.js';
+import type { ApiRole } from '../../stack/api-role.js';
 import { taskSummarySchema } from '../../schemas/work-list.js';
 import type { TaskSummary } from '../../schemas/work-list.js';
 import { openLiveStream } from '../support/event-stream.js';
@@ -12,15 +18,28 @@ import type { TestRole, TestStack } from '../support/stack.js';
 // Birth certificates are decided by health clerks in the work list here: submitting a newborn
 // application opens a real task through the workflow. Its police step is not a work-list one.
 let stack: TestStack;
+// A second API process's view: its own pool, its own LISTEN connection, the same database.
+let secondPool: Pool;
+let second: ApiRole;
 beforeAll(async () => {
   stack = await startTestStack({ stepDeciders: new Map([['newborn.birthCertificate', 'worklist']]) });
+  secondPool = createPool(stack.databaseUrl, 4);
+  attachDataKeys(secondPool, stack.keyring);
+  second = await startApiRole({
+    deps: { ...stack.apiDeps, pool: secondPool },
+    app: { authCacheTtlMs: 0, rateLimitPerMinute: 100_000 },
+    listen: { host: '127.0.0.1', port: 0 },
+    log: pino({ enabled: false }),
+  });
 });
 afterAll(async () => {
+  await second?.stop();
+  await secondPool?.end();
   await stack?.close();
 });
 
-const follow = async (as: TestRole, headers: Record<string, string> = {}) => {
-  const stream = await openLiveStream(`${stack.apiUrl}/v1/tasks/events`, {
+const follow = async (as: TestRole, headers: Record<string, string> = {}, apiUrl = stack.apiUrl) => {
+  const stream = await openLiveStream(`${apiUrl}/v1/tasks/events`, {
     authorization: `Bearer ${stack.keys[as]}`,
     ...headers,
   });
@@ -100,7 +119,7 @@ describe('the work list live view (GET /v1/tasks/events)', () => {
     }
   });
 
-  it('resumes after Last-Event-ID and misses nothing that changed while disconnected', async () => {
+  it('resumes after Last-Event-ID, on another API process, and misses nothing that changed meanwhile', async () => {
     const first = await follow('healthClerk');
     const applicationId = (await stack.submit(newbornRequest())).body.id;
     const opened = await first.waitFor(
@@ -112,10 +131,10 @@ describe('the work list live view (GET /v1/tasks/events)', () => {
 
     // While nobody follows: the task is claimed, and another one opens.
     expect((await claim(task.id, 'healthClerk')).status).toBe(200);
-    const second = (await stack.submit(newbornRequest())).body.id;
-    const another = await stack.waitForOpenTask(second, 'healthClerk');
+    const later = (await stack.submit(newbornRequest())).body.id;
+    const another = await stack.waitForOpenTask(later, 'healthClerk');
 
-    const resumed = await follow('healthClerk', { 'last-event-id': opened.id ?? '' });
+    const resumed = await follow('healthClerk', { 'last-event-id': opened.id ?? '' }, second.url);
     try {
       expect(resumed.frames[0]).toMatchObject({ event: 'ready', id: opened.id });
       await resumed.waitFor(
