@@ -202,6 +202,30 @@ describe("a clerk's work list in the console", () => {
     expect(errors).toEqual([]);
   });
 
+  it('lets an operator open the work list of a department they choose, without claiming', async () => {
+    const health = await openTask({});
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${stack.apiUrl}/console/`);
+    await page.getByLabel('API key').fill(stack.keys.operator);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: '待办任务 · Work list' }).click();
+    await page.getByLabel('部门').fill('health');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForURL(/#\/tasks\?department=health$/);
+    await rowOf(page, health.id).waitFor();
+    const departments = await page
+      .locator('tbody tr td:first-child .muted')
+      .evaluateAll((cells) => cells.map((c) => c.textContent?.split(' · ')[0]));
+    expect(new Set(departments)).toEqual(new Set(['health']));
+    // Operators reassign from the application page; claiming is the clerks'.
+    expect(await page.locator('tbody button').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('shows a supervisor the supervisor queue as a tab, kept in the address', async () => {
     const escalated = await openTask({ queue: 'supervisor' });
     const { page, errors } = await signedInPage('sun.li');
