@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OidcRelyingParty } from '../../api/auth/oidc.js';
 import { defaultClaimNames } from '../../api/auth/person-claims.js';
-import { insertTask } from '../../db/work-list.js';
+import { closeTask, insertTask } from '../../db/work-list.js';
 import type { NewTask } from '../../db/work-list.js';
 import { startDevOidcProvider } from '../../identity/dev-provider.js';
 import type { RunningDevProvider } from '../../identity/dev-provider.js';
@@ -118,6 +118,9 @@ describe("a clerk's work list in the console", () => {
     const soon = await openTask({ dueAt: stack.calendar.addWorkingDays(now, 3) });
     const late = await openTask({ dueAt: new Date(now.getTime() - 6 * dayMs) });
     const lateBy = stack.calendar.workingDaysBetween(late.due_at, now);
+    // Decided work is not shown by default: only what is still to do.
+    const done = await openTask({});
+    await closeTask(stack.pool, done.id, 'withdrawn');
 
     const { page, errors } = await signedInPage('he.ping');
     const soonRow = rowOf(page, soon.id);
@@ -132,6 +135,7 @@ describe("a clerk's work list in the console", () => {
     expect(lateDue).toContain(`已超期 ${lateBy} 个工作日`);
     expect(lateBy).toBeGreaterThan(0);
     expect(await rowOf(page, late.id).getAttribute('class')).toContain('overdue');
+    expect(await rowOf(page, done.id).count()).toBe(0);
     // Earliest due first.
     const order = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.taskId));
     expect(order.indexOf(late.id)).toBeLessThan(order.indexOf(soon.id));
