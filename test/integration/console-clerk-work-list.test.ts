@@ -137,7 +137,9 @@ describe("a clerk's work list in the console", () => {
     expect(await rowOf(page, late.id).getAttribute('class')).toContain('overdue');
     expect(await rowOf(page, done.id).count()).toBe(0);
     // Earliest due first.
-    const order = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.taskId));
+    const order = await Promise.all(
+      (await page.locator('tbody tr').all()).map((r) => r.getAttribute('data-task-id')),
+    );
     expect(order.indexOf(late.id)).toBeLessThan(order.indexOf(soon.id));
 
     // A new application's task arrives without reloading the page.
@@ -187,9 +189,9 @@ describe("a clerk's work list in the console", () => {
     const { page, errors } = await signedInPage('chen.jing', true);
     await rowOf(page, police.id).waitFor();
     expect(await page.getByTestId('work-list-live').textContent()).toContain('正在重新连接');
-    const departments = await page
-      .locator('tbody tr td:first-child .muted')
-      .evaluateAll((cells) => cells.map((c) => c.textContent?.split(' · ')[0]));
+    const departments = (await page.locator('tbody tr td:first-child .muted').allTextContents()).map(
+      (text) => text.split(' · ')[0],
+    );
     expect(new Set(departments)).toEqual(new Set(['police']));
     expect(await rowOf(page, health.id).count()).toBe(0);
 
@@ -220,9 +222,9 @@ describe("a clerk's work list in the console", () => {
     await page.getByRole('button', { name: '筛选' }).click();
     await page.waitForURL(/#\/tasks\?department=health$/);
     await rowOf(page, health.id).waitFor();
-    const departments = await page
-      .locator('tbody tr td:first-child .muted')
-      .evaluateAll((cells) => cells.map((c) => c.textContent?.split(' · ')[0]));
+    const departments = (await page.locator('tbody tr td:first-child .muted').allTextContents()).map(
+      (text) => text.split(' · ')[0],
+    );
     expect(new Set(departments)).toEqual(new Set(['health']));
     // Operators reassign from the application page; claiming is the clerks'.
     expect(await page.locator('tbody button').count()).toBe(0);
