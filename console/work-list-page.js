@@ -154,6 +154,8 @@ function filterForm(filters, session, reload) {
     ),
   );
   const overdue = el('input', { type: 'checkbox', name: 'overdue', checked: filters.overdue });
+  // Every operator chooses a queue; one of every department (not `operator:<department>`) a department.
+  const anyOperator = session.role.startsWith('operator');
   const operator = session.role === 'operator';
   const queue = el(
     'select',
@@ -183,7 +185,7 @@ function filterForm(filters, session, reload) {
           kind: kind.value,
           overdue: overdue.checked,
           // A clerk's queue is the tab's; an operator's the filter's.
-          queue: operator || session.role.startsWith('operator:') ? queue.value : filters.queue,
+          queue: anyOperator ? queue.value : filters.queue,
           department: operator ? department.value.trim() : '',
         });
         if (location.hash === target) reload();
@@ -192,8 +194,7 @@ function filterForm(filters, session, reload) {
     },
     field(words.t('status'), status),
     field(words.t('kind'), kind),
-    session.role.startsWith('operator') ? field(words.t('queues'), queue) : null,
-    // Only an operator of every department chooses one; everyone else has theirs.
+    anyOperator ? field(words.t('queues'), queue) : null,
     operator ? field(words.t('department'), department, words.t('departmentHint')) : null,
     el('label', { class: 'check' }, overdue, ` ${words.t('overdueOnly')}`),
     el('button', { type: 'submit' }, words.t('apply')),
