@@ -189,6 +189,8 @@ export const configSchema = z.object({
   OIDC_REGION_CLAIM: z.preprocess(unsetIfEmpty, z.string().min(1).default('onething_region')),
   /** The claim holding a person's display name, shown in the access and audit logs. */
   OIDC_NAME_CLAIM: z.preprocess(unsetIfEmpty, z.string().min(1).default('name')),
+  /** The claim saying a person supervises their department (true or "true"): they see its supervisor queue. */
+  OIDC_SUPERVISOR_CLAIM: z.preprocess(unsetIfEmpty, z.string().min(1).default('onething_supervisor')),
   /** Where the embedded stack's development OpenID provider listens (never in production). */
   DEV_OIDC_PORT: port(4400),
   /**

@@ -33,6 +33,7 @@ import { opsRatingRoutes } from './routes/ops-ratings.js';
 import { ratingRoutes } from './routes/ratings.js';
 import { supplementRoutes } from './routes/supplements.js';
 import { workListRoutes } from './routes/work-list.js';
+import { workListEventRoutes } from './routes/work-list-events.js';
 import { applicationEventRoutes } from './routes/application-events.js';
 import { applicationRoutes } from './routes/applications.js';
 import { applicationListRoutes } from './routes/application-list.js';
@@ -131,6 +132,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(supplementRoutes, deps);
   await app.register(materialRoutes, deps);
   await app.register(workListRoutes, deps);
+  await app.register(workListEventRoutes, deps);
   await app.register(metricsRoutes, deps);
   await app.register(opsRoutes, deps);
   await app.register(ratingRoutes, deps);

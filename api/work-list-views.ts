@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import { isRectification } from '../db/work-list.js';
 import type { TaskRow } from '../db/work-list.js';
 import { findService } from '../departments/catalog/index.js';
@@ -8,8 +9,20 @@ import type { TaskContext } from './task-context.js';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-/** A task as the work list shows it (no application data). */
-export function taskSummaryView(row: TaskRow & { is_overdue?: boolean }): TaskSummary {
+/**
+ * Working days from `now` to the due time on the deployment's calendar, as the schema says:
+ * those still ahead (0 on the day it is due), or, once it is past, minus those gone by since.
+ */
+export function workingDaysLeft(dueAt: Date, calendar: BusinessCalendar, now: Date): number {
+  return dueAt > now ? calendar.workingDaysBetween(now, dueAt) : -calendar.workingDaysBetween(dueAt, now);
+}
+
+/** A task as the work list shows it (no application data), dated on the calendar at `now`. */
+export function taskSummaryView(
+  row: TaskRow & { is_overdue?: boolean },
+  calendar: BusinessCalendar,
+  now: Date = new Date(),
+): TaskSummary {
   return {
     id: row.id,
     applicationId: row.application_id,
@@ -23,8 +36,8 @@ export function taskSummaryView(row: TaskRow & { is_overdue?: boolean }): TaskSu
     rectification: isRectification(row),
     assignee: row.assignee,
     dueAt: new Date(row.due_at).toISOString(),
-    overdue:
-      row.is_overdue ?? (row.overdue || (row.status !== 'completed' && new Date(row.due_at) < new Date())),
+    workingDaysLeft: workingDaysLeft(new Date(row.due_at), calendar, now),
+    overdue: row.is_overdue ?? (row.overdue || (row.status !== 'completed' && new Date(row.due_at) < now)),
     escalatedAt: iso(row.escalated_at),
     video: row.video,
     decision: row.decision,
@@ -35,11 +48,11 @@ export function taskSummaryView(row: TaskRow & { is_overdue?: boolean }): TaskSu
 }
 
 /** A task with what the clerk decides on, why, and the outputs an approval must give. */
-export function taskDetailView(row: TaskRow, context: TaskContext): TaskDetail {
+export function taskDetailView(row: TaskRow, calendar: BusinessCalendar, context: TaskContext): TaskDetail {
   // A rectification is answered with a reply, not with the service's outputs.
   const service = isRectification(row) ? undefined : findService(row.department, row.service);
   return {
-    ...taskSummaryView(row),
+    ...taskSummaryView(row, calendar),
     input: row.input,
     supplement: row.supplement,
     outputsSchema: service ? z.toJSONSchema(service.output, { io: 'input', unrepresentable: 'any' }) : {},

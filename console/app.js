@@ -9,6 +9,7 @@ import { chooseLanguage, currentLanguage, wordsOf } from './i18n.js';
 import { renderSignIn } from './sign-in.js';
 import { renderStuckList } from './stuck-list.js';
 import { renderTask } from './task-page.js';
+import { renderWorkList } from './work-list-page.js';
 
 /** @typedef {import('./types').Session} Session */
 
@@ -18,6 +19,7 @@ const words = wordsOf({
     title: 'Onething 运维控制台',
     brand: 'Onething 运维控制台',
     skip: '跳到正文',
+    tasks: '待办任务',
     stuck: '卡住的办件',
     departments: '部门',
     bulk: '批量操作',
@@ -31,6 +33,7 @@ const words = wordsOf({
     title: "Onething operators' console",
     brand: "Onething operators' console",
     skip: 'Skip to content',
+    tasks: 'Work list',
     stuck: 'Stuck applications',
     departments: 'Departments',
     bulk: 'Bulk actions',
@@ -45,6 +48,7 @@ const words = wordsOf({
 const chromeTexts = /** @type {const} */ ([
   'brand',
   'skip',
+  'tasks',
   'stuck',
   'departments',
   'bulk',
@@ -53,17 +57,19 @@ const chromeTexts = /** @type {const} */ ([
 ]);
 
 /**
- * What a page gets: its address's parts, and a signal that aborts when the operator leaves it.
- * @typedef {{ params: URLSearchParams, match: RegExpExecArray, signal: AbortSignal, fail: (err: unknown) => void, reload: () => void }} PageContext
+ * What a page gets: its address's parts, who is signed in, and a signal that aborts when they leave it.
+ * @typedef {{ params: URLSearchParams, match: RegExpExecArray, session: Session, signal: AbortSignal, fail: (err: unknown) => void, reload: () => void }} PageContext
  */
 
 /**
  * Each page and the roles it is for: an admin manages keys and reads the audit log; operating
- * applications is not theirs, so no operator page is linked or shown to them.
+ * applications is not theirs, so no operator page is linked or shown to them. Clerks (and the
+ * officers among them) work their department's list; operators may open it too.
  * @type {Array<{ pattern: RegExp, roles: string[], render: (main: HTMLElement, context: PageContext) => Promise<void> }>}
  */
 const pages = [
   { pattern: /^\/stuck$/, roles: ['operator'], render: renderStuckList },
+  { pattern: /^\/tasks$/, roles: ['clerk', 'operator'], render: renderWorkList },
   { pattern: /^\/applications\/([0-9a-fA-F-]{36})$/, roles: ['operator'], render: renderApplication },
   { pattern: /^\/audit$/, roles: ['operator', 'admin'], render: renderAuditLog },
   { pattern: /^\/departments$/, roles: ['operator'], render: renderDepartments },
@@ -154,6 +160,7 @@ async function show() {
       const context = {
         params: new URLSearchParams(query),
         match,
+        session,
         signal: controller.signal,
         fail: failHere,
         reload: () => void show().catch(fail),

@@ -61,6 +61,24 @@ export const repairActions = ['retry', 'resend', 'skip'];
 export const bulkRepairActions = ['retry', 'resend'];
 
 /**
+ * Where a work-list task stands, as `GET /v1/tasks?status=` names it.
+ * @type {ReadonlyArray<import('./types').TaskView['status']>}
+ */
+export const taskStatuses = ['open', 'claimed', 'completed'];
+
+/**
+ * What a person does with a task (`GET /v1/tasks?kind=`).
+ * @type {ReadonlyArray<import('./types').TaskView['kind']>}
+ */
+export const taskKinds = ['review', 'video-verification', 'approval'];
+
+/**
+ * Whose queue of the department a task is in (`GET /v1/tasks?queue=`).
+ * @type {ReadonlyArray<import('./types').TaskView['queue']>}
+ */
+export const taskQueues = ['department', 'supervisor'];
+
+/**
  * Where a bulk action's item stands.
  * @type {ReadonlyArray<import('./types').BulkItemState>}
  */

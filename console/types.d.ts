@@ -53,6 +53,8 @@ export type Session = {
   role: string;
   /** when the session ends; sign in again then */
   expiresAt: string;
+  /** a person who supervises their department (the OpenID provider's claim): the console shows them the department's supervisor queue */
+  supervisor: boolean;
 };
 
 /** One step of an application. */
@@ -237,6 +239,8 @@ export type TaskView = {
   /** the clerk who claimed it (key id and name) */
   assignee: string | null;
   dueAt: string;
+  /** working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+  workingDaysLeft: number;
   overdue: boolean;
   escalatedAt: string | null;
   video: {
@@ -273,6 +277,8 @@ export type TaskDetail = {
   /** the clerk who claimed it (key id and name) */
   assignee: string | null;
   dueAt: string;
+  /** working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+  workingDaysLeft: number;
   overdue: boolean;
   escalatedAt: string | null;
   video: {
@@ -319,6 +325,13 @@ export type TaskDetail = {
   >;
   /** the facts a video verification must establish (the service declares them); empty for other tasks */
   verifies: Array<'identity' | 'contact' | 'address' | 'vehicle'>;
+};
+
+/** `GET /v1/tasks`. */
+export type TaskList = {
+  tasks: TaskView[];
+  /** pass as `cursor` for the next page; null on the last */
+  nextCursor: string | null;
 };
 
 /** `GET /v1/ops/applications/:id`. */

@@ -37,6 +37,8 @@ export interface SessionPerson {
   role: Extract<RoleName, 'operator' | 'admin' | 'clerk'>;
   scope: string | null;
   region: string | null;
+  /** Supervises their department (the provider's claim): the console shows them its supervisor queue. */
+  supervisor: boolean;
 }
 
 /** The principal a person's session acts as; its key id names the person, not a key. */
@@ -55,8 +57,9 @@ export async function insertPersonSession(
        WHERE person_subject = $2 AND (expires_at < now() - interval '1 day' OR revoked_at < now() - interval '1 day')
      )
      INSERT INTO console_sessions
-       (token_hash, person_subject, person_name, person_role, person_scope, person_region, csrf_token, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8::integer))
+       (token_hash, person_subject, person_name, person_role, person_scope, person_region, csrf_token, expires_at,
+        person_supervisor)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8::integer), $9)
      RETURNING expires_at`,
     [
       session.tokenHash,
@@ -67,6 +70,7 @@ export async function insertPersonSession(
       person.region,
       session.csrfToken,
       session.ttlSeconds,
+      person.supervisor,
     ],
   );
   const row = rows[0];
@@ -92,12 +96,14 @@ export async function findConsoleSession(
     person_role: RoleName | null;
     person_scope: string | null;
     person_region: string | null;
+    person_supervisor: boolean;
     region: string | null;
     csrf_token: string;
     expires_at: Date;
   }>(
     `SELECT k.id AS key_id, k.name, k.role, k.scope, k.region,
             s.person_subject, s.person_name, s.person_role, s.person_scope, s.person_region,
+            s.person_supervisor,
             s.csrf_token, s.expires_at
      FROM console_sessions s LEFT JOIN api_keys k ON k.id = s.key_id
      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
@@ -115,6 +121,7 @@ export async function findConsoleSession(
           role: row.person_role,
           scope: row.person_scope,
           region: row.person_region,
+          supervisor: row.person_supervisor,
         }
       : row.key_id !== null && row.name !== null && row.role !== null
         ? { keyId: row.key_id, name: row.name, role: row.role, scope: row.scope, region: row.region }

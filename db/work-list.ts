@@ -129,6 +129,8 @@ export async function findTask(db: Queryable, id: string): Promise<TaskRow | und
 export interface TaskFilter {
   department?: string;
   status?: TaskStatus;
+  /** True: open or claimed (still to do); false: completed. */
+  active?: boolean;
   /** Past its due time and not completed, or escalated. */
   overdue?: boolean;
   kind?: TaskKind;
@@ -163,6 +165,7 @@ export async function listTasks(
        AND ($4::text IS NULL OR t.kind = $4)
        AND ($5::text IS NULL OR t.queue = $5)
        AND ($6::timestamptz IS NULL OR (t.due_at, t.id) > ($6::timestamptz, $7::uuid))
+       AND ($10::boolean IS NULL OR (t.status <> 'completed') = $10)
      ORDER BY t.due_at, t.id
      LIMIT $8`,
     [
@@ -175,6 +178,7 @@ export async function listTasks(
       filter.after?.id ?? null,
       filter.limit + 1,
       filter.regionPrefix ?? null,
+      filter.active ?? null,
     ],
   );
   return {
@@ -320,7 +324,7 @@ export async function closeTask(db: Queryable, id: string, reason: string): Prom
 }
 
 /** A task as read, its input, supplement and decision opened (they are sealed at rest). */
-async function openTask<T extends TaskRow | undefined>(db: Queryable, row: T): Promise<T> {
+export async function openTask<T extends TaskRow | undefined>(db: Queryable, row: T): Promise<T> {
   if (!row) return row;
   const sealer = sealerOf(db);
   return {

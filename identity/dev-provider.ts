@@ -11,6 +11,8 @@ export interface DevPerson {
   role?: 'operator' | 'admin' | 'clerk';
   department?: string;
   region?: string;
+  /** Supervises their department: sees its supervisor queue. */
+  supervisor?: boolean;
 }
 
 /**
@@ -23,6 +25,14 @@ export const devPeople: readonly DevPerson[] = [
   { login: 'zhao.lei', name: '赵磊 Zhao Lei', role: 'admin' },
   { login: 'li.ming', name: '李明 Li Ming', role: 'clerk', department: 'vehicle-office', region: '330106' },
   { login: 'chen.jing', name: '陈静 Chen Jing', role: 'clerk', department: 'police', region: '330106' },
+  {
+    login: 'sun.li',
+    name: '孙丽 Sun Li',
+    role: 'clerk',
+    department: 'vehicle-office',
+    region: '330106',
+    supervisor: true,
+  },
   { login: 'visitor', name: '访客 Visitor' },
 ];
 
@@ -69,7 +79,13 @@ export async function startDevOidcProvider(options: DevProviderOptions): Promise
     pkce: { methods: ['S256'], required: () => true },
     claims: {
       openid: ['sub'],
-      profile: [claimNames.name, claimNames.role, claimNames.department, claimNames.region],
+      profile: [
+        claimNames.name,
+        claimNames.role,
+        claimNames.department,
+        claimNames.region,
+        claimNames.supervisor,
+      ],
     },
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -94,6 +110,7 @@ export async function startDevOidcProvider(options: DevProviderOptions): Promise
           ...(person.role ? { [claimNames.role]: person.role } : {}),
           ...(person.department ? { [claimNames.department]: person.department } : {}),
           ...(person.region ? { [claimNames.region]: person.region } : {}),
+          ...(person.supervisor ? { [claimNames.supervisor]: true } : {}),
         }),
       };
     },

@@ -1,5 +1,6 @@
 import type { Notification } from 'pg';
 import { eventsChannel } from '../db/events.js';
+import { taskChangesChannel } from '../db/task-changes.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 
 /** Tells who waits for application events that some were written. */
@@ -10,6 +11,11 @@ export interface EventFeed {
    * Returns the function that unsubscribes.
    */
   subscribe(onEvents: (applicationId: string | undefined) => void): () => void;
+  /**
+   * Calls `onChange` with the department of each committed change of a work-list task (migration
+   * 0031), and with undefined after the connection was lost and got back. Returns the unsubscriber.
+   */
+  subscribeTasks?(onChange: (department: string | undefined) => void): () => void;
 }
 
 export interface EventListener extends EventFeed {
@@ -33,6 +39,7 @@ export interface EventListenerOptions {
 export function createEventListener(options: EventListenerOptions): EventListener {
   const reconnectMs = options.reconnectMs ?? 1000;
   const subscribers = new Set<(applicationId: string | undefined) => void>();
+  const taskSubscribers = new Set<(department: string | undefined) => void>();
   let client: PoolClient | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -40,8 +47,12 @@ export function createEventListener(options: EventListenerOptions): EventListene
   const emit = (applicationId: string | undefined) => {
     for (const onEvents of subscribers) onEvents(applicationId);
   };
+  const emitTasks = (department: string | undefined) => {
+    for (const onChange of taskSubscribers) onChange(department);
+  };
   const onNotification = (message: Notification) => {
     if (message.channel === eventsChannel) emit(message.payload || undefined);
+    else if (message.channel === taskChangesChannel) emitTasks(message.payload || undefined);
   };
 
   async function connect(): Promise<void> {
@@ -63,6 +74,7 @@ export function createEventListener(options: EventListenerOptions): EventListene
     connection.on('end', () => onLost());
     try {
       await connection.query(`LISTEN ${eventsChannel}`);
+      await connection.query(`LISTEN ${taskChangesChannel}`);
     } catch (err) {
       lost = true;
       connection.release(true);
@@ -79,7 +91,10 @@ export function createEventListener(options: EventListenerOptions): EventListene
   function scheduleReconnect() {
     reconnectTimer = setTimeout(() => {
       connect().then(
-        () => emit(undefined),
+        () => {
+          emit(undefined);
+          emitTasks(undefined);
+        },
         (err: unknown) => {
           if (stopped) return;
           options.onError?.(err);
@@ -111,6 +126,10 @@ export function createEventListener(options: EventListenerOptions): EventListene
     subscribe(onEvents) {
       subscribers.add(onEvents);
       return () => subscribers.delete(onEvents);
+    },
+    subscribeTasks(onChange) {
+      taskSubscribers.add(onChange);
+      return () => taskSubscribers.delete(onChange);
     },
   };
 }

@@ -7,5 +7,10 @@ export const consoleSessionSchema = z
     name: z.string().describe("who the session acts for: the person's display name, or the API key's name"),
     role: z.string().describe('operator, operator:<department>, admin, or clerk:<department>'),
     expiresAt: z.iso.datetime().describe('when the session ends; sign in again then'),
+    supervisor: z
+      .boolean()
+      .describe(
+        "a person who supervises their department (the OpenID provider's claim): the console shows them the department's supervisor queue",
+      ),
   })
   .meta({ id: 'ConsoleSession' });

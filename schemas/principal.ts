@@ -17,4 +17,6 @@ export interface Principal {
    * every region.
    */
   region?: string | null;
+  /** A person who supervises their department (an OpenID claim); API keys never do. */
+  supervisor?: boolean;
 }

@@ -135,6 +135,12 @@ export const taskSummarySchema = z.object({
     ),
   assignee: z.string().nullable().describe('the clerk who claimed it (key id and name)'),
   dueAt: z.string(),
+  workingDaysLeft: z
+    .number()
+    .int()
+    .describe(
+      "working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue)",
+    ),
   overdue: z.boolean(),
   escalatedAt: z.string().nullable(),
   video: videoSessionSchema.nullable(),
@@ -194,6 +200,9 @@ export const taskListQuerySchema = z
   .object({
     department: z.string().min(1).max(64).optional().describe('operators and admins; a clerk sees its own'),
     status: taskStatusSchema.optional(),
+    active: booleanQuery
+      .optional()
+      .describe('`true`: only the work still to do, open and claimed tasks; `false`: only completed ones'),
     overdue: booleanQuery.optional(),
     kind: taskKindSchema.optional(),
     queue: taskQueueSchema.optional(),

@@ -31,7 +31,14 @@ import {
   stepStatusSchema,
 } from '../schemas/status.js';
 import { ratingViewSchema } from '../schemas/ratings.js';
-import { taskDetailSchema, taskSummarySchema } from '../schemas/work-list.js';
+import {
+  taskDetailSchema,
+  taskKindSchema,
+  taskListSchema,
+  taskQueueSchema,
+  taskStatusSchema,
+  taskSummarySchema,
+} from '../schemas/work-list.js';
 import { docComment, typeOf } from './json-schema-to-ts.js';
 import type { JsonSchema } from './json-schema-to-ts.js';
 
@@ -75,6 +82,7 @@ const answers: Named[] = [
     doc: '`GET /v1/tasks/:id`: a task with what it decides on, and why.',
     schema: taskDetailSchema,
   },
+  { name: 'TaskList', doc: '`GET /v1/tasks`.', schema: taskListSchema },
   { name: 'OpsApplication', doc: '`GET /v1/ops/applications/:id`.', schema: opsApplicationSchema },
   { name: 'AuditList', doc: '`GET /v1/ops/audit`.', schema: auditListSchema },
   { name: 'BundleSummary', doc: 'A bundle as `GET /v1/bundles` lists it.', schema: bundleSummarySchema },
@@ -173,6 +181,24 @@ function contractFile(): string {
     ),
     list('repairActions', 'The repairs of one step in progress.', 'RepairAction', repairActions),
     list('bulkRepairActions', 'The repairs a bulk action applies.', 'BulkActionKind', bulkRepairActions),
+    list(
+      'taskStatuses',
+      'Where a work-list task stands, as `GET /v1/tasks?status=` names it.',
+      "TaskView['status']",
+      taskStatusSchema.options,
+    ),
+    list(
+      'taskKinds',
+      'What a person does with a task (`GET /v1/tasks?kind=`).',
+      "TaskView['kind']",
+      taskKindSchema.options,
+    ),
+    list(
+      'taskQueues',
+      'Whose queue of the department a task is in (`GET /v1/tasks?queue=`).',
+      "TaskView['queue']",
+      taskQueueSchema.options,
+    ),
     list(
       'bulkItemStates',
       "Where a bulk action's item stands.",

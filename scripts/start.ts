@@ -58,7 +58,7 @@ function banner(onething: RunningOnething) {
     write(`  Development sign-in (${onething.services.devOidc.issuer}; any password):`);
     for (const person of devPeople) {
       const grants = person.role
-        ? `${person.role}${person.department ? `:${person.department}` : ''}${person.region ? ` (region ${person.region})` : ''}`
+        ? `${person.role}${person.department ? `:${person.department}` : ''}${person.region ? ` (region ${person.region})` : ''}${person.supervisor ? ', supervisor' : ''}`
         : 'no role: refused';
       write(`    ${person.login.padEnd(12)} ${person.name.padEnd(18)} ${grants}`);
     }

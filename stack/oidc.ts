@@ -24,6 +24,7 @@ export function relyingPartyFromConfig(config: Config, dev?: DevOidcClient): Oid
     department: config.OIDC_DEPARTMENT_CLAIM,
     region: config.OIDC_REGION_CLAIM,
     name: config.OIDC_NAME_CLAIM,
+    supervisor: config.OIDC_SUPERVISOR_CLAIM,
   };
   const common = {
     redirectUrl: new URL(config.OIDC_REDIRECT_URL ?? localRedirectUrl(config)),

@@ -7,6 +7,8 @@ export interface ClaimNames {
   department: string;
   region: string;
   name: string;
+  /** Says the person supervises their department (true or "true"). */
+  supervisor: string;
 }
 
 /** The claim names a provider is read with unless configured otherwise (`OIDC_*_CLAIM`). */
@@ -15,12 +17,15 @@ export const defaultClaimNames: ClaimNames = {
   department: 'onething_department',
   region: 'onething_region',
   name: 'name',
+  supervisor: 'onething_supervisor',
 };
 
 /** Why a signed-in person gets no session: shown to them, audited. */
 export type PersonRefusal = 'no-role' | 'unknown-role' | 'clerk-without-department' | 'invalid-region';
 
 const personRoles = ['operator', 'admin', 'clerk'] as const;
+
+const isTrue = (value: unknown) => value === true || value === 'true';
 
 const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
 
@@ -50,5 +55,7 @@ export function personFromClaims(
     role: role as SessionPerson['role'],
     scope: role === 'admin' ? null : department,
     region: role === 'admin' ? null : region,
+    // A supervisor of a department: a clerk's or scoped operator's claim, nobody else's.
+    supervisor: department !== null && role !== 'admin' && isTrue(claims[names.supervisor]),
   };
 }

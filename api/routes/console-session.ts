@@ -36,6 +36,7 @@ const sessionView = (principal: Principal, csrfToken: string, expiresAt: Date) =
   name: principal.name,
   role: roleLabel(principal),
   expiresAt: expiresAt.toISOString(),
+  supervisor: principal.supervisor === true,
 });
 
 const problems = { ...problemResponses(401, 403, 429) };

@@ -36,6 +36,9 @@ export const consoleFiles = [
   'output-fields.js',
   'decision-form.js',
   'video-verification.js',
+  'work-list-page.js',
+  'work-list-words.js',
+  'work-list-live.js',
 ] as const;
 
 const contentTypes: Record<string, string> = {

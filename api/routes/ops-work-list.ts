@@ -90,7 +90,7 @@ export const opsWorkListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
   async function currentTask(taskId: string) {
     const task = await findTask(deps.pool, taskId);
     if (!task) throw new ProblemError(404, problemCodes.taskNotFound, `No task ${taskId}`);
-    return taskSummaryView(task);
+    return taskSummaryView(task, app.viewDates.calendar);
   }
 
   /** The clerk `to` names: an active clerk key of the task's department. */

@@ -202,7 +202,7 @@ export const opsRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         stepInputs: inputs.inputs,
         stepInputsNote: inputs.note,
         tasks: tasks.map((task) => {
-          const summary = taskSummaryView(task);
+          const summary = taskSummaryView(task, app.viewDates.calendar, now);
           return { ...summary, decision: maskDeep(summary.decision) };
         }),
         workflow: {

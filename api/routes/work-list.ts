@@ -28,7 +28,7 @@ import type { TaskDecisionUpdate } from '../../workflows/messages.js';
 import { audited } from '../audit.js';
 import { principalOf } from '../auth/authenticate.js';
 import { roleLabel } from '../auth/principal.js';
-import { departmentScope, inScope, regionPrefixOf, requireRegion } from '../auth/scope.js';
+import { inScope, requireRegion } from '../auth/scope.js';
 import { ScopeRefusal } from '../auth/scope-refusal.js';
 import { unstatedRegion } from '../../schemas/regions.js';
 import type { Principal } from '../../schemas/principal.js';
@@ -38,6 +38,7 @@ import { validServiceOutputs } from '../service-outputs.js';
 import { taskContextOf } from '../task-context.js';
 import { approvedVerification, checkFourEyes } from '../video-verification.js';
 import { deliverUpdate } from '../workflow-updates.js';
+import { workListScope } from '../work-list-scope.js';
 import { decodeTaskCursor, encodeTaskCursor, taskDetailView, taskSummaryView } from '../work-list-views.js';
 
 const errorResponses = {
@@ -177,29 +178,14 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       },
     },
     async (request) => {
-      const principal = principalOf(request);
       const { department, cursor, ...filter } = request.query;
-      const own = departmentScope(principal);
-      if (own !== undefined && department !== undefined && department !== own)
-        throw new ScopeRefusal(
-          403,
-          problemCodes.forbidden,
-          "Only your department's tasks",
-          own,
-          `${department}'s tasks`,
-        );
+      const scope = workListScope(principalOf(request), department);
       const after = cursor === undefined ? undefined : decodeTaskCursor(cursor);
-      const scope = own ?? department;
-      const regionPrefix = regionPrefixOf(principal);
-      const page = await listTasks(deps.pool, {
-        ...filter,
-        ...(regionPrefix === undefined ? {} : { regionPrefix }),
-        ...(scope === undefined ? {} : { department: scope }),
-        ...(after ? { after } : {}),
-      });
+      const now = new Date();
+      const page = await listTasks(deps.pool, { ...filter, ...scope, ...(after ? { after } : {}) });
       const last = page.rows.at(-1);
       return {
-        tasks: page.rows.map(taskSummaryView),
+        tasks: page.rows.map((row) => taskSummaryView(row, app.viewDates.calendar, now)),
         nextCursor: page.more && last ? encodeTaskCursor(last) : null,
       };
     },
@@ -234,6 +220,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       });
       return taskDetailView(
         task,
+        app.viewDates.calendar,
         taskContextOf(deps.bundles, task, await findApplication(deps.pool, task.application_id)),
       );
     },
@@ -255,7 +242,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         const change = await claimTask(deps.pool, request.params.id, actorOf(principalOf(request)));
         const task = await taskOf(deps, request.params.id, change);
         if (task) note(aboutTask(task));
-        return taskSummaryView(changed(request.params.id, change));
+        return taskSummaryView(changed(request.params.id, change), app.viewDates.calendar);
       }),
   );
   app.post(
@@ -269,7 +256,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
         const change = await releaseTask(deps.pool, request.params.id, actorOf(principalOf(request)));
         const task = await taskOf(deps, request.params.id, change);
         if (task) note(aboutTask(task));
-        return taskSummaryView(changed(request.params.id, change));
+        return taskSummaryView(changed(request.params.id, change), app.viewDates.calendar);
       }),
   );
 
@@ -336,7 +323,7 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
           repliedBy: personOf(principal),
           repliedAt: new Date().toISOString(),
         });
-        return taskSummaryView(changed(task.id, change));
+        return taskSummaryView(changed(task.id, change), app.viewDates.calendar);
       }),
   );
 
@@ -385,6 +372,6 @@ export const workListRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) 
       ...('verification' in body && body.verification ? { verification: body.verification } : {}),
       decidedAt: now.toISOString(),
     });
-    return taskSummaryView(changed(task.id, change));
+    return taskSummaryView(changed(task.id, change), app.viewDates.calendar);
   }
 };

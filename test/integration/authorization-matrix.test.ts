@@ -90,6 +90,11 @@ const table: Record<string, Entry> = {
 
   'GET /v1/tasks': { serves: ['policeClerk', ...operators] },
   'GET /v1/tasks/:id': { serves: ['policeClerk', ...operators] },
+  // A bad Last-Event-ID: those it serves get a 400 instead of a stream that never ends.
+  'GET /v1/tasks/events': {
+    serves: ['policeClerk', ...operators],
+    headers: { 'last-event-id': 'not-a-position' },
+  },
   'POST /v1/tasks/:id/claim': { serves: ['policeClerk'] },
   'POST /v1/tasks/:id/release': { serves: ['policeClerk'] },
   'POST /v1/tasks/:id/complete': { serves: ['policeClerk'] },

@@ -85,6 +85,8 @@ describe('console sessions', () => {
       name: 'operator',
       role: 'operator',
       expiresAt: expect.any(String),
+      // Supervising is a person's (an OpenID claim), never a key's.
+      supervisor: false,
     });
     const hoursLeft = (Date.parse(String(session.body?.expiresAt)) - Date.now()) / 3_600_000;
     expect(hoursLeft).toBeGreaterThan(7.9);

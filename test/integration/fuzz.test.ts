@@ -144,6 +144,12 @@ const notFuzzed: ReadonlyArray<{ operationId: string; reason: string }> = [
       'test/integration/portal-events.test.ts follows, resumes and refuses it',
   },
   {
+    operationId: 'getV1TasksEvents',
+    reason:
+      "the work list's live view never ends by design, so every valid request runs into the request timeout; " +
+      'test/integration/work-list-events.test.ts follows, resumes and scopes it',
+  },
+  {
     operationId: 'getV1ConsoleOidcCallback',
     reason:
       "the OpenID provider's redirect back to a browser, whose query schemathesis fills past the size of an " +

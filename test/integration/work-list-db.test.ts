@@ -166,6 +166,10 @@ describe('work-list tasks in PostgreSQL', () => {
     expect(
       (await listTasks(pool, { department, status: 'claimed', limit: 10 })).rows.map((r) => r.id),
     ).toEqual([ids[0]]);
+    // Still to do: open and claimed, not completed.
+    const toDo = await listTasks(pool, { department, active: true, limit: 10 });
+    expect(new Set(toDo.rows.map((r) => r.status))).toEqual(new Set(['open', 'claimed']));
+    expect((await listTasks(pool, { department, active: false, limit: 10 })).rows).toEqual([]);
     expect((await listTasks(pool, { department, overdue: true, limit: 10 })).rows).toHaveLength(0);
     await escalateTask(pool, ids[1] ?? '');
     expect((await listTasks(pool, { department, overdue: true, limit: 10 })).rows.map((r) => r.id)).toEqual([

@@ -101,3 +101,62 @@ export async function followEventStream(
   }
   return { status: response.status, contentType, frames, body: undefined };
 }
+
+/**
+ * A stream held open while a test acts: every frame is kept as it arrives, `waitFor` resolves
+ * with the first frame that matches (one already received, or the next), failing after
+ * `timeoutMs` with what came; `close` disconnects.
+ */
+export async function openLiveStream(url: string, headers: Record<string, string>) {
+  const disconnect = new AbortController();
+  const response = await fetch(url, { headers, signal: disconnect.signal });
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!contentType.startsWith('text/event-stream') || !response.body) {
+    disconnect.abort();
+    throw new Error(`not a stream: ${response.status} ${contentType}`);
+  }
+  const frames: EventFrame[] = [];
+  const waiters = new Set<() => void>();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reading = (async () => {
+    let buffer = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = frameOf(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+        if (frame) frames.push(frame);
+      }
+      for (const wake of waiters) wake();
+    }
+  })().catch(() => undefined);
+  return {
+    frames,
+    async waitFor(what: string, matches: (frame: EventFrame) => boolean, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = frames.find(matches);
+        if (found) return found;
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new Error(`no frame ${what} within ${timeoutMs} ms; got ${JSON.stringify(frames)}`);
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            clearTimeout(timer);
+            waiters.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, left);
+          waiters.add(wake);
+        });
+      }
+    },
+    async close() {
+      disconnect.abort();
+      await reading;
+    },
+  };
+}

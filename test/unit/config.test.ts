@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       OIDC_DEPARTMENT_CLAIM: 'onething_department',
       OIDC_REGION_CLAIM: 'onething_region',
       OIDC_NAME_CLAIM: 'name',
+      OIDC_SUPERVISOR_CLAIM: 'onething_supervisor',
       DEV_OIDC_PORT: 4400,
       LOG_LEVEL: 'info',
     });

@@ -698,6 +698,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/tasks/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Follow the work list as tasks open and change (Server-Sent Events)
+     * @description The tasks `GET /v1/tasks` would list to the caller (a clerk or scoped operator: its own department; a region-scoped operator: its region), each time one opens or changes (claimed, released, escalated, decided), as a `task` frame whose data is the task as the list shows it. A task changed twice between two reads is sent once, as it is now. The first frame, `ready`, says the stream is open: what changes after it is sent, so load the list after it. Reconnect with the last id received (Last-Event-ID), to any API process, and nothing is missed. A comment line every 15 s keeps the connection alive.
+     */
+    get: operations['getV1TasksEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -1072,6 +1092,8 @@ export interface components {
       /** @description the clerk who claimed it (key id and name) */
       assignee: string | null;
       dueAt: string;
+      /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+      workingDaysLeft: number;
       overdue: boolean;
       escalatedAt: string | null;
       video: {
@@ -1151,6 +1173,8 @@ export interface components {
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
+        /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+        workingDaysLeft: number;
         overdue: boolean;
         escalatedAt: string | null;
         video: {
@@ -1721,6 +1745,8 @@ export interface components {
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
+        /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+        workingDaysLeft: number;
         overdue: boolean;
         escalatedAt: string | null;
         video: {
@@ -1947,6 +1973,14 @@ export interface components {
        */
       nextAfter: string | null;
     };
+    TaskEventFrameInput: {
+      /** @description where the frame is in the changes: send it back as Last-Event-ID to resume after it */
+      id: string;
+      /** @enum {string} */
+      event: 'ready' | 'task';
+      /** @description for `task`, the task as one of `GET /v1/tasks` lists it, as JSON; for `ready`, `{}` */
+      data: string;
+    };
     ApplicationEventInput: {
       /** @description `<applicationId>:<seq>`, unique and the same on every delivery; deduplicate on it */
       id: string;
@@ -2098,6 +2132,8 @@ export interface components {
        * @description when the session ends; sign in again then
        */
       expiresAt: string;
+      /** @description a person who supervises their department (the OpenID provider's claim): the console shows them the department's supervisor queue */
+      supervisor: boolean;
     };
     /**
      * @example {
@@ -2833,6 +2869,8 @@ export interface components {
       /** @description the clerk who claimed it (key id and name) */
       assignee: string | null;
       dueAt: string;
+      /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+      workingDaysLeft: number;
       overdue: boolean;
       escalatedAt: string | null;
       video: {
@@ -2912,6 +2950,8 @@ export interface components {
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
+        /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+        workingDaysLeft: number;
         overdue: boolean;
         escalatedAt: string | null;
         video: {
@@ -3482,6 +3522,8 @@ export interface components {
         /** @description the clerk who claimed it (key id and name) */
         assignee: string | null;
         dueAt: string;
+        /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+        workingDaysLeft: number;
         overdue: boolean;
         escalatedAt: string | null;
         video: {
@@ -3708,6 +3750,14 @@ export interface components {
        */
       nextAfter: string | null;
     };
+    TaskEventFrame: {
+      /** @description where the frame is in the changes: send it back as Last-Event-ID to resume after it */
+      id: string;
+      /** @enum {string} */
+      event: 'ready' | 'task';
+      /** @description for `task`, the task as one of `GET /v1/tasks` lists it, as JSON; for `ready`, `{}` */
+      data: string;
+    };
     ApplicationEvent: {
       /** @description `<applicationId>:<seq>`, unique and the same on every delivery; deduplicate on it */
       id: string;
@@ -3859,6 +3909,8 @@ export interface components {
        * @description when the session ends; sign in again then
        */
       expiresAt: string;
+      /** @description a person who supervises their department (the OpenID provider's claim): the console shows them the department's supervisor queue */
+      supervisor: boolean;
     };
     /**
      * @example {
@@ -6236,6 +6288,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -6382,6 +6436,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -7679,6 +7735,8 @@ export interface operations {
         /** @description operators and admins; a clerk sees its own */
         department?: string;
         status?: 'open' | 'claimed' | 'completed';
+        /** @description `true`: only the work still to do, open and claimed tasks; `false`: only completed ones */
+        active?: 'true' | 'false';
         overdue?: 'true' | 'false';
         kind?: 'review' | 'video-verification' | 'approval';
         queue?: 'department' | 'supervisor';
@@ -7876,6 +7934,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -8004,6 +8064,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -8136,6 +8198,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -8277,6 +8341,8 @@ export interface operations {
             /** @description the clerk who claimed it (key id and name) */
             assignee: string | null;
             dueAt: string;
+            /** @description working days until `dueAt` on the deployment's business calendar (Asia/Shanghai, holidays and 调休 counted): those still ahead, 0 on the day it is due; negative once past, by the working days gone by since (-2: two working days overdue) */
+            workingDaysLeft: number;
             overdue: boolean;
             escalatedAt: string | null;
             video: {
@@ -8344,6 +8410,77 @@ export interface operations {
         };
       };
       /** @description too many requests: wait for the Retry-After header */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description any other error, e.g. 413 (body too large), 415 (not JSON) or 503 (briefly unavailable) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1TasksEvents: {
+    parameters: {
+      query?: {
+        /** @description operators; a clerk follows its own */
+        department?: string;
+      };
+      header?: {
+        /** @description resume after this frame (EventSource sends it on reconnect); unset: from now */
+        'last-event-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the event stream */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['TaskEventFrame'];
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
       429: {
         headers: {
           [name: string]: unknown;
