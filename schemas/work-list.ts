@@ -220,7 +220,7 @@ export const taskDetailSchema = taskSummarySchema
     inputTitles: z
       .record(z.string(), bilingualSchema)
       .describe(
-        "each input field's label, from the bundle form or applicant field it is mapped from; fields from other steps' outputs have none",
+        "each input field's label, from the bundle form or applicant field it is mapped from, or from the output of the earlier step's service",
       ),
     verifies: z
       .array(verifiedFactSchema)
