@@ -11,27 +11,47 @@ export type TaskContext = Pick<TaskDetail, 'bundle' | 'stepTitle' | 'inputTitles
 type Bilingual = { zh: string; en: string };
 type JsonSchema = { properties?: Record<string, JsonSchema>; 'x-title'?: Bilingual };
 
-// Rendered once per bundle: the labels a portal shows (`label()` in schemas/fields.ts) are in it.
+const render = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+
+// Rendered once per bundle and per service output: the labels a portal or a decision form shows
+// (`label()` in schemas/fields.ts) are in them.
 const renderedForms = new WeakMap<BundleDefinition, { form: JsonSchema; applicant: JsonSchema }>();
+const renderedOutputs = new WeakMap<z.ZodType, JsonSchema>();
 
 function formsOf(bundle: BundleDefinition) {
   let forms = renderedForms.get(bundle);
   if (!forms) {
-    const render = (schema: z.ZodType) =>
-      z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     forms = { form: render(bundle.form), applicant: render(bundle.applicant) };
     renderedForms.set(bundle, forms);
   }
   return forms;
 }
 
-/** The label of the field a source names (`form.a.b`, `applicant.name`); none for a step's output. */
+/** The rendered outputs of the service an earlier step of the bundle calls (`steps.<stepId>`). */
+function outputsOfStep(bundle: BundleDefinition, stepId: string | undefined): JsonSchema | undefined {
+  const step = bundle.steps.find((s) => s.id === stepId);
+  const output = step ? findService(step.department, step.service)?.output : undefined;
+  if (!output) return undefined;
+  let rendered = renderedOutputs.get(output);
+  if (!rendered) {
+    rendered = render(output);
+    renderedOutputs.set(output, rendered);
+  }
+  return rendered;
+}
+
+/**
+ * The label of the field a source names: a form field (`form.a.b`, `applicant.name`), or an
+ * output of an earlier step's service (`steps.fee.paymentNumber`), as the catalogue labels it.
+ */
 function titleOfSource(bundle: BundleDefinition, source: string): Bilingual | undefined {
   // `a ?? b`: the first names what the field is; the others are alternatives for the same thing.
   const [root, ...path] = (source.split(' ?? ')[0] ?? '').split('.');
-  const forms = formsOf(bundle);
-  let schema: JsonSchema | undefined =
-    root === 'form' ? forms.form : root === 'applicant' ? forms.applicant : undefined;
+  let schema: JsonSchema | undefined;
+  if (root === 'form') schema = formsOf(bundle).form;
+  else if (root === 'applicant') schema = formsOf(bundle).applicant;
+  else if (root === 'steps') schema = outputsOfStep(bundle, path.shift());
   for (const name of path) schema = schema?.properties?.[name];
   return schema?.['x-title'];
 }

@@ -315,7 +315,7 @@ export type TaskDetail = {
     zh: string;
     en: string;
   } | null;
-  /** each input field's label, from the bundle form or applicant field it is mapped from; fields from other steps' outputs have none */
+  /** each input field's label, from the bundle form or applicant field it is mapped from, or from the output of the earlier step's service */
   inputTitles: Record<
     string,
     {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { label } from './fields.js';
 
 /** The types a material's bytes may be sniffed as; a deployment accepts these or fewer (`MATERIAL_TYPES`). */
 export const materialTypes = ['application/pdf', 'image/jpeg', 'image/png'] as const;
@@ -64,16 +65,40 @@ export const certificateTypeSchema = z.enum([
   'social-security-card',
 ]);
 
+// Labelled for the clerks' decision forms and task pages, which draw a service's outputs.
+const certificateTypeLabel = label({ zh: '证照类型', en: 'Certificate type' });
+
 /**
  * An electronic certificate (电子证照) issued by a department, as a reference: the next department
  * and the portal fetch `verificationUrl` to verify it, instead of copying its number.
  */
 export const certificateReference = z
   .object({
-    type: certificateTypeSchema,
-    issuer: z.string().min(1).max(100).describe('the issuing department'),
-    number: z.string().min(1).max(64).describe('the certificate number'),
-    verificationUrl: z.url().describe('answers whether the certificate is valid, and what it says'),
+    type: certificateTypeSchema.meta(certificateTypeLabel),
+    issuer: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta(label({ zh: '发证单位', en: 'Issuer' }, { zh: '签发证照的部门', en: 'the issuing department' })),
+    number: z
+      .string()
+      .min(1)
+      .max(64)
+      .meta(
+        label(
+          { zh: '证照编号', en: 'Certificate number' },
+          { zh: '证照上的编号', en: 'the certificate number' },
+        ),
+      ),
+    verificationUrl: z.url().meta(
+      label(
+        { zh: '核验地址', en: 'Verification URL' },
+        {
+          zh: '可查询证照是否有效及其内容',
+          en: 'answers whether the certificate is valid, and what it says',
+        },
+      ),
+    ),
   })
   .meta({ [kindKey]: 'certificate' });
 export type CertificateReference = z.infer<typeof certificateReference>;
@@ -89,7 +114,7 @@ const certificateTypeKey = 'x-onething-certificate-type';
  */
 export function certificateOf(type: CertificateType) {
   return certificateReference
-    .extend({ type: z.literal(type) })
+    .extend({ type: z.literal(type).meta(certificateTypeLabel) })
     .meta({ [kindKey]: 'certificate', [certificateTypeKey]: type });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { label, options } from './fields.js';
 
 /** What a person does with a work-list task. */
 export const taskKindSchema = z.enum(['review', 'video-verification', 'approval']);
@@ -58,6 +59,15 @@ export const verificationSchema = z
   .strict();
 export type Verification = z.infer<typeof verificationSchema>;
 
+// Only on the record a department receives, not on the clerk's decision: its labels are for the
+// task pages that draw a service's inputs and outputs.
+const verifiedFactLabels = options({
+  identity: { zh: '身份', en: 'Identity' },
+  contact: { zh: '联系方式', en: 'Contact details' },
+  address: { zh: '地址', en: 'Address' },
+  vehicle: { zh: '车辆', en: 'Vehicle' },
+});
+
 /**
  * The record of an approved video verification, as the department acting on it receives it (in
  * the step's outputs, mapped to the later step's input): who verified, when, what, and where the
@@ -65,14 +75,54 @@ export type Verification = z.infer<typeof verificationSchema>;
  */
 export const verificationRecordSchema = z
   .object({
-    officer: z.string().min(1).max(200).describe('the officer as they named themselves'),
-    officerKey: z.string().min(1).max(100).describe('the API key the officer decided with'),
-    verifiedAt: z.string().min(1).max(40).describe('when the approval was given (ISO 8601)'),
-    facts: z.array(verifiedFactSchema).max(verifiedFacts.length),
-    liveness: z.literal('passed'),
-    recordingRef: z.string().min(1).max(500),
+    officer: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta(
+        label(
+          { zh: '核验民警', en: 'Officer' },
+          { zh: '核验民警自报的姓名', en: 'the officer as they named themselves' },
+        ),
+      ),
+    officerKey: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta(
+        label(
+          { zh: '审批密钥', en: 'Officer key' },
+          { zh: '民警审批时所用的 API 密钥', en: 'the API key the officer decided with' },
+        ),
+      ),
+    verifiedAt: z
+      .string()
+      .min(1)
+      .max(40)
+      .meta(
+        label(
+          { zh: '核验时间', en: 'Verified at' },
+          { zh: '批准的时间（ISO 8601）', en: 'when the approval was given (ISO 8601)' },
+        ),
+      ),
+    facts: z
+      .array(verifiedFactSchema.meta(verifiedFactLabels))
+      .max(verifiedFacts.length)
+      .meta(label({ zh: '已核验事项', en: 'Verified facts' })),
+    liveness: z.literal('passed').meta(label({ zh: '活体检测', en: 'Liveness check' })),
+    recordingRef: z
+      .string()
+      .min(1)
+      .max(500)
+      .meta(
+        label(
+          { zh: '录像索引', en: 'Recording reference' },
+          { zh: '视频平台中本次核验录像的索引', en: "the recording's reference in the video platform" },
+        ),
+      ),
   })
-  .strict();
+  .strict()
+  .meta(label({ zh: '视频核验记录', en: 'Video verification record' }));
 export type VerificationRecord = z.infer<typeof verificationRecordSchema>;
 
 /** `POST /v1/tasks/:id/complete`: the clerk's decision. */
@@ -176,7 +226,7 @@ export const taskDetailSchema = taskSummarySchema
     inputTitles: z
       .record(z.string(), bilingualSchema)
       .describe(
-        "each input field's label, from the bundle form or applicant field it is mapped from; fields from other steps' outputs have none",
+        "each input field's label, from the bundle form or applicant field it is mapped from, or from the output of the earlier step's service",
       ),
     verifies: z
       .array(verifiedFactSchema)

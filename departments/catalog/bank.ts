@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { bankAccount, citizenIdNumber, issuedNumber, personName, phoneNumber } from '../../schemas/fields.js';
+import {
+  bankAccount,
+  citizenIdNumber,
+  issuedNumber,
+  personName,
+  phoneNumber,
+  label,
+} from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 
 /** A commercial bank taking part in business start-up (合作商业银行): opens the basic account. */
@@ -17,6 +24,8 @@ export const bank = defineDepartment('bank', { zh: '商业银行', en: 'Commerci
       legalRepresentativePhone: phoneNumber,
       branchName: z.string().min(1).max(100),
     }),
-    output: z.object({ accountNumber: bankAccount }),
+    output: z.object({
+      accountNumber: bankAccount.meta(label({ zh: '基本存款账户账号', en: 'Basic deposit account number' })),
+    }),
   },
 ]);

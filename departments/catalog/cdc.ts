@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, issuedNumber, personName, phoneNumber, sex } from '../../schemas/fields.js';
+import { isoDate, issuedNumber, personName, phoneNumber, sex, label } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 
 /** Center for Disease Control (疾控): issues the vaccination certificate. */
@@ -14,6 +14,10 @@ export const cdc = defineDepartment('cdc', { zh: '疾病预防控制中心', en:
       guardianName: personName,
       guardianPhone: phoneNumber,
     }),
-    output: z.object({ vaccinationRecordId: issuedNumber }),
+    output: z.object({
+      vaccinationRecordId: issuedNumber.meta(
+        label({ zh: '预防接种档案编号', en: 'Vaccination record number' }),
+      ),
+    }),
   },
 ]);

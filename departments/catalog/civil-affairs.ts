@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../../schemas/fields.js';
+import { citizenIdNumber, issuedNumber, personName, phoneNumber, label } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 
 /** Civil affairs bureau and its funeral homes (民政、殡仪馆): issue the cremation certificate. */
@@ -15,6 +15,10 @@ export const civilAffairs = defineDepartment('civil-affairs', { zh: '民政局',
       familyContactName: personName,
       familyContactPhone: phoneNumber,
     }),
-    output: z.object({ cremationRecordNumber: issuedNumber }),
+    output: z.object({
+      cremationRecordNumber: issuedNumber.meta(
+        label({ zh: '火化证明编号', en: 'Cremation certificate number' }),
+      ),
+    }),
   },
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citizenIdNumber, isoDate, issuedNumber, personName, sex } from '../../schemas/fields.js';
+import { citizenIdNumber, isoDate, issuedNumber, personName, sex, label } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 import { certificateOf } from '../../schemas/materials.js';
 
@@ -21,8 +21,12 @@ export const health = defineDepartment('health', { zh: '卫生健康委员会', 
     // The number as before, and the electronic certificate (电子证照) the next department and the
     // portal verify at its issuer instead of copying the number.
     output: z.object({
-      certificateNumber: issuedNumber,
-      certificate: certificateOf('birth-medical-certificate').optional(),
+      certificateNumber: issuedNumber.meta(
+        label({ zh: '出生医学证明编号', en: 'Birth medical certificate number' }),
+      ),
+      certificate: certificateOf('birth-medical-certificate')
+        .meta(label({ zh: '电子出生医学证明', en: 'Electronic birth medical certificate' }))
+        .optional(),
     }),
   },
   {
@@ -35,6 +39,10 @@ export const health = defineDepartment('health', { zh: '卫生健康委员会', 
       deathDate: isoDate,
       deathPlace: z.string().min(1).max(200),
     }),
-    output: z.object({ certificateNumber: issuedNumber }),
+    output: z.object({
+      certificateNumber: issuedNumber.meta(
+        label({ zh: '死亡医学证明编号', en: 'Death medical certificate number' }),
+      ),
+    }),
   },
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citizenIdNumber, issuedNumber, personName } from '../../schemas/fields.js';
+import { citizenIdNumber, issuedNumber, personName, label } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 import { certificateOf, materialLink } from '../../schemas/materials.js';
 
@@ -54,9 +54,15 @@ export const marketRegulation = defineDepartment(
       // The licence number as before, and the electronic business licence (营业执照) the next
       // departments and the portal verify here instead of copying the number.
       output: z.object({
-        unifiedSocialCreditCode,
-        businessLicenceNumber: issuedNumber,
-        businessLicence: certificateOf('business-licence').optional(),
+        unifiedSocialCreditCode: unifiedSocialCreditCode.meta(
+          label({ zh: '统一社会信用代码', en: 'Unified social credit code' }),
+        ),
+        businessLicenceNumber: issuedNumber.meta(
+          label({ zh: '营业执照编号', en: 'Business licence number' }),
+        ),
+        businessLicence: certificateOf('business-licence')
+          .meta(label({ zh: '电子营业执照', en: 'Electronic business licence' }))
+          .optional(),
       }),
     },
   ],

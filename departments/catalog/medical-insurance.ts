@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { bankAccount, citizenIdNumber, isoDate, issuedNumber, personName } from '../../schemas/fields.js';
+import {
+  bankAccount,
+  citizenIdNumber,
+  isoDate,
+  issuedNumber,
+  personName,
+  label,
+} from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 import { certificateOf } from '../../schemas/materials.js';
 
@@ -22,7 +29,9 @@ export const medicalInsurance = defineDepartment(
         /** The electronic household register page, verified at the police (older applications send only the ID number). */
         householdPageCertificate: certificateOf('household-register-page').optional(),
       }),
-      output: z.object({ enrolmentNumber: issuedNumber }),
+      output: z.object({
+        enrolmentNumber: issuedNumber.meta(label({ zh: '参保登记编号', en: 'Enrolment number' })),
+      }),
     },
     {
       id: 'maternity-benefit',
@@ -32,7 +41,11 @@ export const medicalInsurance = defineDepartment(
         motherIdNumber: citizenIdNumber,
         bankAccount,
       }),
-      output: z.object({ paymentNumber: issuedNumber }),
+      output: z.object({
+        paymentNumber: issuedNumber.meta(
+          label({ zh: '生育津贴支付编号', en: 'Maternity allowance payment number' }),
+        ),
+      }),
     },
     {
       id: 'close-coverage',
@@ -44,7 +57,11 @@ export const medicalInsurance = defineDepartment(
         heirIdNumber: citizenIdNumber,
         bankAccount,
       }),
-      output: z.object({ paymentNumber: issuedNumber }),
+      output: z.object({
+        paymentNumber: issuedNumber.meta(
+          label({ zh: '个人账户支取支付编号', en: 'Personal account payout number' }),
+        ),
+      }),
     },
     {
       id: 'employer-registration',
@@ -62,7 +79,24 @@ export const medicalInsurance = defineDepartment(
       title: { zh: '职工医保转退休', en: 'Employee medical insurance retiree status' },
       input: z.object({ citizenIdNumber, pensionDecisionNumber: issuedNumber, retirementDate: isoDate }),
       // Short of the minimum contribution years, the retiree tops the difference up (in fen; 0 if not).
-      output: z.object({ retireeRecordNumber: issuedNumber, topUpFen: z.number().int().min(0) }),
+      output: z.object({
+        retireeRecordNumber: issuedNumber.meta(
+          label({ zh: '退休人员医保登记编号', en: 'Retiree record number' }),
+        ),
+        topUpFen: z
+          .number()
+          .int()
+          .min(0)
+          .meta(
+            label(
+              { zh: '补缴金额（分）', en: 'Top-up (fen)' },
+              {
+                zh: '不足最低缴费年限时补缴的差额，以分计；无需补缴为 0',
+                en: 'what makes up the minimum contribution years, in fen; 0 if nothing',
+              },
+            ),
+          ),
+      }),
     },
   ],
 );

@@ -6,9 +6,11 @@ import {
   personName,
   phoneNumber,
   sex,
+  label,
 } from '../../schemas/fields.js';
 import { verificationRecordSchema } from '../../schemas/work-list.js';
 import { defineDepartment } from '../definition.js';
+import { videoVerificationOutput, waybillNumber } from './cloud-window.js';
 import { certificateOf } from '../../schemas/materials.js';
 
 const address = z.string().min(1).max(200);
@@ -36,9 +38,11 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
     // The page number as before, and the electronic household register page (户口登记页) the next
     // departments and the portal verify at the police instead of copying the number.
     output: z.object({
-      citizenIdNumber,
-      householdPage: issuedNumber,
-      householdPageCertificate: certificateOf('household-register-page').optional(),
+      citizenIdNumber: citizenIdNumber.meta(label({ zh: '公民身份号码', en: 'Citizen ID number' })),
+      householdPage: issuedNumber.meta(label({ zh: '户口登记页编号', en: 'Household register page number' })),
+      householdPageCertificate: certificateOf('household-register-page')
+        .meta(label({ zh: '电子户口登记页', en: 'Electronic household register page' }))
+        .optional(),
     }),
   },
   {
@@ -51,7 +55,9 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
       deathDate: isoDate,
     }),
     // The deregistration is broadcast as the death event other departments act on.
-    output: z.object({ deregistrationNumber: issuedNumber }),
+    output: z.object({
+      deregistrationNumber: issuedNumber.meta(label({ zh: '户口注销编号', en: 'Deregistration number' })),
+    }),
   },
   {
     id: 'death-certificate',
@@ -63,7 +69,9 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
       deathDate: isoDate,
       deathPlace: address,
     }),
-    output: z.object({ certificateNumber: issuedNumber }),
+    output: z.object({
+      certificateNumber: issuedNumber.meta(label({ zh: '居民死亡证明编号', en: 'Death certificate number' })),
+    }),
   },
   {
     id: 'video-verification',
@@ -78,11 +86,7 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
       paymentNumber: issuedNumber,
     }),
     verifies: ['identity', 'contact', 'address'],
-    output: z.object({
-      verificationNumber: issuedNumber,
-      recordingReference: issuedNumber,
-      verification: verificationRecordSchema.optional(),
-    }),
+    output: videoVerificationOutput,
   },
   {
     id: 'id-card-reissue',
@@ -100,7 +104,10 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
       recipientPhone: phoneNumber,
     }),
     // The card is mailed; the recipient collects it with the SMS pickup code.
-    output: z.object({ acceptanceNumber: issuedNumber, waybillNumber: issuedNumber }),
+    output: z.object({
+      acceptanceNumber: issuedNumber.meta(label({ zh: '受理编号', en: 'Acceptance number' })),
+      waybillNumber,
+    }),
   },
   {
     id: 'seal-filing',
@@ -115,6 +122,9 @@ export const police = defineDepartment('police', { zh: '公安局', en: 'Public 
       /** The electronic business licence (营业执照), verified at market regulation (older applications send only the code). */
       businessLicence: certificateOf('business-licence').optional(),
     }),
-    output: z.object({ sealRecordNumber: issuedNumber, electronicSealId: issuedNumber }),
+    output: z.object({
+      sealRecordNumber: issuedNumber.meta(label({ zh: '印章备案编号', en: 'Seal filing number' })),
+      electronicSealId: issuedNumber.meta(label({ zh: '电子印章编号', en: 'Electronic seal ID' })),
+    }),
   },
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bankAccount, citizenIdNumber, issuedNumber, personName } from '../../schemas/fields.js';
+import { bankAccount, citizenIdNumber, issuedNumber, personName, label } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 
 /** Housing provident fund centre (住房公积金管理中心): deposit accounts, sealing and withdrawals. */
@@ -20,7 +20,11 @@ export const providentFund = defineDepartment(
         deregistrationNumber: issuedNumber.optional(),
         sealedAccountNumber: issuedNumber.optional(),
       }),
-      output: z.object({ paymentNumber: issuedNumber }),
+      output: z.object({
+        paymentNumber: issuedNumber.meta(
+          label({ zh: '公积金提取支付编号', en: 'Withdrawal payment number' }),
+        ),
+      }),
     },
     {
       id: 'deposit-registration',
@@ -31,13 +35,19 @@ export const providentFund = defineDepartment(
         depositRatePercent: z.number().int().min(5).max(12),
         employeeCount: z.number().int().min(0),
       }),
-      output: z.object({ depositAccountNumber: issuedNumber }),
+      output: z.object({
+        depositAccountNumber: issuedNumber.meta(
+          label({ zh: '单位缴存账号', en: 'Employer deposit account number' }),
+        ),
+      }),
     },
     {
       id: 'account-sealing',
       title: { zh: '住房公积金账户封存', en: 'Housing fund account sealing' },
       input: z.object({ holderIdNumber: citizenIdNumber, pensionDecisionNumber: issuedNumber }),
-      output: z.object({ sealedAccountNumber: issuedNumber }),
+      output: z.object({
+        sealedAccountNumber: issuedNumber.meta(label({ zh: '封存账户编号', en: 'Sealed account number' })),
+      }),
     },
   ],
 );

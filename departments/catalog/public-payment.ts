@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../../schemas/fields.js';
+import { citizenIdNumber, issuedNumber, personName, phoneNumber, label } from '../../schemas/fields.js';
 import type { Title } from '../../schemas/bundle.js';
 import type { ServiceDefinition } from '../definition.js';
 import { defineDepartment } from '../definition.js';
@@ -16,9 +16,18 @@ function feeItem(id: string, title: Title): ServiceDefinition {
     title,
     input: z.object({ payerName: personName, payerIdNumber: citizenIdNumber, payerPhone: phoneNumber }),
     output: z.object({
-      paymentNumber: issuedNumber,
-      receiptNumber: issuedNumber,
-      amountFen: z.number().int().positive().describe('the amount paid, in fen'),
+      paymentNumber: issuedNumber.meta(label({ zh: '缴费单号', en: 'Payment number' })),
+      receiptNumber: issuedNumber.meta(label({ zh: '财政电子票据号码', en: 'E-receipt number' })),
+      amountFen: z
+        .number()
+        .int()
+        .positive()
+        .meta(
+          label(
+            { zh: '缴费金额（分）', en: 'Amount paid (fen)' },
+            { zh: '实缴金额，以分计', en: 'the amount paid, in fen' },
+          ),
+        ),
     }),
     undo: { title: { zh: '退费', en: 'Refund' } },
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citizenIdNumber, issuedNumber } from '../../schemas/fields.js';
+import { citizenIdNumber, issuedNumber, label } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 
 /** Tax bureau (税务): collects resident medical insurance contributions and registers new taxpayers. */
@@ -9,7 +9,9 @@ export const tax = defineDepartment('tax', { zh: '税务局', en: 'Tax Bureau' }
     undo: { title: { zh: '退还医保缴费', en: 'Refund the contribution' } },
     title: { zh: '居民医保缴费', en: 'Resident insurance contribution' },
     input: z.object({ citizenIdNumber, enrolmentNumber: issuedNumber }),
-    output: z.object({ paymentRecordId: issuedNumber }),
+    output: z.object({
+      paymentRecordId: issuedNumber.meta(label({ zh: '缴费记录编号', en: 'Payment record number' })),
+    }),
   },
   {
     id: 'invoice-registration',
@@ -21,7 +23,20 @@ export const tax = defineDepartment('tax', { zh: '税务局', en: 'Tax Bureau' }
       taxpayerType: z.enum(['small-scale', 'general']),
       legalRepresentativeIdNumber: citizenIdNumber,
     }),
-    // The monthly total the company may invoice (数电发票开票额度), in yuan.
-    output: z.object({ invoiceQuotaYuan: z.number().int().positive() }),
+    output: z.object({
+      invoiceQuotaYuan: z
+        .number()
+        .int()
+        .positive()
+        .meta(
+          label(
+            { zh: '月开票额度（元）', en: 'Monthly invoice quota (yuan)' },
+            {
+              zh: '数电发票每月可开具的总额，以元计',
+              en: 'the monthly total the company may invoice, in yuan',
+            },
+          ),
+        ),
+    }),
   },
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citizenIdNumber, issuedNumber } from '../../schemas/fields.js';
+import { citizenIdNumber, issuedNumber, label } from '../../schemas/fields.js';
 import { defineDepartment } from '../definition.js';
 
 /** Transport bureau (交通运输局): licenses ride-hailing vehicles. */
@@ -12,6 +12,10 @@ export const transport = defineDepartment('transport', { zh: '交通运输局', 
       ownerIdNumber: citizenIdNumber,
       permitNumber: issuedNumber.describe('网络预约出租汽车运输证号'),
     }),
-    output: z.object({ cancellationNumber: issuedNumber }),
+    output: z.object({
+      cancellationNumber: issuedNumber.meta(
+        label({ zh: '运输证注销编号', en: 'Permit cancellation number' }),
+      ),
+    }),
   },
 ]);

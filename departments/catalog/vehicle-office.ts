@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { citizenIdNumber, issuedNumber, personName, phoneNumber } from '../../schemas/fields.js';
+import { citizenIdNumber, issuedNumber, personName, phoneNumber, label } from '../../schemas/fields.js';
 import { verificationRecordSchema } from '../../schemas/work-list.js';
 import { defineDepartment } from '../definition.js';
+import { videoVerificationOutput, waybillNumber } from './cloud-window.js';
 
 /**
  * A plate number as the applicant types it (号牌号码): province character, issuing-office
@@ -16,6 +17,7 @@ export const plateNumber = z
 // What the office receives: the bundle's form already checked the plate's format.
 const plate = z.string().min(1).max(16);
 const address = z.string().min(1).max(200);
+const vehicleLicenceNumber = issuedNumber.meta(label({ zh: '行驶证编号', en: 'Vehicle licence number' }));
 /**
  * The officer's record of the video verification the office acts on. Optional: a deployment
  * whose own system verifies (a `department` decider) may have none to send.
@@ -43,12 +45,7 @@ export const vehicleOffice = defineDepartment(
         paymentNumber: issuedNumber.optional(),
       }),
       verifies: ['identity', 'contact', 'address', 'vehicle'],
-      output: z.object({
-        verificationNumber: issuedNumber,
-        recordingReference: issuedNumber,
-        // Added by the work list from what the officer recorded, never typed in by them.
-        verification,
-      }),
+      output: videoVerificationOutput,
     },
     {
       id: 'certificate-reissue',
@@ -61,7 +58,12 @@ export const vehicleOffice = defineDepartment(
         mailingAddress: address,
         recipientPhone: phoneNumber,
       }),
-      output: z.object({ certificateNumber: issuedNumber, waybillNumber: issuedNumber }),
+      output: z.object({
+        certificateNumber: issuedNumber.meta(
+          label({ zh: '机动车登记证书编号', en: 'Vehicle registration certificate number' }),
+        ),
+        waybillNumber,
+      }),
     },
     {
       id: 'use-nature-change',
@@ -75,7 +77,10 @@ export const vehicleOffice = defineDepartment(
         mailingAddress: address,
         recipientPhone: phoneNumber,
       }),
-      output: z.object({ endorsementNumber: issuedNumber, vehicleLicenceNumber: issuedNumber }),
+      output: z.object({
+        endorsementNumber: issuedNumber.meta(label({ zh: '变更签注编号', en: 'Endorsement number' })),
+        vehicleLicenceNumber,
+      }),
     },
     {
       id: 'owner-change',
@@ -93,7 +98,12 @@ export const vehicleOffice = defineDepartment(
         mailingAddress: address,
         recipientPhone: phoneNumber,
       }),
-      output: z.object({ registrationNumber: issuedNumber, vehicleLicenceNumber: issuedNumber }),
+      output: z.object({
+        registrationNumber: issuedNumber.meta(
+          label({ zh: '变更登记编号', en: 'Change registration number' }),
+        ),
+        vehicleLicenceNumber,
+      }),
     },
   ],
 );

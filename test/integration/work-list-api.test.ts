@@ -110,6 +110,15 @@ describe('the work-list API', () => {
       supplement: { 'birth medical certificate': 'scan-1.pdf' },
       outputsSchema: { properties: { citizenIdNumber: {}, householdPage: {} } },
     });
+    // The decision form's labels, as the catalogue gives them (label()).
+    expect(shown.body.outputsSchema).toMatchObject({
+      properties: {
+        householdPage: {
+          title: '户口登记页编号',
+          'x-title': { zh: '户口登记页编号', en: 'Household register page number' },
+        },
+      },
+    });
     const log = await stack.request<{ entries: Array<Record<string, unknown>> }>(
       'GET',
       `/v1/applications/${applicationId}/access-log`,
@@ -127,6 +136,19 @@ describe('the work-list API', () => {
         ],
       }),
     );
+  });
+
+  it("labels the task's inputs by the form field, or the earlier step's output, each is mapped from", async () => {
+    // A step of the newborn bundle: the police receive the hospital's certificate number.
+    const task = await openTask({ stepId: 'householdRegistration', round: 91 });
+    const shown = await as<TaskDetail>('policeClerk', 'GET', `/v1/tasks/${task.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.inputTitles).toMatchObject({
+      babyName: { zh: '新生儿姓名', en: "Baby's name" },
+      // steps.birthCertificate.certificateNumber and .certificate: the health commission's outputs.
+      certificateNumber: { zh: '出生医学证明编号', en: 'Birth medical certificate number' },
+      birthCertificate: { zh: '电子出生医学证明', en: 'Electronic birth medical certificate' },
+    });
   });
 
   it('lets one clerk claim; another clerk, release or completion without a claim is a 409', async () => {

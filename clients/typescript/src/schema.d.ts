@@ -1138,7 +1138,7 @@ export interface components {
         zh: string;
         en: string;
       } | null;
-      /** @description each input field's label, from the bundle form or applicant field it is mapped from; fields from other steps' outputs have none */
+      /** @description each input field's label, from the bundle form or applicant field it is mapped from, or from the output of the earlier step's service */
       inputTitles: {
         [key: string]: {
           zh: string;
@@ -2915,7 +2915,7 @@ export interface components {
         zh: string;
         en: string;
       } | null;
-      /** @description each input field's label, from the bundle form or applicant field it is mapped from; fields from other steps' outputs have none */
+      /** @description each input field's label, from the bundle form or applicant field it is mapped from, or from the output of the earlier step's service */
       inputTitles: {
         [key: string]: {
           zh: string;
