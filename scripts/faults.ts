@@ -40,30 +40,45 @@ await writeFile(
 process.stdout.write(`RELIABILITY.md: ${results.length} scenarios recorded\n`);
 process.exit(run.status ?? 1);
 
-/** RELIABILITY.md with the rows between its markers replaced by `results`, one row per scenario. */
+/** A row's scenario id, its first cell: `| R7 | …` → `R7`. */
+const idOf = (row: string) => row.split('|')[1]?.trim() ?? '';
+
+/** R1 … R10 in order, then the production-shaped P rows. */
+const byScenario = (a: string, b: string) =>
+  a[0]!.localeCompare(b[0]!) * -1 || Number(a.slice(1)) - Number(b.slice(1));
+
+/**
+ * RELIABILITY.md with the rows between its markers replaced by `results`, one row per scenario.
+ * The rows of scenarios this run did not record stay: R10 (the soak runs in `npm run bench`), and
+ * any left out when the run was given a part of the suite.
+ */
 function withTable(document: string, rows: Array<FaultResult & { at: string }>): string {
   const begin = '<!-- fault results: begin -->';
   const end = '<!-- fault results: end -->';
-  const table = [
-    '| id | what was done | figures | invariants | run |',
-    '|---|---|---|---|---|',
-    ...rows
-      // R1 … R10 in order, then the production-shaped P rows.
-      .sort((a, b) => a.id[0]!.localeCompare(b.id[0]!) * -1 || Number(a.id.slice(1)) - Number(b.id.slice(1)))
-      .map((r) => {
-        const figures = Object.entries(r.figures)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('<br>');
-        const failed = Object.entries(r.invariants).filter(([, ok]) => !ok);
-        const invariants =
-          failed.length === 0
-            ? `all ${Object.keys(r.invariants).length} held`
-            : `**failed:** ${failed.map(([k]) => k).join(', ')}`;
-        return `| ${r.id} | ${r.scenario} | ${figures} | ${invariants} | ${r.at.slice(0, 16).replace('T', ' ')} UTC |`;
-      }),
-  ].join('\n');
   const start = document.indexOf(begin);
   const stop = document.indexOf(end);
   if (start < 0 || stop < 0) throw new Error(`RELIABILITY.md lacks the markers ${begin} … ${end}`);
+  const recorded = new Set(rows.map((r) => r.id));
+  const kept = document
+    .slice(start + begin.length, stop)
+    .split('\n')
+    .filter((line) => /^\| [RP]\d+ /.test(line) && !recorded.has(idOf(line)));
+  const fresh = rows.map((r) => {
+    const figures = Object.entries(r.figures)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('<br>');
+    const failed = Object.entries(r.invariants).filter(([, ok]) => !ok);
+    const invariants =
+      failed.length === 0
+        ? `all ${Object.keys(r.invariants).length} held`
+        : `**failed:** ${failed.map(([k]) => k).join(', ')}`;
+    return `| ${r.id} | ${r.scenario} | ${figures} | ${invariants} | ${r.at.slice(0, 16).replace('T', ' ')} UTC |`;
+  });
+  const table = [
+    '| id | what was done | figures | invariants | run |',
+    '|---|---|---|---|---|',
+    // A stable sort: a scenario's several rows keep the order they were recorded in.
+    ...[...kept, ...fresh].sort((a, b) => byScenario(idOf(a), idOf(b))),
+  ].join('\n');
   return `${document.slice(0, start + begin.length)}\n${table}\n${document.slice(stop)}`;
 }
