@@ -215,8 +215,8 @@ describe("a clerk's work list in the console", () => {
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(`${stack.apiUrl}/console/`);
-    await page.getByLabel('API key').fill(stack.keys.operator);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('API 密钥').fill(stack.keys.operator);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByRole('link', { name: '待办任务' }).click();
     await page.getByLabel('部门').fill('health');
     await page.getByRole('button', { name: '筛选' }).click();

@@ -166,8 +166,8 @@ describe('the task page of an officer of the cloud window', () => {
     const blocked = page.getByTestId('approve-blocked');
     expect(await approve.isDisabled()).toBe(true);
     expect(await blocked.textContent()).toContain('活体检测尚未通过');
-    await page.getByLabel('verificationNumber').fill('VV-2026-120301');
-    await page.getByLabel('recordingReference').fill('REC-2026-120301');
+    await page.getByLabel('视频核验编号').fill('VV-2026-120301');
+    await page.getByLabel('录像索引').fill('REC-2026-120301');
     await page.getByLabel('活体检测结果').selectOption('passed');
     const facts = ['身份', '联系方式', '住址', '车辆'];
     for (const fact of facts) {
@@ -268,9 +268,9 @@ describe('the decision forms of a review task', () => {
     await approveForm.getByRole('button', { name: '批准', exact: true }).click();
     const invalid = approveForm.getByRole('alert');
     await invalid.filter({ hasText: '必须填写' }).waitFor();
-    expect(await invalid.textContent()).toContain('certificateNumber');
-    expect(await approveForm.getByLabel('certificateNumber').getAttribute('aria-invalid')).toBe('true');
-    expect(await approveForm.locator('label', { hasText: 'certificateNumber' }).textContent()).toContain(
+    expect(await invalid.textContent()).toContain('出生医学证明编号');
+    expect(await approveForm.getByLabel('出生医学证明编号').getAttribute('aria-invalid')).toBe('true');
+    expect(await approveForm.locator('label', { hasText: '出生医学证明编号' }).textContent()).toContain(
       '（必填）',
     );
 
