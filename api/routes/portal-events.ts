@@ -2,18 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { feedStart, portalEventsAfter } from '../../db/portal-feed.js';
 import type { FeedPosition } from '../../db/portal-feed.js';
-import { Wakeup } from '../../notifications/wakeup.js';
 import { problemResponses } from '../../schemas/api.js';
 import { applicationEventSchemaId, applicationEventTypeSchema } from '../../schemas/events.js';
 import { portalClientOf } from '../auth/authenticate.js';
 import type { ApiDeps } from '../deps.js';
-import { heartbeatMs, openEventStream, writeChunk } from '../event-stream.js';
-
-const batchSize = 100;
-// Every committed transition of any portal wakes every feed; a feed asks at most this often.
-const minQueryIntervalMs = 100;
-// Events committed behind a transaction still open are asked for again after this long.
-const heldBackRetryMs = 200;
+import { serveFeed } from '../event-stream.js';
 
 /** `<feed key>.<application id>.<seq>`: a feed position as a frame's id, opaque to portals. */
 const feedIdPattern =
@@ -88,43 +81,26 @@ export const portalEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
     async (request, reply) => {
       const clientId = portalClientOf(request);
       const lastEventId = request.headers['last-event-id'];
-      let position = lastEventId === undefined ? feedStart : positionOf(lastEventId);
+      const position = lastEventId === undefined ? feedStart : positionOf(lastEventId);
 
       reply.hijack();
-      const raw = reply.raw;
-      openEventStream(raw);
-      const closed = new AbortController();
-      openStreams.add(closed);
-      raw.on('close', () => closed.abort());
-      const wakeup = new Wakeup();
-      const unsubscribe = deps.events?.subscribe(() => wakeup.wake());
-      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), heartbeatMs);
-      try {
-        while (!closed.signal.aborted) {
-          const began = Date.now();
-          const { events, heldBack } = await portalEventsAfter(deps.pool, clientId, position, batchSize);
-          for (const { position: at, event } of events) {
-            if (closed.signal.aborted) return;
-            await writeChunk(
-              raw,
-              `id: ${idOf(at)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
-            );
-            position = at;
-          }
-          if (events.length === batchSize) continue;
-          await wakeup.wait(heldBack ? heldBackRetryMs : pollMs, closed.signal);
-          const spacing = began + minQueryIntervalMs - Date.now();
-          if (spacing > 0) await new Wakeup().wait(spacing, closed.signal);
-        }
-      } catch (err) {
+      await serveFeed({
+        raw: reply.raw,
+        from: position,
+        read: async (after, limit) => {
+          const { events, heldBack } = await portalEventsAfter(deps.pool, clientId, after, limit);
+          const frames = events.map(({ position: at, event }) => ({
+            at,
+            frame: `id: ${idOf(at)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+          }));
+          return { frames, heldBack };
+        },
+        subscribe: (wake) => deps.events?.subscribe(() => wake()),
+        openStreams,
+        pollMs,
         // The client reconnects with Last-Event-ID and misses nothing.
-        request.log.warn({ err }, 'portal event stream failed');
-      } finally {
-        clearInterval(heartbeat);
-        unsubscribe?.();
-        openStreams.delete(closed);
-        raw.end();
-      }
+        onError: (err) => request.log.warn({ err }, 'portal event stream failed'),
+      });
     },
   );
 };

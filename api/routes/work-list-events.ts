@@ -2,19 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { taskChangesAfter, taskChangesNow } from '../../db/task-changes.js';
 import type { TaskChangePosition } from '../../db/task-changes.js';
-import { Wakeup } from '../../notifications/wakeup.js';
 import { problemResponses } from '../../schemas/api.js';
 import { principalOf } from '../auth/authenticate.js';
 import type { ApiDeps } from '../deps.js';
-import { heartbeatMs, openEventStream, writeChunk } from '../event-stream.js';
+import { serveFeed } from '../event-stream.js';
 import { workListScope } from '../work-list-scope.js';
 import { taskSummaryView } from '../work-list-views.js';
-
-const batchSize = 100;
-// Every committed task change wakes every stream of its department; a stream asks at most this often.
-const minQueryIntervalMs = 100;
-// Changes committed behind a transaction still open are asked for again after this long.
-const heldBackRetryMs = 200;
 
 /** `<change key>.<task id>`: a place in the work list's changes as a frame's id, opaque to clients. */
 const changeIdPattern = /^(\d{1,19})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -95,47 +88,33 @@ export const workListEventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     async (request, reply) => {
       const scope = workListScope(principalOf(request), request.query.department);
       const lastEventId = request.headers['last-event-id'];
-      let position = lastEventId === undefined ? await taskChangesNow(deps.pool) : positionOf(lastEventId);
+      const position = lastEventId === undefined ? await taskChangesNow(deps.pool) : positionOf(lastEventId);
       const calendar = app.viewDates.calendar;
 
       reply.hijack();
-      const raw = reply.raw;
-      openEventStream(raw);
-      const closed = new AbortController();
-      openStreams.add(closed);
-      raw.on('close', () => closed.abort());
-      const wakeup = new Wakeup();
-      const unsubscribe = deps.events?.subscribeTasks?.((department) => {
-        if (department === undefined || scope.department === undefined || department === scope.department)
-          wakeup.wake();
-      });
-      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), heartbeatMs);
-      try {
-        await writeChunk(raw, `id: ${idOf(position)}\nevent: ready\ndata: {}\n\n`);
-        while (!closed.signal.aborted) {
-          const began = Date.now();
-          const { changes, heldBack } = await taskChangesAfter(deps.pool, scope, position, batchSize);
+      await serveFeed({
+        raw: reply.raw,
+        from: position,
+        first: `id: ${idOf(position)}\nevent: ready\ndata: {}\n\n`,
+        read: async (after, limit) => {
+          const { changes, heldBack } = await taskChangesAfter(deps.pool, scope, after, limit);
           const now = new Date();
-          for (const { position: at, row } of changes) {
-            if (closed.signal.aborted) return;
-            const task = taskSummaryView(row, calendar, now);
-            await writeChunk(raw, `id: ${idOf(at)}\nevent: task\ndata: ${JSON.stringify(task)}\n\n`);
-            position = at;
-          }
-          if (changes.length === batchSize) continue;
-          await wakeup.wait(heldBack ? heldBackRetryMs : pollMs, closed.signal);
-          const spacing = began + minQueryIntervalMs - Date.now();
-          if (spacing > 0) await new Wakeup().wait(spacing, closed.signal);
-        }
-      } catch (err) {
+          const frames = changes.map(({ position: at, row }) => ({
+            at,
+            frame: `id: ${idOf(at)}\nevent: task\ndata: ${JSON.stringify(taskSummaryView(row, calendar, now))}\n\n`,
+          }));
+          return { frames, heldBack };
+        },
+        subscribe: (wake) =>
+          deps.events?.subscribeTasks?.((department) => {
+            if (department === undefined || scope.department === undefined || department === scope.department)
+              wake();
+          }),
+        openStreams,
+        pollMs,
         // The client reconnects with Last-Event-ID and misses nothing.
-        request.log.warn({ err }, 'work-list event stream failed');
-      } finally {
-        clearInterval(heartbeat);
-        unsubscribe?.();
-        openStreams.delete(closed);
-        raw.end();
-      }
+        onError: (err) => request.log.warn({ err }, 'work-list event stream failed'),
+      });
     },
   );
 };
