@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OidcRelyingParty } from '../../api/auth/oidc.js';
-import { defaultClaimNames } from '../../api/auth/person-claims.js';
 import { closeTask, insertTask } from '../../db/work-list.js';
 import type { NewTask } from '../../db/work-list.js';
-import { startDevOidcProvider } from '../../identity/dev-provider.js';
 import type { RunningDevProvider } from '../../identity/dev-provider.js';
-import { freePort } from '../../net/free-port.js';
 import { seriousViolations } from '../support/axe.js';
 import { launchChromium } from '../support/browser.js';
 import { newbornRequest } from '../support/newborn.js';
-import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
+import { startStackWithPeople } from '../support/oidc-stack.js';
 
 // Clerks sign in as people through a real OpenID provider started here, and work their
 // department's list in Chromium. Birth certificates are decided by health clerks in the work
@@ -22,32 +18,16 @@ let provider: RunningDevProvider;
 let browser: Browser;
 let applicationId: string;
 beforeAll(async () => {
-  const apiPort = await freePort();
-  const redirectUrl = `http://127.0.0.1:${apiPort}/v1/console/oidc/callback`;
-  provider = await startDevOidcProvider({
-    port: await freePort(),
-    clientId: 'onething-console',
-    clientSecret: 'test-secret',
-    redirectUris: [redirectUrl],
-    people: [
+  ({ stack, provider } = await startStackWithPeople(
+    [
       { login: 'he.ping', name: '何平 He Ping', role: 'clerk', department: 'health' },
       { login: 'chen.jing', name: '陈静 Chen Jing', role: 'clerk', department: 'police' },
       { login: 'sun.li', name: '孙丽 Sun Li', role: 'clerk', department: 'health', supervisor: true },
     ],
-  });
-  stack = await startTestStack({
-    apiPort,
-    stepDeciders: new Map([['newborn.birthCertificate', 'worklist']]),
-    oidc: new OidcRelyingParty({
-      issuer: new URL(provider.issuer),
-      clientId: 'onething-console',
-      clientSecret: 'test-secret',
-      redirectUrl: new URL(redirectUrl),
-      scope: 'openid profile',
-      claims: defaultClaimNames,
-      allowHttp: true,
-    }),
-  });
+    {
+      stepDeciders: new Map([['newborn.birthCertificate', 'worklist']]),
+    },
+  ));
   applicationId = (await stack.submit(newbornRequest())).body.id;
   await stack.waitForOpenTask(applicationId, 'healthClerk');
   browser = await launchChromium();

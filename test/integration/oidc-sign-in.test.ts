@@ -1,48 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OidcRelyingParty } from '../../api/auth/oidc.js';
-import { defaultClaimNames } from '../../api/auth/person-claims.js';
-import { startDevOidcProvider } from '../../identity/dev-provider.js';
 import type { RunningDevProvider } from '../../identity/dev-provider.js';
-import { freePort } from '../../net/free-port.js';
 import type { Problem } from '../../schemas/api.js';
 import { newbornRequest } from '../support/newborn.js';
 import { OidcBrowser } from '../support/oidc-browser.js';
-import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
+import { startStackWithPeople } from '../support/oidc-stack.js';
 
 // People sign in through a real OpenID provider (oidc-provider, certified) started here; the
 // deployment's clerks decide birth certificates in the work list.
 let stack: TestStack;
 let provider: RunningDevProvider;
 beforeAll(async () => {
-  const apiPort = await freePort();
-  const redirectUrl = `http://127.0.0.1:${apiPort}/v1/console/oidc/callback`;
-  provider = await startDevOidcProvider({
-    port: await freePort(),
-    clientId: 'onething-console',
-    clientSecret: 'test-secret',
-    redirectUris: [redirectUrl],
-    people: [
+  ({ stack, provider } = await startStackWithPeople(
+    [
       { login: 'wang.fang', name: '王芳 Wang Fang', role: 'operator' },
       { login: 'he.ping', name: '何平 He Ping', role: 'clerk', department: 'health' },
       { login: 'chen.jing', name: '陈静 Chen Jing', role: 'clerk', department: 'police' },
       { login: 'visitor', name: '访客 Visitor' },
       { login: 'lost.clerk', name: '无部门 No Department', role: 'clerk' },
     ],
-  });
-  stack = await startTestStack({
-    apiPort,
-    stepDeciders: new Map([['newborn.birthCertificate', 'worklist']]),
-    oidc: new OidcRelyingParty({
-      issuer: new URL(provider.issuer),
-      clientId: 'onething-console',
-      clientSecret: 'test-secret',
-      redirectUrl: new URL(redirectUrl),
-      scope: 'openid profile',
-      claims: defaultClaimNames,
-      allowHttp: true,
-    }),
-  });
+    {
+      stepDeciders: new Map([['newborn.birthCertificate', 'worklist']]),
+    },
+  ));
 }, 120_000);
 afterAll(async () => {
   await stack?.close();

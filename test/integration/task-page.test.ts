@@ -1,17 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OidcRelyingParty } from '../../api/auth/oidc.js';
-import { defaultClaimNames } from '../../api/auth/person-claims.js';
 import { vehicleCertificateReissue } from '../../bundles/vehicle-certificate-reissue.js';
-import { devPeople, startDevOidcProvider } from '../../identity/dev-provider.js';
+import { devPeople } from '../../identity/dev-provider.js';
 import type { RunningDevProvider } from '../../identity/dev-provider.js';
-import { freePort } from '../../net/free-port.js';
 import type { TaskDetail } from '../../schemas/work-list.js';
 import { seriousViolations } from '../support/axe.js';
 import { launchChromium } from '../support/browser.js';
 import { ended, newbornRequest } from '../support/newborn.js';
-import { startTestStack } from '../support/stack.js';
 import type { TestStack } from '../support/stack.js';
+import { startStackWithPeople } from '../support/oidc-stack.js';
 import { beijingZh } from '../support/beijing-clock.js';
 
 // Officers and clerks work in the console as themselves: they sign in through a real OpenID
@@ -21,28 +18,12 @@ let stack: TestStack;
 let provider: RunningDevProvider;
 let browser: Browser;
 beforeAll(async () => {
-  const apiPort = await freePort();
-  const redirectUrl = `http://127.0.0.1:${apiPort}/v1/console/oidc/callback`;
-  provider = await startDevOidcProvider({
-    port: await freePort(),
-    clientId: 'onething-console',
-    clientSecret: 'test-secret',
-    redirectUris: [redirectUrl],
-    people: [...devPeople, { login: 'he.ping', name: '何平 He Ping', role: 'clerk', department: 'health' }],
-  });
-  stack = await startTestStack({
-    apiPort,
-    stepDeciders: new Map([['newborn.birthCertificate', 'worklist']]),
-    oidc: new OidcRelyingParty({
-      issuer: new URL(provider.issuer),
-      clientId: 'onething-console',
-      clientSecret: 'test-secret',
-      redirectUrl: new URL(redirectUrl),
-      scope: 'openid profile',
-      claims: defaultClaimNames,
-      allowHttp: true,
-    }),
-  });
+  ({ stack, provider } = await startStackWithPeople(
+    [...devPeople, { login: 'he.ping', name: '何平 He Ping', role: 'clerk', department: 'health' }],
+    {
+      stepDeciders: new Map([['newborn.birthCertificate', 'worklist']]),
+    },
+  ));
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
