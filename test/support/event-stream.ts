@@ -15,19 +15,7 @@ export async function readEventStream(url: string, headers: Record<string, strin
   if (!contentType.startsWith('text/event-stream') || !response.body)
     return notAStream(response, contentType);
   const frames: EventFrame[] = [];
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const frame = frameOf(buffer.slice(0, end));
-      buffer = buffer.slice(end + 2);
-      if (frame) frames.push(frame);
-    }
-  }
+  for await (const frame of framesIn(response.body)) frames.push(frame);
   return { status: response.status, contentType, frames, body: undefined };
 }
 
@@ -77,21 +65,13 @@ export async function followEventStream(
   if (!contentType.startsWith('text/event-stream') || !response.body)
     return notAStream(response, contentType);
   const frames: EventFrame[] = [];
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
   try {
-    while (!enough(frames)) {
-      const { done, value } = await reader.read();
-      if (done) throw new Error(`the stream ended after ${frames.length} frames`);
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = frameOf(buffer.slice(0, end));
-        buffer = buffer.slice(end + 2);
-        if (frame) frames.push(frame);
+    if (!enough(frames))
+      for await (const frame of framesIn(response.body)) {
+        frames.push(frame);
         if (enough(frames)) break;
       }
-    }
+    if (!enough(frames)) throw new Error(`the stream ended after ${frames.length} frames`);
   } catch (err) {
     if (timeout.aborted)
       throw new Error(`the stream gave ${frames.length} frames, not enough, within ${timeoutMs} ms`);
@@ -117,19 +97,10 @@ export async function openLiveStream(url: string, headers: Record<string, string
   }
   const frames: EventFrame[] = [];
   const waiters = new Set<() => void>();
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const body = response.body;
   const reading = (async () => {
-    let buffer = '';
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = frameOf(buffer.slice(0, end));
-        buffer = buffer.slice(end + 2);
-        if (frame) frames.push(frame);
-      }
+    for await (const frame of framesIn(body)) {
+      frames.push(frame);
       for (const wake of waiters) wake();
     }
   })().catch(() => undefined);
@@ -159,4 +130,18 @@ export async function openLiveStream(url: string, headers: Record<string, string
       await reading;
     },
   };
+}
+
+/** The frames of an event stream's body as they arrive (a frame ends at a blank line). */
+async function* framesIn(body: ReadableStream<Uint8Array>): AsyncGenerator<EventFrame> {
+  let buffer = '';
+  for await (const text of body.pipeThrough(new TextDecoderStream())) {
+    buffer += text;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const frame = frameOf(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+      if (frame) yield frame;
+    }
+  }
 }
