@@ -1,39 +1,25 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool } from '../../db/pool.js';
-import type { Pool } from '../../db/pool.js';
 import { feedStart, portalEventsAfter } from '../../db/portal-feed.js';
 import type { FeedPosition } from '../../db/portal-feed.js';
-import { attachDataKeys } from '../../privacy/sealer.js';
 import { applicationEventSchema } from '../../schemas/events.js';
 import type { ApplicationEvent } from '../../schemas/events.js';
-import { startApiRole } from '../../stack/api-role.js';
-import type { ApiRole } from '../../stack/api-role.js';
 import { followEventStream } from '../support/event-stream.js';
 import type { EventFrame } from '../support/event-stream.js';
 import { eventually } from '../support/eventually.js';
 import { ended, newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
+import { startSecondApi } from '../support/second-api.js';
 import type { TestRole, TestStack } from '../support/stack.js';
 
 let stack: TestStack;
 // A second API process's view: its own pool, its own LISTEN connection, the same database.
-let secondPool: Pool;
-let second: ApiRole;
+let second: Awaited<ReturnType<typeof startSecondApi>>;
 beforeAll(async () => {
   stack = await startTestStack();
-  secondPool = createPool(stack.databaseUrl, 4);
-  attachDataKeys(secondPool, stack.keyring);
-  second = await startApiRole({
-    deps: { ...stack.apiDeps, pool: secondPool },
-    app: { authCacheTtlMs: 0, rateLimitPerMinute: 100_000 },
-    listen: { host: '127.0.0.1', port: 0 },
-    log: pino({ enabled: false }),
-  });
+  second = await startSecondApi(stack);
 });
 afterAll(async () => {
   await second?.stop();
-  await secondPool?.end();
   await stack?.close();
 });
 

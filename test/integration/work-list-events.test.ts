@@ -1,40 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool } from '../../db/pool.js';
-import type { Pool } from '../../db/pool.js';
 import { insertTask } from '../../db/work-list.js';
-import { attachDataKeys } from '../../privacy/sealer.js';
-import { startApiRole } from '../../stack/api-role.js';
-import type { ApiRole } from '../../stack/api-role.js';
 import { taskSummarySchema } from '../../schemas/work-list.js';
 import type { TaskSummary } from '../../schemas/work-list.js';
 import { openLiveStream } from '../support/event-stream.js';
 import type { EventFrame } from '../support/event-stream.js';
 import { newbornRequest } from '../support/newborn.js';
 import { startTestStack } from '../support/stack.js';
+import { startSecondApi } from '../support/second-api.js';
 import type { TestRole, TestStack } from '../support/stack.js';
 
 // Birth certificates are decided by health clerks in the work list here: submitting a newborn
 // application opens a real task through the workflow. Its police step is not a work-list one.
 let stack: TestStack;
 // A second API process's view: its own pool, its own LISTEN connection, the same database.
-let secondPool: Pool;
-let second: ApiRole;
+let second: Awaited<ReturnType<typeof startSecondApi>>;
 beforeAll(async () => {
   stack = await startTestStack({ stepDeciders: new Map([['newborn.birthCertificate', 'worklist']]) });
-  secondPool = createPool(stack.databaseUrl, 4);
-  attachDataKeys(secondPool, stack.keyring);
-  second = await startApiRole({
-    deps: { ...stack.apiDeps, pool: secondPool },
-    app: { authCacheTtlMs: 0, rateLimitPerMinute: 100_000 },
-    listen: { host: '127.0.0.1', port: 0 },
-    log: pino({ enabled: false }),
-  });
+  second = await startSecondApi(stack);
 });
 afterAll(async () => {
   await second?.stop();
-  await secondPool?.end();
   await stack?.close();
 });
 
